@@ -1,0 +1,94 @@
+//! `layerlab`: the engine from a terminal.
+//!
+//! `layerlab run [--context DIR] [SCRIPT]` runs console commands, one per
+//! line, exactly as the page's terminal does.
+
+use layerlab_engine::{DirHost, Engine};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: layerlab run [--context DIR] [SCRIPT]
+
+Runs console commands (`docker build …`, `docker image inspect …`), one per
+line, from SCRIPT or standard input (when SCRIPT is absent or `-`). Prints
+`$ <command>` and its output for each. Blank lines and lines starting with #
+are skipped. DIR (default: the current directory) is the folder that build
+contexts and file paths are relative to. Exits 1 if any command failed.
+";
+
+fn main() -> ExitCode {
+    match parse_args() {
+        Ok(Some((context, script))) => run(context, script),
+        Ok(None) => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("layerlab: {e}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse_args() -> Result<Option<(PathBuf, Option<PathBuf>)>, String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_env();
+    let mut context = PathBuf::from(".");
+    let mut script = None;
+    let mut command = None;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("context") if command.is_some() => context = parser.value().map_err(|e| e.to_string())?.into(),
+            Value(v) if command.is_none() => command = Some(v.to_string_lossy().into_owned()),
+            Value(v) if script.is_none() => script = Some(PathBuf::from(v)),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    match command.as_deref() {
+        Some("run") => Ok(Some((context, script.filter(|s| s.as_os_str() != "-")))),
+        Some(other) => Err(format!("unknown command {other:?}")),
+        None => Err("missing command".to_string()),
+    }
+}
+
+fn run(context: PathBuf, script: Option<PathBuf>) -> ExitCode {
+    let lines: Vec<String> = match &script {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => text.lines().map(str::to_string).collect(),
+            Err(e) => {
+                eprintln!("layerlab: {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => match std::io::stdin().lock().lines().collect() {
+            Ok(lines) => lines,
+            Err(e) => {
+                eprintln!("layerlab: reading standard input: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut engine = Engine::new();
+    let mut host = DirHost { root: context };
+    let mut failed = false;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for line in &lines {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let output = engine.run(line, &mut host);
+        failed |= output.status != 0;
+        let _ = writeln!(out, "$ {line}");
+        let _ = out.write_all(output.text.as_bytes());
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

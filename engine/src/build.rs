@@ -1,0 +1,289 @@
+//! `docker build`: runs a Dockerfile's instructions on snapshots and writes
+//! BuildKit's plain progress output.
+//!
+//! Nothing is stored until every step has succeeded: a failed build leaves
+//! the engine as it was.
+
+use crate::dockerfile::{self, Instruction};
+use crate::fs::{components, display, Kind, Tree};
+use crate::host::Host;
+use crate::image::{normalize_reference, History, ImageConfig, RunConfig, BUILDKIT_COMMENT, DEFAULT_PATH};
+use crate::snapshot::{Commit, Snapshotter};
+use crate::units::human_size;
+use crate::{Digest, Engine, Event};
+use std::fmt::Write as _;
+
+/// The timestamp of everything a build creates (`SOURCE_DATE_EPOCH=0`):
+/// the same Dockerfile and context give the same image ID on every run.
+pub const BUILD_TIME: &str = "1970-01-01T00:00:00Z";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    pub tags: Vec<String>,
+    /// `-f`: the Dockerfile's path; default `<context>/Dockerfile`.
+    pub file: Option<String>,
+    pub context: String,
+}
+
+/// A build's failure: the message for the final `ERROR:` line, and the
+/// Dockerfile lines to quote under it.
+struct Failure {
+    message: String,
+    lines: Option<(usize, usize)>,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure { message, lines: None }
+    }
+}
+
+fn at(ins: &Instruction, message: String) -> Failure {
+    Failure { message, lines: Some((ins.start_line, ins.end_line)) }
+}
+
+/// Progress output in BuildKit's plain form: `#N name`, detail lines, `#N DONE 0.0s`.
+struct Progress<'a> {
+    out: &'a mut String,
+    next: usize,
+}
+
+impl Progress<'_> {
+    fn vertex(&mut self, name: &str, details: &[String]) -> usize {
+        self.next += 1;
+        let n = self.next;
+        let _ = writeln!(self.out, "#{n} {name}");
+        for d in details {
+            let _ = writeln!(self.out, "#{n} {d}");
+        }
+        n
+    }
+    fn done(&mut self, n: usize) {
+        let _ = writeln!(self.out, "#{n} DONE 0.0s\n");
+    }
+}
+
+/// What a successful build hands back to the engine to store.
+struct Built {
+    config: ImageConfig,
+    commits: Vec<Commit>,
+    layer_sizes: Vec<u64>,
+}
+
+pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, out: &mut String) -> Result<(Digest, Vec<Event>), ()> {
+    let tags: Result<Vec<String>, String> = opts.tags.iter().map(|t| normalize_reference(t)).collect();
+    let tags = match tags {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(out, "ERROR: invalid tag {:?}: {e}", opts.tags.join(" "));
+            return Err(());
+        }
+    };
+    let dockerfile_path = opts.file.clone().unwrap_or_else(|| format!("{}/Dockerfile", opts.context.trim_end_matches('/')));
+    let _ = writeln!(out, "#0 building with \"default\" instance using docker driver\n");
+    let mut progress = Progress { out, next: 0 };
+
+    let source = match host.read_file(&dockerfile_path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let n = progress.vertex(&format!("[internal] load build definition from {}", basename(&dockerfile_path)), &[]);
+            let _ = writeln!(progress.out, "#{n} ERROR: failed to read dockerfile: {e}");
+            let _ = writeln!(progress.out, "ERROR: failed to solve: failed to read dockerfile: {e}");
+            return Err(());
+        }
+    };
+    let n = progress.vertex(
+        &format!("[internal] load build definition from {}", basename(&dockerfile_path)),
+        &[format!("transferring dockerfile: {} done", human_size(source.len() as u64))],
+    );
+    progress.done(n);
+    let text = String::from_utf8_lossy(&source).into_owned();
+
+    let result = (|| -> Result<Built, Failure> {
+        let instructions = dockerfile::parse(&text).map_err(|e| Failure { message: e.to_string(), lines: Some((e.line, e.line)) })?;
+        let context = host.context(&opts.context)?;
+        let n = progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
+        progress.done(n);
+        let sent: u64 = context.iter().map(|(_, node)| node.size()).sum();
+        let n = progress.vertex("[internal] load build context", &[format!("transferring context: {} done", human_size(sent))]);
+        progress.done(n);
+        run(engine, &instructions, &context, &mut progress)
+    })();
+
+    let built = match result {
+        Ok(b) => b,
+        Err(f) => {
+            if let Some((start, end)) = f.lines {
+                quote(progress.out, &basename(&dockerfile_path), &text, start, end);
+            }
+            let _ = writeln!(progress.out, "ERROR: failed to solve: {}", f.message);
+            return Err(());
+        }
+    };
+
+    // Everything succeeded: store, then report.
+    let config_bytes = match built.config.to_bytes() {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(progress.out, "ERROR: failed to solve: {e}");
+            return Err(());
+        }
+    };
+    let mut events = Vec::new();
+    for commit in built.commits {
+        events.push(Event::LayerCreated { diff_id: commit.layer.diff_id.clone(), size: commit.layer.size });
+        engine.snapshots.insert(&mut engine.content, commit);
+    }
+    let id = engine.add_image(config_bytes, built.config, built.layer_sizes);
+    events.push(Event::ImageCreated { id: id.clone() });
+
+    let mut details = vec!["exporting layers 0.0s done".to_string(), format!("writing image {id} done")];
+    for tag in &tags {
+        details.push(format!("naming to docker.io/library/{tag} done"));
+        engine.tag(tag, &id);
+        events.push(Event::Tagged { reference: tag.clone(), id: id.clone() });
+    }
+    let n = progress.vertex("exporting to image", &details);
+    progress.done(n);
+    Ok((id, events))
+}
+
+fn basename(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_string()
+}
+
+/// BuildKit's quote of the failing lines: `Dockerfile:2`, a ruler, the lines
+/// with `>>>` on the failing ones.
+fn quote(out: &mut String, name: &str, text: &str, start: usize, end: usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    let from = start.saturating_sub(2).max(1);
+    let to = (end + 1).min(lines.len());
+    let ruler = "--------------------";
+    let _ = writeln!(out, "{name}:{}", if start == end { start.to_string() } else { format!("{start}-{end}") });
+    let _ = writeln!(out, "{ruler}");
+    for n in from..=to {
+        let mark = if (start..=end).contains(&n) { ">>>" } else { "   " };
+        let _ = writeln!(out, " {n:>3} | {mark} {}", lines.get(n - 1).copied().unwrap_or(""));
+    }
+    let _ = writeln!(out, "{ruler}");
+}
+
+fn run(engine: &Engine, instructions: &[Instruction], context: &Tree, progress: &mut Progress) -> Result<Built, Failure> {
+    let first = instructions.first().ok_or_else(|| Failure::from("the Dockerfile cannot be empty".to_string()))?;
+    if first.keyword != "FROM" {
+        return Err(at(first, "no build stage in current context".to_string()));
+    }
+    let mut config = ImageConfig {
+        architecture: "amd64".to_string(),
+        os: "linux".to_string(),
+        created: BUILD_TIME.to_string(),
+        config: RunConfig { env: Some(vec![DEFAULT_PATH.to_string()]), working_dir: Some("/".to_string()), ..RunConfig::default() },
+        ..ImageConfig::default()
+    };
+    let mut parent: Option<Digest> = None;
+    let mut commits: Vec<Commit> = Vec::new();
+    let mut layer_sizes = Vec::new();
+    let total = instructions.iter().filter(|i| !(i.keyword == "FROM" && i.args.trim() == "scratch")).count();
+    let mut step = 0;
+    for ins in instructions {
+        match ins.keyword.as_str() {
+            "FROM" => {
+                let base = ins.args.trim();
+                if !std::ptr::eq(ins, first) {
+                    return Err(at(ins, "multi-stage builds are not available in this version of Layer Lab".to_string()));
+                }
+                if base != "scratch" {
+                    return Err(at(
+                        ins,
+                        format!("{base}: Layer Lab has no image {base:?} yet: this version builds FROM scratch only (simulated base images are coming)"),
+                    ));
+                }
+            }
+            "COPY" => {
+                step += 1;
+                let n = progress.vertex(&format!("[{step}/{total}] {}", ins.text()), &[]);
+                // The active snapshot starts on the previous step's layer,
+                // which this build has not stored yet.
+                let mut active = match commits.last() {
+                    Some(c) => Snapshotter::prepare_on(&c.chain_id, &c.snapshot),
+                    None => engine.snapshots.prepare(parent.as_ref()).map_err(|e| at(ins, e))?,
+                };
+                copy(&ins.args, context, &mut active.upper).map_err(|e| {
+                    let _ = writeln!(progress.out, "#{n} ERROR: {e}");
+                    at(ins, e)
+                })?;
+                let commit = engine.snapshots.commit(active).map_err(|e| at(ins, e))?;
+                progress.done(n);
+                parent = Some(commit.chain_id.clone());
+                layer_sizes.push(commit.layer.size);
+                config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
+                config.history.push(History {
+                    created: BUILD_TIME.to_string(),
+                    created_by: format!("{} # buildkit", ins.text()),
+                    comment: BUILDKIT_COMMENT.to_string(),
+                    empty_layer: false,
+                });
+                commits.push(commit);
+            }
+            other => {
+                return Err(at(ins, format!("{other} is not available in this version of Layer Lab (only FROM scratch and COPY are)")));
+            }
+        }
+    }
+    Ok(Built { config, commits, layer_sizes })
+}
+
+/// `COPY <src>... <dest>` from the build context into `root`.
+fn copy(args: &str, context: &Tree, root: &mut Tree) -> Result<(), String> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    if let Some(flag) = words.iter().find(|w| w.starts_with("--")) {
+        return Err(format!("COPY flag {flag} is not available in this version of Layer Lab"));
+    }
+    let Some((dest, sources)) = words.split_last().filter(|(_, s)| !s.is_empty()) else {
+        return Err("COPY requires at least two arguments, but only one was provided. Destination could not be determined".to_string());
+    };
+    if args.trim_start().starts_with('[') {
+        return Err("the JSON form of COPY is not available in this version of Layer Lab".to_string());
+    }
+    let dest_is_dir = dest.ends_with('/') || sources.len() > 1;
+    if sources.len() > 1 && !dest.ends_with('/') {
+        return Err("When using COPY with more than one source file, the destination must be a directory and end with a /".to_string());
+    }
+    let dest_key = components(dest);
+    for src in sources {
+        if src.contains(['*', '?', '[']) {
+            return Err(format!("wildcards in COPY sources ({src}) are not available in this version of Layer Lab"));
+        }
+        let src_key = components(src);
+        let node = if src_key.is_empty() { None } else { context.get(&src_key) };
+        let copy_into_dir = dest_is_dir || root.get(&dest_key).is_some_and(|n| n.is_dir());
+        match node {
+            None if !src_key.is_empty() => {
+                return Err(format!("failed to calculate checksum of ref: \"{}\": not found", display(&src_key)));
+            }
+            Some(n) if !n.is_dir() => {
+                let mut target = dest_key.clone();
+                if copy_into_dir {
+                    target.extend(src_key.last().cloned());
+                }
+                let node = n.clone();
+                root.insert(target, node)?;
+            }
+            _ => {
+                // A directory (or the whole context): its contents go into dest.
+                if !dest_key.is_empty() && root.get(&dest_key).is_none() {
+                    root.insert(dest_key.clone(), crate::fs::Node::dir(0o755))?;
+                }
+                for (key, n) in context.descendants(&src_key) {
+                    let mut target = dest_key.clone();
+                    target.extend_from_slice(&key[src_key.len()..]);
+                    if n.is_dir() && root.get(&target).is_some_and(|e| e.kind == Kind::Dir) {
+                        continue;
+                    }
+                    root.insert(target, n.clone())?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

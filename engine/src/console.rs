@@ -1,0 +1,201 @@
+//! The console: one command line in, its output text, exit status and
+//! events out. Both the page's terminal and `layerlab run` go through
+//! [`Engine::run`], so they behave the same.
+
+use crate::build::{self, BuildOptions};
+use crate::host::Host;
+use crate::image;
+use crate::{Engine, Event};
+use std::fmt::Write as _;
+
+/// What one command produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    pub text: String,
+    /// 0 on success, as a shell would report it.
+    pub status: i32,
+    pub events: Vec<Event>,
+}
+
+impl Output {
+    fn ok(text: String) -> Output {
+        Output { text, status: 0, events: Vec::new() }
+    }
+    fn fail(text: String, status: i32) -> Output {
+        Output { text, status, events: Vec::new() }
+    }
+}
+
+/// Docker's commands that this version of Layer Lab does not run yet: they
+/// get an honest message rather than "not a docker command".
+const LATER: &[&str] = &[
+    "attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "history", "images", "import",
+    "info", "kill", "load", "logs", "network", "pause", "port", "ps", "pull", "push", "rename", "restart", "rm", "rmi",
+    "run", "save", "search", "start", "stats", "stop", "system", "tag", "top", "unpause", "update", "version", "volume",
+    "wait",
+];
+
+/// Splits a command line into words: whitespace separates, single and
+/// double quotes group, a backslash escapes the next character.
+pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => word.push(c),
+                        None => return Err("unexpected end of line: missing closing '".to_string()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
+                            Some(c) => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                            None => return Err("unexpected end of line: missing closing \"".to_string()),
+                        },
+                        Some(c) => word.push(c),
+                        None => return Err("unexpected end of line: missing closing \"".to_string()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    word.push(c);
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Ok(words)
+}
+
+impl Engine {
+    /// Runs one console line. Never panics on input; a failed command
+    /// leaves the engine as it was.
+    pub fn run(&mut self, line: &str, host: &mut dyn Host) -> Output {
+        let words = match split_words(line) {
+            Ok(w) => w,
+            Err(e) => return Output::fail(format!("sh: syntax error: {e}\n"), 2),
+        };
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        match args.as_slice() {
+            [] => Output::ok(String::new()),
+            ["docker"] | ["docker", "--help" | "help"] => Output::ok(help()),
+            ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] => self.cmd_build(rest, host),
+            ["docker", "image", "inspect", rest @ ..] | ["docker", "inspect", rest @ ..] => self.cmd_inspect(rest),
+            ["docker", "image", sub, ..] => Output::fail(format!("docker image {sub}: not available in this version of Layer Lab\n"), 1),
+            ["docker", cmd, ..] if LATER.contains(cmd) => {
+                Output::fail(format!("docker {cmd}: not available in this version of Layer Lab\n"), 1)
+            }
+            ["docker", cmd, ..] => {
+                Output::fail(format!("docker: '{cmd}' is not a docker command.\nSee 'docker --help'\n"), 1)
+            }
+            [cmd, ..] => Output::fail(format!("sh: {cmd}: not found (this terminal runs docker commands)\n"), 127),
+        }
+    }
+
+    fn cmd_build(&mut self, args: &[&str], host: &dyn Host) -> Output {
+        let usage = "Usage:  docker buildx build [OPTIONS] PATH | URL | -";
+        let mut opts = BuildOptions::default();
+        let mut context = None;
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+                _ => (*arg, None),
+            };
+            let mut value = |name: &str| -> Result<String, Output> {
+                inline
+                    .map(str::to_string)
+                    .or_else(|| it.next().map(|s| s.to_string()))
+                    .ok_or_else(|| Output::fail(format!("ERROR: flag needs an argument: {name}\n{usage}\n"), 1))
+            };
+            match flag {
+                "-t" | "--tag" => match value(flag) {
+                    Ok(v) => opts.tags.push(v),
+                    Err(o) => return o,
+                },
+                "-f" | "--file" => match value(flag) {
+                    Ok(v) => opts.file = Some(v),
+                    Err(o) => return o,
+                },
+                f if f.starts_with('-') && f.len() > 1 => {
+                    return Output::fail(format!("ERROR: unknown flag: {f} (not available in this version of Layer Lab)\n"), 1)
+                }
+                path => {
+                    if context.replace(path.to_string()).is_some() {
+                        return Output::fail(format!("ERROR: \"docker buildx build\" requires exactly 1 argument.\n{usage}\n"), 1);
+                    }
+                }
+            }
+        }
+        let Some(context) = context else {
+            return Output::fail(format!("ERROR: \"docker buildx build\" requires exactly 1 argument.\n{usage}\n"), 1);
+        };
+        opts.context = context;
+        let mut text = String::new();
+        match build::build(self, host, &opts, &mut text) {
+            Ok((_, events)) => Output { text, status: 0, events },
+            Err(()) => Output::fail(text, 1),
+        }
+    }
+
+    fn cmd_inspect(&self, args: &[&str]) -> Output {
+        if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
+            return Output::fail(format!("unknown flag: {flag} (not available in this version of Layer Lab)\n"), 1);
+        }
+        if args.is_empty() {
+            return Output::fail("\"docker image inspect\" requires at least 1 argument.\n".to_string(), 1);
+        }
+        let mut found = Vec::new();
+        let mut errors = String::new();
+        for name in args {
+            match self.image(name) {
+                Some(img) => found.push(image::inspect(img, &self.tags_of(&img.id))),
+                None => {
+                    let _ = writeln!(errors, "Error: No such image: {name}");
+                }
+            }
+        }
+        let mut text = crate::json::pretty(&serde_json::Value::Array(found));
+        text.push('\n');
+        text.push_str(&errors);
+        Output { status: i32::from(!errors.is_empty()), text, events: Vec::new() }
+    }
+}
+
+fn help() -> String {
+    "Usage:  docker [OPTIONS] COMMAND\n\n\
+     Layer Lab runs these commands:\n  \
+     build       Build an image from a Dockerfile (also: docker image build)\n  \
+     inspect     Return low-level information on an image (also: docker image inspect)\n\n\
+     Other docker commands say so when this version of Layer Lab does not run them yet.\n"
+        .to_string()
+}

@@ -1,0 +1,221 @@
+//! Layers: the diff of two trees, written as a deterministic OCI layer tar.
+//!
+//! Tar rules (OCI image spec, "Image Layer Filesystem Changeset"; what
+//! Docker's archive package writes): entries depth-first in lexical order,
+//! parent directories of every change included, names relative without a
+//! leading `/`, directories with a trailing `/`, ustar headers (PAX `path`/
+//! `linkpath` records when a name does not fit), uid/gid as stored, no
+//! user/group names, every mtime fixed at [`MTIME`], deletions as `.wh.NAME`
+//! whiteouts and opaque directories as `.wh..wh..opq`. The archive ends with
+//! two 512-byte zero blocks and no further padding, so the empty layer is
+//! exactly 1024 zero bytes.
+
+use crate::digest::Digest;
+use crate::fs::{display, Kind, Node, PathKey, Tree};
+use std::collections::BTreeMap;
+
+/// Fixed modification time of every entry (the `SOURCE_DATE_EPOCH=0`
+/// rewrite): what makes the same content give the same diff_id anywhere.
+pub const MTIME: u64 = 0;
+
+/// Prefix of a whiteout file, and the name of the opaque-directory marker.
+pub const WHITEOUT_PREFIX: &str = ".wh.";
+pub const OPAQUE_MARKER: &str = ".wh..wh..opq";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Added(PathKey),
+    Modified(PathKey),
+    Deleted(PathKey),
+    /// The directory hides everything below it in lower layers.
+    Opaque(PathKey),
+}
+
+/// A committed layer: its tar's digest and sizes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layer {
+    /// sha256 of the uncompressed tar.
+    pub diff_id: Digest,
+    /// Bytes of content as Docker reports a layer's size (files and symlink
+    /// targets; directories and whiteouts count 0).
+    pub size: u64,
+    pub changes: Vec<Change>,
+}
+
+/// The changes that turn `lower` into `upper`. A deleted directory is
+/// reported once, not once per file below it.
+pub fn diff(lower: &Tree, upper: &Tree) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (key, node) in upper.iter() {
+        match lower.get(key) {
+            None => changes.push(Change::Added(key.clone())),
+            Some(old) if old != node => changes.push(Change::Modified(key.clone())),
+            Some(_) => {}
+        }
+    }
+    for (key, _) in lower.iter() {
+        let parent_kept = key.len() <= 1 || upper.get(&key[..key.len() - 1]).is_some_and(Node::is_dir);
+        if upper.get(key).is_none() && parent_kept {
+            changes.push(Change::Deleted(key.clone()));
+        }
+    }
+    changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
+    changes
+}
+
+fn change_key(c: &Change) -> &PathKey {
+    match c {
+        Change::Added(k) | Change::Modified(k) | Change::Deleted(k) | Change::Opaque(k) => k,
+    }
+}
+
+/// What one tar entry holds.
+enum Entry<'a> {
+    Node(&'a Node),
+    /// A whiteout or opaque marker: an empty regular file.
+    Marker,
+}
+
+/// Writes the layer tar for `changes`, reading added and modified nodes from
+/// `upper`. Fails if a change names a path `upper` does not hold.
+pub fn write_tar(upper: &Tree, changes: &[Change]) -> Result<Vec<u8>, String> {
+    let mut entries: BTreeMap<PathKey, Entry> = BTreeMap::new();
+    for change in changes {
+        match change {
+            Change::Added(key) | Change::Modified(key) => {
+                let node = upper.get(key).ok_or_else(|| format!("layer: {} is missing", display(key)))?;
+                add_parents(upper, &mut entries, key)?;
+                entries.insert(key.clone(), Entry::Node(node));
+            }
+            Change::Deleted(key) => {
+                let Some((name, parent)) = key.split_last() else {
+                    return Err("layer: cannot delete the root directory".to_string());
+                };
+                add_parents(upper, &mut entries, key)?;
+                let mut wh = parent.to_vec();
+                wh.push(format!("{WHITEOUT_PREFIX}{name}"));
+                entries.insert(wh, Entry::Marker);
+            }
+            Change::Opaque(key) => {
+                let node = upper.get(key).filter(|n| n.is_dir());
+                let node = node.ok_or_else(|| format!("layer: opaque directory {} is missing", display(key)))?;
+                add_parents(upper, &mut entries, key)?;
+                entries.insert(key.clone(), Entry::Node(node));
+                let mut marker = key.clone();
+                marker.push(OPAQUE_MARKER.to_string());
+                entries.insert(marker, Entry::Marker);
+            }
+        }
+    }
+
+    let mut builder = tar::Builder::new(Vec::new());
+    for (key, entry) in &entries {
+        append_entry(&mut builder, key, entry).map_err(|e| format!("layer: writing {}: {e}", display(key)))?;
+    }
+    builder.into_inner().map_err(|e| format!("layer: finishing tar: {e}"))
+}
+
+/// Builds a layer from the changes between two trees.
+pub fn commit(lower: &Tree, upper: &Tree) -> Result<(Layer, Vec<u8>), String> {
+    let changes = diff(lower, upper);
+    let tar = write_tar(upper, &changes)?;
+    let size = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Added(k) | Change::Modified(k) => upper.get(k).map(Node::size),
+            _ => None,
+        })
+        .sum();
+    Ok((Layer { diff_id: Digest::of(&tar), size, changes }, tar))
+}
+
+/// Adds the parent directories of `key`, as `upper` holds them.
+fn add_parents<'a>(upper: &'a Tree, entries: &mut BTreeMap<PathKey, Entry<'a>>, key: &[String]) -> Result<(), String> {
+    for i in 1..key.len() {
+        let parent = &key[..i];
+        let node = upper
+            .get(parent)
+            .filter(|n| n.is_dir())
+            .ok_or_else(|| format!("layer: parent directory {} is missing", display(parent)))?;
+        entries.insert(parent.to_vec(), Entry::Node(node));
+    }
+    Ok(())
+}
+
+fn append_entry(builder: &mut tar::Builder<Vec<u8>>, key: &[String], entry: &Entry) -> std::io::Result<()> {
+    let mut name = key.join("/");
+    let mut header = tar::Header::new_ustar();
+    let (data, link): (&[u8], Option<&str>) = match entry {
+        Entry::Marker => {
+            // As containerd writes them: an empty regular file, mode 0.
+            header.set_entry_type(tar::EntryType::Regular);
+            header.set_mode(0);
+            header.set_uid(0);
+            header.set_gid(0);
+            (&[], None)
+        }
+        Entry::Node(node) => {
+            header.set_mode(node.mode & 0o7777);
+            header.set_uid(u64::from(node.uid));
+            header.set_gid(u64::from(node.gid));
+            match &node.kind {
+                Kind::Dir => {
+                    header.set_entry_type(tar::EntryType::Directory);
+                    name.push('/');
+                    (&[], None)
+                }
+                Kind::File(bytes) => {
+                    header.set_entry_type(tar::EntryType::Regular);
+                    (bytes.as_slice(), None)
+                }
+                Kind::Symlink(target) => {
+                    header.set_entry_type(tar::EntryType::Symlink);
+                    (&[], Some(target.as_str()))
+                }
+            }
+        }
+    };
+    header.set_size(data.len() as u64);
+    header.set_mtime(MTIME);
+
+    let mut pax: Vec<(&str, &[u8])> = Vec::new();
+    if !set_ustar_name(&mut header, &name) {
+        pax.push(("path", name.as_bytes()));
+    }
+    if let Some(target) = link {
+        if target.len() <= 100 {
+            if let Some(ustar) = header.as_ustar_mut() {
+                ustar.linkname[..target.len()].copy_from_slice(target.as_bytes());
+            }
+        } else {
+            pax.push(("linkpath", target.as_bytes()));
+        }
+    }
+    if !pax.is_empty() {
+        builder.append_pax_extensions(pax)?;
+    }
+    header.set_cksum();
+    builder.append(&header, data)
+}
+
+/// Stores `name` in the ustar name/prefix fields if it fits (splitting at a
+/// `/` as ustar allows); otherwise stores a truncated name and returns false.
+fn set_ustar_name(header: &mut tar::Header, name: &str) -> bool {
+    let Some(ustar) = header.as_ustar_mut() else { return false };
+    let bytes = name.as_bytes();
+    if bytes.len() <= 100 {
+        ustar.name[..bytes.len()].copy_from_slice(bytes);
+        return true;
+    }
+    // Split at a '/' so that prefix <= 155 and name <= 100 (and non-empty).
+    let trimmed = bytes.strip_suffix(b"/").unwrap_or(bytes);
+    for (i, b) in trimmed.iter().enumerate() {
+        if *b == b'/' && i <= 155 && bytes.len() - i - 1 <= 100 && i + 1 < bytes.len() {
+            ustar.prefix[..i].copy_from_slice(&bytes[..i]);
+            ustar.name[..bytes.len() - i - 1].copy_from_slice(&bytes[i + 1..]);
+            return true;
+        }
+    }
+    ustar.name.copy_from_slice(&bytes[..100]);
+    false
+}

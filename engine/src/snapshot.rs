@@ -1,0 +1,91 @@
+//! Snapshots in containerd's terms: `prepare` a writable snapshot on a
+//! committed parent, change its tree, `commit` it read-only as a layer.
+//!
+//! A committed snapshot is named by its chain ID and keeps its merged view
+//! (the parent's view with this layer applied), so that a child can be
+//! prepared from it without replaying the chain.
+
+use crate::content::ContentStore;
+use crate::digest::{chain_id, chain_ids, Digest};
+use crate::fs::Tree;
+use crate::layer::{self, Layer};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+pub struct Committed {
+    pub parent: Option<Digest>,
+    pub diff_id: Digest,
+    /// Content size of this layer alone.
+    pub size: u64,
+    pub view: Tree,
+}
+
+/// A writable snapshot: the parent's view (`lower`) and the tree being
+/// changed (`upper`, which starts as a copy of `lower`).
+#[derive(Clone, Debug)]
+pub struct Active {
+    pub parent: Option<Digest>,
+    lower: Tree,
+    pub upper: Tree,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Snapshotter {
+    committed: BTreeMap<Digest, Committed>,
+}
+
+/// What a commit produced, for the caller to store (see [`Snapshotter::insert`]).
+pub struct Commit {
+    pub chain_id: Digest,
+    pub layer: Layer,
+    pub tar: Vec<u8>,
+    pub snapshot: Committed,
+}
+
+impl Snapshotter {
+    /// A writable snapshot on `parent` (a chain ID), or on nothing.
+    pub fn prepare(&self, parent: Option<&Digest>) -> Result<Active, String> {
+        let lower = match parent {
+            None => Tree::new(),
+            Some(p) => self.view(p).ok_or_else(|| format!("snapshot {p} does not exist"))?.clone(),
+        };
+        Ok(Active { parent: parent.cloned(), upper: lower.clone(), lower })
+    }
+
+    /// A writable snapshot on a commit that is not stored yet (the previous
+    /// step of a build still in progress).
+    pub fn prepare_on(chain_id: &Digest, parent: &Committed) -> Active {
+        Active { parent: Some(chain_id.clone()), lower: parent.view.clone(), upper: parent.view.clone() }
+    }
+
+    /// Turns an active snapshot into a layer. Nothing is stored yet: the
+    /// caller inserts the result once its whole operation has succeeded.
+    pub fn commit(&self, active: Active) -> Result<Commit, String> {
+        let (layer, tar) = layer::commit(&active.lower, &active.upper)?;
+        let chain_id = chain_id(active.parent.as_ref(), &layer.diff_id);
+        let snapshot = Committed { parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: active.upper };
+        Ok(Commit { chain_id, layer, tar, snapshot })
+    }
+
+    /// Stores a commit's snapshot, and its tar in `content`.
+    pub fn insert(&mut self, content: &mut ContentStore, commit: Commit) -> Digest {
+        content.put_verified(commit.layer.diff_id.clone(), commit.tar);
+        self.committed.entry(commit.chain_id.clone()).or_insert(commit.snapshot);
+        commit.chain_id
+    }
+
+    pub fn get(&self, chain_id: &Digest) -> Option<&Committed> {
+        self.committed.get(chain_id)
+    }
+
+    /// The merged, read-only view of a committed snapshot.
+    pub fn view(&self, chain_id: &Digest) -> Option<&Tree> {
+        self.committed.get(chain_id).map(|c| &c.view)
+    }
+
+    /// The chain ID of the top snapshot of `diff_ids`, if all are committed.
+    pub fn top(&self, diff_ids: &[Digest]) -> Option<Digest> {
+        let top = chain_ids(diff_ids).pop()?;
+        self.committed.contains_key(&top).then_some(top)
+    }
+}
