@@ -48,12 +48,12 @@ impl Digest {
 
     /// The 64 hex digits.
     pub fn hex(&self) -> &str {
-        &self.0["sha256:".len()..]
+        &self.0["sha256:".len()..] // ok: a Digest is always "sha256:" + 64 hex digits
     }
 
     /// The 12-digit short form Docker prints as IMAGE ID.
     pub fn short(&self) -> &str {
-        &self.hex()[..12]
+        &self.hex()[..12] // ok: hex() is 64 ASCII digits
     }
 }
 

@@ -1,0 +1,138 @@
+//! The console in-process: commands, their output shapes, and errors that
+//! say what and where while leaving the engine as it was.
+
+use layerlab_engine::console::split_words;
+use layerlab_engine::{Engine, Event, MemHost};
+
+fn hello_host(text: &str) -> MemHost {
+    MemHost::new([("Dockerfile", "FROM scratch\nCOPY hello.txt /\n"), ("hello.txt", text)])
+}
+
+#[test]
+fn build_prints_buildkit_progress_and_tags() {
+    let mut engine = Engine::new();
+    let out = engine.run("docker build -t hello .", &mut hello_host("hello, layers\n"));
+    assert_eq!(out.status, 0, "{}", out.text);
+    let lines: Vec<&str> = out.text.lines().collect();
+    assert_eq!(lines[0], "#0 building with \"default\" instance using docker driver");
+    assert!(out.text.contains("#1 [internal] load build definition from Dockerfile\n#1 transferring dockerfile: 30B done\n#1 DONE 0.0s\n"));
+    assert!(out.text.contains("#3 [internal] load build context\n#3 transferring context: 44B done\n"), "{}", out.text);
+    assert!(out.text.contains("#4 [1/1] COPY hello.txt /\n#4 DONE 0.0s\n"));
+    assert!(out.text.contains("#5 naming to docker.io/library/hello:latest done\n"));
+    let layers: Vec<_> = out.events.iter().filter(|e| matches!(e, Event::LayerCreated { .. })).collect();
+    assert_eq!(layers.len(), 1);
+    let view = engine.images_view();
+    assert_eq!(view.len(), 1);
+    assert_eq!(view[0].tags, ["hello:latest"]);
+    assert_eq!(view[0].layers[0].created_by, "COPY hello.txt / # buildkit");
+    assert_eq!(view[0].layers[0].size, 14);
+}
+
+#[test]
+fn image_build_and_inspect_agree() {
+    let mut engine = Engine::new();
+    let mut host = hello_host("hi\n");
+    assert_eq!(engine.run("docker image build --tag hello:v1 .", &mut host).status, 0);
+    let out = engine.run("docker image inspect hello:v1", &mut host);
+    assert_eq!(out.status, 0, "{}", out.text);
+    let json: serde_json::Value = serde_json::from_str(&out.text).unwrap();
+    let img = &json[0];
+    let id = engine.image("hello:v1").unwrap().id.to_string();
+    assert_eq!(img["Id"], id);
+    assert_eq!(img["RepoTags"], serde_json::json!(["hello:v1"]));
+    assert_eq!(img["RootFS"]["Type"], "layers");
+    assert_eq!(img["RootFS"]["Layers"].as_array().unwrap().len(), 1);
+    assert_eq!(img["GraphDriver"]["Name"], "overlay2");
+    assert_eq!(img["Size"], 3);
+    // The ID is the sha256 of the stored config, whose diff_ids are the inspect's layers.
+    let config = engine.blob(&engine.image("hello:v1").unwrap().id).unwrap();
+    assert_eq!(layerlab_engine::Digest::of(config).to_string(), id);
+    let config: serde_json::Value = serde_json::from_slice(config).unwrap();
+    assert_eq!(config["rootfs"]["diff_ids"], img["RootFS"]["Layers"]);
+    assert_eq!(config["history"][0]["created_by"], "COPY hello.txt / # buildkit");
+    // Docker's four-space indentation.
+    assert!(out.text.starts_with("[\n    {\n        \"Id\": \"sha256:"));
+    // By short ID and by `docker inspect` too.
+    assert_eq!(engine.run(&format!("docker inspect {}", &id[7..19]), &mut host).text, out.text);
+}
+
+#[test]
+fn a_changed_file_changes_the_diff_id_and_same_content_keeps_it() {
+    let mut engine = Engine::new();
+    engine.run("docker build -t a .", &mut hello_host("one\n"));
+    engine.run("docker build -t b .", &mut hello_host("two\n"));
+    engine.run("docker build -t c .", &mut hello_host("one\n"));
+    let d = |n: &str| engine.image(n).unwrap().diff_ids()[0].clone();
+    assert_ne!(d("a"), d("b"));
+    assert_eq!(d("a"), d("c"));
+    assert_eq!(engine.image("a").unwrap().id, engine.image("c").unwrap().id);
+    // Two distinct layers and two configs: the repeat stored nothing new.
+    assert_eq!(engine.content().len(), 4);
+}
+
+#[test]
+fn parse_error_names_the_line_and_suggests_and_changes_nothing() {
+    let mut engine = Engine::new();
+    let mut host = MemHost::new([("Dockerfile", "FROM scratch\n\nFORM hello.txt /\n"), ("hello.txt", "x")]);
+    let out = engine.run("docker build -t bad .", &mut host);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("dockerfile parse error on line 3: unknown instruction: FORM (did you mean from?)"), "{}", out.text);
+    assert!(out.text.contains("Dockerfile:3\n"), "{}", out.text);
+    assert!(out.text.contains("   3 | >>> FORM hello.txt /"), "{}", out.text);
+    assert!(engine.images_view().is_empty());
+    assert!(engine.content().is_empty());
+}
+
+#[test]
+fn missing_source_fails_the_build_and_stores_nothing() {
+    let mut engine = Engine::new();
+    let mut host = MemHost::new([("Dockerfile", "FROM scratch\nCOPY hello.txt /\nCOPY nothere.txt /\n"), ("hello.txt", "x")]);
+    let out = engine.run("docker build -t bad .", &mut host);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("\"/nothere.txt\": not found"), "{}", out.text);
+    assert!(out.text.contains("   3 | >>> COPY nothere.txt /"), "{}", out.text);
+    assert!(engine.content().is_empty(), "the first step's layer must not be stored");
+    assert!(engine.image("bad").is_none());
+}
+
+#[test]
+fn what_is_not_built_yet_says_so() {
+    let mut engine = Engine::new();
+    let mut host = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo hi\n")]);
+    let out = engine.run("docker build .", &mut host);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("Layer Lab has no image \"alpine\" yet"), "{}", out.text);
+    let out = engine.run("docker ps", &mut host);
+    assert_eq!((out.status, out.text.as_str()), (1, "docker ps: not available in this version of Layer Lab\n"));
+    let out = engine.run("docker frobnicate", &mut host);
+    assert_eq!(out.text, "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n");
+    let out = engine.run("ls -l", &mut host);
+    assert_eq!(out.status, 127);
+}
+
+#[test]
+fn build_with_dash_f_reads_another_dockerfile() {
+    let mut engine = Engine::new();
+    let mut host = MemHost::new([("exp1", "FROM scratch\nCOPY a/ /data/\n"), ("a/x.txt", "x"), ("a/y/z.txt", "z")]);
+    let out = engine.run("docker build -t exp1 -f exp1 .", &mut host);
+    assert_eq!(out.status, 0, "{}", out.text);
+    assert!(out.text.contains("load build definition from exp1"));
+    let out = engine.run("docker build -t nope -f missing .", &mut host);
+    assert!(out.text.contains("failed to read dockerfile: open missing: no such file or directory"), "{}", out.text);
+}
+
+#[test]
+fn inspect_of_unknown_image_is_an_error_with_empty_list() {
+    let mut engine = Engine::new();
+    let out = engine.run("docker image inspect nope", &mut MemHost::default());
+    assert_eq!(out.status, 1);
+    assert_eq!(out.text, "[]\nError: No such image: nope\n");
+}
+
+#[test]
+fn words_split_like_a_shell() {
+    assert_eq!(split_words(r#"docker build -t "a b" 'c d' e\ f"#).unwrap(), ["docker", "build", "-t", "a b", "c d", "e f"]);
+    assert!(split_words("echo 'unterminated").is_err());
+    let mut engine = Engine::new();
+    assert_eq!(engine.run("docker build 'oops", &mut MemHost::default()).status, 2);
+}

@@ -1,0 +1,81 @@
+//! The page's session: the engine, the build-context files the learner
+//! edits, and the terminal's scrollback. Components read it through signals
+//! and change it only through [`Session::run`] and [`Session::set_file`].
+
+use layerlab_engine::{Engine, ImageView, MemHost, Output};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// The files the page starts with: the walking skeleton's example.
+pub const START_FILES: [(&str, &str); 2] = [("Dockerfile", "FROM scratch\nCOPY hello.txt /\n"), ("hello.txt", "hello, layers\n")];
+
+/// One command typed in the terminal and what it printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub command: String,
+    pub output: String,
+    pub status: i32,
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    engine: StoredValue<Engine>,
+    /// Build-context files by path.
+    pub files: RwSignal<BTreeMap<String, String>>,
+    pub entries: RwSignal<Vec<Entry>>,
+    /// The engine's images, refreshed after every command.
+    pub images: RwSignal<Vec<ImageView>>,
+    /// diff_ids created by the last command, to mark them as new.
+    pub fresh: RwSignal<Vec<String>>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        let files = START_FILES.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect();
+        Session {
+            engine: StoredValue::new(Engine::new()),
+            files: RwSignal::new(files),
+            entries: RwSignal::new(Vec::new()),
+            images: RwSignal::new(Vec::new()),
+            fresh: RwSignal::new(Vec::new()),
+        }
+    }
+
+    pub fn set_file(&self, path: &str, text: String) {
+        self.files.update(|f| {
+            f.insert(path.to_string(), text);
+        });
+    }
+
+    /// Runs one console line in the engine and publishes what changed.
+    pub fn run(&self, line: &str) -> Output {
+        let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
+        let output = self.engine.try_update_value(|e| e.run(line, &mut host)).unwrap_or_else(|| Output {
+            text: "layerlab: the engine is gone (page unloading?)\n".to_string(),
+            status: 1,
+            events: Vec::new(),
+        });
+        let fresh = output
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                layerlab_engine::Event::LayerCreated { diff_id, .. } => Some(diff_id.to_string()),
+                _ => None,
+            })
+            .collect();
+        self.fresh.set(fresh);
+        if let Some(images) = self.engine.try_with_value(Engine::images_view) {
+            self.images.set(images);
+        }
+        self.entries.update(|e| {
+            e.push(Entry { command: line.to_string(), output: output.text.clone(), status: output.status })
+        });
+        output
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}

@@ -1,0 +1,39 @@
+//! The terminal: type a command, Enter runs it in the engine.
+
+use crate::session::Session;
+use leptos::prelude::*;
+
+#[component]
+pub fn Terminal() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let input = RwSignal::new(String::new());
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            let line = input.get_untracked();
+            input.set(String::new());
+            session.run(line.trim());
+        }
+    };
+    view! {
+        <section class="panel terminal" aria-labelledby="term-title">
+            <h2 id="term-title">"Terminal"</h2>
+            <div class="scrollback" role="log" aria-live="polite">
+                <p class="hint">"Try " <kbd>"docker build -t hello ."</kbd> " then " <kbd>"docker image inspect hello"</kbd></p>
+                <For each=move || session.entries.get().into_iter().enumerate() key=|(i, _)| *i let:item>
+                    <div class="entry" class:failed=item.1.status != 0>
+                        <pre class="command">"$ " {item.1.command.clone()}</pre>
+                        <pre class="output">{item.1.output.clone()}</pre>
+                    </div>
+                </For>
+            </div>
+            <div class="prompt">
+                <label for="term-input" class="ps1">"$"</label>
+                <input id="term-input" type="text" autocomplete="off" spellcheck="false" aria-label="docker command"
+                    prop:value=move || input.get()
+                    on:input=move |ev| input.set(event_target_value(&ev))
+                    on:keydown=on_keydown/>
+            </div>
+        </section>
+    }
+}
