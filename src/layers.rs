@@ -14,7 +14,8 @@ pub fn Images() -> impl IntoView {
             <Show when=move || session.images.with(|i| i.is_empty())>
                 <p class="empty">"No images yet. Build one in the terminal."</p>
             </Show>
-            <For each=move || session.images.get() key=|img| img.id.clone() let:img>
+            // Keyed by the whole view: an image whose tags moved is redrawn.
+            <For each=move || session.images.get() key=|img| img.clone() let:img>
                 <ImageStack image=img/>
             </For>
         </section>

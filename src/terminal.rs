@@ -7,6 +7,14 @@ use leptos::prelude::*;
 pub fn Terminal() -> impl IntoView {
     let session = expect_context::<Session>();
     let input = RwSignal::new(String::new());
+    let scrollback = NodeRef::<leptos::html::Div>::new();
+    // Keep the newest output in sight, as a terminal does.
+    Effect::new(move |_| {
+        session.entries.track();
+        if let Some(el) = scrollback.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" {
             ev.prevent_default();
@@ -18,7 +26,7 @@ pub fn Terminal() -> impl IntoView {
     view! {
         <section class="panel terminal" aria-labelledby="term-title">
             <h2 id="term-title">"Terminal"</h2>
-            <div class="scrollback" role="log" aria-live="polite">
+            <div class="scrollback" role="log" aria-live="polite" node_ref=scrollback>
                 <p class="hint">"Try " <kbd>"docker build -t hello ."</kbd> " then " <kbd>"docker image inspect hello"</kbd></p>
                 <For each=move || session.entries.get().into_iter().enumerate() key=|(i, _)| *i let:item>
                     <div class="entry" class:failed=item.1.status != 0>

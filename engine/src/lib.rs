@@ -45,7 +45,7 @@ pub struct Engine {
 }
 
 /// One layer of an image, as the page draws it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LayerView {
     pub diff_id: Digest,
     pub size: u64,
@@ -54,7 +54,7 @@ pub struct LayerView {
 }
 
 /// An image, as the page draws it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ImageView {
     pub id: Digest,
     pub tags: Vec<String>,

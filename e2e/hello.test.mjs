@@ -1,0 +1,95 @@
+// End to end: the release build served on 127.0.0.1, driven in headless
+// Chromium as a learner would. Fails on any page error or console error.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM } from './serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = process.env.DIST ?? path.join(here, '..', 'dist');
+let server, browser;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, 'index.html')), `no release build in ${dist}: run trunk build --release`);
+  server = await serve(dist);
+  browser = await chromium.launch(CHROMIUM);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = [];
+  const requests = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(server.url);
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  return { page, problems, requests };
+}
+
+async function run(page, line) {
+  const before = await page.locator('.entry').count();
+  await page.locator('#term-input').fill(line);
+  await page.locator('#term-input').press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('.entry').length > n, before);
+  return page.locator('.entry').last().innerText();
+}
+
+test('editing hello.txt and rebuilding shows a new diff_id', async () => {
+  const { page, problems, requests } = await openPage();
+
+  const first = await run(page, 'docker build -t hello .');
+  assert.match(first, /naming to docker\.io\/library\/hello:latest done/);
+  const layers = page.locator('li.layer');
+  assert.equal(await layers.count(), 1);
+  const oldId = await layers.first().getAttribute('data-diff-id');
+  assert.match(oldId, /^sha256:[0-9a-f]{64}$/);
+  assert.match(await layers.first().innerText(), new RegExp(`sha256:${oldId.slice(7, 19)}`));
+
+  await page.locator('textarea[data-file="hello.txt"]').fill('hello from the end-to-end test\n');
+  await run(page, 'docker build -t hello .');
+  await page.waitForFunction(() => document.querySelectorAll('li.layer').length === 2);
+  const ids = await layers.evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
+  const newIds = ids.filter((d) => d !== oldId);
+  assert.equal(newIds.length, 1, `expected one new diff_id beside ${oldId}: ${ids}`);
+  assert.match(newIds[0], /^sha256:[0-9a-f]{64}$/);
+  assert.notEqual(newIds[0], oldId);
+  assert.equal(await page.locator(`li.layer.fresh[data-diff-id="${newIds[0]}"]`).count(), 1, 'the new layer is marked');
+  // The tag moved to the new image; the old one is dangling, as in Docker.
+  const tags = await page.locator('article.image .tag').allInnerTexts();
+  assert.deepEqual(tags.sort(), ['<none>', 'hello:latest']);
+
+  const inspect = await run(page, 'docker image inspect hello');
+  const json = JSON.parse(inspect.slice(inspect.indexOf('[')));
+  assert.deepEqual(json[0].RootFS.Layers, [newIds[0]], 'inspect shows the layer the picture shows');
+
+  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(here, 'test-results', 'hello.png') });
+
+  const offsite = requests.filter((u) => !u.startsWith(server.url));
+  assert.deepEqual(offsite, [], 'every request goes to the page\'s own server');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a Dockerfile error is shown with its line, and the page keeps working', async () => {
+  const { page, problems } = await openPage();
+  await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPPY hello.txt /\n');
+  const out = await run(page, 'docker build -t broken .');
+  assert.match(out, /dockerfile parse error on line 2: unknown instruction: COPPY \(did you mean copy\?\)/);
+  assert.equal(await page.locator('.entry.failed').count(), 1);
+  assert.equal(await page.locator('li.layer').count(), 0, 'a failed build adds no layer');
+  await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPY hello.txt /\n');
+  await run(page, 'docker build -t fixed .');
+  assert.equal(await page.locator('li.layer').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,99 @@
+//! Browser tests (wasm-pack test --headless --chrome): the engine in wasm
+//! gives the native digests, and the page mounts and shows a build.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod golden {
+    include!("../engine/tests/common/golden.rs");
+}
+
+#[wasm_bindgen_test]
+fn engine_digests_in_wasm_equal_native_ones() {
+    let actual = golden::golden_actual();
+    assert_eq!(actual.len(), golden::GOLDEN.len());
+    for ((what, expected), (_, got)) in golden::GOLDEN.iter().zip(&actual) {
+        assert_eq!(got, expected, "{what}");
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+/// Mounts the app into a fresh element and returns it.
+async fn mount() -> HtmlElement {
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    leptos::mount::mount_to(root.clone(), layerlab_web::App).forget();
+    leptos::task::tick().await;
+    root
+}
+
+async fn type_command(root: &HtmlElement, line: &str) {
+    let input: HtmlInputElement = root.query_selector("#term-input").unwrap().expect("terminal input").unchecked_into();
+    input.set_value(line);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&enter).unwrap();
+    leptos::task::tick().await;
+}
+
+fn layer_ids(root: &HtmlElement) -> Vec<String> {
+    let nodes = root.query_selector_all("li.layer").unwrap();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|e| e.get_attribute("data-diff-id"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn app_mounts_and_a_build_updates_the_dom() {
+    let root = mount().await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("Layer Lab"), "{text}");
+    assert!(text.contains("No images yet"), "{text}");
+    assert!(layer_ids(&root).is_empty());
+
+    type_command(&root, "docker build -t hello .").await;
+    let ids = layer_ids(&root);
+    assert_eq!(ids, [golden::GOLDEN[1].1.to_string()], "the hello layer is drawn with its diff_id");
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("naming to docker.io/library/hello:latest done"), "{text}");
+    assert!(text.contains("hello:latest"));
+
+    // Edit hello.txt in its editor, rebuild: a second image with a new layer.
+    let editor: HtmlTextAreaElement = root.query_selector("textarea[data-file='hello.txt']").unwrap().expect("editor").unchecked_into();
+    editor.set_value("changed in the browser\n");
+    editor.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    leptos::task::tick().await;
+    type_command(&root, "docker build -t hello .").await;
+    let ids = layer_ids(&root);
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids.iter().any(|d| d != &golden::GOLDEN[1].1));
+
+    type_command(&root, "docker image inspect hello").await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("\"RootFS\": {"), "{text}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_command_shows_its_error_and_keeps_the_page() {
+    let root = mount().await;
+    type_command(&root, "docker frobnicate").await;
+    let failed = root.query_selector(".entry.failed").unwrap();
+    assert!(failed.is_some(), "the failed entry is marked");
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("docker: 'frobnicate' is not a docker command."), "{text}");
+    assert!(root.query_selector("#term-input").unwrap().is_some());
+    root.remove();
+}
