@@ -54,6 +54,7 @@ test('editing hello.txt and rebuilding shows a new diff_id', async () => {
   assert.match(oldId, /^sha256:[0-9a-f]{64}$/);
   assert.match(await layers.first().innerText(), new RegExp(`sha256:${oldId.slice(7, 19)}`));
 
+  await page.emulateMedia({ reducedMotion: 'reduce' }); // a still picture for the screenshot
   await page.locator('textarea[data-file="hello.txt"]').fill('hello from the end-to-end test\n');
   await run(page, 'docker build -t hello .');
   await page.waitForFunction(() => document.querySelectorAll('li.layer').length === 2);
@@ -67,12 +68,13 @@ test('editing hello.txt and rebuilding shows a new diff_id', async () => {
   const tags = await page.locator('article.image .tag').allInnerTexts();
   assert.deepEqual(tags.sort(), ['<none>', 'hello:latest']);
 
+  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(here, 'test-results', 'hello.png') });
+
   const inspect = await run(page, 'docker image inspect hello');
   const json = JSON.parse(inspect.slice(inspect.indexOf('[')));
   assert.deepEqual(json[0].RootFS.Layers, [newIds[0]], 'inspect shows the layer the picture shows');
 
-  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
-  await page.screenshot({ path: path.join(here, 'test-results', 'hello.png') });
 
   const offsite = requests.filter((u) => !u.startsWith(server.url));
   assert.deepEqual(offsite, [], 'every request goes to the page\'s own server');

@@ -1,0 +1,166 @@
+// Measures the release build: gzipped wasm + JS size, what each crate costs,
+// and navigation-to-interactive time in headless Chromium, side by side with
+// a blank page served the same way (so the figure is a ratio, not a wall-clock
+// claim about a noisy shared machine).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { serve, CHROMIUM } from '../e2e/serve.mjs';
+
+const require = createRequire(new URL('../e2e/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const dist = args.dist ?? 'dist';
+const runs = Number(args.runs ?? 9);
+
+const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
+const kb = (n) => (n / 1000).toFixed(1);
+const files = fs.readdirSync(dist);
+const pick = (ext) => files.filter((f) => f.endsWith(ext)).map((f) => fs.readFileSync(path.join(dist, f)));
+const [wasm] = pick('.wasm');
+const js = Buffer.concat(pick('.js'));
+const css = Buffer.concat(pick('.css'));
+const html = fs.readFileSync(path.join(dist, 'index.html'));
+
+// --- what each crate costs: code bytes by crate, from the unoptimised release
+// wasm's name section (before wasm-bindgen and wasm-opt -Oz).
+function leb(buf, pos) {
+  let result = 0, shift = 0, byte;
+  do { byte = buf[pos++]; result += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+  return [result, pos];
+}
+// The crate a symbol belongs to; null for wasm-bindgen's describe shims,
+// which wasm-bindgen removes from the shipped wasm.
+function crateOf(name) {
+  if (/__wbindgen_describe|WasmDescribe|wasm_bindgen\.\.describe/.test(name)) return null;
+  let m = /^_ZN(\d+)/.exec(name);
+  if (m) { // legacy mangling: _ZN<len><ident>…; a leading `<T as crate::Trait>` names the first crate path in it
+    const first = name.slice(m[0].length, m[0].length + Number(m[1]));
+    if (!first.startsWith('_$') && !first.startsWith('$')) return first;
+    const t = /([a-z_][a-z0-9_]*)\.\./.exec(first.replace(/\$[A-Za-z0-9]+\$/g, ' '));
+    return t ? t[1] : '(other)';
+  }
+  if (name.startsWith('_R')) { // v0 mangling: the first crate root C[s<hash>_]<len><ident>
+    m = /C(?:s[0-9A-Za-z]*_)?(\d+)([A-Za-z_]\w*)/.exec(name);
+    if (m) return m[2].slice(0, Number(m[1]));
+  }
+  return '(other: compiler builtins, allocator, glue)';
+}
+function crateCosts(file) {
+  const buf = fs.readFileSync(file);
+  let pos = 8, imports = 0, bodies = [], names = new Map();
+  while (pos < buf.length) {
+    const id = buf[pos++];
+    let size; [size, pos] = leb(buf, pos);
+    const end = pos + size;
+    if (id === 2) { // imports: functions among them shift the function index space
+      let n, p = pos; [n, p] = leb(buf, p);
+      for (let i = 0; i < n; i++) {
+        let len; [len, p] = leb(buf, p); p += len; [len, p] = leb(buf, p); p += len;
+        const kind = buf[p++];
+        if (kind === 0) { imports++; [, p] = leb(buf, p); }
+        else if (kind === 1) { p++; const flags = buf[p++]; [, p] = leb(buf, p); if (flags & 1) [, p] = leb(buf, p); }
+        else if (kind === 2) { const flags = buf[p++]; [, p] = leb(buf, p); if (flags & 1) [, p] = leb(buf, p); }
+        else if (kind === 3) { p += 2; }
+      }
+    } else if (id === 10) {
+      let n, p = pos; [n, p] = leb(buf, p);
+      for (let i = 0; i < n; i++) { let len; [len, p] = leb(buf, p); bodies.push(len); p += len; }
+    } else if (id === 0) {
+      let len, p = pos; [len, p] = leb(buf, p);
+      const secName = buf.subarray(p, p + len).toString(); p += len;
+      if (secName === 'name') {
+        while (p < end) {
+          const sub = buf[p++]; let subLen; [subLen, p] = leb(buf, p);
+          const subEnd = p + subLen;
+          if (sub === 1) {
+            let n; [n, p] = leb(buf, p);
+            for (let i = 0; i < n; i++) { let idx, l; [idx, p] = leb(buf, p); [l, p] = leb(buf, p); names.set(idx, buf.subarray(p, p + l).toString()); p += l; }
+          }
+          p = subEnd;
+        }
+      }
+    }
+    pos = end;
+  }
+  const costs = new Map();
+  let total = 0;
+  bodies.forEach((len, i) => {
+    const crate = crateOf(names.get(i + imports) ?? '');
+    if (crate === null) return;
+    costs.set(crate, (costs.get(crate) ?? 0) + len);
+    total += len;
+  });
+  return { total, named: names.size, rows: [...costs].sort((a, b) => b[1] - a[1]) };
+}
+
+// --- time from navigation to interactive (the terminal input is there).
+async function timeToInteractive(browser, url, selector) {
+  const context = await browser.newContext(); // fresh cache every run
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForSelector(selector);
+  const ms = await page.evaluate(() => performance.now());
+  await context.close();
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  return ms;
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+const blankDir = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlab-blank-'));
+fs.writeFileSync(path.join(blankDir, 'index.html'), '<!DOCTYPE html><title>blank</title><input id="x">');
+const app = await serve(dist);
+const blank = await serve(blankDir);
+const browser = await chromium.launch(CHROMIUM);
+const appTimes = [], blankTimes = [];
+for (let i = 0; i < runs; i++) { // interleaved, so both see the same machine load
+  appTimes.push(await timeToInteractive(browser, app.url, 'main.lab[data-ready="true"] #term-input'));
+  blankTimes.push(await timeToInteractive(browser, blank.url, '#x'));
+}
+await browser.close(); await app.close(); await blank.close();
+
+const total = gz(wasm) + gz(js);
+const lines = [
+  '# Benchmark results',
+  '',
+  `Written by \`bench/run.sh\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} cores, node ${process.version}, Chromium headless).`,
+  'Sizes are exact; times are medians of interleaved runs on a shared machine, so read the ratio, not the milliseconds.',
+  '',
+  '## Release build size (gzip -9)',
+  '',
+  '| file | raw | gzipped |',
+  '|---|---:|---:|',
+  `| wasm | ${kb(wasm.length)} kB | ${kb(gz(wasm))} kB |`,
+  `| JS (wasm-bindgen glue) | ${kb(js.length)} kB | ${kb(gz(js))} kB |`,
+  `| **wasm + JS** | ${kb(wasm.length + js.length)} kB | **${kb(total)} kB** (budget 250 kB: ${(100 * total / 250000).toFixed(0)}% used) |`,
+  `| CSS + HTML | ${kb(css.length + html.length)} kB | ${kb(gz(css) + gz(html))} kB |`,
+  '',
+  `## Navigation to interactive (${runs} runs each, fresh cache)`,
+  '',
+  '| page | median | min | max |',
+  '|---|---:|---:|---:|',
+  `| Layer Lab (terminal input present) | ${median(appTimes).toFixed(0)} ms | ${Math.min(...appTimes).toFixed(0)} ms | ${Math.max(...appTimes).toFixed(0)} ms |`,
+  `| blank page, same server (baseline) | ${median(blankTimes).toFixed(0)} ms | ${Math.min(...blankTimes).toFixed(0)} ms | ${Math.max(...blankTimes).toFixed(0)} ms |`,
+  `| **ratio** | **${(median(appTimes) / median(blankTimes)).toFixed(1)}×** the blank page | | |`,
+];
+if (args['raw-wasm'] && fs.existsSync(args['raw-wasm'])) {
+  const c = crateCosts(args['raw-wasm']);
+  lines.push('', '## What each dependency costs',
+    '',
+    `Share of function-body bytes per crate in the release wasm before wasm-bindgen and \`wasm-opt -Oz\` (${kb(c.total)} kB of code; wasm-bindgen's describe shims, which it removes, left out).`,
+    'Generic code is counted in the crate that defines it, wherever it was instantiated. Applied to the gzipped total, the share gives an estimate of each crate\'s cost.',
+    '',
+    '| crate | code bytes | share | ≈ gzipped |', '|---|---:|---:|---:|');
+  for (const [crate, bytes] of c.rows.slice(0, 20)) {
+    lines.push(`| ${crate} | ${bytes} | ${(100 * bytes / c.total).toFixed(1)}% | ${kb(total * bytes / c.total)} kB |`);
+  }
+  const rest = c.rows.slice(20).reduce((a, [, b]) => a + b, 0);
+  if (rest) lines.push(`| (${c.rows.length - 20} more crates) | ${rest} | ${(100 * rest / c.total).toFixed(1)}% | ${kb(total * rest / c.total)} kB |`);
+}
+fs.writeFileSync(args.out ?? 'bench/RESULTS.md', lines.join('\n') + '\n');
+console.log(lines.join('\n'));
