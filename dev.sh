@@ -38,10 +38,11 @@ install_tools() {
     cargo_tool trunk "$TRUNK_VERSION" trunk --locked
     if [ "${1:-}" = test ]; then
         cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
-        if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-            say "installing Debian's chromium and chromium-driver"
+        # Chromium for the browser tests; skopeo and umoci judge the archives we export.
+        if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v skopeo >/dev/null || ! command -v umoci >/dev/null; then
+            say "installing Debian's chromium, chromium-driver, skopeo, umoci"
             as_root apt-get update -qq
-            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver skopeo umoci
         fi
     fi
     # npm: binaryen 132's wasm-opt for Trunk (Debian's 108 breaks the app), playwright-core for e2e.

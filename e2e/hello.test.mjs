@@ -6,6 +6,8 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { serve, CHROMIUM } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,7 +26,7 @@ after(async () => {
 });
 
 async function openPage() {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const problems = [];
   const requests = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -78,6 +80,28 @@ test('editing hello.txt and rebuilding shows a new diff_id', async () => {
 
   const offsite = requests.filter((u) => !u.startsWith(server.url));
   assert.deepEqual(offsite, [], 'every request goes to the page\'s own server');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('docker save offers the archive as a download that skopeo and umoci accept', async () => {
+  const { page, problems } = await openPage();
+  await run(page, 'docker build -t hello .');
+  const diffId = await page.locator('li.layer').first().getAttribute('data-diff-id');
+  const out = await run(page, 'docker save -o hello.tar hello');
+  assert.match(out, /Download hello\.tar \(\d/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a.download').click()]);
+  assert.equal(download.suggestedFilename(), 'hello.tar');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlab-e2e-'));
+  const tar = path.join(dir, 'hello.tar');
+  await download.saveAs(tar);
+  // Real tools judge what the wasm engine wrote: skopeo verifies every diff_id on copy, umoci again on unpack.
+  const inspect = JSON.parse(execFileSync('skopeo', ['inspect', `docker-archive:${tar}`]).toString());
+  assert.deepEqual(inspect.Layers, [diffId]);
+  execFileSync('skopeo', ['copy', '--quiet', `docker-archive:${tar}`, `oci:${dir}/oci:t`]);
+  execFileSync('umoci', ['unpack', '--rootless', '--image', `${dir}/oci:t`, `${dir}/bundle`]);
+  assert.equal(fs.readFileSync(path.join(dir, 'bundle', 'rootfs', 'hello.txt'), 'utf8'), 'hello, layers\n');
+  fs.rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(problems, []);
   await page.close();
 });

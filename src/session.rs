@@ -15,6 +15,23 @@ pub struct Entry {
     pub command: String,
     pub output: String,
     pub status: i32,
+    /// Files the command wrote (`docker save -o`), offered as downloads.
+    pub downloads: Vec<Download>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Download {
+    pub name: String,
+    pub size: u64,
+    /// A `blob:` URL holding the bytes.
+    pub url: String,
+}
+
+/// A `blob:` URL for `bytes`, or the browser's error.
+fn blob_url(bytes: &[u8]) -> Result<String, String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|e| format!("{e:?}"))?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))
 }
 
 #[derive(Clone, Copy)]
@@ -67,9 +84,18 @@ impl Session {
         if let Some(images) = self.engine.try_with_value(Engine::images_view) {
             self.images.set(images);
         }
-        self.entries.update(|e| {
-            e.push(Entry { command: line.to_string(), output: output.text.clone(), status: output.status })
-        });
+        let mut text = output.text.clone();
+        let mut downloads = Vec::new();
+        for event in &output.events {
+            if let layerlab_engine::Event::FileWritten { path, size } = event {
+                match host.files.get(path).map(|b| blob_url(b)) {
+                    Some(Ok(url)) => downloads.push(Download { name: path.clone(), size: *size, url }),
+                    Some(Err(e)) => text.push_str(&format!("layerlab: could not offer {path} for download: {e}\n")),
+                    None => text.push_str(&format!("layerlab: {path} was not written\n")),
+                }
+            }
+        }
+        self.entries.update(|e| e.push(Entry { command: line.to_string(), output: text, status: output.status, downloads }));
         output
     }
 }

@@ -1,6 +1,7 @@
 //! The terminal: type a command, Enter runs it in the engine.
 
 use crate::session::Session;
+use layerlab_engine::units::human_size_precision;
 use leptos::prelude::*;
 
 #[component]
@@ -32,6 +33,11 @@ pub fn Terminal() -> impl IntoView {
                     <div class="entry" class:failed=item.1.status != 0>
                         <pre class="command">"$ " {item.1.command.clone()}</pre>
                         <pre class="output">{item.1.output.clone()}</pre>
+                        {item.1.downloads.iter().map(|d| view! {
+                            <a class="download" href=d.url.clone() download=d.name.clone()>
+                                {format!("Download {} ({})", d.name, human_size_precision(d.size, 3))}
+                            </a>
+                        }).collect_view()}
                     </div>
                 </For>
             </div>

@@ -129,13 +129,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             return Err(());
         }
     };
-    let mut events = Vec::new();
-    for commit in built.commits {
-        events.push(Event::LayerCreated { diff_id: commit.layer.diff_id.clone(), size: commit.layer.size });
-        engine.snapshots.insert(&mut engine.content, commit);
-    }
-    let id = engine.add_image(config_bytes, built.config, built.layer_sizes);
-    events.push(Event::ImageCreated { id: id.clone() });
+    let (id, mut events) = engine.store_image(config_bytes, built.config, built.commits, built.layer_sizes);
 
     let mut details = vec!["exporting layers 0.0s done".to_string(), format!("writing image {id} done")];
     for tag in &tags {

@@ -31,7 +31,7 @@ impl Output {
 const LATER: &[&str] = &[
     "attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "history", "images", "import",
     "info", "kill", "load", "logs", "network", "pause", "port", "ps", "pull", "push", "rename", "restart", "rm", "rmi",
-    "run", "save", "search", "start", "stats", "stop", "system", "tag", "top", "unpause", "update", "version", "volume",
+    "run", "search", "start", "stats", "stop", "system", "tag", "top", "unpause", "update", "version", "volume",
     "wait",
 ];
 
@@ -110,6 +110,7 @@ impl Engine {
             ["docker"] | ["docker", "--help" | "help"] => Output::ok(help()),
             ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] => self.cmd_build(rest, host),
             ["docker", "image", "inspect", rest @ ..] | ["docker", "inspect", rest @ ..] => self.cmd_inspect(rest),
+            ["docker", "save", rest @ ..] | ["docker", "image", "save", rest @ ..] => self.cmd_save(rest, host),
             ["docker", "image", sub, ..] => Output::fail(format!("docker image {sub}: not available in this version of Layer Lab\n"), 1),
             ["docker", cmd, ..] if LATER.contains(cmd) => {
                 Output::fail(format!("docker {cmd}: not available in this version of Layer Lab\n"), 1)
@@ -191,11 +192,55 @@ impl Engine {
     }
 }
 
+impl Engine {
+    fn cmd_save(&self, args: &[&str], host: &mut dyn Host) -> Output {
+        let mut output = None;
+        let mut names = Vec::new();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            match *arg {
+                "-o" | "--output" => match it.next() {
+                    Some(f) => output = Some(*f),
+                    None => return Output::fail(format!("flag needs an argument: '{}' in {arg}\n", arg.trim_start_matches('-')), 1),
+                },
+                a if a.starts_with("--output=") => output = Some(&a["--output=".len()..]),
+                a if a.starts_with('-') && a.len() > 1 => {
+                    return Output::fail(format!("unknown flag: {a} (not available in this version of Layer Lab)\n"), 1)
+                }
+                name => names.push(name),
+            }
+        }
+        if names.is_empty() {
+            return Output::fail("\"docker save\" requires at least 1 argument.\nSee 'docker save --help'.\n".to_string(), 1);
+        }
+        let Some(file) = output else {
+            return Output::fail("failed to save image: cowardly refusing to save to a terminal. Use the -o flag or redirect\n".to_string(), 1);
+        };
+        let mut images = Vec::new();
+        for name in &names {
+            let Some(img) = self.image(name) else {
+                return Output::fail(format!("Error response from daemon: No such image: {name}\n"), 1);
+            };
+            // A name saves that tag; an ID saves the image with all its tags.
+            let tags = match image::normalize_reference(name) {
+                Ok(r) if self.tags_of(&img.id).contains(&r) => vec![r],
+                _ => self.tags_of(&img.id),
+            };
+            images.push((img, tags));
+        }
+        match crate::archive::save(self, &images).and_then(|bytes| host.write_file(file, &bytes).map(|_| bytes.len())) {
+            Ok(len) => Output { text: String::new(), status: 0, events: vec![Event::FileWritten { path: file.to_string(), size: len as u64 }] },
+            Err(e) => Output::fail(format!("failed to save image: {e}\n"), 1),
+        }
+    }
+}
+
 fn help() -> String {
     "Usage:  docker [OPTIONS] COMMAND\n\n\
      Layer Lab runs these commands:\n  \
      build       Build an image from a Dockerfile (also: docker image build)\n  \
-     inspect     Return low-level information on an image (also: docker image inspect)\n\n\
+     inspect     Return low-level information on an image (also: docker image inspect)\n  \
+     save        Save one or more images to a tar archive (also: docker image save)\n\n\
      Other docker commands say so when this version of Layer Lab does not run them yet.\n"
         .to_string()
 }

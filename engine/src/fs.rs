@@ -77,8 +77,8 @@ pub struct Tree {
 }
 
 impl Tree {
-    pub fn new() -> Tree {
-        Tree::default()
+    pub const fn new() -> Tree {
+        Tree { nodes: BTreeMap::new() }
     }
 
     pub fn get(&self, key: &[String]) -> Option<&Node> {

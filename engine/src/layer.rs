@@ -115,9 +115,20 @@ pub fn write_tar(upper: &Tree, changes: &[Change]) -> Result<Vec<u8>, String> {
     builder.into_inner().map_err(|e| format!("layer: finishing tar: {e}"))
 }
 
-/// Builds a layer from the changes between two trees.
-pub fn commit(lower: &Tree, upper: &Tree) -> Result<(Layer, Vec<u8>), String> {
-    let changes = diff(lower, upper);
+/// Builds a layer from the changes between two trees. Directories in
+/// `opaque` were replaced (removed and made again): they get an opaque
+/// marker, and nothing below them is whited out one by one.
+pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<(Layer, Vec<u8>), String> {
+    let mut changes: Vec<Change> = diff(lower, upper)
+        .into_iter()
+        .filter(|c| !matches!(c, Change::Deleted(k) if opaque.iter().any(|o| k.starts_with(o) && k != o)))
+        .collect();
+    for dir in opaque {
+        if upper.get(dir).is_some_and(Node::is_dir) {
+            changes.push(Change::Opaque(dir.clone()));
+        }
+    }
+    changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
     let tar = write_tar(upper, &changes)?;
     let size = changes
         .iter()
@@ -127,6 +138,94 @@ pub fn commit(lower: &Tree, upper: &Tree) -> Result<(Layer, Vec<u8>), String> {
         })
         .sum();
     Ok((Layer { diff_id: Digest::of(&tar), size, changes }, tar))
+}
+
+/// Applies a layer tar to `tree` as an overlay mount shows it: entries
+/// replace what was there, `.wh.NAME` deletes NAME from the layers below,
+/// `.wh..wh..opq` hides everything the layers below had in its directory.
+/// Fails (leaving `tree` unchanged) on names that leave the root, on entry
+/// types a layer may not hold, and on a tar that does not parse.
+pub fn apply(tree: &mut Tree, tar: &[u8]) -> Result<(), String> {
+    let mut next = tree.clone();
+    let mut added: std::collections::BTreeSet<PathKey> = std::collections::BTreeSet::new();
+    let mut archive = tar::Archive::new(tar);
+    let entries = archive.entries().map_err(|e| format!("layer: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("layer: reading entry: {e}"))?;
+        let raw = entry.path_bytes().into_owned();
+        let name = String::from_utf8_lossy(&raw).into_owned();
+        let key = safe_key(&name)?;
+        let header = entry.header();
+        let mode = header.mode().map_err(|e| format!("layer: {name}: {e}"))? & 0o7777;
+        let uid = header.uid().ok().and_then(|u| u32::try_from(u).ok()).unwrap_or(0);
+        let gid = header.gid().ok().and_then(|g| u32::try_from(g).ok()).unwrap_or(0);
+        let Some((base, parent)) = key.split_last() else { continue };
+        if base == OPAQUE_MARKER {
+            let hidden: Vec<PathKey> = next.descendants(parent).map(|(k, _)| k.clone()).filter(|k| !added.contains(k)).collect();
+            for k in hidden {
+                next.remove(&k);
+            }
+            continue;
+        }
+        if let Some(target) = base.strip_prefix(WHITEOUT_PREFIX) {
+            let mut victim = parent.to_vec();
+            victim.push(target.to_string());
+            if !added.contains(&victim) {
+                next.remove(&victim);
+            }
+            continue;
+        }
+        let kind = match header.entry_type() {
+            tar::EntryType::Directory => Kind::Dir,
+            tar::EntryType::Regular | tar::EntryType::Continuous => {
+                let mut body = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut body).map_err(|e| format!("layer: {name}: {e}"))?;
+                Kind::File(body)
+            }
+            tar::EntryType::Symlink => {
+                let target = entry.link_name_bytes().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+                Kind::Symlink(target)
+            }
+            tar::EntryType::Link => {
+                let target = entry.link_name_bytes().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+                let target_key = safe_key(&target)?;
+                match next.get(&target_key) {
+                    Some(n) if !n.is_dir() => n.kind.clone(),
+                    _ => return Err(format!("layer: {name}: hard link to {target}, which is not a file in this layer's view")),
+                }
+            }
+            other => return Err(format!("layer: {name}: entry type {other:?} is not supported")),
+        };
+        let node = Node { kind, mode, uid, gid };
+        match next.get(&key) {
+            Some(old) if old.is_dir() && node.is_dir() => {
+                // A directory entry updates metadata and keeps the children.
+                let children: Vec<(PathKey, Node)> = next.descendants(&key).map(|(k, n)| (k.clone(), n.clone())).collect();
+                next.remove(&key);
+                next.insert(key.clone(), node)?;
+                for (k, n) in children {
+                    next.insert(k, n)?;
+                }
+            }
+            Some(_) => {
+                next.remove(&key);
+                next.insert(key.clone(), node)?;
+            }
+            None => next.insert(key.clone(), node)?,
+        }
+        added.insert(key);
+    }
+    *tree = next;
+    Ok(())
+}
+
+/// A tar entry name as a tree key; refuses names that are absolute or climb
+/// out of the root with `..`.
+fn safe_key(name: &str) -> Result<PathKey, String> {
+    if name.starts_with('/') || name.split('/').any(|p| p == "..") {
+        return Err(format!("layer: entry {name:?} points outside the image root"));
+    }
+    Ok(crate::fs::components(name))
 }
 
 /// Adds the parent directories of `key`, as `upper` holds them.

@@ -27,6 +27,8 @@ pub struct Active {
     pub parent: Option<Digest>,
     lower: Tree,
     pub upper: Tree,
+    /// Directories that were removed and made again: committed as opaque.
+    pub opaque: Vec<crate::fs::PathKey>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -49,19 +51,19 @@ impl Snapshotter {
             None => Tree::new(),
             Some(p) => self.view(p).ok_or_else(|| format!("snapshot {p} does not exist"))?.clone(),
         };
-        Ok(Active { parent: parent.cloned(), upper: lower.clone(), lower })
+        Ok(Active { parent: parent.cloned(), upper: lower.clone(), lower, opaque: Vec::new() })
     }
 
     /// A writable snapshot on a commit that is not stored yet (the previous
     /// step of a build still in progress).
     pub fn prepare_on(chain_id: &Digest, parent: &Committed) -> Active {
-        Active { parent: Some(chain_id.clone()), lower: parent.view.clone(), upper: parent.view.clone() }
+        Active { parent: Some(chain_id.clone()), lower: parent.view.clone(), upper: parent.view.clone(), opaque: Vec::new() }
     }
 
     /// Turns an active snapshot into a layer. Nothing is stored yet: the
     /// caller inserts the result once its whole operation has succeeded.
     pub fn commit(&self, active: Active) -> Result<Commit, String> {
-        let (layer, tar) = layer::commit(&active.lower, &active.upper)?;
+        let (layer, tar) = layer::commit(&active.lower, &active.upper, &active.opaque)?;
         let chain_id = chain_id(active.parent.as_ref(), &layer.diff_id);
         let snapshot = Committed { parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: active.upper };
         Ok(Commit { chain_id, layer, tar, snapshot })

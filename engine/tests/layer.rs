@@ -66,7 +66,7 @@ fn diff_reports_added_modified_deleted() {
 #[test]
 fn layer_tar_is_read_back_by_gnu_tar_and_the_tar_crate() {
     let (lower, upper) = mixed();
-    let (layer, tar) = layer::commit(&lower, &upper).unwrap();
+    let (layer, tar) = layer::commit(&lower, &upper, &[]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("layer.tar");
     std::fs::write(&path, &tar).unwrap();
@@ -127,12 +127,12 @@ fn opaque_directory_marker_follows_its_directory() {
 #[test]
 fn same_content_same_digest_different_content_different_digest() {
     let (lower, upper) = mixed();
-    let a = layer::commit(&lower, &upper).unwrap().0.diff_id;
-    let b = layer::commit(&lower.clone(), &upper.clone()).unwrap().0.diff_id;
+    let a = layer::commit(&lower, &upper, &[]).unwrap().0.diff_id;
+    let b = layer::commit(&lower.clone(), &upper.clone(), &[]).unwrap().0.diff_id;
     assert_eq!(a, b);
     let mut other = upper.clone();
     other.insert(components("/usr/bin/tool"), Node::file(b"#!/bin/sh \n".to_vec(), 0o755)).unwrap();
-    assert_ne!(a, layer::commit(&lower, &other).unwrap().0.diff_id);
+    assert_ne!(a, layer::commit(&lower, &other, &[]).unwrap().0.diff_id);
 }
 
 #[test]

@@ -7,10 +7,11 @@
 /// (what, expected digest) — the empty-layer value is moby's
 /// `DigestSHA256EmptyTar`; the others were computed by the engine and are
 /// cross-checked against `sha256sum` and GNU tar in engine/tests/layer.rs.
-pub const GOLDEN: [(&str, &str); 5] = [
+pub const GOLDEN: [(&str, &str); 6] = [
     ("empty layer", "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"),
     ("hello layer", "sha256:a595e33ad1a432a639997dd17a6afeed86dad6169ab480308d290a2db51eccda"),
     ("hello image", "sha256:731cacd4abb5c51beae62cd735b24178616bc1d87fc921c5f500f94a52259b33"),
+    ("hello archive", "sha256:24957391363b4c242027e2b7f625ff76c81e5f4542d47e70e7981c81517b9165"),
     ("mixed layer", "sha256:781554289a5b7ec848da3b3e9f056daa4341ecc55b6ed71518cf8de54262b32e"),
     ("chain of hello+mixed", "sha256:b8470651e12b187fdab45be52d028d220406a325f61549d83663184c53159b49"),
 ];
@@ -30,6 +31,12 @@ pub fn golden_actual() -> Vec<(&'static str, String)> {
     let (hello_layer, hello_image) = match engine.image("hello") {
         Some(img) => (img.diff_ids()[0].to_string(), img.id.to_string()),
         None => (format!("build failed: {}", out.text), String::new()),
+    };
+    // `docker save` output, byte for byte.
+    let saved = engine.run("docker save -o hello.tar hello", &mut host);
+    let archive = match host.files.get("hello.tar") {
+        Some(bytes) => Digest::of(bytes).to_string(),
+        None => format!("save failed: {}", saved.text),
     };
 
     // A tree with a directory, a symlink, a path too long for ustar, an
@@ -65,6 +72,7 @@ pub fn golden_actual() -> Vec<(&'static str, String)> {
         ("empty layer", empty),
         ("hello layer", hello_layer),
         ("hello image", hello_image),
+        ("hello archive", archive),
         ("mixed layer", mixed),
         ("chain of hello+mixed", chain),
     ]

@@ -1,0 +1,216 @@
+//! Archives judged by real tools (../shared/ORACLES.md): `skopeo copy
+//! docker-archive:… oci:…` verifies every diff_id, `umoci unpack` verifies
+//! them again and applies the whiteouts; the rootfs it writes must equal the
+//! engine's merged view, file by file.
+
+use layerlab_engine::fs::{components, display, Kind, Node, Tree};
+use layerlab_engine::{layer, Engine, ImportStep, MemHost};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+/// What a file tree holds, for comparison: path -> description.
+fn describe_tree(tree: &Tree) -> BTreeMap<String, String> {
+    tree.iter()
+        .map(|(k, n)| {
+            let what = match &n.kind {
+                Kind::Dir => "dir".to_string(),
+                Kind::File(b) => format!("file {:o} {}", n.mode, String::from_utf8_lossy(b)),
+                Kind::Symlink(t) => format!("symlink {t}"),
+            };
+            (display(k), what)
+        })
+        .collect()
+}
+
+fn describe_dir(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = format!("/{}", path.strip_prefix(root).unwrap().to_string_lossy());
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.file_type().is_symlink() {
+                out.insert(rel, format!("symlink {}", std::fs::read_link(&path).unwrap().to_string_lossy()));
+            } else if meta.is_dir() {
+                out.insert(rel, "dir".to_string());
+                walk(root, &path, out);
+            } else {
+                use std::os::unix::fs::PermissionsExt;
+                let body = std::fs::read(&path).unwrap();
+                out.insert(rel, format!("file {:o} {}", meta.permissions().mode() & 0o7777, String::from_utf8_lossy(&body)));
+            }
+        }
+    }
+    walk(root, root, &mut out);
+    out
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (./dev.sh test installs skopeo and umoci)"));
+    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Saves `reference` with `docker save`, has skopeo and umoci judge it, and
+/// returns the unpacked rootfs description next to the engine's.
+fn judge(engine: &mut Engine, reference: &str) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut host = MemHost::default();
+    let out = engine.run(&format!("docker save -o image.tar {reference}"), &mut host);
+    assert_eq!(out.status, 0, "{}", out.text);
+    let tar = dir.path().join("image.tar");
+    std::fs::write(&tar, &host.files["image.tar"]).unwrap();
+
+    let oci = dir.path().join("oci");
+    run(Command::new("skopeo").args(["copy", "--quiet"]).arg(format!("docker-archive:{}", tar.display())).arg(format!("oci:{}:t", oci.display())));
+    // The same archive is an OCI layout too.
+    let oci2 = dir.path().join("oci2");
+    run(Command::new("skopeo").args(["copy", "--quiet"]).arg(format!("oci-archive:{}", tar.display())).arg(format!("oci:{}:t", oci2.display())));
+    let bundle = dir.path().join("bundle");
+    run(Command::new("umoci").args(["unpack", "--rootless", "--image"]).arg(format!("{}:t", oci.display())).arg(&bundle));
+
+    let image = engine.image(reference).unwrap().clone();
+    // skopeo reports the diff_ids the engine showed.
+    let inspect = run(Command::new("skopeo").arg("inspect").arg(format!("docker-archive:{}", tar.display())));
+    let inspect: serde_json::Value = serde_json::from_str(&inspect).unwrap();
+    let layers: Vec<String> = image.diff_ids().iter().map(|d| d.to_string()).collect();
+    assert_eq!(inspect["Layers"], serde_json::json!(layers));
+
+    // The engine's own reader agrees with its merged view.
+    let mut applied = Tree::new();
+    for d in image.diff_ids() {
+        layer::apply(&mut applied, engine.blob(d).unwrap()).unwrap();
+    }
+    let view = engine.rootfs(&image).unwrap();
+    assert_eq!(describe_tree(&applied), describe_tree(view));
+    (describe_dir(&bundle.join("rootfs")), describe_tree(view))
+}
+
+fn file(text: &str, mode: u32) -> Node {
+    Node::file(text.as_bytes().to_vec(), mode)
+}
+
+#[test]
+fn built_image_is_accepted_and_unpacks_to_the_engine_view() {
+    let mut engine = Engine::new();
+    let mut host = MemHost::new([("Dockerfile", "FROM scratch\nCOPY hello.txt /\nCOPY app/ /app/\n"), ("hello.txt", "hi\n"), ("app/run.sh", "echo\n"), ("app/lib/x", "x")]);
+    let out = engine.run("docker build -t hello .", &mut host);
+    assert_eq!(out.status, 0, "{}", out.text);
+    let (unpacked, view) = judge(&mut engine, "hello");
+    assert_eq!(unpacked, view);
+    assert!(view.contains_key("/app/lib/x"));
+}
+
+#[test]
+fn deletions_and_replaced_directories_unpack_as_the_engine_shows() {
+    let mut base = Tree::new();
+    for (p, t) in [("/etc/os-release", "simulated\n"), ("/etc/motd", "hello\n"), ("/var/cache/apk/a", "a"), ("/var/cache/apk/b", "b")] {
+        base.insert(components(p), file(t, 0o644)).unwrap();
+    }
+    let link = Node { kind: Kind::Symlink("os-release".into()), mode: 0o777, uid: 0, gid: 0 };
+    base.insert(components("/etc/release"), link).unwrap();
+    let mut second = base.clone();
+    second.remove(&components("/etc/motd")); // a whiteout
+    second.insert(components("/etc/os-release"), file("changed\n", 0o600)).unwrap();
+    second.remove(&components("/var/cache/apk")); // replaced: opaque
+    second.insert(components("/var/cache/apk/new"), file("n", 0o755)).unwrap();
+    let long = format!("/opt/{}/{}", "l".repeat(110), "m".repeat(120));
+    second.insert(components(&long), file("long", 0o644)).unwrap();
+
+    let mut engine = Engine::new();
+    let steps = vec![
+        ImportStep { created_by: "base".into(), tree: base, opaque: vec![] },
+        ImportStep { created_by: "changes".into(), tree: second, opaque: vec![components("/var/cache/apk")] },
+    ];
+    engine.import("whiteouts:1", steps).unwrap();
+    let (unpacked, view) = judge(&mut engine, "whiteouts:1");
+    assert_eq!(unpacked, view);
+    assert!(!view.contains_key("/etc/motd") && !view.contains_key("/var/cache/apk/a"));
+    let top = engine.image("whiteouts:1").unwrap().diff_ids()[1].clone();
+    let listing = layer_names(engine.blob(&top).unwrap());
+    assert!(listing.contains(&"etc/.wh.motd".to_string()) && listing.contains(&"var/cache/apk/.wh..wh..opq".to_string()), "{listing:?}");
+}
+
+fn layer_names(tar: &[u8]) -> Vec<String> {
+    let mut a = tar::Archive::new(tar);
+    a.entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect()
+}
+
+#[test]
+fn hostile_layer_names_are_refused() {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(1);
+    h.set_mode(0o644);
+    h.as_gnu_mut().unwrap().name[..9].copy_from_slice(b"../escape");
+    h.set_cksum();
+    b.append(&h, &b"x"[..]).unwrap();
+    let tar = b.into_inner().unwrap();
+    let mut tree = Tree::new();
+    let err = layer::apply(&mut tree, &tar).unwrap_err();
+    assert!(err.contains("outside the image root"), "{err}");
+    assert!(tree.is_empty());
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Write(String, u8, bool),
+    Mkdir(String),
+    Remove(String),
+    ReplaceDir(String),
+    Symlink(String, String),
+}
+
+fn path_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(vec!["a", "b", "c"]), 1..4).prop_map(|parts| format!("/{}", parts.join("/")))
+}
+
+fn op_strategy() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (path_strategy(), any::<u8>(), any::<bool>()).prop_map(|(p, c, x)| Op::Write(p, c, x)),
+        1 => path_strategy().prop_map(Op::Mkdir),
+        2 => path_strategy().prop_map(Op::Remove),
+        1 => path_strategy().prop_map(Op::ReplaceDir),
+        1 => (path_strategy(), prop::sample::select(vec!["a", "../b", "/c/a"])).prop_map(|(p, t)| Op::Symlink(p, t.to_string())),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #[test]
+    fn random_layer_sequences_unpack_as_the_engine_shows(layers in prop::collection::vec(prop::collection::vec(op_strategy(), 1..6), 1..4)) {
+        let mut tree = Tree::new();
+        let mut steps = Vec::new();
+        for ops in &layers {
+            let mut opaque = Vec::new();
+            for op in ops {
+                // Ops a real filesystem would refuse (a file as a parent) are skipped.
+                let _ = match op {
+                    Op::Write(p, c, x) => tree.insert(components(p), Node::file(vec![*c; (*c as usize) % 7], if *x { 0o755 } else { 0o644 })),
+                    Op::Mkdir(p) => if tree.get(&components(p)).is_none() { tree.insert(components(p), Node::dir(0o755)) } else { Ok(()) },
+                    Op::Remove(p) => { tree.remove(&components(p)); Ok(()) }
+                    Op::ReplaceDir(p) => {
+                        let k = components(p);
+                        if tree.get(&k).is_some_and(Node::is_dir) {
+                            tree.remove(&k);
+                            opaque.push(k.clone());
+                            tree.insert(k, Node::dir(0o755))
+                        } else { Ok(()) }
+                    }
+                    Op::Symlink(p, t) => if tree.get(&components(p)).is_some_and(Node::is_dir) { Ok(()) } else {
+                        tree.remove(&components(p));
+                        tree.insert(components(p), Node { kind: Kind::Symlink(t.clone()), mode: 0o777, uid: 0, gid: 0 })
+                    },
+                };
+            }
+            opaque.retain(|k| tree.get(k).is_some_and(Node::is_dir));
+            steps.push(ImportStep { created_by: format!("{ops:?}"), tree: tree.clone(), opaque });
+        }
+        let mut engine = Engine::new();
+        engine.import("random", steps).unwrap();
+        let (unpacked, view) = judge(&mut engine, "random");
+        prop_assert_eq!(unpacked, view);
+    }
+}
