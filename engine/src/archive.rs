@@ -26,7 +26,7 @@ pub fn save(engine: &Engine, images: &[(&Image, Vec<String>)]) -> Result<Vec<u8>
     let mut manifest_json = Vec::new();
     let mut index = Vec::new();
     let mut repositories: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let blob = |d: &Digest| engine.blob(d).map(<[u8]>::to_vec).ok_or_else(|| format!("blob {d} is missing from the content store"));
+    let blob = |d: &Digest| engine.blob(d).map(|b| b.into_owned()).ok_or_else(|| format!("blob {d} is missing from the content store"));
     for (image, tags) in images {
         let config = blob(&image.id)?;
         let mut layers = Vec::new();

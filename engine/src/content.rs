@@ -1,8 +1,16 @@
 //! The content store: blobs keyed by their `sha256:` digest, stored once and
 //! reference-counted (containerd's content store, in memory).
+//!
+//! A layer blob is kept as its recipe (the tree and the changes that make
+//! the tar), not as bytes: [`crate::layer::write_tar_to`] is deterministic,
+//! so the bytes are made again, identical, whenever they are read.
 
 use crate::digest::Digest;
+use crate::fs::Tree;
+use crate::layer::{self, Change, Layer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct ContentStore {
@@ -10,8 +18,14 @@ pub struct ContentStore {
 }
 
 #[derive(Clone, Debug)]
+enum Data {
+    Bytes(Vec<u8>),
+    Layer { view: Arc<Tree>, changes: Arc<Vec<Change>>, len: u64 },
+}
+
+#[derive(Clone, Debug)]
 struct Blob {
-    bytes: Vec<u8>,
+    data: Data,
     refs: usize,
 }
 
@@ -25,11 +39,41 @@ impl ContentStore {
 
     /// Stores bytes whose digest the caller has just computed.
     pub(crate) fn put_verified(&mut self, digest: Digest, bytes: Vec<u8>) {
-        self.blobs.entry(digest).or_insert(Blob { bytes, refs: 0 }).refs += 1;
+        self.insert(digest, Data::Bytes(bytes));
     }
 
-    pub fn get(&self, digest: &Digest) -> Option<&[u8]> {
-        self.blobs.get(digest).map(|b| b.bytes.as_slice())
+    /// Stores a layer's tar as its recipe: `view` holds what the changes name.
+    pub(crate) fn put_layer(&mut self, layer: &Layer, view: Arc<Tree>) {
+        let data = Data::Layer { view, changes: Arc::new(layer.changes.clone()), len: layer.tar_len };
+        self.insert(layer.diff_id.clone(), data);
+    }
+
+    fn insert(&mut self, digest: Digest, data: Data) {
+        self.blobs.entry(digest).or_insert(Blob { data, refs: 0 }).refs += 1;
+    }
+
+    /// A blob's bytes (a layer's are made again from its recipe).
+    pub fn get(&self, digest: &Digest) -> Option<Cow<'_, [u8]>> {
+        match &self.blobs.get(digest)?.data {
+            Data::Bytes(b) => Some(Cow::Borrowed(b)),
+            Data::Layer { view, changes, .. } => layer::write_tar(view, changes).ok().map(Cow::Owned),
+        }
+    }
+
+    /// Streams a blob into `out`.
+    pub fn write_to<W: std::io::Write>(&self, digest: &Digest, mut out: W) -> Result<W, String> {
+        match &self.blobs.get(digest).ok_or_else(|| format!("blob {digest} not found"))?.data {
+            Data::Bytes(b) => out.write_all(b).map(|_| out).map_err(|e| e.to_string()),
+            Data::Layer { view, changes, .. } => layer::write_tar_to(view, changes, out),
+        }
+    }
+
+    /// A blob's length in bytes.
+    pub fn size(&self, digest: &Digest) -> Option<u64> {
+        self.blobs.get(digest).map(|b| match &b.data {
+            Data::Bytes(bytes) => bytes.len() as u64,
+            Data::Layer { len, .. } => *len,
+        })
     }
 
     pub fn contains(&self, digest: &Digest) -> bool {
@@ -54,8 +98,8 @@ impl ContentStore {
         self.blobs.is_empty()
     }
 
-    /// Total bytes held, each blob counted once.
+    /// Total bytes the blobs stand for, each blob counted once.
     pub fn bytes(&self) -> u64 {
-        self.blobs.values().map(|b| b.bytes.len() as u64).sum()
+        self.blobs.keys().filter_map(|d| self.size(d)).sum()
     }
 }

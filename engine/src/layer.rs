@@ -39,6 +39,8 @@ pub struct Layer {
     /// Bytes of content as Docker reports a layer's size (files and symlink
     /// targets; directories and whiteouts count 0).
     pub size: u64,
+    /// Length of the tar itself.
+    pub tar_len: u64,
     pub changes: Vec<Change>,
 }
 
@@ -79,6 +81,12 @@ enum Entry<'a> {
 /// Writes the layer tar for `changes`, reading added and modified nodes from
 /// `upper`. Fails if a change names a path `upper` does not hold.
 pub fn write_tar(upper: &Tree, changes: &[Change]) -> Result<Vec<u8>, String> {
+    write_tar_to(upper, changes, Vec::new())
+}
+
+/// [`write_tar`] into any writer: file contents are streamed, so a layer of
+/// generated files is hashed or exported without being held in memory.
+pub fn write_tar_to<W: std::io::Write>(upper: &Tree, changes: &[Change], out: W) -> Result<W, String> {
     let mut entries: BTreeMap<PathKey, Entry> = BTreeMap::new();
     for change in changes {
         match change {
@@ -108,7 +116,7 @@ pub fn write_tar(upper: &Tree, changes: &[Change]) -> Result<Vec<u8>, String> {
         }
     }
 
-    let mut builder = tar::Builder::new(Vec::new());
+    let mut builder = tar::Builder::new(out);
     for (key, entry) in &entries {
         append_entry(&mut builder, key, entry).map_err(|e| format!("layer: writing {}: {e}", display(key)))?;
     }
@@ -118,7 +126,7 @@ pub fn write_tar(upper: &Tree, changes: &[Change]) -> Result<Vec<u8>, String> {
 /// Builds a layer from the changes between two trees. Directories in
 /// `opaque` were replaced (removed and made again): they get an opaque
 /// marker, and nothing below them is whited out one by one.
-pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<(Layer, Vec<u8>), String> {
+pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, String> {
     let mut changes: Vec<Change> = diff(lower, upper)
         .into_iter()
         .filter(|c| !matches!(c, Change::Deleted(k) if opaque.iter().any(|o| k.starts_with(o) && k != o)))
@@ -129,7 +137,7 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<(Layer, 
         }
     }
     changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
-    let tar = write_tar(upper, &changes)?;
+    let sink = write_tar_to(upper, &changes, HashCount::default())?;
     let size = changes
         .iter()
         .filter_map(|c| match c {
@@ -137,7 +145,25 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<(Layer, 
             _ => None,
         })
         .sum();
-    Ok((Layer { diff_id: Digest::of(&tar), size, changes }, tar))
+    Ok(Layer { diff_id: sink.hasher.finish(), size, tar_len: sink.len, changes })
+}
+
+/// A writer that hashes and counts what goes through it.
+#[derive(Default)]
+struct HashCount {
+    hasher: crate::digest::Hasher,
+    len: u64,
+}
+
+impl std::io::Write for HashCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.hasher.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Applies a layer tar to `tree` as an overlay mount shows it: entries
@@ -180,7 +206,7 @@ pub fn apply(tree: &mut Tree, tar: &[u8]) -> Result<(), String> {
             tar::EntryType::Regular | tar::EntryType::Continuous => {
                 let mut body = Vec::new();
                 std::io::Read::read_to_end(&mut entry, &mut body).map_err(|e| format!("layer: {name}: {e}"))?;
-                Kind::File(body)
+                Kind::File(crate::fs::Body::Bytes(std::sync::Arc::new(body)))
             }
             tar::EntryType::Symlink => {
                 let target = entry.link_name_bytes().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
@@ -241,17 +267,17 @@ fn add_parents<'a>(upper: &'a Tree, entries: &mut BTreeMap<PathKey, Entry<'a>>, 
     Ok(())
 }
 
-fn append_entry(builder: &mut tar::Builder<Vec<u8>>, key: &[String], entry: &Entry) -> std::io::Result<()> {
+fn append_entry<W: std::io::Write>(builder: &mut tar::Builder<W>, key: &[String], entry: &Entry) -> std::io::Result<()> {
     let mut name = key.join("/");
     let mut header = tar::Header::new_ustar();
-    let (data, link): (&[u8], Option<&str>) = match entry {
+    let (data, link): (Option<&crate::fs::Body>, Option<&str>) = match entry {
         Entry::Marker => {
             // As containerd writes them: an empty regular file, mode 0.
             header.set_entry_type(tar::EntryType::Regular);
             header.set_mode(0);
             header.set_uid(0);
             header.set_gid(0);
-            (&[], None)
+            (None, None)
         }
         Entry::Node(node) => {
             header.set_mode(node.mode & 0o7777);
@@ -261,20 +287,20 @@ fn append_entry(builder: &mut tar::Builder<Vec<u8>>, key: &[String], entry: &Ent
                 Kind::Dir => {
                     header.set_entry_type(tar::EntryType::Directory);
                     name.push('/');
-                    (&[], None)
+                    (None, None)
                 }
-                Kind::File(bytes) => {
+                Kind::File(body) => {
                     header.set_entry_type(tar::EntryType::Regular);
-                    (bytes.as_slice(), None)
+                    (Some(body), None)
                 }
                 Kind::Symlink(target) => {
                     header.set_entry_type(tar::EntryType::Symlink);
-                    (&[], Some(target.as_str()))
+                    (None, Some(target.as_str()))
                 }
             }
         }
     };
-    header.set_size(data.len() as u64);
+    header.set_size(data.map_or(0, crate::fs::Body::len));
     header.set_mtime(MTIME);
 
     let mut pax: Vec<(&str, &[u8])> = Vec::new();
@@ -294,7 +320,10 @@ fn append_entry(builder: &mut tar::Builder<Vec<u8>>, key: &[String], entry: &Ent
         builder.append_pax_extensions(pax)?;
     }
     header.set_cksum();
-    builder.append(&header, data)
+    match data {
+        Some(body) => builder.append(&header, body.reader()),
+        None => builder.append(&header, std::io::empty()),
+    }
 }
 
 /// Stores `name` in the ustar name/prefix fields if it fits (splitting at a

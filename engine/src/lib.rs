@@ -176,7 +176,7 @@ impl Engine {
     }
 
     /// A stored blob (a layer tar by diff_id, a config by image ID).
-    pub fn blob(&self, digest: &Digest) -> Option<&[u8]> {
+    pub fn blob(&self, digest: &Digest) -> Option<std::borrow::Cow<'_, [u8]>> {
         self.content.get(digest)
     }
 

@@ -10,6 +10,7 @@ use crate::digest::{chain_id, chain_ids, Digest};
 use crate::fs::Tree;
 use crate::layer::{self, Layer};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct Committed {
@@ -17,7 +18,7 @@ pub struct Committed {
     pub diff_id: Digest,
     /// Content size of this layer alone.
     pub size: u64,
-    pub view: Tree,
+    pub view: Arc<Tree>,
 }
 
 /// A writable snapshot: the parent's view (`lower`) and the tree being
@@ -40,7 +41,6 @@ pub struct Snapshotter {
 pub struct Commit {
     pub chain_id: Digest,
     pub layer: Layer,
-    pub tar: Vec<u8>,
     pub snapshot: Committed,
 }
 
@@ -49,7 +49,7 @@ impl Snapshotter {
     pub fn prepare(&self, parent: Option<&Digest>) -> Result<Active, String> {
         let lower = match parent {
             None => Tree::new(),
-            Some(p) => self.view(p).ok_or_else(|| format!("snapshot {p} does not exist"))?.clone(),
+            Some(p) => Tree::clone(self.view(p).ok_or_else(|| format!("snapshot {p} does not exist"))?),
         };
         Ok(Active { parent: parent.cloned(), upper: lower.clone(), lower, opaque: Vec::new() })
     }
@@ -57,21 +57,21 @@ impl Snapshotter {
     /// A writable snapshot on a commit that is not stored yet (the previous
     /// step of a build still in progress).
     pub fn prepare_on(chain_id: &Digest, parent: &Committed) -> Active {
-        Active { parent: Some(chain_id.clone()), lower: parent.view.clone(), upper: parent.view.clone(), opaque: Vec::new() }
+        Active { parent: Some(chain_id.clone()), lower: Tree::clone(&parent.view), upper: Tree::clone(&parent.view), opaque: Vec::new() }
     }
 
     /// Turns an active snapshot into a layer. Nothing is stored yet: the
     /// caller inserts the result once its whole operation has succeeded.
     pub fn commit(&self, active: Active) -> Result<Commit, String> {
-        let (layer, tar) = layer::commit(&active.lower, &active.upper, &active.opaque)?;
+        let layer = layer::commit(&active.lower, &active.upper, &active.opaque)?;
         let chain_id = chain_id(active.parent.as_ref(), &layer.diff_id);
-        let snapshot = Committed { parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: active.upper };
-        Ok(Commit { chain_id, layer, tar, snapshot })
+        let snapshot = Committed { parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: Arc::new(active.upper) };
+        Ok(Commit { chain_id, layer, snapshot })
     }
 
-    /// Stores a commit's snapshot, and its tar in `content`.
+    /// Stores a commit's snapshot, and its tar (as a recipe) in `content`.
     pub fn insert(&mut self, content: &mut ContentStore, commit: Commit) -> Digest {
-        content.put_verified(commit.layer.diff_id.clone(), commit.tar);
+        content.put_layer(&commit.layer, Arc::clone(&commit.snapshot.view));
         self.committed.entry(commit.chain_id.clone()).or_insert(commit.snapshot);
         commit.chain_id
     }
@@ -82,7 +82,7 @@ impl Snapshotter {
 
     /// The merged, read-only view of a committed snapshot.
     pub fn view(&self, chain_id: &Digest) -> Option<&Tree> {
-        self.committed.get(chain_id).map(|c| &c.view)
+        self.committed.get(chain_id).map(|c| c.view.as_ref())
     }
 
     /// The chain ID of the top snapshot of `diff_ids`, if all are committed.

@@ -87,7 +87,8 @@ fn file_modes_from_the_folder_go_into_the_layer() {
     let out = engine.run("docker build -t hello .", &mut DirHost { root: dir.path().into() });
     assert_eq!(out.status, 0, "{}", out.text);
     let diff_id = engine.image("hello").unwrap().diff_ids()[0].clone();
-    let mut archive = tar::Archive::new(engine.blob(&diff_id).unwrap());
+    let blob = engine.blob(&diff_id).unwrap();
+    let mut archive = tar::Archive::new(&*blob);
     let entry = archive.entries().unwrap().next().unwrap().unwrap();
     #[cfg(unix)]
     assert_eq!(entry.header().mode().unwrap(), 0o755);

@@ -46,8 +46,8 @@ fn image_build_and_inspect_agree() {
     assert_eq!(img["Size"], 3);
     // The ID is the sha256 of the stored config, whose diff_ids are the inspect's layers.
     let config = engine.blob(&engine.image("hello:v1").unwrap().id).unwrap();
-    assert_eq!(layerlab_engine::Digest::of(config).to_string(), id);
-    let config: serde_json::Value = serde_json::from_slice(config).unwrap();
+    assert_eq!(layerlab_engine::Digest::of(&config).to_string(), id);
+    let config: serde_json::Value = serde_json::from_slice(&config).unwrap();
     assert_eq!(config["rootfs"]["diff_ids"], img["RootFS"]["Layers"]);
     assert_eq!(config["history"][0]["created_by"], "COPY hello.txt / # buildkit");
     // Docker's four-space indentation.
