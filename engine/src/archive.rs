@@ -8,6 +8,25 @@ use crate::image::Image;
 use crate::layer::{self, Change};
 use crate::Engine;
 use serde_json::{json, Value};
+
+/// The OCI manifest of `image` (uncompressed layers) and its digest: what
+/// `docker save` writes and what `docker pull` reports as `Digest:`.
+pub fn manifest(content: &crate::content::ContentStore, image: &Image) -> Result<(Digest, Vec<u8>), String> {
+    let size = |d: &Digest| content.size(d).ok_or_else(|| format!("blob {d} is missing from the content store"));
+    let layers = image
+        .diff_ids()
+        .iter()
+        .map(|d| Ok(json!({ "mediaType": MEDIA_LAYER, "digest": d, "size": size(d)? })))
+        .collect::<Result<Vec<_>, String>>()?;
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": MEDIA_MANIFEST,
+        "config": { "mediaType": MEDIA_CONFIG, "digest": image.id, "size": size(&image.id)? },
+        "layers": layers,
+    });
+    let bytes = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
+    Ok((Digest::of(&bytes), bytes))
+}
 use std::collections::BTreeMap;
 
 pub const MEDIA_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -29,20 +48,10 @@ pub fn save(engine: &Engine, images: &[(&Image, Vec<String>)]) -> Result<Vec<u8>
     let blob = |d: &Digest| engine.blob(d).map(|b| b.into_owned()).ok_or_else(|| format!("blob {d} is missing from the content store"));
     for (image, tags) in images {
         let config = blob(&image.id)?;
-        let mut layers = Vec::new();
         for d in image.diff_ids() {
-            let bytes = blob(d)?;
-            layers.push(json!({ "mediaType": MEDIA_LAYER, "digest": d, "size": bytes.len() }));
-            blobs.insert(d.clone(), bytes);
+            blobs.insert(d.clone(), blob(d)?);
         }
-        let manifest = json!({
-            "schemaVersion": 2,
-            "mediaType": MEDIA_MANIFEST,
-            "config": { "mediaType": MEDIA_CONFIG, "digest": image.id, "size": config.len() },
-            "layers": layers,
-        });
-        let manifest_bytes = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
-        let manifest_digest = Digest::of(&manifest_bytes);
+        let (manifest_digest, manifest_bytes) = engine.manifest(image)?;
         blobs.insert(image.id.clone(), config);
         blobs.insert(manifest_digest.clone(), manifest_bytes.clone());
 

@@ -70,6 +70,48 @@ struct Built {
     layer_sizes: Vec<u64>,
 }
 
+/// The base image a `FROM` names, made present.
+struct Base {
+    id: Digest,
+    /// `alpine:latest`.
+    reference: String,
+    manifest: Digest,
+    /// The layers (diff_id, size) pulled for this build; None if it was already here.
+    pulled: Option<Vec<(Digest, u64)>>,
+}
+
+/// `library/alpine:latest` for `alpine:latest`.
+fn docker_io_path(reference: &str) -> String {
+    if reference.split(':').next().is_some_and(|n| n.contains('/')) {
+        reference.to_string()
+    } else {
+        format!("library/{reference}")
+    }
+}
+
+/// A local image by that name, or else the simulated one pulled now.
+fn resolve_base(engine: &mut Engine, name: &str, full: &str) -> Result<Base, String> {
+    if let Some(img) = engine.image(name) {
+        let id = img.id.clone();
+        let (manifest, _) = engine.manifest(img)?;
+        return Ok(Base { id, reference: full.to_string(), manifest, pulled: None });
+    }
+    let catalogue = crate::catalogue::catalogue()?;
+    let def = catalogue.find(full).ok_or_else(|| {
+        format!(
+            "{name}: failed to resolve source metadata for docker.io/{}: pull access denied, repository does not exist or may require authorization (Layer Lab simulates these images: {})",
+            docker_io_path(full),
+            catalogue.names().join(", ")
+        )
+    })?;
+    let (id, layers, manifest) = engine.ensure_pulled(def, full)?;
+    let sizes: Vec<(Digest, u64)> = match engine.images.get(&id) {
+        Some(img) => img.diff_ids().iter().cloned().zip(img.layer_sizes.iter().copied()).collect(),
+        None => Vec::new(),
+    };
+    Ok(Base { id, reference: full.to_string(), manifest, pulled: layers.map(|_| sizes) })
+}
+
 pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, out: &mut String) -> Result<(Digest, Vec<Event>), ()> {
     let tags: Result<Vec<String>, String> = opts.tags.iter().map(|t| normalize_reference(t)).collect();
     let tags = match tags {
@@ -101,13 +143,49 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
 
     let result = (|| -> Result<Built, Failure> {
         let instructions = dockerfile::parse(&text).map_err(|e| Failure { message: e.to_string(), lines: Some((e.line, e.line)) })?;
-        let context = host.context(&opts.context)?;
+        let first = instructions.first().ok_or_else(|| Failure::from("the Dockerfile cannot be empty".to_string()))?;
+        if first.keyword != "FROM" {
+            return Err(at(first, "no build stage in current context".to_string()));
+        }
+        let base_name = first.args.trim().to_string();
+        let base = if base_name == "scratch" {
+            None
+        } else {
+            let full = normalize_reference(&base_name).map_err(|e| at(first, e))?;
+            let n = progress.vertex(&format!("[internal] load metadata for docker.io/{}", docker_io_path(&full)), &[]);
+            let resolved = resolve_base(engine, &base_name, &full).map_err(|e| {
+                let _ = writeln!(progress.out, "#{n} ERROR: {e}");
+                at(first, e)
+            })?;
+            progress.done(n);
+            Some(resolved)
+        };
         let n = progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
         progress.done(n);
+        let total = instructions.len();
+        if let Some(base) = &base {
+            let n = progress.vertex(&format!("[1/{total}] FROM docker.io/{}@{}", docker_io_path(&base.reference), base.manifest), &[]);
+            match &base.pulled {
+                None => {
+                    let _ = writeln!(progress.out, "#{n} CACHED\n");
+                }
+                Some(layers) => {
+                    let _ = writeln!(progress.out, "#{n} resolve docker.io/{}@{} done", docker_io_path(&base.reference), base.manifest);
+                    for (diff_id, size) in layers {
+                        let _ = writeln!(progress.out, "#{n} {diff_id} {} / {} done", human_size(*size), human_size(*size));
+                    }
+                    for (diff_id, _) in layers {
+                        let _ = writeln!(progress.out, "#{n} extracting {diff_id} done");
+                    }
+                    progress.done(n);
+                }
+            }
+        }
+        let context = host.context(&opts.context)?;
         let sent: u64 = context.iter().map(|(_, node)| node.size()).sum();
         let n = progress.vertex("[internal] load build context", &[format!("transferring context: {} done", human_size(sent))]);
         progress.done(n);
-        run(engine, &instructions, &context, &mut progress)
+        run(engine, &instructions, base.as_ref().map(|b| &b.id), &context, &mut progress)
     })();
 
     let built = match result {
@@ -162,37 +240,31 @@ fn quote(out: &mut String, name: &str, text: &str, start: usize, end: usize) {
     let _ = writeln!(out, "{ruler}");
 }
 
-fn run(engine: &Engine, instructions: &[Instruction], context: &Tree, progress: &mut Progress) -> Result<Built, Failure> {
-    let first = instructions.first().ok_or_else(|| Failure::from("the Dockerfile cannot be empty".to_string()))?;
-    if first.keyword != "FROM" {
-        return Err(at(first, "no build stage in current context".to_string()));
-    }
+fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, context: &Tree, progress: &mut Progress) -> Result<Built, Failure> {
     let mut config = ImageConfig {
         architecture: "amd64".to_string(),
         os: "linux".to_string(),
-        created: BUILD_TIME.to_string(),
         config: RunConfig { env: Some(vec![DEFAULT_PATH.to_string()]), working_dir: Some("/".to_string()), ..RunConfig::default() },
         ..ImageConfig::default()
     };
     let mut parent: Option<Digest> = None;
-    let mut commits: Vec<Commit> = Vec::new();
     let mut layer_sizes = Vec::new();
-    let total = instructions.iter().filter(|i| !(i.keyword == "FROM" && i.args.trim() == "scratch")).count();
-    let mut step = 0;
-    for ins in instructions {
+    if let Some(img) = base.and_then(|id| engine.images.get(id)) {
+        config = img.config.clone();
+        parent = engine.snapshots.top(img.diff_ids());
+        layer_sizes = img.layer_sizes.clone();
+        if parent.is_none() && !img.diff_ids().is_empty() {
+            return Err(Failure::from(format!("the layers of {} are missing from the store", img.id)));
+        }
+    }
+    config.created = BUILD_TIME.to_string();
+    let mut commits: Vec<Commit> = Vec::new();
+    let total = instructions.len() - usize::from(base.is_none());
+    let mut step = usize::from(base.is_some());
+    for (i, ins) in instructions.iter().enumerate() {
         match ins.keyword.as_str() {
-            "FROM" => {
-                let base = ins.args.trim();
-                if !std::ptr::eq(ins, first) {
-                    return Err(at(ins, "multi-stage builds are not available in this version of Layer Lab".to_string()));
-                }
-                if base != "scratch" {
-                    return Err(at(
-                        ins,
-                        format!("{base}: Layer Lab has no image {base:?} yet: this version builds FROM scratch only (simulated base images are coming)"),
-                    ));
-                }
-            }
+            "FROM" if i == 0 => {}
+            "FROM" => return Err(at(ins, "multi-stage builds are not available in this version of Layer Lab".to_string())),
             "COPY" => {
                 step += 1;
                 let n = progress.vertex(&format!("[{step}/{total}] {}", ins.text()), &[]);

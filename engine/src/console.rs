@@ -29,9 +29,9 @@ impl Output {
 /// Docker's commands that this version of Layer Lab does not run yet: they
 /// get an honest message rather than "not a docker command".
 const LATER: &[&str] = &[
-    "attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "history", "images", "import",
-    "info", "kill", "load", "logs", "network", "pause", "port", "ps", "pull", "push", "rename", "restart", "rm", "rmi",
-    "run", "search", "start", "stats", "stop", "system", "tag", "top", "unpause", "update", "version", "volume",
+    "attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "import",
+    "info", "kill", "load", "logs", "network", "pause", "port", "ps", "push", "rename", "restart", "rm",
+    "run", "search", "start", "stats", "stop", "system", "top", "unpause", "update", "version", "volume",
     "wait",
 ];
 
@@ -110,6 +110,11 @@ impl Engine {
             ["docker"] | ["docker", "--help" | "help"] => Output::ok(help()),
             ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] => self.cmd_build(rest, host),
             ["docker", "image", "inspect", rest @ ..] | ["docker", "inspect", rest @ ..] => self.cmd_inspect(rest),
+            ["docker", "images", rest @ ..] | ["docker", "image", "ls" | "list", rest @ ..] => self.cmd_images(rest, host),
+            ["docker", "history", rest @ ..] | ["docker", "image", "history", rest @ ..] => self.cmd_history(rest, host),
+            ["docker", "tag", rest @ ..] | ["docker", "image", "tag", rest @ ..] => self.cmd_tag(rest),
+            ["docker", "rmi", rest @ ..] | ["docker", "image", "rm" | "remove", rest @ ..] => self.cmd_rmi(rest),
+            ["docker", "pull", rest @ ..] | ["docker", "image", "pull", rest @ ..] => self.cmd_pull(rest),
             ["docker", "save", rest @ ..] | ["docker", "image", "save", rest @ ..] => self.cmd_save(rest, host),
             ["docker", "image", sub, ..] => Output::fail(format!("docker image {sub}: not available in this version of Layer Lab\n"), 1),
             ["docker", cmd, ..] if LATER.contains(cmd) => {
@@ -179,7 +184,7 @@ impl Engine {
         let mut errors = String::new();
         for name in args {
             match self.image(name) {
-                Some(img) => found.push(image::inspect(img, &self.tags_of(&img.id))),
+                Some(img) => found.push(image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id))),
                 None => {
                     let _ = writeln!(errors, "Error: No such image: {name}");
                 }
@@ -192,7 +197,86 @@ impl Engine {
     }
 }
 
+/// `docker.io/library/alpine` for `alpine:…`, `grafana/grafana` for `grafana/grafana:…`.
+fn repo_path(reference: &str) -> (String, String) {
+    let (name, tag) = reference.rsplit_once(':').unwrap_or((reference, "latest"));
+    let path = if name.contains('/') { name.to_string() } else { format!("library/{name}") };
+    (path, tag.to_string())
+}
+
 impl Engine {
+    fn cmd_pull(&mut self, args: &[&str]) -> Output {
+        let mut quiet = false;
+        let mut names = Vec::new();
+        for arg in args {
+            match *arg {
+                "-q" | "--quiet" => quiet = true,
+                a if a.starts_with('-') && a.len() > 1 => {
+                    return Output::fail(format!("unknown flag: {a} (not available in this version of Layer Lab)\n"), 1)
+                }
+                name => names.push(name),
+            }
+        }
+        let [name] = names.as_slice() else {
+            return Output::fail("\"docker pull\" requires exactly 1 argument.\nSee 'docker pull --help'.\n".to_string(), 1);
+        };
+        if name.contains('@') {
+            return Output::fail("docker pull NAME@DIGEST: pulling by digest is not available in this version of Layer Lab\n".to_string(), 1);
+        }
+        let reference = match image::normalize_reference(name) {
+            Ok(r) => r,
+            Err(e) => return Output::fail(format!("{e}\n"), 1),
+        };
+        if reference == "scratch:latest" {
+            return Output::fail("Error response from daemon: 'scratch' is a reserved name\n".to_string(), 1);
+        }
+        let catalogue = match crate::catalogue::catalogue() {
+            Ok(c) => c,
+            Err(e) => return Output::fail(format!("layerlab: {e}\n"), 1),
+        };
+        let (path, tag) = repo_path(&reference);
+        let Some(def) = catalogue.find(&reference) else {
+            let known = catalogue.names().join(", ");
+            let repo = reference.rsplit_once(':').map_or(reference.as_str(), |(r, _)| r);
+            let message = if catalogue.images.iter().any(|i| i.refs.iter().any(|r| r.starts_with(&format!("{repo}:")))) {
+                format!("Error response from daemon: manifest for {reference} not found: manifest unknown: manifest unknown\n")
+            } else {
+                format!("Error response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n")
+            };
+            return Output::fail(format!("{message}(Layer Lab simulates these images: {known})\n"), 1);
+        };
+        let mut text = String::new();
+        if !name.rsplit('/').next().unwrap_or(name).contains(':') && !quiet {
+            text.push_str("Using default tag: latest\n");
+        }
+        let before = self.tags.get(&reference).cloned();
+        match self.ensure_pulled(def, &reference) {
+            Ok((id, layers, manifest)) => {
+                let mut events = Vec::new();
+                if !quiet {
+                    let _ = writeln!(text, "{tag}: Pulling from {path}");
+                    for (diff_id, existed) in layers.iter().flatten() {
+                        let status = if *existed { "Already exists" } else { "Pull complete" };
+                        let _ = writeln!(text, "{}: {status} ", diff_id.short());
+                        if !existed {
+                            events.push(Event::LayerCreated { diff_id: diff_id.clone(), size: 0 });
+                        }
+                    }
+                    let _ = writeln!(text, "Digest: {manifest}");
+                    if layers.is_none() && before.as_ref() == Some(&id) {
+                        let _ = writeln!(text, "Status: Image is up to date for {reference}");
+                    } else {
+                        let _ = writeln!(text, "Status: Downloaded newer image for {reference}");
+                    }
+                }
+                let _ = writeln!(text, "docker.io/{path}:{tag}");
+                events.push(Event::Tagged { reference, id });
+                Output { text, status: 0, events }
+            }
+            Err(e) => Output::fail(format!("{text}layerlab: {e}\n"), 1),
+        }
+    }
+
     fn cmd_save(&self, args: &[&str], host: &mut dyn Host) -> Output {
         let mut output = None;
         let mut names = Vec::new();

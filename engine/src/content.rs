@@ -30,7 +30,11 @@ struct Blob {
 }
 
 impl ContentStore {
-    /// Stores `bytes` (once) and takes a reference to them.
+    /// Stores `bytes` (once). A blob is kept while something [`retain`]s it;
+    /// one nothing has retained yet stays until [`release`] is called on it.
+    ///
+    /// [`retain`]: ContentStore::retain
+    /// [`release`]: ContentStore::release
     pub fn put(&mut self, bytes: Vec<u8>) -> Digest {
         let digest = Digest::of(&bytes);
         self.put_verified(digest.clone(), bytes);
@@ -49,7 +53,19 @@ impl ContentStore {
     }
 
     fn insert(&mut self, digest: Digest, data: Data) {
-        self.blobs.entry(digest).or_insert(Blob { data, refs: 0 }).refs += 1;
+        self.blobs.entry(digest).or_insert(Blob { data, refs: 0 });
+    }
+
+    /// Takes a reference to a stored blob.
+    pub fn retain(&mut self, digest: &Digest) {
+        if let Some(blob) = self.blobs.get_mut(digest) {
+            blob.refs += 1;
+        }
+    }
+
+    /// References held on a blob.
+    pub fn refs(&self, digest: &Digest) -> usize {
+        self.blobs.get(digest).map_or(0, |b| b.refs)
     }
 
     /// A blob's bytes (a layer's are made again from its recipe).
@@ -80,14 +96,17 @@ impl ContentStore {
         self.blobs.contains_key(digest)
     }
 
-    /// Drops one reference; the blob is freed with its last one.
-    pub fn release(&mut self, digest: &Digest) {
+    /// Drops one reference; the blob is freed with its last one. Returns
+    /// whether it was freed.
+    pub fn release(&mut self, digest: &Digest) -> bool {
         if let Some(blob) = self.blobs.get_mut(digest) {
             blob.refs = blob.refs.saturating_sub(1);
             if blob.refs == 0 {
                 self.blobs.remove(digest);
+                return true;
             }
         }
+        false
     }
 
     pub fn len(&self) -> usize {

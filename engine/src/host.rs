@@ -11,12 +11,19 @@ pub trait Host {
     fn context(&self, dir: &str) -> Result<Tree, String>;
     fn read_file(&self, path: &str) -> Result<Vec<u8>, String>;
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String>;
+    /// The wall clock (seconds since the epoch), for "2 weeks ago" only:
+    /// never part of a digest. None prints absolute times.
+    fn now(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// Files held in memory, by `/`-separated relative path. Files are 0644.
 #[derive(Clone, Debug, Default)]
 pub struct MemHost {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The clock [`Host::now`] reports (the page sets it from the browser).
+    pub now: Option<i64>,
 }
 
 impl MemHost {
@@ -26,7 +33,7 @@ impl MemHost {
         P: Into<String>,
         B: Into<Vec<u8>>,
     {
-        MemHost { files: files.into_iter().map(|(p, b)| (p.into(), b.into())).collect() }
+        MemHost { files: files.into_iter().map(|(p, b)| (p.into(), b.into())).collect(), now: None }
     }
 }
 
@@ -61,6 +68,10 @@ impl Host for MemHost {
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
         self.files.insert(components(path).join("/"), bytes.to_vec());
         Ok(())
+    }
+
+    fn now(&self) -> Option<i64> {
+        self.now
     }
 }
 
@@ -136,5 +147,10 @@ impl Host for DirHost {
 
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
         std::fs::write(self.resolve(path), bytes).map_err(|e| format!("open {path}: {e}"))
+    }
+
+    fn now(&self) -> Option<i64> {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
+        i64::try_from(now.as_secs()).ok()
     }
 }

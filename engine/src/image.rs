@@ -137,7 +137,7 @@ pub fn overlay2_dir(chain_id: &Digest) -> String {
 }
 
 /// The object `docker image inspect` prints for one image.
-pub fn inspect(image: &Image, tags: &[String]) -> Value {
+pub fn inspect(image: &Image, tags: &[String], repo_digests: &[String]) -> Value {
     let c = &image.config;
     let chains = chain_ids(image.diff_ids());
     let graph = match chains.split_last() {
@@ -159,7 +159,7 @@ pub fn inspect(image: &Image, tags: &[String]) -> Value {
     json!({
         "Id": image.id,
         "RepoTags": tags,
-        "RepoDigests": [],
+        "RepoDigests": repo_digests,
         "Parent": "",
         "Comment": comment,
         "Created": c.created,

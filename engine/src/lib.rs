@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod build;
+pub mod catalogue;
 pub mod console;
 pub mod content;
 pub mod digest;
@@ -15,6 +16,7 @@ pub mod host;
 pub mod image;
 pub mod json;
 pub mod layer;
+pub mod listing;
 pub mod snapshot;
 pub mod units;
 
@@ -44,6 +46,7 @@ pub enum Event {
     LayerCreated { diff_id: Digest, size: u64 },
     ImageCreated { id: Digest },
     Tagged { reference: String, id: Digest },
+    ImageRemoved { id: Digest },
     /// A command wrote a file on the host (`docker save -o`).
     FileWritten { path: String, size: u64 },
 }
@@ -56,6 +59,10 @@ pub struct Engine {
     images: BTreeMap<Digest, Image>,
     /// `name:tag` -> image ID.
     tags: BTreeMap<String, Digest>,
+    /// Image ID -> `repo@sha256:…` it was pulled as.
+    repo_digests: BTreeMap<Digest, std::collections::BTreeSet<String>>,
+    /// Catalogue reference -> the image pulled for it (pulling again is "up to date").
+    pulled: BTreeMap<String, Digest>,
 }
 
 /// One layer of an image, as the page draws it.
@@ -92,23 +99,50 @@ impl Engine {
         layer_sizes: Vec<u64>,
     ) -> (Digest, Vec<Event>) {
         let mut events = Vec::new();
+        let id = Digest::of(&config_bytes);
+        if self.images.contains_key(&id) {
+            // The same image again: nothing new to store or reference.
+            events.push(Event::ImageCreated { id: id.clone() });
+            return (id, events);
+        }
         for commit in commits {
             events.push(Event::LayerCreated { diff_id: commit.layer.diff_id.clone(), size: commit.layer.size });
             self.snapshots.insert(&mut self.content, commit);
         }
-        let id = Digest::of(&config_bytes);
-        if !self.images.contains_key(&id) {
-            self.content.put_verified(id.clone(), config_bytes);
-            self.images.insert(id.clone(), Image { id: id.clone(), config, layer_sizes });
+        self.content.put_verified(id.clone(), config_bytes);
+        // The image holds a reference on its config, each layer blob and each snapshot of its chain.
+        self.content.retain(&id);
+        for (diff_id, chain_id) in config.rootfs.diff_ids.iter().zip(digest::chain_ids(&config.rootfs.diff_ids)) {
+            self.content.retain(diff_id);
+            self.snapshots.retain(&chain_id);
         }
+        self.images.insert(id.clone(), Image { id: id.clone(), config, layer_sizes });
         events.push(Event::ImageCreated { id: id.clone() });
         (id, events)
     }
 
+    /// Removes an image (its tags must be gone already) and releases what it
+    /// held. Returns the chain IDs of the layers freed, top first (what
+    /// `docker rmi` prints as `Deleted:`).
+    fn remove_image(&mut self, id: &Digest) -> Vec<Digest> {
+        let Some(image) = self.images.remove(id) else { return Vec::new() };
+        self.content.release(id);
+        self.repo_digests.remove(id);
+        self.pulled.retain(|_, v| v != id);
+        let mut freed = Vec::new();
+        for (diff_id, chain_id) in image.diff_ids().iter().zip(digest::chain_ids(image.diff_ids())) {
+            self.content.release(diff_id);
+            if self.snapshots.release(&chain_id).is_some() {
+                freed.push(chain_id);
+            }
+        }
+        freed.reverse();
+        freed
+    }
+
     /// Creates an image from whole filesystem states, one per layer: each
-    /// step's layer is the change from the previous step's tree. How the
-    /// simulated base images are made, and how tests make images with
-    /// deletions and replaced directories.
+    /// step's layer is the change from the previous step's tree. How tests
+    /// make images with deletions and replaced directories.
     pub fn import(&mut self, reference: &str, steps: Vec<ImportStep>) -> Result<Digest, String> {
         let reference = image::normalize_reference(reference)?;
         let mut config = ImageConfig {
@@ -118,8 +152,24 @@ impl Engine {
             config: image::RunConfig { env: Some(vec![image::DEFAULT_PATH.to_string()]), ..Default::default() },
             ..ImageConfig::default()
         };
+        for step in &steps {
+            config.history.push(image::History { created: build::BUILD_TIME.to_string(), created_by: step.created_by.clone(), ..Default::default() });
+        }
+        let (id, _) = self.import_with(config, steps)?;
+        self.tag(&reference, &id);
+        Ok(id)
+    }
+
+    /// Commits `steps` as layers under `config` (whose history must have one
+    /// non-empty entry per step) and stores the image. Returns its ID and,
+    /// per layer, its diff_id and whether the store already held it.
+    fn import_with(&mut self, mut config: ImageConfig, steps: Vec<ImportStep>) -> Result<(Digest, Vec<(Digest, bool)>), String> {
+        if config.history.iter().filter(|h| !h.empty_layer).count() != steps.len() {
+            return Err("import: the history does not match the layers".to_string());
+        }
         let mut commits: Vec<Commit> = Vec::new();
         let mut sizes = Vec::new();
+        let mut layers = Vec::new();
         for step in steps {
             let mut active = match commits.last() {
                 Some(c) => Snapshotter::prepare_on(&c.chain_id, &c.snapshot),
@@ -129,14 +179,77 @@ impl Engine {
             active.opaque = step.opaque;
             let commit = self.snapshots.commit(active)?;
             sizes.push(commit.layer.size);
+            layers.push((commit.layer.diff_id.clone(), self.content.contains(&commit.layer.diff_id)));
             config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
-            config.history.push(image::History { created: build::BUILD_TIME.to_string(), created_by: step.created_by, ..Default::default() });
             commits.push(commit);
         }
         let bytes = config.to_bytes()?;
         let (id, _) = self.store_image(bytes, config, commits, sizes);
-        self.tag(&reference, &id);
-        Ok(id)
+        Ok((id, layers))
+    }
+
+    /// Creates a catalogue image (what `docker pull` does).
+    fn install(&mut self, def: &catalogue::ImageDef) -> Result<(Digest, Vec<(Digest, bool)>), String> {
+        let cat = catalogue::catalogue()?;
+        let mut run_config = def.config.clone();
+        // Labelled wherever the config is shown: the contents are generated, not Docker Hub's.
+        run_config.labels.get_or_insert_with(Default::default).insert(
+            "layerlab.simulated".to_string(),
+            "file contents generated by Layer Lab; not the image from Docker Hub".to_string(),
+        );
+        let mut config = ImageConfig {
+            architecture: "amd64".to_string(),
+            os: "linux".to_string(),
+            created: def.created.clone(),
+            config: run_config,
+            ..ImageConfig::default()
+        };
+        let mut tree = fs::Tree::new();
+        let mut steps = Vec::new();
+        for step in &def.steps {
+            let (created_by, empty_layer) = match step {
+                catalogue::Step::Meta(text) => (text.clone(), true),
+                catalogue::Step::Layer(name) => {
+                    let layer = cat.layers.get(name).ok_or_else(|| format!("catalogue: no layer {name}"))?;
+                    layer.apply(&mut tree)?;
+                    steps.push(ImportStep { created_by: layer.created_by.clone(), tree: tree.clone(), opaque: Vec::new() });
+                    (layer.created_by.clone(), false)
+                }
+            };
+            config.history.push(image::History { created: def.created.clone(), created_by, comment: String::new(), empty_layer });
+        }
+        self.import_with(config, steps)
+    }
+
+    /// The OCI manifest of an image and its digest.
+    pub fn manifest(&self, image: &Image) -> Result<(Digest, Vec<u8>), String> {
+        archive::manifest(&self.content, image)
+    }
+
+    /// The `repo@sha256:…` names an image was pulled as.
+    pub fn repo_digests(&self, id: &Digest) -> Vec<String> {
+        self.repo_digests.get(id).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Makes a catalogue image present (pulling it if needed) and tags it
+    /// `reference`. Returns the image ID, the layers (diff_id, already
+    /// stored) when it was pulled now, and the manifest digest.
+    fn ensure_pulled(&mut self, def: &catalogue::ImageDef, reference: &str) -> Result<(Digest, Option<Vec<(Digest, bool)>>, Digest), String> {
+        let canonical = def.refs.first().cloned().unwrap_or_default();
+        let (id, layers) = match self.pulled.get(&canonical).filter(|id| self.images.contains_key(*id)) {
+            Some(id) => (id.clone(), None),
+            None => {
+                let (id, layers) = self.install(def)?;
+                (id, Some(layers))
+            }
+        };
+        let image = self.images.get(&id).ok_or_else(|| format!("image {id} vanished"))?;
+        let (manifest, _) = self.manifest(image)?;
+        self.pulled.insert(canonical, id.clone());
+        let repo = reference.rsplit_once(':').map_or(reference, |(r, _)| r);
+        self.repo_digests.entry(id.clone()).or_default().insert(format!("{repo}@{manifest}"));
+        self.tag(reference, &id);
+        Ok((id, layers, manifest))
     }
 
     /// The merged filesystem of an image (all its layers applied).

@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct Committed {
+    /// Images whose layers include this snapshot.
+    pub refs: usize,
     pub parent: Option<Digest>,
     pub diff_id: Digest,
     /// Content size of this layer alone.
@@ -65,7 +67,7 @@ impl Snapshotter {
     pub fn commit(&self, active: Active) -> Result<Commit, String> {
         let layer = layer::commit(&active.lower, &active.upper, &active.opaque)?;
         let chain_id = chain_id(active.parent.as_ref(), &layer.diff_id);
-        let snapshot = Committed { parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: Arc::new(active.upper) };
+        let snapshot = Committed { refs: 0, parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: Arc::new(active.upper) };
         Ok(Commit { chain_id, layer, snapshot })
     }
 
@@ -74,6 +76,24 @@ impl Snapshotter {
         content.put_layer(&commit.layer, Arc::clone(&commit.snapshot.view));
         self.committed.entry(commit.chain_id.clone()).or_insert(commit.snapshot);
         commit.chain_id
+    }
+
+    /// Takes a reference to a committed snapshot.
+    pub fn retain(&mut self, chain_id: &Digest) {
+        if let Some(c) = self.committed.get_mut(chain_id) {
+            c.refs += 1;
+        }
+    }
+
+    /// Drops a reference; the snapshot is removed with its last one (and
+    /// returned, so the caller can release its layer blob).
+    pub fn release(&mut self, chain_id: &Digest) -> Option<Committed> {
+        let c = self.committed.get_mut(chain_id)?;
+        c.refs = c.refs.saturating_sub(1);
+        if c.refs == 0 {
+            return self.committed.remove(chain_id);
+        }
+        None
     }
 
     pub fn get(&self, chain_id: &Digest) -> Option<&Committed> {

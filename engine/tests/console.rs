@@ -98,10 +98,15 @@ fn missing_source_fails_the_build_and_stores_nothing() {
 #[test]
 fn what_is_not_built_yet_says_so() {
     let mut engine = Engine::new();
-    let mut host = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo hi\n")]);
+    let mut host = MemHost::new([("Dockerfile", "FROM nosuchimage\nRUN echo hi\n")]);
     let out = engine.run("docker build .", &mut host);
     assert_eq!(out.status, 1);
-    assert!(out.text.contains("Layer Lab has no image \"alpine\" yet"), "{}", out.text);
+    assert!(out.text.contains("failed to resolve source metadata for docker.io/library/nosuchimage:latest"), "{}", out.text);
+    assert!(out.text.contains("Layer Lab simulates these images: alpine:3.17"), "{}", out.text);
+    host.files.insert("Dockerfile".into(), b"FROM busybox\nRUN echo hi\n".to_vec());
+    let out = engine.run("docker build .", &mut host);
+    assert!(out.text.contains("RUN is not available in this version of Layer Lab"), "{}", out.text);
+    assert!(out.text.contains("   2 | >>> RUN echo hi"), "{}", out.text);
     let out = engine.run("docker ps", &mut host);
     assert_eq!((out.status, out.text.as_str()), (1, "docker ps: not available in this version of Layer Lab\n"));
     let out = engine.run("docker frobnicate", &mut host);

@@ -214,3 +214,18 @@ proptest! {
         prop_assert_eq!(unpacked, view);
     }
 }
+
+#[test]
+fn base_images_and_images_built_on_them_are_accepted_and_unpack_as_shown() {
+    let mut engine = Engine::new();
+    let mut host = MemHost::new([("Dockerfile", "FROM alpine:3.17\nCOPY 1.txt /\n"), ("1.txt", "one\n")]);
+    for line in ["docker pull busybox", "docker build -t exp2 ."] {
+        let out = engine.run(line, &mut host);
+        assert_eq!(out.status, 0, "{}", out.text);
+    }
+    for image in ["busybox", "alpine:3.17", "exp2"] {
+        let (unpacked, view) = judge(&mut engine, image);
+        assert_eq!(unpacked, view, "{image}");
+        assert!(view.contains_key("/bin/sh"), "{image}");
+    }
+}

@@ -1,0 +1,275 @@
+//! Image listings: `docker images`, `docker image history`, `docker tag`,
+//! `docker rmi`, in Docker's table shapes.
+
+use crate::console::Output;
+use crate::host::Host;
+use crate::image::normalize_reference;
+use crate::units::human_size_precision;
+use crate::{Engine, Event};
+use std::fmt::Write as _;
+
+/// Docker's table writer: `tabwriter` with min width 10, padding 3; the
+/// last column is not padded.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0).saturating_add(3).max(10))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if c + 1 < row.len() {
+                line.extend(std::iter::repeat_n(' ', widths[c].saturating_sub(cell.chars().count())));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Seconds since the epoch for an RFC 3339 UTC time (`2023-03-29T18:19:24Z`,
+/// fractions ignored).
+pub fn parse_time(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// go-units `HumanDuration` + " ago", as `docker images` prints CREATED.
+pub fn ago(created: &str, now: Option<i64>) -> String {
+    let (Some(then), Some(now)) = (parse_time(created), now) else {
+        return created.replacen('T', " ", 1).replacen('Z', " +0000 UTC", 1);
+    };
+    let secs = now - then;
+    let hours = (secs as f64 / 3600.0).round() as i64;
+    let text = if secs < 1 {
+        "Less than a second".to_string()
+    } else if secs == 1 {
+        "1 second".to_string()
+    } else if secs < 60 {
+        format!("{secs} seconds")
+    } else if secs / 60 == 1 {
+        "About a minute".to_string()
+    } else if secs / 60 < 60 {
+        format!("{} minutes", secs / 60)
+    } else if hours == 1 {
+        "About an hour".to_string()
+    } else if hours < 48 {
+        format!("{hours} hours")
+    } else if hours < 24 * 7 * 2 {
+        format!("{} days", hours / 24)
+    } else if hours < 24 * 30 * 2 {
+        format!("{} weeks", hours / 24 / 7)
+    } else if hours < 24 * 365 * 2 {
+        format!("{} months", hours / 24 / 30)
+    } else {
+        format!("{} years", secs / 3600 / 24 / 365)
+    };
+    format!("{text} ago")
+}
+
+/// Docker's `Ellipsis`: at most `max` characters, the last one `…`.
+fn ellipsis(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn split_ref(r: &str) -> (String, String) {
+    match r.rsplit_once(':') {
+        Some((n, t)) => (n.to_string(), t.to_string()),
+        None => (r.to_string(), "latest".to_string()),
+    }
+}
+
+fn unknown_flag(flag: &str) -> Output {
+    Output { text: format!("unknown flag: {flag} (not available in this version of Layer Lab)\n"), status: 1, events: Vec::new() }
+}
+
+fn fail(text: String) -> Output {
+    Output { text, status: 1, events: Vec::new() }
+}
+
+impl Engine {
+    pub(crate) fn cmd_images(&self, args: &[&str], host: &dyn Host) -> Output {
+        let mut quiet = false;
+        let mut filter = None;
+        for a in args {
+            match *a {
+                "-q" | "--quiet" => quiet = true,
+                f if f.starts_with('-') => return unknown_flag(f),
+                name => filter = Some(name),
+            }
+        }
+        let mut images: Vec<_> = self.images.values().collect();
+        images.sort_by(|a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
+        let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"].map(String::from).to_vec()];
+        let mut ids = Vec::new();
+        for img in images {
+            let tags = self.tags_of(&img.id);
+            let names: Vec<(String, String)> = if tags.is_empty() {
+                vec![("<none>".to_string(), "<none>".to_string())]
+            } else {
+                tags.iter().map(|t| split_ref(t)).collect()
+            };
+            for (repo, tag) in names {
+                if let Some(f) = filter {
+                    let (frepo, ftag) = match f.rsplit_once(':') {
+                        Some((r, t)) => (r, Some(t)),
+                        None => (f, None),
+                    };
+                    if repo != frepo || ftag.is_some_and(|t| t != tag) {
+                        continue;
+                    }
+                }
+                if !ids.contains(&img.id) {
+                    ids.push(img.id.clone());
+                }
+                let created = ago(&img.config.created, host.now());
+                rows.push(vec![repo, tag, img.id.short().to_string(), created, human_size_precision(img.size(), 3)]);
+            }
+        }
+        if quiet {
+            let text: String = ids.iter().map(|id| format!("{}\n", id.short())).collect();
+            return Output { text, status: 0, events: Vec::new() };
+        }
+        Output { text: table(&rows), status: 0, events: Vec::new() }
+    }
+
+    pub(crate) fn cmd_history(&self, args: &[&str], host: &dyn Host) -> Output {
+        let mut no_trunc = false;
+        let mut human = true;
+        let mut name = None;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match *a {
+                "--no-trunc" => no_trunc = true,
+                "-H=false" | "--human=false" => human = false,
+                "-H" | "--human" | "-H=true" | "--human=true" => human = true,
+                f if f.starts_with('-') => return unknown_flag(f),
+                n if name.is_none() => name = Some(n),
+                _ => return fail("\"docker image history\" requires exactly 1 argument.\n".to_string()),
+            }
+        }
+        let Some(name) = name else {
+            return fail("\"docker image history\" requires exactly 1 argument.\nSee 'docker image history --help'.\n".to_string());
+        };
+        let Some(img) = self.image(name) else {
+            return fail(format!("Error response from daemon: No such image: {name}\n"));
+        };
+        let mut sizes = img.layer_sizes.iter();
+        let mut rows = vec![["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"].map(String::from).to_vec()];
+        let mut entries: Vec<Vec<String>> = img
+            .config
+            .history
+            .iter()
+            .map(|h| {
+                let size = if h.empty_layer { 0 } else { sizes.next().copied().unwrap_or(0) };
+                let by = h.created_by.replace('\t', " ");
+                let created = if human { ago(&h.created, host.now()) } else { h.created.clone() };
+                let size = if human { human_size_precision(size, 3) } else { size.to_string() };
+                let by = if no_trunc { by } else { ellipsis(&by, 45) };
+                vec!["<missing>".to_string(), created, by, size, h.comment.clone()]
+            })
+            .collect();
+        entries.reverse();
+        if let Some(top) = entries.first_mut() {
+            top[0] = if no_trunc { img.id.to_string() } else { img.id.short().to_string() };
+        }
+        rows.extend(entries);
+        Output { text: table(&rows), status: 0, events: Vec::new() }
+    }
+
+    pub(crate) fn cmd_tag(&mut self, args: &[&str]) -> Output {
+        let [source, target] = args else {
+            return fail("\"docker tag\" requires exactly 2 arguments.\nUsage:  docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n".to_string());
+        };
+        let Some(id) = self.image(source).map(|i| i.id.clone()) else {
+            return fail(format!("Error response from daemon: No such image: {source}\n"));
+        };
+        let target = match normalize_reference(target) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("Error parsing reference: \"{target}\" is not a valid repository/tag: {e}\n")),
+        };
+        self.tag(&target, &id);
+        Output { text: String::new(), status: 0, events: vec![Event::Tagged { reference: target, id }] }
+    }
+
+    pub(crate) fn cmd_rmi(&mut self, args: &[&str]) -> Output {
+        let mut force = false;
+        let mut names = Vec::new();
+        for a in args {
+            match *a {
+                "-f" | "--force" => force = true,
+                "--no-prune" => {}
+                f if f.starts_with('-') => return unknown_flag(f),
+                n => names.push(n),
+            }
+        }
+        if names.is_empty() {
+            return fail("\"docker rmi\" requires at least 1 argument.\nSee 'docker rmi --help'.\n".to_string());
+        }
+        let mut text = String::new();
+        let mut status = 0;
+        let mut events = Vec::new();
+        for name in names {
+            let Some(id) = self.image(name).map(|i| i.id.clone()) else {
+                let _ = writeln!(text, "Error response from daemon: No such image: {name}");
+                status = 1;
+                continue;
+            };
+            let tags = self.tags_of(&id);
+            let by_tag = normalize_reference(name).ok().filter(|r| tags.contains(r));
+            let untag: Vec<String> = match by_tag {
+                Some(r) => vec![r],
+                None if tags.len() > 1 && !force => {
+                    let _ = writeln!(
+                        text,
+                        "Error response from daemon: conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
+                        id.short()
+                    );
+                    status = 1;
+                    continue;
+                }
+                None => tags.clone(),
+            };
+            for r in &untag {
+                self.tags.remove(r);
+                let _ = writeln!(text, "Untagged: {r}");
+            }
+            if self.tags_of(&id).is_empty() {
+                for rd in self.repo_digests(&id) {
+                    let _ = writeln!(text, "Untagged: {rd}");
+                }
+                let freed = self.remove_image(&id);
+                let _ = writeln!(text, "Deleted: {id}");
+                for chain in freed {
+                    let _ = writeln!(text, "Deleted: {chain}");
+                }
+                events.push(Event::ImageRemoved { id: id.clone() });
+            }
+        }
+        Output { text, status, events }
+    }
+}
+

@@ -1,0 +1,178 @@
+//! The simulated base images: pulling, sharing, listing, history, tags and
+//! removal, in Docker's output shapes.
+
+use layerlab_engine::catalogue::catalogue;
+use layerlab_engine::listing::{ago, parse_time, table};
+use layerlab_engine::{Engine, MemHost};
+
+/// 2026-11-23T00:00:00Z: a fixed "now" for CREATED columns.
+const NOW: i64 = 1_795_392_000;
+
+fn host() -> MemHost {
+    MemHost { now: Some(NOW), ..MemHost::default() }
+}
+
+fn run(engine: &mut Engine, host: &mut MemHost, line: &str) -> String {
+    let out = engine.run(line, host);
+    assert_eq!(out.status, 0, "{line}:\n{}", out.text);
+    out.text
+}
+
+#[test]
+fn catalogue_parses_and_every_image_has_its_layers() {
+    let cat = catalogue().unwrap();
+    assert!(cat.images.len() >= 10);
+    for name in ["alpine:latest", "alpine:3.17", "busybox", "ubuntu", "debian", "nginx", "mysql", "postgres", "openjdk:8", "grafana/grafana"] {
+        assert!(cat.find(name).is_some(), "{name} is missing");
+    }
+}
+
+#[test]
+fn alpine_then_grafana_shares_the_base_layer_stored_once() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    let out = run(&mut engine, &mut h, "docker pull alpine:3.17");
+    assert!(out.starts_with("3.17: Pulling from library/alpine\n"), "{out}");
+    assert!(out.contains(": Pull complete \nDigest: sha256:"), "{out}");
+    assert!(out.ends_with("Status: Downloaded newer image for alpine:3.17\ndocker.io/library/alpine:3.17\n"), "{out}");
+    let alpine_layer = engine.image("alpine:3.17").unwrap().diff_ids()[0].clone();
+
+    let out = run(&mut engine, &mut h, "docker pull grafana/grafana");
+    assert!(out.starts_with("Using default tag: latest\nlatest: Pulling from grafana/grafana\n"), "{out}");
+    assert!(out.contains(&format!("\n{}: Already exists \n", alpine_layer.short())), "{out}");
+    assert_eq!(out.matches("Already exists").count(), 1);
+    let grafana = engine.image("grafana/grafana").unwrap().clone();
+    assert_eq!(grafana.diff_ids()[0], alpine_layer, "grafana is built on the same alpine 3.17 layer");
+    assert_eq!(out.matches("Pull complete").count(), grafana.diff_ids().len() - 1);
+    // Stored once, held by both images.
+    assert_eq!(engine.content().refs(&alpine_layer), 2);
+    let distinct: std::collections::BTreeSet<_> = engine.images_view().iter().flat_map(|i| i.layers.iter().map(|l| l.diff_id.clone())).collect();
+    assert_eq!(distinct.len(), grafana.diff_ids().len());
+
+    // Pulling again changes nothing.
+    let blobs = engine.content().len();
+    let out = run(&mut engine, &mut h, "docker pull alpine:3.17");
+    assert!(out.contains("Status: Image is up to date for alpine:3.17"), "{out}");
+    assert!(!out.contains("Pull complete"));
+    assert_eq!(engine.content().len(), blobs);
+}
+
+#[test]
+fn seed_sizes_and_layer_counts() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    run(&mut engine, &mut h, "docker image pull alpine:3.17");
+    let out = run(&mut engine, &mut h, "docker image inspect alpine:3.17");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json[0]["Size"], 7_049_701, "the seed's alpine size");
+    assert_eq!(json[0]["RootFS"]["Layers"].as_array().unwrap().len(), 1);
+    assert_eq!(json[0]["Config"]["Cmd"], serde_json::json!(["/bin/sh"]));
+    assert!(json[0]["RepoDigests"][0].as_str().unwrap().starts_with("alpine@sha256:"));
+    assert!(json[0]["Config"]["Labels"]["layerlab.simulated"].is_string(), "labelled as simulated");
+    run(&mut engine, &mut h, "docker pull openjdk:8");
+    assert_eq!(engine.image("openjdk:8").unwrap().diff_ids().len(), 7, "the seed counts seven layers");
+    let out = run(&mut engine, &mut h, "docker image inspect openjdk:8");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lower = json[0]["GraphDriver"]["Data"]["LowerDir"].as_str().unwrap();
+    assert_eq!(lower.split(':').count(), 6, "LowerDir lists the six layers below the top one");
+}
+
+#[test]
+fn images_lists_in_dockers_table_shape() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    run(&mut engine, &mut h, "docker pull alpine:3.17");
+    run(&mut engine, &mut h, "docker pull busybox");
+    let out = run(&mut engine, &mut h, "docker images");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "REPOSITORY   TAG       IMAGE ID       CREATED       SIZE");
+    assert!(lines[1].starts_with("busybox      latest    "), "{out}");
+    assert!(lines[2].starts_with("alpine       3.17      "), "{out}");
+    assert!(lines[2].ends_with("   3 years ago   7.05MB"), "{out}");
+    let ids = run(&mut engine, &mut h, "docker images -q");
+    assert_eq!(ids.lines().count(), 2);
+    let only = run(&mut engine, &mut h, "docker image ls alpine");
+    assert_eq!(only.lines().count(), 2);
+}
+
+#[test]
+fn history_shows_missing_rows_and_zero_byte_metadata_steps() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    run(&mut engine, &mut h, "docker pull alpine:3.17");
+    let mut ctx = MemHost { now: Some(NOW), ..MemHost::new([("Dockerfile", "FROM alpine:3.17\nCOPY 1.txt /\n"), ("1.txt", "one\n")]) };
+    run(&mut engine, &mut ctx, "docker build -t exp2 .");
+    let out = run(&mut engine, &mut h, "docker image history exp2");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "IMAGE          CREATED        CREATED BY                                      SIZE      COMMENT");
+    let id = engine.image("exp2").unwrap().id.short().to_string();
+    assert!(lines[1].starts_with(&format!("{id}   56 years ago   COPY 1.txt / # buildkit ")), "{out}");
+    assert!(lines[1].ends_with("4B        buildkit.dockerfile.v0"), "{out}");
+    assert!(lines[2].starts_with("<missing>      3 years ago    /bin/sh -c #(nop)  CMD [\"/bin/sh\"]"), "{out}");
+    assert!(lines[2].ends_with(" 0B"), "{out}");
+    assert!(lines[3].contains("/bin/sh -c #(nop) ADD file:") && lines[3].contains("…") && lines[3].ends_with("7.05MB"), "{out}");
+    let full = run(&mut engine, &mut h, "docker history --no-trunc exp2");
+    assert!(full.contains(&engine.image("exp2").unwrap().id.to_string()));
+    assert!(full.contains(" in / "), "{full}");
+    // exp2's first layer is alpine's.
+    assert_eq!(engine.image("exp2").unwrap().diff_ids()[0], engine.image("alpine:3.17").unwrap().diff_ids()[0]);
+}
+
+#[test]
+fn tag_and_rmi_untag_before_deleting_and_keep_shared_layers() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    run(&mut engine, &mut h, "docker pull alpine:3.17");
+    run(&mut engine, &mut h, "docker pull grafana/grafana");
+    run(&mut engine, &mut h, "docker tag alpine:3.17 mybase:1");
+    let out = run(&mut engine, &mut h, "docker rmi alpine:3.17");
+    assert_eq!(out, "Untagged: alpine:3.17\n", "another tag still names the image");
+    let id = engine.image("mybase:1").unwrap().id.clone();
+    let out = run(&mut engine, &mut h, "docker rmi mybase:1");
+    assert!(out.starts_with("Untagged: mybase:1\nUntagged: alpine@sha256:"), "{out}");
+    assert!(out.contains(&format!("Deleted: {id}\n")), "{out}");
+    assert_eq!(out.matches("Deleted:").count(), 1, "the shared layer stays for grafana: {out}");
+    let base = engine.image("grafana/grafana").unwrap().diff_ids()[0].clone();
+    assert_eq!(engine.content().refs(&base), 1);
+    let out = run(&mut engine, &mut h, "docker rmi grafana/grafana");
+    let layers = 7;
+    assert_eq!(out.matches("Deleted:").count(), 1 + layers, "{out}");
+    assert!(engine.content().is_empty(), "every blob freed");
+    let out = engine.run("docker rmi nope", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (1, "Error response from daemon: No such image: nope\n"));
+}
+
+#[test]
+fn rmi_by_id_with_several_tags_needs_force() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    run(&mut engine, &mut h, "docker pull busybox");
+    run(&mut engine, &mut h, "docker tag busybox b:2");
+    let id = engine.image("busybox").unwrap().id.short().to_string();
+    let out = engine.run(&format!("docker rmi {id}"), &mut h);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("image is referenced in multiple repositories"), "{}", out.text);
+    let out = run(&mut engine, &mut h, &format!("docker rmi -f {id}"));
+    assert!(out.contains("Untagged: b:2\nUntagged: busybox:latest\n"), "{out}");
+    assert!(engine.images_view().is_empty());
+}
+
+#[test]
+fn pull_errors_say_what_is_simulated() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    let out = engine.run("docker pull nosuch", &mut h);
+    assert_eq!(out.status, 1);
+    assert!(out.text.starts_with("Error response from daemon: pull access denied for nosuch"), "{}", out.text);
+    assert!(out.text.contains("Layer Lab simulates these images"));
+    let out = engine.run("docker pull alpine:0.1", &mut h);
+    assert!(out.text.starts_with("Error response from daemon: manifest for alpine:0.1 not found"), "{}", out.text);
+    let out = engine.run("docker pull scratch", &mut h);
+    assert_eq!(out.text, "Error response from daemon: 'scratch' is a reserved name\n");
+    assert!(engine.content().is_empty());
+}
+
+#[test]
+fn time_and_table_helpers_match_go() {
+    assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0));
+    assert_eq!(parse_time("2023-03-29T18:19:24.369Z"), Some(1_680_113_964));
+    assert_eq!(ago("2026-11-22T23:59:00Z", Some(NOW)), "About a minute ago");
+    assert_eq!(ago("2026-11-09T00:00:00Z", Some(NOW)), "2 weeks ago");
+    assert_eq!(ago("2026-11-20T00:00:00Z", Some(NOW)), "3 days ago");
+    assert_eq!(ago("2023-03-29T18:19:24Z", None), "2023-03-29 18:19:24 +0000 UTC");
+    let t = table(&[vec!["A".into(), "LONGER HEADER".into(), "Z".into()], vec!["x".into(), "y".into(), "z".into()]]);
+    assert_eq!(t, "A         LONGER HEADER   Z\nx         y               z\n");
+}
