@@ -106,6 +106,27 @@ test('docker save offers the archive as a download that skopeo and umoci accept'
   await page.close();
 });
 
+test('pulling a simulated base image and building on it', async () => {
+  const { page, problems } = await openPage();
+  const pull = await run(page, 'docker pull alpine:3.17');
+  assert.match(pull, /3\.17: Pulling from library\/alpine\n[0-9a-f]{12}: Pull complete/);
+  const alpine = page.locator('article.image', { hasText: 'alpine:3.17' });
+  assert.match(await alpine.innerText(), /simulated/i);
+  const base = await alpine.locator('li.layer').first().getAttribute('data-diff-id');
+  await page.locator('textarea[data-file="Dockerfile"]').fill('FROM alpine:3.17\nCOPY hello.txt /\n');
+  const build = await run(page, 'docker build -t onalpine .');
+  assert.match(build, /\[1\/2\] FROM docker\.io\/library\/alpine:3\.17@sha256:[0-9a-f]{64}\n#\d+ CACHED/);
+  const built = page.locator('article.image', { hasText: 'onalpine:latest' });
+  const ids = await built.locator('li.layer').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
+  assert.equal(ids.length, 2);
+  assert.equal(ids[1], base, 'the bottom layer is alpine\'s own');
+  const images = await run(page, 'docker images');
+  assert.match(images, /\nREPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
+  assert.match(images, /alpine\s+3\.17\s+[0-9a-f]{12}\s+\d+ years ago\s+7\.05MB/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a Dockerfile error is shown with its line, and the page keeps working', async () => {
   const { page, problems } = await openPage();
   await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPPY hello.txt /\n');

@@ -67,6 +67,8 @@ impl Session {
     /// Runs one console line in the engine and publishes what changed.
     pub fn run(&self, line: &str) -> Output {
         let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
+        // The browser's clock, for "2 weeks ago" only (never part of a digest).
+        host.now = Some((js_sys::Date::now() / 1000.0) as i64);
         let output = self.engine.try_update_value(|e| e.run(line, &mut host)).unwrap_or_else(|| Output {
             text: "layerlab: the engine is gone (page unloading?)\n".to_string(),
             status: 1,

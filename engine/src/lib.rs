@@ -79,6 +79,8 @@ pub struct LayerView {
 pub struct ImageView {
     pub id: Digest,
     pub tags: Vec<String>,
+    /// Built on (or is) a simulated base image: its contents are generated.
+    pub simulated: bool,
     pub size: u64,
     pub layers: Vec<LayerView>,
 }
@@ -313,7 +315,8 @@ impl Engine {
                         created_by: history.next().map(|h| h.created_by.clone()).unwrap_or_default(),
                     })
                     .collect();
-                ImageView { id: img.id.clone(), tags: self.tags_of(&img.id), size: img.size(), layers }
+                let simulated = img.config.config.labels.as_ref().is_some_and(|l| l.contains_key("layerlab.simulated"));
+                ImageView { id: img.id.clone(), tags: self.tags_of(&img.id), simulated, size: img.size(), layers }
             })
             .collect()
     }

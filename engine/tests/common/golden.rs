@@ -7,13 +7,15 @@
 /// (what, expected digest) — the empty-layer value is moby's
 /// `DigestSHA256EmptyTar`; the others were computed by the engine and are
 /// cross-checked against `sha256sum` and GNU tar in engine/tests/layer.rs.
-pub const GOLDEN: [(&str, &str); 6] = [
+pub const GOLDEN: [(&str, &str); 8] = [
     ("empty layer", "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"),
     ("hello layer", "sha256:a595e33ad1a432a639997dd17a6afeed86dad6169ab480308d290a2db51eccda"),
     ("hello image", "sha256:731cacd4abb5c51beae62cd735b24178616bc1d87fc921c5f500f94a52259b33"),
     ("hello archive", "sha256:24957391363b4c242027e2b7f625ff76c81e5f4542d47e70e7981c81517b9165"),
     ("mixed layer", "sha256:781554289a5b7ec848da3b3e9f056daa4341ecc55b6ed71518cf8de54262b32e"),
     ("chain of hello+mixed", "sha256:b8470651e12b187fdab45be52d028d220406a325f61549d83663184c53159b49"),
+    ("alpine:3.17 image", "sha256:2085293d1161463349f0abc023edcc274c1770b3ea40f3c86f4125d545034e8c"),
+    ("exp2 on alpine:3.17", "sha256:b93b31acb955dc33a7e64e4291f325128a82482fa0327e97a30a7297904f51d8"),
 ];
 
 /// Computes every golden case with the engine.
@@ -68,6 +70,13 @@ pub fn golden_actual() -> Vec<(&'static str, String)> {
         (Ok(a), Ok(b)) => chain_ids(&[a, b]).pop().map(|d| d.to_string()).unwrap_or_default(),
         _ => String::new(),
     };
+    // A simulated base image (7 MB of generated contents) and a build on it.
+    let mut ctx = MemHost::new([("Dockerfile", "FROM alpine:3.17\nCOPY 1.txt /\n"), ("1.txt", "one\n")]);
+    let pulled = engine.run("docker pull alpine:3.17", &mut ctx);
+    let alpine = engine.image("alpine:3.17").map(|i| i.id.to_string()).unwrap_or_else(|| pulled.text.clone());
+    let built = engine.run("docker build -t exp2 .", &mut ctx);
+    let exp2 = engine.image("exp2").map(|i| i.id.to_string()).unwrap_or_else(|| built.text.clone());
+
     vec![
         ("empty layer", empty),
         ("hello layer", hello_layer),
@@ -75,5 +84,7 @@ pub fn golden_actual() -> Vec<(&'static str, String)> {
         ("hello archive", archive),
         ("mixed layer", mixed),
         ("chain of hello+mixed", chain),
+        ("alpine:3.17 image", alpine),
+        ("exp2 on alpine:3.17", exp2),
     ]
 }
