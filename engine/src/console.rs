@@ -35,6 +35,40 @@ const LATER: &[&str] = &[
     "wait",
 ];
 
+/// Splits a command line at unquoted `|` into the commands of a pipeline.
+pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match (c, quote) {
+            ('\\', _) => {
+                current.push(c);
+                if let Some(n) = chars.next() {
+                    current.push(n);
+                }
+            }
+            ('\'' | '"', None) => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (q, Some(open)) if q == open => {
+                quote = None;
+                current.push(c);
+            }
+            ('|', None) => parts.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    parts.push(current);
+    let commands: Vec<Vec<String>> = parts.iter().map(|p| split_words(p)).collect::<Result<_, _>>()?;
+    if commands.len() > 1 && commands.iter().any(Vec::is_empty) {
+        return Err("syntax error: unexpected \"|\"".to_string());
+    }
+    Ok(commands)
+}
+
 /// Splits a command line into words: whitespace separates, single and
 /// double quotes group, a backslash escapes the next character.
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
@@ -100,10 +134,31 @@ impl Engine {
     /// Runs one console line. Never panics on input; a failed command
     /// leaves the engine as it was.
     pub fn run(&mut self, line: &str, host: &mut dyn Host) -> Output {
-        let words = match split_words(line) {
-            Ok(w) => w,
+        let mut commands = match split_pipeline(line) {
+            Ok(c) => c,
             Err(e) => return Output::fail(format!("sh: syntax error: {e}\n"), 2),
         };
+        let first = commands.remove(0);
+        let mut output = self.run_words(&first, host);
+        // A pipeline: each later command reads the previous one's output.
+        for command in commands {
+            match command.first().map(String::as_str) {
+                Some("jq") => {
+                    let args: Vec<&str> = command[1..].iter().map(String::as_str).collect();
+                    let (text, status) = crate::jq::run(&args, &output.text);
+                    output.text = text;
+                    output.status = status;
+                }
+                Some(other) => {
+                    return Output::fail(format!("sh: {other}: not found (after a pipe, this terminal runs jq)\n"), 127);
+                }
+                None => {}
+            }
+        }
+        output
+    }
+
+    fn run_words(&mut self, words: &[String], host: &mut dyn Host) -> Output {
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
         match args.as_slice() {
             [] => Output::ok(String::new()),
@@ -173,10 +228,28 @@ impl Engine {
         }
     }
 
-    fn cmd_inspect(&self, args: &[&str]) -> Output {
-        if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
-            return Output::fail(format!("unknown flag: {flag} (not available in this version of Layer Lab)\n"), 1);
+    fn cmd_inspect(&self, all: &[&str]) -> Output {
+        let mut format = None;
+        let mut args = Vec::new();
+        let mut it = all.iter();
+        while let Some(a) = it.next() {
+            match *a {
+                "-f" | "--format" => match it.next() {
+                    Some(f) => format = Some(*f),
+                    None => return Output::fail("flag needs an argument: 'f' in -f\n".to_string(), 1),
+                },
+                a if a.starts_with("--format=") => format = a.strip_prefix("--format="),
+                "--type=image" => {}
+                flag if flag.starts_with('-') => {
+                    return Output::fail(format!("unknown flag: {flag} (not available in this version of Layer Lab)\n"), 1)
+                }
+                name => args.push(name),
+            }
         }
+        let template = match format.map(crate::template::Template::parse).transpose() {
+            Ok(t) => t,
+            Err(e) => return Output::fail(format!("{e}\n"), 1),
+        };
         if args.is_empty() {
             return Output::fail("\"docker image inspect\" requires at least 1 argument.\n".to_string(), 1);
         }
@@ -190,8 +263,24 @@ impl Engine {
                 }
             }
         }
-        let mut text = crate::json::pretty(&serde_json::Value::Array(found));
-        text.push('\n');
+        let mut text = String::new();
+        match &template {
+            None => {
+                text = crate::json::pretty(&serde_json::Value::Array(found));
+                text.push('\n');
+            }
+            Some(t) => {
+                for value in &found {
+                    match t.execute(value) {
+                        Ok(s) => {
+                            text.push_str(&s);
+                            text.push('\n');
+                        }
+                        Err(e) => return Output::fail(format!("{text}{e}\n"), 1),
+                    }
+                }
+            }
+        }
         text.push_str(&errors);
         Output { status: i32::from(!errors.is_empty()), text, events: Vec::new() }
     }

@@ -60,3 +60,21 @@ pub fn pretty<T: Serialize>(value: &T) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Compact JSON with Go's escaping, as `{{json .X}}` prints it.
+pub fn compact<T: Serialize>(value: &T) -> String {
+    let mut out = Vec::new();
+    let mut ser = Serializer::with_formatter(&mut out, GoCompact);
+    if let Err(e) = value.serialize(&mut ser) {
+        return format!("error: {e}");
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+struct GoCompact;
+
+impl Formatter for GoCompact {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+        write_go_escaped(writer, fragment)
+    }
+}

@@ -14,10 +14,12 @@ pub mod dockerfile;
 pub mod fs;
 pub mod host;
 pub mod image;
+pub mod jq;
 pub mod json;
 pub mod layer;
 pub mod listing;
 pub mod snapshot;
+pub mod template;
 pub mod units;
 
 pub use console::Output;

@@ -1,0 +1,310 @@
+//! The subset of Go's text/template that `docker inspect --format` users
+//! write: `{{.Field.Sub}}`, `{{json .X}}`, `{{range .X}}…{{end}}`,
+//! `{{println .}}`, `{{join .X ","}}`, `{{index .X "k"}}`, `{{len .X}}`,
+//! `{{upper .X}}`, `{{lower .X}}`, `{{if .X}}…{{else}}…{{end}}`.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+enum Arg {
+    Dot(Vec<String>),
+    Str(String),
+    /// A bare word: a function name.
+    Ident(String),
+}
+
+#[derive(Debug, Clone)]
+struct Call {
+    func: Option<String>,
+    args: Vec<Arg>,
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Text(String),
+    Action(Call),
+    Range(Call, Vec<Node>),
+    If(Call, Vec<Node>, Vec<Node>),
+}
+
+const FUNCS: [&str; 8] = ["json", "print", "println", "join", "index", "len", "upper", "lower"];
+
+fn perr(msg: String) -> String {
+    format!("template parsing error: template: :1: {msg}")
+}
+
+fn tokens(src: &str) -> Result<Vec<(bool, String)>, String> {
+    let mut out = Vec::new();
+    let mut rest = src;
+    while let Some(start) = rest.find("{{") {
+        if start > 0 {
+            out.push((false, rest[..start].to_string()));
+        }
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or_else(|| perr("unclosed action".to_string()))?;
+        out.push((true, after[..end].trim().trim_start_matches('-').trim_end_matches('-').trim().to_string()));
+        rest = &after[end + 2..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest.to_string()));
+    }
+    Ok(out)
+}
+
+fn parse_call(text: &str) -> Result<Call, String> {
+    let mut words = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut s = String::new();
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some('n') => s.push('\n'),
+                        Some('t') => s.push('\t'),
+                        Some(o) => s.push(o),
+                        None => return Err(perr("unterminated quoted string".to_string())),
+                    },
+                    Some(o) => s.push(o),
+                    None => return Err(perr("unterminated quoted string".to_string())),
+                }
+            }
+            words.push(Arg::Str(s));
+        } else {
+            let mut w = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                w.push(c);
+                chars.next();
+            }
+            if let Some(path) = w.strip_prefix('.') {
+                words.push(Arg::Dot(path.split('.').filter(|p| !p.is_empty()).map(str::to_string).collect()));
+            } else {
+                words.push(Arg::Ident(w));
+            }
+        }
+    }
+    let mut args = words.into_iter();
+    let first = args.next().ok_or_else(|| perr("missing value for command".to_string()))?;
+    match first {
+        Arg::Ident(name) => {
+            if !FUNCS.contains(&name.as_str()) {
+                return Err(perr(format!("function \"{name}\" not defined")));
+            }
+            let args: Vec<Arg> = args.collect();
+            if let Some(Arg::Ident(bad)) = args.iter().find(|a| matches!(a, Arg::Ident(_))) {
+                return Err(perr(format!("function \"{bad}\" not defined")));
+            }
+            Ok(Call { func: Some(name), args })
+        }
+        arg => {
+            if args.next().is_some() {
+                return Err(perr("can't give argument to non-function".to_string()));
+            }
+            Ok(Call { func: None, args: vec![arg] })
+        }
+    }
+}
+
+fn parse_nodes(toks: &[(bool, String)], pos: &mut usize, stop: &[&str]) -> Result<(Vec<Node>, String), String> {
+    let mut nodes = Vec::new();
+    while *pos < toks.len() {
+        let (action, text) = &toks[*pos];
+        *pos += 1;
+        if !action {
+            nodes.push(Node::Text(text.clone()));
+            continue;
+        }
+        let word = text.split_whitespace().next().unwrap_or("");
+        if stop.contains(&word) {
+            return Ok((nodes, word.to_string()));
+        }
+        match word {
+            "range" => {
+                let call = parse_call(text["range".len()..].trim())?;
+                let (body, end) = parse_nodes(toks, pos, &["end"])?;
+                if end != "end" {
+                    return Err(perr("unexpected EOF".to_string()));
+                }
+                nodes.push(Node::Range(call, body));
+            }
+            "if" => {
+                let call = parse_call(text["if".len()..].trim())?;
+                let (then, end) = parse_nodes(toks, pos, &["end", "else"])?;
+                let otherwise = match end.as_str() {
+                    "else" => parse_nodes(toks, pos, &["end"])?.0,
+                    "end" => Vec::new(),
+                    _ => return Err(perr("unexpected EOF".to_string())),
+                };
+                nodes.push(Node::If(call, then, otherwise));
+            }
+            "end" | "else" => return Err(perr(format!("unexpected {{{{{word}}}}}"))),
+            _ => nodes.push(Node::Action(parse_call(text)?)),
+        }
+    }
+    Ok((nodes, String::new()))
+}
+
+/// A parsed template.
+#[derive(Debug)]
+pub struct Template(Vec<Node>);
+
+impl Template {
+    pub fn parse(src: &str) -> Result<Template, String> {
+        let toks = tokens(src)?;
+        let mut pos = 0;
+        let (nodes, stop) = parse_nodes(&toks, &mut pos, &[])?;
+        if !stop.is_empty() {
+            return Err(perr(format!("unexpected {{{{{stop}}}}}")));
+        }
+        Ok(Template(nodes))
+    }
+
+    /// Executes against `data`.
+    pub fn execute(&self, data: &Value) -> Result<String, String> {
+        let mut out = String::new();
+        run(&self.0, data, &mut out)?;
+        Ok(out)
+    }
+}
+
+fn lookup(data: &Value, path: &[String]) -> Result<Value, String> {
+    let mut cur = data.clone();
+    for (i, field) in path.iter().enumerate() {
+        cur = match &cur {
+            Value::Object(m) => m.get(field).cloned().unwrap_or(Value::Null),
+            Value::Null if i > 0 => return Ok(Value::Null),
+            _ => return Err(format!("template: :1: can't evaluate field {field} in type {}", go_type(&cur))),
+        };
+    }
+    Ok(cur)
+}
+
+fn go_type(v: &Value) -> &'static str {
+    match v {
+        Value::Object(_) => "map[string]interface {}",
+        Value::Array(_) => "[]interface {}",
+        Value::String(_) => "string",
+        Value::Number(_) => "float64",
+        Value::Bool(_) => "bool",
+        Value::Null => "interface {}",
+    }
+}
+
+/// Go's `%v` of a JSON value.
+pub fn go_value(v: &Value) -> String {
+    match v {
+        Value::Null => "<no value>".to_string(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let items: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&m[*k]))).collect();
+            format!("map[{}]", items.join(" "))
+        }
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(m) => !m.is_empty(),
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+    }
+}
+
+fn arg_value(arg: &Arg, dot: &Value) -> Result<Value, String> {
+    match arg {
+        Arg::Dot(path) => lookup(dot, path),
+        Arg::Str(s) => Ok(Value::String(s.clone())),
+        Arg::Ident(name) => Err(perr(format!("function \"{name}\" not defined"))),
+    }
+}
+
+fn eval(call: &Call, dot: &Value) -> Result<Value, String> {
+    let args: Vec<Value> = call.args.iter().map(|a| arg_value(a, dot)).collect::<Result<_, _>>()?;
+    let Some(func) = &call.func else {
+        return Ok(args.into_iter().next().unwrap_or(Value::Null));
+    };
+    let one = || args.first().cloned().unwrap_or(Value::Null);
+    Ok(match func.as_str() {
+        "json" => Value::String(crate::json::compact(&one())),
+        "print" => Value::String(args.iter().map(go_value).collect::<Vec<_>>().join(" ")),
+        "println" => Value::String(format!("{}\n", args.iter().map(go_value).collect::<Vec<_>>().join(" "))),
+        "join" => {
+            let sep = args.get(1).map(go_value).unwrap_or_default();
+            match one() {
+                Value::Array(a) => Value::String(a.iter().map(go_value).collect::<Vec<_>>().join(&sep)),
+                other => Value::String(go_value(&other)),
+            }
+        }
+        "len" => match one() {
+            Value::Array(a) => Value::from(a.len()),
+            Value::Object(m) => Value::from(m.len()),
+            Value::String(s) => Value::from(s.len()),
+            other => return Err(format!("template: :1: error calling len: len of type {}", go_type(&other))),
+        },
+        "index" => {
+            let mut cur = one();
+            for key in args.iter().skip(1) {
+                cur = match (&cur, key) {
+                    (Value::Object(m), Value::String(k)) => m.get(k).cloned().unwrap_or(Value::Null),
+                    (Value::Array(a), Value::String(k)) => {
+                        let i: usize = k.parse().map_err(|_| format!("template: :1: error calling index: cannot index slice/array with {k:?}"))?;
+                        a.get(i).cloned().ok_or_else(|| format!("template: :1: error calling index: index out of range: {i}"))?
+                    }
+                    _ => Value::Null,
+                };
+            }
+            cur
+        }
+        "upper" => Value::String(go_value(&one()).to_uppercase()),
+        "lower" => Value::String(go_value(&one()).to_lowercase()),
+        other => return Err(perr(format!("function \"{other}\" not defined"))),
+    })
+}
+
+fn run(nodes: &[Node], dot: &Value, out: &mut String) -> Result<(), String> {
+    for node in nodes {
+        match node {
+            Node::Text(t) => out.push_str(t),
+            Node::Action(call) => out.push_str(&go_value(&eval(call, dot)?)),
+            Node::Range(call, body) => match eval(call, dot)? {
+                Value::Array(items) => {
+                    for item in &items {
+                        run(body, item, out)?;
+                    }
+                }
+                Value::Object(m) => {
+                    let mut keys: Vec<&String> = m.keys().collect();
+                    keys.sort();
+                    for k in keys {
+                        run(body, &m[k], out)?;
+                    }
+                }
+                Value::Null => {}
+                other => return Err(format!("template: :1: range can't iterate over {}", go_value(&other))),
+            },
+            Node::If(call, then, otherwise) => {
+                if truthy(&eval(call, dot)?) {
+                    run(then, dot, out)?;
+                } else {
+                    run(otherwise, dot, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
