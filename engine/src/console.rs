@@ -31,7 +31,7 @@ impl Output {
 const LATER: &[&str] = &[
     "attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "import",
     "info", "kill", "load", "logs", "network", "pause", "port", "ps", "push", "rename", "restart", "rm",
-    "run", "search", "start", "stats", "stop", "system", "top", "unpause", "update", "version", "volume",
+    "run", "search", "start", "stats", "stop", "top", "unpause", "update", "version", "volume",
     "wait",
 ];
 
@@ -169,6 +169,9 @@ impl Engine {
             ["docker", "history", rest @ ..] | ["docker", "image", "history", rest @ ..] => self.cmd_history(rest, host),
             ["docker", "tag", rest @ ..] | ["docker", "image", "tag", rest @ ..] => self.cmd_tag(rest),
             ["docker", "rmi", rest @ ..] | ["docker", "image", "rm" | "remove", rest @ ..] => self.cmd_rmi(rest),
+            ["docker", "image", "prune", rest @ ..] => self.cmd_image_prune(rest),
+            ["docker", "system", "df", rest @ ..] => self.cmd_system_df(rest, host),
+            ["docker", "system", sub, ..] => Output::fail(format!("docker system {sub}: not available in this version of Layer Lab\n"), 1),
             ["docker", "pull", rest @ ..] | ["docker", "image", "pull", rest @ ..] => self.cmd_pull(rest),
             ["docker", "save", rest @ ..] | ["docker", "image", "save", rest @ ..] => self.cmd_save(rest, host),
             ["docker", "image", sub, ..] => Output::fail(format!("docker image {sub}: not available in this version of Layer Lab\n"), 1),

@@ -273,3 +273,126 @@ impl Engine {
     }
 }
 
+
+impl Engine {
+    /// Every layer (diff_id) an image holds, with its size.
+    fn layers_of(&self, id: &crate::Digest) -> Vec<(crate::Digest, u64)> {
+        self.images.get(id).map(|i| i.diff_ids().iter().cloned().zip(i.layer_sizes.iter().copied()).collect()).unwrap_or_default()
+    }
+
+    /// Unique bytes of all images, each layer counted once.
+    fn images_disk_usage(&self) -> u64 {
+        let mut seen = std::collections::BTreeMap::new();
+        for id in self.images.keys() {
+            for (d, s) in self.layers_of(id) {
+                seen.insert(d, s);
+            }
+        }
+        seen.values().sum()
+    }
+
+    pub(crate) fn cmd_image_prune(&mut self, args: &[&str]) -> Output {
+        let mut force = false;
+        let mut all = false;
+        for a in args {
+            match *a {
+                "-f" | "--force" => force = true,
+                "-a" | "--all" => all = true,
+                "-af" | "-fa" => {
+                    all = true;
+                    force = true;
+                }
+                f => return unknown_flag(f),
+            }
+        }
+        if !force {
+            let what = if all { "all images without at least one container associated to them" } else { "all dangling images" };
+            return Output {
+                text: format!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n"),
+                status: 1,
+                events: Vec::new(),
+            };
+        }
+        let before = self.images_disk_usage();
+        let victims: Vec<crate::Digest> = self.images.keys().filter(|id| all || self.tags_of(id).is_empty()).cloned().collect();
+        let mut text = String::new();
+        let mut events = Vec::new();
+        if !victims.is_empty() {
+            text.push_str("Deleted Images:\n");
+        }
+        for id in victims {
+            for t in self.tags_of(&id) {
+                self.tags.remove(&t);
+                let _ = writeln!(text, "untagged: {t}");
+            }
+            for rd in self.repo_digests(&id) {
+                let _ = writeln!(text, "untagged: {rd}");
+            }
+            let freed = self.remove_image(&id);
+            let _ = writeln!(text, "deleted: {id}");
+            for chain in freed {
+                let _ = writeln!(text, "deleted: {chain}");
+            }
+            events.push(Event::ImageRemoved { id });
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        let reclaimed = before.saturating_sub(self.images_disk_usage());
+        let _ = writeln!(text, "Total reclaimed space: {}", crate::units::human_size(reclaimed));
+        Output { text, status: 0, events }
+    }
+
+    pub(crate) fn cmd_system_df(&self, args: &[&str], host: &dyn Host) -> Output {
+        let mut verbose = false;
+        for a in args {
+            match *a {
+                "-v" | "--verbose" => verbose = true,
+                f => return unknown_flag(f),
+            }
+        }
+        let human = crate::units::human_size;
+        let images = self.images_disk_usage();
+        if !verbose {
+            let pct = if images == 0 { 0 } else { 100 };
+            let rows = vec![
+                ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"].map(String::from).to_vec(),
+                vec!["Images".into(), self.images.len().to_string(), "0".into(), human(images), format!("{} ({pct}%)", human(images))],
+                vec!["Containers".into(), "0".into(), "0".into(), "0B".into(), "0B".into()],
+                vec!["Local Volumes".into(), "0".into(), "0".into(), "0B".into(), "0B".into()],
+                vec!["Build Cache".into(), "0".into(), "0".into(), "0B".into(), "0B".into()],
+            ];
+            return Output { text: table(&rows), status: 0, events: Vec::new() };
+        }
+        // How many images use each layer: a layer used by two or more is shared.
+        let mut users: std::collections::BTreeMap<crate::Digest, usize> = std::collections::BTreeMap::new();
+        for id in self.images.keys() {
+            let distinct: std::collections::BTreeSet<_> = self.layers_of(id).into_iter().map(|(d, _)| d).collect();
+            for d in distinct {
+                *users.entry(d).or_default() += 1;
+            }
+        }
+        let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"].map(String::from).to_vec()];
+        let mut list: Vec<_> = self.images.values().collect();
+        list.sort_by(|a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
+        for img in list {
+            let mut seen = std::collections::BTreeSet::new();
+            let (mut shared, mut unique) = (0, 0);
+            for (d, s) in self.layers_of(&img.id) {
+                if seen.insert(d.clone()) {
+                    if users.get(&d).copied().unwrap_or(0) > 1 { shared += s } else { unique += s }
+                }
+            }
+            let tags = self.tags_of(&img.id);
+            let (repo, tag) = tags.first().map(|t| split_ref(t)).unwrap_or(("<none>".into(), "<none>".into()));
+            let p3 = |n| human_size_precision(n, 3);
+            rows.push(vec![repo, tag, img.id.short().into(), ago(&img.config.created, host.now()), p3(img.size()), p3(shared), p3(unique), "0".into()]);
+        }
+        let mut text = String::from("Images space usage:\n\n");
+        text.push_str(&table(&rows));
+        text.push_str("\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n");
+        text.push_str("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
+        text.push_str("\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n");
+        Output { text, status: 0, events: Vec::new() }
+    }
+}

@@ -176,3 +176,29 @@ fn time_and_table_helpers_match_go() {
     let t = table(&[vec!["A".into(), "LONGER HEADER".into(), "Z".into()], vec!["x".into(), "y".into(), "z".into()]]);
     assert_eq!(t, "A         LONGER HEADER   Z\nx         y               z\n");
 }
+
+#[test]
+fn system_df_counts_shared_layers_once_and_prune_reclaims() {
+    let (mut engine, mut h) = (Engine::new(), host());
+    run(&mut engine, &mut h, "docker pull alpine:3.17");
+    run(&mut engine, &mut h, "docker pull grafana/grafana");
+    let grafana = engine.image("grafana/grafana").unwrap().size();
+    let out = run(&mut engine, &mut h, "docker system df");
+    let images = out.lines().nth(1).unwrap();
+    let total = layerlab_engine::units::human_size(grafana);
+    assert_eq!(images, format!("Images          2         0         {total}   {total} (100%)"), "{out}");
+    let out = run(&mut engine, &mut h, "docker system df -v");
+    let row = out.lines().find(|l| l.starts_with("alpine ")).unwrap();
+    assert!(row.contains("   7.05MB    7.05MB        0B            0"), "alpine is all shared: {out}");
+    // A dangling image: retag, rebuild-like.
+    run(&mut engine, &mut h, "docker tag alpine:3.17 old:1");
+    run(&mut engine, &mut h, "docker rmi old:1");
+    let out = engine.run("docker image prune", &mut h);
+    assert_eq!(out.status, 1, "asks, and this terminal cannot answer");
+    let out = run(&mut engine, &mut h, "docker image prune -f");
+    assert_eq!(out, "Total reclaimed space: 0B\n");
+    let out = run(&mut engine, &mut h, "docker image prune -a -f");
+    assert!(out.starts_with("Deleted Images:\nuntagged: "), "{out}");
+    assert!(out.ends_with(&format!("\nTotal reclaimed space: {total}\n")), "{out}");
+    assert!(engine.content().is_empty());
+}
