@@ -78,7 +78,7 @@ async fn app_mounts_and_a_build_updates_the_dom() {
     type_command(&root, "docker build -t hello .").await;
     let ids = layer_ids(&root);
     assert_eq!(ids.len(), 2, "{ids:?}");
-    assert!(ids.iter().any(|d| d != &golden::GOLDEN[1].1));
+    assert!(ids.iter().any(|d| d != golden::GOLDEN[1].1));
 
     type_command(&root, "docker image inspect hello").await;
     let text = root.text_content().unwrap_or_default();

@@ -104,7 +104,7 @@ fn resolve_base(engine: &mut Engine, name: &str, full: &str) -> Result<Base, Str
             catalogue.names().join(", ")
         )
     })?;
-    let (id, layers, manifest) = engine.ensure_pulled(def, full)?;
+    let crate::Pulled { id, layers, manifest } = engine.ensure_pulled(def, full)?;
     let sizes: Vec<(Digest, u64)> = match engine.images.get(&id) {
         Some(img) => img.diff_ids().iter().cloned().zip(img.layer_sizes.iter().copied()).collect(),
         None => Vec::new(),

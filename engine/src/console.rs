@@ -30,7 +30,7 @@ impl Output {
 /// get an honest message rather than "not a docker command".
 const LATER: &[&str] = &[
     "attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "import",
-    "info", "kill", "load", "logs", "network", "pause", "port", "ps", "push", "rename", "restart", "rm",
+    "info", "kill", "logs", "network", "pause", "port", "ps", "push", "rename", "restart", "rm",
     "run", "search", "start", "stats", "stop", "top", "unpause", "update", "version", "volume",
     "wait",
 ];
@@ -169,6 +169,7 @@ impl Engine {
             ["docker", "history", rest @ ..] | ["docker", "image", "history", rest @ ..] => self.cmd_history(rest, host),
             ["docker", "tag", rest @ ..] | ["docker", "image", "tag", rest @ ..] => self.cmd_tag(rest),
             ["docker", "rmi", rest @ ..] | ["docker", "image", "rm" | "remove", rest @ ..] => self.cmd_rmi(rest),
+            ["docker", "load", rest @ ..] | ["docker", "image", "load", rest @ ..] => self.cmd_load(rest, host),
             ["docker", "image", "prune", rest @ ..] => self.cmd_image_prune(rest),
             ["docker", "system", "df", rest @ ..] => self.cmd_system_df(rest, host),
             ["docker", "system", sub, ..] => Output::fail(format!("docker system {sub}: not available in this version of Layer Lab\n"), 1),
@@ -343,7 +344,7 @@ impl Engine {
         }
         let before = self.tags.get(&reference).cloned();
         match self.ensure_pulled(def, &reference) {
-            Ok((id, layers, manifest)) => {
+            Ok(crate::Pulled { id, layers, manifest }) => {
                 let mut events = Vec::new();
                 if !quiet {
                     let _ = writeln!(text, "{tag}: Pulling from {path}");
@@ -367,6 +368,52 @@ impl Engine {
             }
             Err(e) => Output::fail(format!("{text}layerlab: {e}\n"), 1),
         }
+    }
+
+    fn cmd_load(&mut self, args: &[&str], host: &mut dyn Host) -> Output {
+        let mut input = None;
+        let mut quiet = false;
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            match *arg {
+                "-i" | "--input" => match it.next() {
+                    Some(f) => input = Some(*f),
+                    None => return Output::fail(format!("flag needs an argument: '{}' in {arg}\n", arg.trim_start_matches('-')), 1),
+                },
+                "-q" | "--quiet" => quiet = true,
+                a if a.starts_with("--input=") => input = a.strip_prefix("--input="),
+                a => return Output::fail(format!("unknown flag: {a} (not available in this version of Layer Lab)\n"), 1),
+            }
+        }
+        let Some(file) = input else {
+            return Output::fail("requested load from stdin, but stdin is empty (this terminal has no stdin: use -i FILE)\n".to_string(), 1);
+        };
+        let bytes = match host.read_file(file) {
+            Ok(b) => b,
+            Err(e) => return Output::fail(format!("{e}\n"), 1),
+        };
+        let images = match crate::load::read(&bytes) {
+            Ok(i) => i,
+            Err(e) => return Output::fail(format!("Error response from daemon: {e}\n"), 1),
+        };
+        let mut text = String::new();
+        let mut events = Vec::new();
+        for img in images {
+            let tags = img.tags.clone();
+            let (id, mut ev) = self.store_loaded(img);
+            events.append(&mut ev);
+            if quiet {
+                continue;
+            }
+            if tags.is_empty() {
+                let _ = writeln!(text, "Loaded image ID: {id}");
+            }
+            for t in tags {
+                let name = image::normalize_reference(&t).unwrap_or(t);
+                let _ = writeln!(text, "Loaded image: {name}");
+            }
+        }
+        Output { text, status: 0, events }
     }
 
     fn cmd_save(&self, args: &[&str], host: &mut dyn Host) -> Output {

@@ -18,6 +18,7 @@ pub mod jq;
 pub mod json;
 pub mod layer;
 pub mod listing;
+pub mod load;
 pub mod snapshot;
 pub mod template;
 pub mod units;
@@ -67,6 +68,15 @@ pub struct Engine {
     pulled: BTreeMap<String, Digest>,
 }
 
+/// What [`Engine::ensure_pulled`] did.
+struct Pulled {
+    id: Digest,
+    /// (diff_id, already stored) per layer, when the image was pulled now.
+    layers: Option<Vec<(Digest, bool)>>,
+    /// The manifest digest (`Digest:` in pull's output).
+    manifest: Digest,
+}
+
 /// One layer of an image, as the page draws it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LayerView {
@@ -113,15 +123,50 @@ impl Engine {
             events.push(Event::LayerCreated { diff_id: commit.layer.diff_id.clone(), size: commit.layer.size });
             self.snapshots.insert(&mut self.content, commit);
         }
+        self.register_image(id.clone(), config_bytes, config, layer_sizes);
+        events.push(Event::ImageCreated { id: id.clone() });
+        (id, events)
+    }
+
+    /// Records an image whose layers are stored: it holds a reference on its
+    /// config, each layer blob and each snapshot of its chain.
+    fn register_image(&mut self, id: Digest, config_bytes: Vec<u8>, config: ImageConfig, layer_sizes: Vec<u64>) {
         self.content.put_verified(id.clone(), config_bytes);
-        // The image holds a reference on its config, each layer blob and each snapshot of its chain.
         self.content.retain(&id);
         for (diff_id, chain_id) in config.rootfs.diff_ids.iter().zip(digest::chain_ids(&config.rootfs.diff_ids)) {
             self.content.retain(diff_id);
             self.snapshots.retain(&chain_id);
         }
-        self.images.insert(id.clone(), Image { id: id.clone(), config, layer_sizes });
-        events.push(Event::ImageCreated { id: id.clone() });
+        self.images.insert(id.clone(), Image { id, config, layer_sizes });
+    }
+
+    /// Stores an image read by `docker load`: its layers keep the archive's
+    /// exact bytes (their digests are the config's diff_ids).
+    fn store_loaded(&mut self, img: load::LoadedImage) -> (Digest, Vec<Event>) {
+        let id = Digest::of(&img.config_bytes);
+        let mut events = Vec::new();
+        if !self.images.contains_key(&id) {
+            let chains = digest::chain_ids(&img.config.rootfs.diff_ids);
+            let mut parent: Option<Digest> = None;
+            let mut sizes = Vec::new();
+            for ((tar, view, size), (diff_id, chain)) in img.layers.into_iter().zip(img.config.rootfs.diff_ids.iter().zip(chains)) {
+                if self.snapshots.get(&chain).is_none() {
+                    events.push(Event::LayerCreated { diff_id: diff_id.clone(), size });
+                }
+                self.content.put_verified(diff_id.clone(), tar);
+                self.snapshots.insert_loaded(chain.clone(), parent.take(), diff_id.clone(), size, view);
+                sizes.push(size);
+                parent = Some(chain);
+            }
+            self.register_image(id.clone(), img.config_bytes, img.config, sizes);
+            events.push(Event::ImageCreated { id: id.clone() });
+        }
+        for tag in img.tags {
+            if let Ok(r) = image::normalize_reference(&tag) {
+                self.tag(&r, &id);
+                events.push(Event::Tagged { reference: r, id: id.clone() });
+            }
+        }
         (id, events)
     }
 
@@ -238,7 +283,7 @@ impl Engine {
     /// Makes a catalogue image present (pulling it if needed) and tags it
     /// `reference`. Returns the image ID, the layers (diff_id, already
     /// stored) when it was pulled now, and the manifest digest.
-    fn ensure_pulled(&mut self, def: &catalogue::ImageDef, reference: &str) -> Result<(Digest, Option<Vec<(Digest, bool)>>, Digest), String> {
+    fn ensure_pulled(&mut self, def: &catalogue::ImageDef, reference: &str) -> Result<Pulled, String> {
         let canonical = def.refs.first().cloned().unwrap_or_default();
         let (id, layers) = match self.pulled.get(&canonical).filter(|id| self.images.contains_key(*id)) {
             Some(id) => (id.clone(), None),
@@ -253,7 +298,7 @@ impl Engine {
         let repo = reference.rsplit_once(':').map_or(reference, |(r, _)| r);
         self.repo_digests.entry(id.clone()).or_default().insert(format!("{repo}@{manifest}"));
         self.tag(reference, &id);
-        Ok((id, layers, manifest))
+        Ok(Pulled { id, layers, manifest })
     }
 
     /// The merged filesystem of an image (all its layers applied).

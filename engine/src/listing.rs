@@ -160,8 +160,7 @@ impl Engine {
         let mut no_trunc = false;
         let mut human = true;
         let mut name = None;
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
+        for a in args {
             match *a {
                 "--no-trunc" => no_trunc = true,
                 "-H=false" | "--human=false" => human = false,

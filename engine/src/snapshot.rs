@@ -78,6 +78,11 @@ impl Snapshotter {
         commit.chain_id
     }
 
+    /// Stores a snapshot whose layer came from elsewhere (`docker load`).
+    pub fn insert_loaded(&mut self, chain_id: Digest, parent: Option<Digest>, diff_id: Digest, size: u64, view: Tree) {
+        self.committed.entry(chain_id).or_insert(Committed { refs: 0, parent, diff_id, size, view: Arc::new(view) });
+    }
+
     /// Takes a reference to a committed snapshot.
     pub fn retain(&mut self, chain_id: &Digest) {
         if let Some(c) = self.committed.get_mut(chain_id) {
