@@ -7,6 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { serve, CHROMIUM } from '../e2e/serve.mjs';
 
 const require = createRequire(new URL('../e2e/package.json', import.meta.url));
@@ -122,6 +123,25 @@ for (let i = 0; i < runs; i++) { // interleaved, so both see the same machine lo
   appTimes.push(await timeToInteractive(browser, app.url, 'main.lab[data-ready="true"] #term-input'));
   blankTimes.push(await timeToInteractive(browser, blank.url, '#x'));
 }
+// sha256 + tar throughput: the same workload natively and in the page's wasm.
+const LAYER_MB = 64;
+let native = null;
+if (args.native && fs.existsSync(args.native)) {
+  native = JSON.parse(execFileSync(args.native, [String(LAYER_MB), '100']).toString());
+}
+const page = await browser.newPage();
+await page.goto(app.url);
+await page.waitForSelector('main.lab[data-ready="true"]');
+const wasmRuns = await page.evaluate((mb) => {
+  const out = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const digest = window.wasmBindings.bench_layer_digest(mb);
+    out.push({ ms: performance.now() - t, digest });
+  }
+  return out;
+}, LAYER_MB);
+const wasmMs = median(wasmRuns.map((r) => r.ms));
 await browser.close(); await app.close(); await blank.close();
 
 const total = gz(wasm) + gz(js);
@@ -148,6 +168,19 @@ const lines = [
   `| blank page, same server (baseline) | ${median(blankTimes).toFixed(0)} ms | ${Math.min(...blankTimes).toFixed(0)} ms | ${Math.max(...blankTimes).toFixed(0)} ms |`,
   `| **ratio** | **${(median(appTimes) / median(blankTimes)).toFixed(1)}×** the blank page | | |`,
 ];
+lines.push('', `## sha256 + tar throughput (one ${LAYER_MB} MB layer of generated files, median of 5)`, '');
+if (native) {
+  const same = wasmRuns.every((r) => r.digest === native.diff_id);
+  lines.push('| where | time | throughput |', '|---|---:|---:|',
+    `| native (release) | ${native.layer_ms.toFixed(0)} ms | ${(LAYER_MB * 1000 / native.layer_ms).toFixed(0)} MB/s |`,
+    `| wasm in headless Chromium (release build) | ${wasmMs.toFixed(0)} ms | ${(LAYER_MB * 1000 / wasmMs).toFixed(0)} MB/s |`,
+    `| **wasm / native** | **${(native.layer_ms / wasmMs).toFixed(2)}** (goal ≥ 0.6) | |`,
+    '', `Same diff_id natively and in wasm: ${same ? 'yes' : 'NO'} (\`${native.diff_id}\`).`,
+    '', `## Export of a ${native.export_mb} MB simulated image (native, \`docker save\` into memory)`, '',
+    `${native.export_ms.toFixed(0)} ms for a ${(native.archive_bytes / 1e6).toFixed(1)} MB archive; peak RSS ${(native.peak_rss_kb / 1024).toFixed(0)} MiB (${(native.peak_rss_kb_before / 1024).toFixed(0)} MiB before). The archive and the layer bytes are both held in memory while it is written: about 2× the image size.`);
+} else {
+  lines.push(`wasm: ${wasmMs.toFixed(0)} ms (no native figure: build the throughput example)`);
+}
 if (args['raw-wasm'] && fs.existsSync(args['raw-wasm'])) {
   const c = crateCosts(args['raw-wasm']);
   lines.push('', '## What each dependency costs',

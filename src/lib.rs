@@ -11,3 +11,10 @@ pub mod session;
 pub mod terminal;
 
 pub use app::App;
+
+/// For bench/: the same workload as `layerlab_engine::bench::layer_digest`
+/// natively, called from the page by the benchmark script (not by the UI).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn bench_layer_digest(megabytes: u32) -> String {
+    layerlab_engine::bench::layer_digest(u64::from(megabytes) * 1_000_000).map(|d| d.to_string()).unwrap_or_else(|e| e)
+}
