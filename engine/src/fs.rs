@@ -16,6 +16,10 @@ pub enum Kind {
     Dir,
     File(Body),
     Symlink(String),
+    /// A second name for the file at `target` (a hard link). It keeps the
+    /// contents it had when linked: if the target is changed later in another
+    /// layer, the link is no longer the same file (as after an overlay copy-up).
+    HardLink { target: PathKey, body: Body },
 }
 
 /// A file's contents: real bytes, or `size` bytes generated from `seed`
@@ -143,6 +147,13 @@ impl Node {
     pub fn is_dir(&self) -> bool {
         matches!(self.kind, Kind::Dir)
     }
+    /// The contents of a file or hard link.
+    pub fn body(&self) -> Option<&Body> {
+        match &self.kind {
+            Kind::File(b) | Kind::HardLink { body: b, .. } => Some(b),
+            _ => None,
+        }
+    }
     /// Size as Docker counts it for a layer: a file's length, a symlink's
     /// target length, 0 for a directory.
     pub fn size(&self) -> u64 {
@@ -150,6 +161,8 @@ impl Node {
             Kind::Dir => 0,
             Kind::File(b) => b.len(),
             Kind::Symlink(t) => t.len() as u64,
+            // Counted once, with the file it links to.
+            Kind::HardLink { .. } => 0,
         }
     }
 }

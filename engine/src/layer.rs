@@ -117,8 +117,28 @@ pub fn write_tar_to<W: std::io::Write>(upper: &Tree, changes: &[Change], out: W)
     }
 
     let mut builder = tar::Builder::new(out);
+    // Files already written, by the file they are (target path): a later
+    // name for the same contents is written as a hard link to the first.
+    let mut written: BTreeMap<PathKey, (PathKey, &crate::fs::Body)> = BTreeMap::new();
     for (key, entry) in &entries {
-        append_entry(&mut builder, key, entry).map_err(|e| format!("layer: writing {}: {e}", display(key)))?;
+        let mut link = None;
+        if let Entry::Node(node) = entry {
+            let identity = match &node.kind {
+                Kind::File(_) => Some(key.clone()),
+                Kind::HardLink { target, .. } => Some(target.clone()),
+                _ => None,
+            };
+            if let (Some(id), Some(body)) = (identity, node.body()) {
+                match written.get(&id) {
+                    Some((first, b)) if *b == body => link = Some(first.join("/")),
+                    Some(_) => {}
+                    None => {
+                        written.insert(id, (key.clone(), body));
+                    }
+                }
+            }
+        }
+        append_entry(&mut builder, key, entry, link.as_deref()).map_err(|e| format!("layer: writing {}: {e}", display(key)))?;
     }
     builder.into_inner().map_err(|e| format!("layer: finishing tar: {e}"))
 }
@@ -138,11 +158,20 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, S
     }
     changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
     let sink = write_tar_to(upper, &changes, HashCount::default())?;
-    let size = changes
+    let written: std::collections::BTreeSet<&PathKey> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::Added(k) | Change::Modified(k) => upper.get(k).map(Node::size),
+            Change::Added(k) | Change::Modified(k) => Some(k),
             _ => None,
+        })
+        .collect();
+    let size = written
+        .iter()
+        .filter_map(|k| upper.get(k))
+        .map(|n| match &n.kind {
+            // A hard link whose file is not in this layer carries the contents.
+            Kind::HardLink { target, body } if !written.contains(target) => body.len(),
+            _ => n.size(),
         })
         .sum();
     Ok(Layer { diff_id: sink.hasher.finish(), size, tar_len: sink.len, changes })
@@ -215,8 +244,10 @@ pub fn apply(tree: &mut Tree, tar: &[u8]) -> Result<(), String> {
             tar::EntryType::Link => {
                 let target = entry.link_name_bytes().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
                 let target_key = safe_key(&target)?;
-                match next.get(&target_key) {
-                    Some(n) if !n.is_dir() => n.kind.clone(),
+                match next.get(&target_key).map(|n| (&n.kind, n.body())) {
+                    // A link to a link names the same file.
+                    Some((Kind::HardLink { target, .. }, Some(body))) => Kind::HardLink { target: target.clone(), body: body.clone() },
+                    Some((_, Some(body))) => Kind::HardLink { target: target_key, body: body.clone() },
                     _ => return Err(format!("layer: {name}: hard link to {target}, which is not a file in this layer's view")),
                 }
             }
@@ -267,7 +298,9 @@ fn add_parents<'a>(upper: &'a Tree, entries: &mut BTreeMap<PathKey, Entry<'a>>, 
     Ok(())
 }
 
-fn append_entry<W: std::io::Write>(builder: &mut tar::Builder<W>, key: &[String], entry: &Entry) -> std::io::Result<()> {
+/// Appends one entry; `hard_link` names an earlier entry this one is a
+/// hard link to.
+fn append_entry<W: std::io::Write>(builder: &mut tar::Builder<W>, key: &[String], entry: &Entry, hard_link: Option<&str>) -> std::io::Result<()> {
     let mut name = key.join("/");
     let mut header = tar::Header::new_ustar();
     let (data, link): (Option<&crate::fs::Body>, Option<&str>) = match entry {
@@ -289,6 +322,10 @@ fn append_entry<W: std::io::Write>(builder: &mut tar::Builder<W>, key: &[String]
                     name.push('/');
                     (None, None)
                 }
+                Kind::File(_) | Kind::HardLink { .. } if hard_link.is_some() => {
+                    header.set_entry_type(tar::EntryType::Link);
+                    (None, hard_link)
+                }
                 Kind::File(body) => {
                     header.set_entry_type(tar::EntryType::Regular);
                     (Some(body), None)
@@ -296,6 +333,11 @@ fn append_entry<W: std::io::Write>(builder: &mut tar::Builder<W>, key: &[String]
                 Kind::Symlink(target) => {
                     header.set_entry_type(tar::EntryType::Symlink);
                     (None, Some(target.as_str()))
+                }
+                Kind::HardLink { body, .. } => {
+                    // Its target is not in this layer: the contents go here.
+                    header.set_entry_type(tar::EntryType::Regular);
+                    (Some(body), None)
                 }
             }
         }

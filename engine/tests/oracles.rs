@@ -16,7 +16,7 @@ fn describe_tree(tree: &Tree) -> BTreeMap<String, String> {
         .map(|(k, n)| {
             let what = match &n.kind {
                 Kind::Dir => "dir".to_string(),
-                Kind::File(b) => format!("file {:o} {} {}", n.mode, b.len(), Digest::of(&b.to_vec()).short()),
+                Kind::File(b) | Kind::HardLink { body: b, .. } => format!("file {:o} {} {}", n.mode, b.len(), Digest::of(&b.to_vec()).short()),
                 Kind::Symlink(t) => format!("symlink {t}"),
             };
             (display(k), what)
@@ -118,6 +118,13 @@ fn deletions_and_replaced_directories_unpack_as_the_engine_shows() {
     second.insert(components("/var/cache/apk/new"), file("n", 0o755)).unwrap();
     let long = format!("/opt/{}/{}", "l".repeat(110), "m".repeat(120));
     second.insert(components(&long), file("long", 0o644)).unwrap();
+    // Two names for one file in the same layer, and a link whose file is not in this layer.
+    let tool = file("#!/bin/sh\n", 0o755);
+    let Kind::File(body) = tool.kind.clone() else { unreachable!() };
+    second.insert(components("/usr/bin/tool"), tool).unwrap();
+    second.insert(components("/usr/bin/tool-alias"), Node { kind: Kind::HardLink { target: components("/usr/bin/tool"), body }, mode: 0o755, uid: 0, gid: 0 }).unwrap();
+    let Kind::File(motd) = file("simulated\n", 0o644).kind else { unreachable!() };
+    second.insert(components("/etc/os-release.bak"), Node { kind: Kind::HardLink { target: components("/etc/os-release-old"), body: motd }, mode: 0o644, uid: 0, gid: 0 }).unwrap();
 
     let mut engine = Engine::new();
     let steps = vec![
@@ -131,6 +138,12 @@ fn deletions_and_replaced_directories_unpack_as_the_engine_shows() {
     let top = engine.image("whiteouts:1").unwrap().diff_ids()[1].clone();
     let listing = layer_names(&engine.blob(&top).unwrap());
     assert!(listing.contains(&"etc/.wh.motd".to_string()) && listing.contains(&"var/cache/apk/.wh..wh..opq".to_string()), "{listing:?}");
+    // The second name is a hard link entry in the tar.
+    let blob = engine.blob(&top).unwrap();
+    let mut archive = tar::Archive::new(&*blob);
+    let link = archive.entries().unwrap().map(|e| e.unwrap()).find(|e| e.path().unwrap().ends_with("tool-alias")).unwrap();
+    assert_eq!(link.header().entry_type(), tar::EntryType::Link);
+    assert_eq!(link.link_name().unwrap().unwrap().to_string_lossy(), "usr/bin/tool");
 }
 
 fn layer_names(tar: &[u8]) -> Vec<String> {
@@ -161,6 +174,7 @@ enum Op {
     Remove(String),
     ReplaceDir(String),
     Symlink(String, String),
+    HardLink(String, String),
 }
 
 fn path_strategy() -> impl Strategy<Value = String> {
@@ -174,6 +188,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         2 => path_strategy().prop_map(Op::Remove),
         1 => path_strategy().prop_map(Op::ReplaceDir),
         1 => (path_strategy(), prop::sample::select(vec!["a", "../b", "/c/a"])).prop_map(|(p, t)| Op::Symlink(p, t.to_string())),
+        1 => (path_strategy(), path_strategy()).prop_map(|(p, t)| Op::HardLink(p, t)),
     ]
 }
 
@@ -199,6 +214,13 @@ proptest! {
                             tree.insert(k, Node::dir(0o755))
                         } else { Ok(()) }
                     }
+                    Op::HardLink(p, t) => match tree.get(&components(t)).filter(|n| matches!(n.kind, Kind::File(_))).map(|n| (n.mode, n.body().cloned())) {
+                        Some((mode, Some(body))) if p != t && !tree.get(&components(p)).is_some_and(Node::is_dir) => {
+                            tree.remove(&components(p));
+                            tree.insert(components(p), Node { kind: Kind::HardLink { target: components(t), body }, mode, uid: 0, gid: 0 })
+                        }
+                        _ => Ok(()),
+                    },
                     Op::Symlink(p, t) => if tree.get(&components(p)).is_some_and(Node::is_dir) { Ok(()) } else {
                         tree.remove(&components(p));
                         tree.insert(components(p), Node { kind: Kind::Symlink(t.clone()), mode: 0o777, uid: 0, gid: 0 })
