@@ -128,7 +128,9 @@ fn manifest_entries(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<ManifestEnt
                 let config = blob(m["config"]["digest"].as_str().unwrap_or(""))?;
                 let layers = m["layers"].as_array().ok_or_else(|| invalid(format!("{path}: no layers")))?;
                 let layers = layers.iter().map(|l| blob(l["digest"].as_str().unwrap_or(""))).collect::<Result<_, _>>()?;
-                let tag = d["annotations"]["io.containerd.image.name"].as_str().map(|n| n.trim_start_matches("docker.io/").trim_start_matches("library/").to_string());
+                // containerd's name annotation, or a ref.name that is a whole reference (skopeo writes those).
+                let ref_name = d["annotations"]["org.opencontainers.image.ref.name"].as_str().filter(|r| r.contains(':') || r.contains('/'));
+                let tag = d["annotations"]["io.containerd.image.name"].as_str().or(ref_name).map(str::to_string);
                 Ok((config, tag.into_iter().collect(), layers))
             })
             .collect();

@@ -230,3 +230,24 @@ fn load_without_input_or_with_a_missing_file_says_so() {
     let out = engine.run("docker load -i nope.tar", &mut MemHost::default());
     assert_eq!(out.text, "open nope.tar: no such file or directory\n");
 }
+
+#[test]
+fn a_bare_oci_layout_archive_from_skopeo_loads() {
+    let (original, bytes) = saved("exp:1");
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours.tar");
+    std::fs::write(&ours, &bytes).unwrap();
+    let oci = dir.path().join("oci.tar");
+    let status = Command::new("skopeo")
+        .args(["copy", "--quiet"])
+        .arg(format!("docker-archive:{}", ours.display()))
+        .arg(format!("oci-archive:{}:docker.io/library/from-oci:3", oci.display()))
+        .status()
+        .expect("skopeo runs");
+    assert!(status.success());
+    let mut engine = Engine::new();
+    let out = load(&mut engine, std::fs::read(&oci).unwrap());
+    assert_eq!(out.status, 0, "{}", out.text);
+    assert_eq!(out.text, "Loaded image: from-oci:3\n");
+    assert_eq!(engine.image("from-oci:3").unwrap().diff_ids(), original.image("exp:1").unwrap().diff_ids());
+}
