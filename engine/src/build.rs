@@ -162,7 +162,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         };
         let n = progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
         progress.done(n);
-        let total = instructions.len();
+        let total = step_total(&instructions, base.is_some());
         if let Some(base) = &base {
             let n = progress.vertex(&format!("[1/{total}] FROM docker.io/{}@{}", docker_io_path(&base.reference), base.manifest), &[]);
             match &base.pulled {
@@ -259,13 +259,20 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
     }
     config.created = BUILD_TIME.to_string();
     let mut commits: Vec<Commit> = Vec::new();
-    let total = instructions.len() - usize::from(base.is_none());
+    let total = step_total(instructions, base.is_some());
     let mut step = usize::from(base.is_some());
+    let history = |created_by: String, empty_layer: bool| History {
+        created: BUILD_TIME.to_string(),
+        created_by,
+        comment: BUILDKIT_COMMENT.to_string(),
+        empty_layer,
+    };
     for (i, ins) in instructions.iter().enumerate() {
+        let c = &mut config.config;
         match ins.keyword.as_str() {
             "FROM" if i == 0 => {}
             "FROM" => return Err(at(ins, "multi-stage builds are not available in this version of Layer Lab".to_string())),
-            "COPY" => {
+            "COPY" | "ADD" | "WORKDIR" => {
                 step += 1;
                 let n = progress.vertex(&format!("[{step}/{total}] {}", ins.text()), &[]);
                 // The active snapshot starts on the previous step's layer,
@@ -274,48 +281,203 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
                     Some(c) => Snapshotter::prepare_on(&c.chain_id, &c.snapshot),
                     None => engine.snapshots.prepare(parent.as_ref()).map_err(|e| at(ins, e))?,
                 };
-                copy(&ins.args, context, &mut active.upper).map_err(|e| {
+                let workdir = c.working_dir.clone().unwrap_or_else(|| "/".to_string());
+                let result = match ins.keyword.as_str() {
+                    "WORKDIR" => workdir_step(&ins.args, &workdir, &mut active.upper).map(|dir| {
+                        c.working_dir = Some(dir);
+                    }),
+                    keyword => copy(keyword, &ins.args, &workdir, context, &mut active.upper),
+                };
+                result.map_err(|e| {
                     let _ = writeln!(progress.out, "#{n} ERROR: {e}");
                     at(ins, e)
                 })?;
                 let commit = engine.snapshots.commit(active).map_err(|e| at(ins, e))?;
                 progress.done(n);
+                // WORKDIR makes a layer only when it created the directory.
+                if ins.keyword == "WORKDIR" && commit.layer.changes.is_empty() {
+                    config.history.push(history(format!("{} # buildkit", ins.text()), true));
+                    continue;
+                }
                 parent = Some(commit.chain_id.clone());
                 layer_sizes.push(commit.layer.size);
                 config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
-                config.history.push(History {
-                    created: BUILD_TIME.to_string(),
-                    created_by: format!("{} # buildkit", ins.text()),
-                    comment: BUILDKIT_COMMENT.to_string(),
-                    empty_layer: false,
-                });
+                config.history.push(history(format!("{} # buildkit", ins.text()), false));
                 commits.push(commit);
             }
-            other => {
-                return Err(at(ins, format!("{other} is not available in this version of Layer Lab (only FROM scratch and COPY are)")));
+            "RUN" | "ARG" | "ONBUILD" | "HEALTHCHECK" | "SHELL" => {
+                return Err(at(ins, format!("{} is not available in this version of Layer Lab", ins.keyword)));
+            }
+            keyword => {
+                let created_by = metadata(keyword, &ins.args, c).map_err(|e| at(ins, e))?;
+                config.history.push(history(created_by, true));
             }
         }
     }
     Ok(Built { config, commits, layer_sizes })
 }
 
-/// `COPY <src>... <dest>` from the build context into `root`.
-fn copy(args: &str, context: &Tree, root: &mut Tree) -> Result<(), String> {
+/// The N of BuildKit's `[i/N]`: FROM an image and the filesystem steps are
+/// vertices; metadata instructions are not.
+fn step_total(instructions: &[Instruction], has_base: bool) -> usize {
+    usize::from(has_base) + instructions.iter().filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD" | "RUN" | "WORKDIR")).count()
+}
+
+/// Splits `KEY=VALUE …` (or the old `KEY VALUE` form) as LABEL and ENV take
+/// them; quotes group and are removed, a backslash escapes.
+fn pairs(keyword: &str, args: &str) -> Result<Vec<(String, String)>, String> {
+    let words = crate::console::split_words(args).map_err(|e| format!("{keyword}: {e}"))?;
+    let Some(first) = words.first() else {
+        return Err(format!("{keyword} requires at least one argument"));
+    };
+    if !first.contains('=') {
+        // The old form: the rest of the line is the value.
+        let rest = args.trim_start()[args.trim_start().find(char::is_whitespace).unwrap_or(args.trim_start().len())..].trim();
+        if rest.is_empty() {
+            return Err(format!("{keyword} must have two arguments"));
+        }
+        let value = crate::console::split_words(rest).map_err(|e| format!("{keyword}: {e}"))?.join(" ");
+        return Ok(vec![(first.clone(), value)]);
+    }
+    words
+        .iter()
+        .map(|w| {
+            w.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| format!("{keyword} names can not be blank: {w:?} has no '='"))
+        })
+        .collect()
+}
+
+/// A JSON array of strings (exec form) or a shell command (`/bin/sh -c`).
+fn command_form(args: &str) -> Vec<String> {
+    let trimmed = args.trim();
+    if trimmed.starts_with('[') {
+        if let Ok(list) = serde_json::from_str::<Vec<String>>(trimmed) {
+            return list;
+        }
+    }
+    vec!["/bin/sh".to_string(), "-c".to_string(), trimmed.to_string()]
+}
+
+/// Go's `%q` of a list of strings: `["sleep" "1d"]`.
+fn go_quoted(list: &[String]) -> String {
+    let items: Vec<String> = list.iter().map(|s| serde_json::to_string(s).unwrap_or_default()).collect();
+    format!("[{}]", items.join(" "))
+}
+
+/// Applies an instruction that only changes the image config; returns its
+/// history entry as BuildKit writes it.
+fn metadata(keyword: &str, args: &str, c: &mut RunConfig) -> Result<String, String> {
+    let args = args.trim();
+    Ok(match keyword {
+        "LABEL" | "MAINTAINER" => {
+            let list = if keyword == "MAINTAINER" { vec![("maintainer".to_string(), args.to_string())] } else { pairs(keyword, args)? };
+            let labels = c.labels.get_or_insert_with(Default::default);
+            let mut shown = Vec::new();
+            for (k, v) in list {
+                shown.push(format!("{k}={v}"));
+                labels.insert(k, v);
+            }
+            if keyword == "MAINTAINER" { format!("MAINTAINER {args}") } else { format!("LABEL {}", shown.join(" ")) }
+        }
+        "ENV" => {
+            let list = pairs(keyword, args)?;
+            let env = c.env.get_or_insert_with(Vec::new);
+            let mut shown = Vec::new();
+            for (k, v) in list {
+                env.retain(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) != k);
+                env.push(format!("{k}={v}"));
+                shown.push(format!("{k}={v}"));
+            }
+            format!("ENV {}", shown.join(" "))
+        }
+        "CMD" => {
+            let cmd = command_form(args);
+            let shown = go_quoted(&cmd);
+            c.cmd = Some(cmd);
+            format!("CMD {shown}")
+        }
+        "ENTRYPOINT" => {
+            let ep = command_form(args);
+            let shown = go_quoted(&ep);
+            c.entrypoint = Some(ep);
+            // A new ENTRYPOINT resets the CMD inherited from the base image.
+            c.cmd = None;
+            format!("ENTRYPOINT {shown}")
+        }
+        "EXPOSE" => {
+            let ports = c.exposed_ports.get_or_insert_with(Default::default);
+            for p in args.split_whitespace() {
+                let port = if p.contains('/') { p.to_string() } else { format!("{p}/tcp") };
+                ports.insert(port, serde_json::json!({}));
+            }
+            let keys: Vec<String> = ports.keys().map(|k| format!("{k}:{{}}")).collect();
+            format!("EXPOSE map[{}]", keys.join(" "))
+        }
+        "VOLUME" => {
+            let list = if args.starts_with('[') { serde_json::from_str::<Vec<String>>(args).map_err(|e| format!("VOLUME: {e}"))? } else { args.split_whitespace().map(str::to_string).collect() };
+            let volumes = c.volumes.get_or_insert_with(Default::default);
+            for v in &list {
+                volumes.insert(v.clone(), serde_json::json!({}));
+            }
+            format!("VOLUME [{}]", list.join(" "))
+        }
+        "USER" => {
+            c.user = Some(args.to_string());
+            format!("USER {args}")
+        }
+        "STOPSIGNAL" => {
+            c.stop_signal = Some(args.to_string());
+            format!("STOPSIGNAL {args}")
+        }
+        other => return Err(format!("{other} is not available in this version of Layer Lab")),
+    })
+}
+
+/// `WORKDIR dir`: resolves against the current one and makes the directory.
+fn workdir_step(args: &str, current: &str, root: &mut Tree) -> Result<String, String> {
+    let arg = args.trim();
+    if arg.is_empty() {
+        return Err("WORKDIR requires exactly one argument".to_string());
+    }
+    let joined = if arg.starts_with('/') { arg.to_string() } else { format!("{current}/{arg}") };
+    let key = components(&joined);
+    match root.get(&key) {
+        Some(n) if n.is_dir() => {}
+        Some(_) => return Err(format!("mkdir {}: not a directory", display(&key))),
+        None if key.is_empty() => {}
+        None => root.insert(key.clone(), crate::fs::Node::dir(0o755))?,
+    }
+    Ok(display(&key))
+}
+
+/// `COPY`/`ADD <src>... <dest>` from the build context into `root`; a
+/// relative dest is taken from `workdir`.
+fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tree) -> Result<(), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
     if let Some(flag) = words.iter().find(|w| w.starts_with("--")) {
-        return Err(format!("COPY flag {flag} is not available in this version of Layer Lab"));
+        return Err(format!("{keyword} flag {flag} is not available in this version of Layer Lab"));
     }
     let Some((dest, sources)) = words.split_last().filter(|(_, s)| !s.is_empty()) else {
-        return Err("COPY requires at least two arguments, but only one was provided. Destination could not be determined".to_string());
+        return Err(format!("{keyword} requires at least two arguments, but only one was provided. Destination could not be determined"));
     };
     if args.trim_start().starts_with('[') {
-        return Err("the JSON form of COPY is not available in this version of Layer Lab".to_string());
+        return Err(format!("the JSON form of {keyword} is not available in this version of Layer Lab"));
+    }
+    if keyword == "ADD" {
+        if let Some(url) = sources.iter().find(|s| s.contains("://")) {
+            return Err(format!("failed to load {url}: Layer Lab has no network: ADD from a URL cannot work here"));
+        }
+        if let Some(archive) = sources.iter().find(|s| [".tar", ".tar.gz", ".tgz"].iter().any(|e| s.ends_with(e))) {
+            return Err(format!("ADD {archive}: unpacking local archives is not available in this version of Layer Lab (use COPY to copy it as a file)"));
+        }
     }
     let dest_is_dir = dest.ends_with('/') || sources.len() > 1;
     if sources.len() > 1 && !dest.ends_with('/') {
-        return Err("When using COPY with more than one source file, the destination must be a directory and end with a /".to_string());
+        return Err(format!("When using {keyword} with more than one source file, the destination must be a directory and end with a /"));
     }
-    let dest_key = components(dest);
+    let dest_key = if dest.starts_with('/') { components(dest) } else { components(&format!("{workdir}/{dest}")) };
     for src in sources {
         if src.contains(['*', '?', '[']) {
             return Err(format!("wildcards in COPY sources ({src}) are not available in this version of Layer Lab"));
