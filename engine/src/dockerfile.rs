@@ -1,9 +1,6 @@
-//! Dockerfile reading: logical lines (continuations, comments, the `escape`
-//! directive) split into instructions. This is the first slice of the
-//! frontend: it knows every instruction's name and where each starts and
-//! ends; what each one means is the builder's business.
-
-use std::fmt;
+//! Dockerfile instructions for the builder: the parser's AST checked
+//! against the instructions Docker knows. What each one means is the
+//! builder's business.
 
 /// Every instruction BuildKit knows.
 pub const INSTRUCTIONS: [&str; 18] = [
@@ -33,84 +30,28 @@ impl Instruction {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    pub line: usize,
-    pub message: String,
-}
+pub use crate::parser::ParseError;
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "dockerfile parse error on line {}: {}", self.line, self.message)
-    }
-}
-
-/// Reads the `# escape=` directive from the leading comment lines.
-fn escape_char(src: &str) -> Result<char, ParseError> {
-    for (i, line) in src.lines().enumerate() {
-        let Some(rest) = line.trim_start().strip_prefix('#') else { break };
-        let Some((key, value)) = rest.split_once('=') else { break };
-        let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
-        if key == "escape" {
-            return match value {
-                "\\" => Ok('\\'),
-                "`" => Ok('`'),
-                _ => Err(ParseError { line: i + 1, message: format!("invalid escape token '{value}' does not match ` or \\") }),
-            };
-        }
-        if key != "syntax" && key != "check" {
-            break;
-        }
-    }
-    Ok('\\')
-}
-
+/// The instructions of a Dockerfile, parsed with BuildKit's rules
+/// ([`crate::parser`]); an instruction BuildKit does not know is an error,
+/// with the near miss suggested.
 pub fn parse(src: &str) -> Result<Vec<Instruction>, ParseError> {
-    let escape = escape_char(src)?;
-    let mut out = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for (i, raw) in src.lines().enumerate() {
-        let line_no = i + 1;
-        let trimmed = raw.trim();
-        // Comments are skipped, also inside a continued instruction.
-        if trimmed.starts_with('#') || (trimmed.is_empty() && current.is_none()) {
-            continue;
-        }
-        let (body, continues) = match trimmed.strip_suffix(escape) {
-            Some(body) => (body, true),
-            None => (trimmed, false),
-        };
-        let (start, mut text) = current.take().unwrap_or((line_no, String::new()));
-        text.push_str(body);
-        if continues {
-            current = Some((start, text));
-            continue;
-        }
-        if let Some(instruction) = split(start, line_no, &text)? {
-            out.push(instruction);
-        }
-    }
-    if let Some((start, text)) = current {
-        let end = src.lines().count().max(start);
-        if let Some(instruction) = split(start, end, &text)? {
-            out.push(instruction);
-        }
-    }
-    Ok(out)
-}
-
-fn split(start: usize, end: usize, text: &str) -> Result<Option<Instruction>, ParseError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let (word, args) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-    let keyword = word.to_ascii_uppercase();
-    if !INSTRUCTIONS.contains(&keyword.as_str()) {
-        let hint = suggest(&keyword).map(|s| format!(" (did you mean {}?)", s.to_ascii_lowercase())).unwrap_or_default();
-        return Err(ParseError { line: start, message: format!("unknown instruction: {word}{hint}") });
-    }
-    Ok(Some(Instruction { keyword, args: args.trim().to_string(), start_line: start, end_line: end }))
+    let parsed = crate::parser::parse(src)?;
+    parsed
+        .root
+        .children
+        .iter()
+        .map(|node| {
+            let keyword = node.value.to_ascii_uppercase();
+            if !INSTRUCTIONS.contains(&keyword.as_str()) {
+                let hint = suggest(&keyword).map(|s| format!(" (did you mean {}?)", s.to_ascii_lowercase())).unwrap_or_default();
+                return Err(ParseError { line: node.start_line, message: format!("unknown instruction: {}{hint}", node.value) });
+            }
+            let original = node.original.trim();
+            let args = original[node.value.len()..].trim().to_string();
+            Ok(Instruction { keyword, args, start_line: node.start_line, end_line: node.end_line })
+        })
+        .collect()
 }
 
 /// The known instruction nearest to `word`, if it is a near miss.

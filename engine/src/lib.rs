@@ -18,6 +18,7 @@ pub mod image;
 pub mod jq;
 pub mod json;
 pub mod layer;
+pub mod parser;
 pub mod listing;
 pub mod load;
 pub mod snapshot;

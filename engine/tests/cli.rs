@@ -94,3 +94,17 @@ fn file_modes_from_the_folder_go_into_the_layer() {
     assert_eq!(entry.header().mode().unwrap(), 0o755);
     assert_eq!(entry.header().mtime().unwrap(), 0, "mtime is fixed whatever the folder says");
 }
+
+#[test]
+fn parse_prints_buildkits_dump() {
+    let case = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/buildkit-parser/testfiles/flags");
+    let (code, out, err) = layerlab(&["parse", case.join("Dockerfile").to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, std::fs::read_to_string(case.join("result")).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("Dockerfile");
+    std::fs::write(&bad, "FROM a\nENV PATH\n").unwrap();
+    let (code, _, err) = layerlab(&["parse", bad.to_str().unwrap()], "");
+    assert_eq!(code, 1);
+    assert!(err.ends_with("dockerfile parse error on line 2: ENV must have two arguments\n"), "{err}");
+}

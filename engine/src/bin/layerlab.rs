@@ -10,15 +10,29 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage: layerlab run [--context DIR] [SCRIPT]
+       layerlab parse DOCKERFILE
 
 Runs console commands (`docker build …`, `docker image inspect …`), one per
 line, from SCRIPT or standard input (when SCRIPT is absent or `-`). Prints
 `$ <command>` and its output for each. Blank lines and lines starting with #
 are skipped. DIR (default: the current directory) is the folder that build
 contexts and file paths are relative to. Exits 1 if any command failed.
+
+parse prints the Dockerfile's AST in BuildKit's dump format (one line per
+instruction), or the parse error with its line (exit 1).
 ";
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("parse") {
+        return match args.as_slice() {
+            [_, file] => parse(file),
+            _ => {
+                eprintln!("layerlab: parse takes exactly one DOCKERFILE\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match parse_args() {
         Ok(Some((context, script))) => run(context, script),
         Ok(None) => {
@@ -28,6 +42,26 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("layerlab: {e}\n\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn parse(file: &str) -> ExitCode {
+    let text = match std::fs::read(file) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            eprintln!("layerlab: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match layerlab_engine::parser::parse(&text) {
+        Ok(parsed) => {
+            println!("{}", parsed.root.dump());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            ExitCode::FAILURE
         }
     }
 }
