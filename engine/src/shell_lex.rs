@@ -1,0 +1,348 @@
+//! Variable substitution as BuildKit's shell lexer does it
+//! (`frontend/dockerfile/shell/lex.go`): quotes, escapes, `$VAR`, `${VAR}`,
+//! `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`, `${VAR+x}`, `${VAR:?x}`, `${VAR?x}`,
+//! `${VAR#p}`, `${VAR##p}`, `${VAR%p}`, `${VAR%%p}`, `${VAR/p/r}`,
+//! `${VAR//p/r}`. Checked against BuildKit's own test data
+//! (../shared/conformance/buildkit-shell).
+
+/// A variable lookup: `Some` when the variable is set (perhaps to "").
+pub trait Env {
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+impl<F: Fn(&str) -> Option<String>> Env for F {
+    fn get(&self, name: &str) -> Option<String> {
+        self(name)
+    }
+}
+
+/// `ProcessWord`: one string, quotes removed, no word splitting.
+pub fn process_word(word: &str, env: &dyn Env, escape: char) -> Result<String, String> {
+    Lexer::new(word, env, escape).run(None, false).map(|(w, _)| w).map_err(|e| format!("failed to process {word:?}: {e}"))
+}
+
+/// `ProcessWords`: the words after expansion; unquoted expansions split on whitespace.
+pub fn process_words(word: &str, env: &dyn Env, escape: char) -> Result<Vec<String>, String> {
+    Lexer::new(word, env, escape).run(None, false).map(|(_, w)| w).map_err(|e| format!("failed to process {word:?}: {e}"))
+}
+
+struct Lexer<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    env: &'a dyn Env,
+    escape: char,
+}
+
+#[derive(Default)]
+struct Words {
+    word: String,
+    words: Vec<String>,
+    in_word: bool,
+}
+
+impl Words {
+    fn add_char(&mut self, ch: char) {
+        if ch.is_whitespace() {
+            if self.in_word && !self.word.is_empty() {
+                self.words.push(std::mem::take(&mut self.word));
+                self.in_word = false;
+            }
+        } else {
+            self.add_raw_char(ch);
+        }
+    }
+    fn add_raw_char(&mut self, ch: char) {
+        self.word.push(ch);
+        self.in_word = true;
+    }
+    fn add_string(&mut self, s: &str) {
+        s.chars().for_each(|c| self.add_char(c));
+    }
+    fn add_raw_string(&mut self, s: &str) {
+        self.word.push_str(s);
+        self.in_word = true;
+    }
+    fn finish(mut self) -> Vec<String> {
+        if !self.word.is_empty() {
+            self.words.push(self.word);
+        }
+        self.words
+    }
+}
+
+fn is_special_param(c: char) -> bool {
+    matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0')
+}
+
+impl<'a> Lexer<'a> {
+    fn new(word: &str, env: &'a dyn Env, escape: char) -> Lexer<'a> {
+        Lexer { chars: word.chars().collect(), pos: 0, env, escape }
+    }
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    /// Processes until `stop` (consumed) or the end.
+    fn run(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<(String, Vec<String>), String> {
+        let mut result = String::new();
+        let mut words = Words::default();
+        while let Some(ch) = self.peek() {
+            if Some(ch) == stop {
+                self.next();
+                return Ok((result, words.finish()));
+            }
+            match ch {
+                '\'' | '"' | '$' => {
+                    let tmp = match ch {
+                        '\'' => self.single_quote()?,
+                        '"' => self.double_quote()?,
+                        _ => self.dollar()?,
+                    };
+                    result.push_str(&tmp);
+                    if ch == '$' {
+                        words.add_string(&tmp);
+                    } else {
+                        words.add_raw_string(&tmp);
+                    }
+                }
+                _ => {
+                    self.next();
+                    if ch == self.escape {
+                        if raw_escapes {
+                            words.add_raw_char(ch);
+                            result.push(ch);
+                        }
+                        match self.next() {
+                            None => break,
+                            Some(c) => {
+                                words.add_raw_char(c);
+                                result.push(c);
+                            }
+                        }
+                    } else {
+                        words.add_char(ch);
+                        result.push(ch);
+                    }
+                }
+            }
+        }
+        if let Some(stop) = stop {
+            return Err(format!("unexpected end of statement while looking for matching {stop}"));
+        }
+        Ok((result, words.finish()))
+    }
+
+    fn single_quote(&mut self) -> Result<String, String> {
+        self.next();
+        let mut out = String::new();
+        loop {
+            match self.next() {
+                None => return Err("unexpected end of statement while looking for matching single-quote".to_string()),
+                Some('\'') => return Ok(out),
+                Some(c) => out.push(c),
+            }
+        }
+    }
+
+    fn double_quote(&mut self) -> Result<String, String> {
+        self.next();
+        let mut out = String::new();
+        loop {
+            match self.peek() {
+                None => return Err("unexpected end of statement while looking for matching double-quote".to_string()),
+                Some('"') => {
+                    self.next();
+                    return Ok(out);
+                }
+                Some('$') => out.push_str(&self.dollar()?),
+                Some(_) => {
+                    let mut ch = self.next().unwrap_or_default();
+                    if ch == self.escape {
+                        match self.peek() {
+                            None => continue,
+                            Some(c) if c == '"' || c == '$' || c == self.escape => {
+                                ch = c;
+                                self.next();
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    out.push(ch);
+                }
+            }
+        }
+    }
+
+    fn name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(ch) = self.peek() {
+            if name.is_empty() && ch.is_ascii_digit() {
+                while let Some(d) = self.peek().filter(char::is_ascii_digit) {
+                    name.push(d);
+                    self.next();
+                }
+                return name;
+            }
+            if name.is_empty() && is_special_param(ch) {
+                self.next();
+                return ch.to_string();
+            }
+            if !(ch.is_alphanumeric() || ch == '_') {
+                break;
+            }
+            name.push(ch);
+            self.next();
+        }
+        name
+    }
+
+    fn dollar(&mut self) -> Result<String, String> {
+        self.next();
+        if self.peek() != Some('{') {
+            let name = self.name();
+            if name.is_empty() {
+                return Ok("$".to_string());
+            }
+            return Ok(self.env.get(&name).unwrap_or_default());
+        }
+        self.next();
+        match self.peek() {
+            None => return Err("syntax error: missing '}'".to_string()),
+            Some('{' | '}' | ':') => return Err("syntax error: bad substitution".to_string()),
+            _ => {}
+        }
+        let name = self.name();
+        let Some(mut ch) = self.next() else {
+            return Err("syntax error: missing '}'".to_string());
+        };
+        let mut modifier = ch.to_string();
+        match ch {
+            '}' => Ok(self.env.get(&name).unwrap_or_default()),
+            ':' | '+' | '-' | '?' | '#' | '%' => {
+                let null_is_unset = ch == ':';
+                if null_is_unset {
+                    ch = self.next().unwrap_or('\0');
+                    modifier.push(ch);
+                    if !matches!(ch, '+' | '-' | '?') {
+                        return Err(format!("unsupported modifier ({modifier}) in substitution"));
+                    }
+                }
+                let raw = ch == '#' || ch == '%';
+                let word = match self.run(Some('}'), raw) {
+                    Ok((w, _)) => w,
+                    Err(e) if self.peek().is_none() => return Err(if e.contains("matching }") { "syntax error: missing '}'".to_string() } else { e }),
+                    Err(e) => return Err(e),
+                };
+                let value = self.env.get(&name);
+                let empty = value.as_deref().is_none_or(|v| null_is_unset && v.is_empty());
+                match ch {
+                    '-' => Ok(if empty { word } else { value.unwrap_or_default() }),
+                    '+' => Ok(if empty { String::new() } else { word }),
+                    '?' => match value {
+                        None => Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be unset" } else { &word })),
+                        Some(v) if null_is_unset && v.is_empty() => {
+                            Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be empty" } else { &word }))
+                        }
+                        Some(v) => Ok(v),
+                    },
+                    _ => {
+                        let (greedy, pattern) = match word.strip_prefix(ch) {
+                            Some(rest) => (true, rest.to_string()),
+                            None => (false, word),
+                        };
+                        let value = value.unwrap_or_default();
+                        Ok(if ch == '#' { trim_prefix(&pattern, &value, greedy) } else { trim_suffix(&pattern, &value, greedy) })
+                    }
+                }
+            }
+            '/' => {
+                let all = self.peek() == Some('/');
+                if all {
+                    self.next();
+                }
+                let (pattern, _) = self.run(Some('/'), true)?;
+                let (replacement, _) = self.run(Some('}'), true)?;
+                let value = self.env.get(&name).unwrap_or_default();
+                Ok(replace(&pattern, &replacement, &value, all))
+            }
+            _ => Err(format!("unsupported modifier ({modifier}) in substitution")),
+        }
+    }
+}
+
+/// Shell pattern matching (`*`, `?`, `[…]`, `\x`) of the whole of `text`.
+fn glob(pattern: &[char], text: &[char]) -> bool {
+    match pattern.first() {
+        None => text.is_empty(),
+        Some('*') => (0..=text.len()).any(|i| glob(&pattern[1..], &text[i..])),
+        Some('?') => !text.is_empty() && glob(&pattern[1..], &text[1..]),
+        Some('[') => {
+            let Some(close) = pattern.iter().skip(1).position(|c| *c == ']').map(|p| p + 1) else {
+                return text.first() == Some(&'[') && glob(&pattern[1..], &text[1..]);
+            };
+            let Some(c) = text.first() else { return false };
+            let class = &pattern[1..close];
+            let (negate, class) = match class.first() {
+                Some('!' | '^') => (true, &class[1..]),
+                _ => (false, class),
+            };
+            let mut hit = false;
+            let mut i = 0;
+            while i < class.len() {
+                if i + 2 < class.len() && class[i + 1] == '-' {
+                    hit |= (class[i]..=class[i + 2]).contains(c);
+                    i += 3;
+                } else {
+                    hit |= class[i] == *c;
+                    i += 1;
+                }
+            }
+            hit != negate && glob(&pattern[close + 1..], &text[1..])
+        }
+        Some('\\') if pattern.len() > 1 => text.first() == Some(&pattern[1]) && glob(&pattern[2..], &text[1..]),
+        Some(p) => text.first() == Some(p) && glob(&pattern[1..], &text[1..]),
+    }
+}
+
+fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> String {
+    let (p, v): (Vec<char>, Vec<char>) = (pattern.chars().collect(), value.chars().collect());
+    let mut ends: Box<dyn Iterator<Item = usize>> = if greedy { Box::new((0..=v.len()).rev()) } else { Box::new(0..=v.len()) };
+    ends.find(|&i| glob(&p, &v[..i])).map_or_else(|| value.to_string(), |i| v[i..].iter().collect())
+}
+
+fn trim_suffix(pattern: &str, value: &str, greedy: bool) -> String {
+    let (p, v): (Vec<char>, Vec<char>) = (pattern.chars().collect(), value.chars().collect());
+    let mut starts: Box<dyn Iterator<Item = usize>> = if greedy { Box::new(0..=v.len()) } else { Box::new((0..=v.len()).rev()) };
+    starts.find(|&i| glob(&p, &v[i..])).map_or_else(|| value.to_string(), |i| v[..i].iter().collect())
+}
+
+/// `${VAR/p/r}` and `${VAR//p/r}`: the leftmost, longest matches replaced.
+fn replace(pattern: &str, replacement: &str, value: &str, all: bool) -> String {
+    let (p, v): (Vec<char>, Vec<char>) = (pattern.chars().collect(), value.chars().collect());
+    if p.is_empty() {
+        return value.to_string();
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    let mut replaced = false;
+    while i < v.len() {
+        if !replaced || all {
+            if let Some(end) = (i + 1..=v.len()).rev().find(|&e| glob(&p, &v[i..e])) {
+                out.push_str(replacement);
+                i = end;
+                replaced = true;
+                continue;
+            }
+        }
+        out.push(v[i]);
+        i += 1;
+    }
+    out
+}
