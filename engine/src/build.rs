@@ -272,7 +272,7 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
         match ins.keyword.as_str() {
             "FROM" if i == 0 => {}
             "FROM" => return Err(at(ins, "multi-stage builds are not available in this version of Layer Lab".to_string())),
-            "COPY" | "ADD" | "WORKDIR" => {
+            "COPY" | "ADD" | "WORKDIR" | "RUN" => {
                 step += 1;
                 let n = progress.vertex(&format!("[{step}/{total}] {}", ins.text()), &[]);
                 // The active snapshot starts on the previous step's layer,
@@ -282,10 +282,23 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
                     None => engine.snapshots.prepare(parent.as_ref()).map_err(|e| at(ins, e))?,
                 };
                 let workdir = c.working_dir.clone().unwrap_or_else(|| "/".to_string());
+                let mut created_by = format!("{} # buildkit", ins.text());
                 let result = match ins.keyword.as_str() {
                     "WORKDIR" => workdir_step(&ins.args, &workdir, &mut active.upper).map(|dir| {
                         c.working_dir = Some(dir);
                     }),
+                    "RUN" => {
+                        let (argv, output, status) = run_step(&ins.args, &workdir, c.env.as_deref().unwrap_or_default(), &mut active);
+                        for line in output.lines() {
+                            let _ = writeln!(progress.out, "#{n} 0.000 {line}");
+                        }
+                        created_by = format!("RUN {} # buildkit", argv.join(" "));
+                        match status {
+                            Ok(0) => Ok(()),
+                            Ok(code) => Err(format!("process \"{}\" did not complete successfully: exit code: {code}", argv.join(" "))),
+                            Err(e) => Err(e),
+                        }
+                    }
                     keyword => copy(keyword, &ins.args, &workdir, context, &mut active.upper),
                 };
                 result.map_err(|e| {
@@ -296,16 +309,16 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
                 progress.done(n);
                 // WORKDIR makes a layer only when it created the directory.
                 if ins.keyword == "WORKDIR" && commit.layer.changes.is_empty() {
-                    config.history.push(history(format!("{} # buildkit", ins.text()), true));
+                    config.history.push(history(created_by, true));
                     continue;
                 }
                 parent = Some(commit.chain_id.clone());
                 layer_sizes.push(commit.layer.size);
                 config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
-                config.history.push(history(format!("{} # buildkit", ins.text()), false));
+                config.history.push(history(created_by, false));
                 commits.push(commit);
             }
-            "RUN" | "ARG" | "ONBUILD" | "HEALTHCHECK" | "SHELL" => {
+            "ARG" | "ONBUILD" | "HEALTHCHECK" | "SHELL" => {
                 return Err(at(ins, format!("{} is not available in this version of Layer Lab", ins.keyword)));
             }
             keyword => {
@@ -315,6 +328,29 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
         }
     }
     Ok(Built { config, commits, layer_sizes })
+}
+
+/// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what
+/// it printed, and its exit status (Err for what this version cannot run).
+fn run_step(args: &str, workdir: &str, env: &[String], active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
+    let args = args.trim();
+    if args.starts_with("--") {
+        let flag = args.split_whitespace().next().unwrap_or(args).to_string();
+        return (vec![args.to_string()], String::new(), Err(format!("RUN flag {flag} is not available in this version of Layer Lab")));
+    }
+    if args.contains("<<") {
+        return (vec![args.to_string()], String::new(), Err("heredocs are not available in this version of Layer Lab".to_string()));
+    }
+    let exec_form = args.starts_with('[').then(|| serde_json::from_str::<Vec<String>>(args).ok()).flatten();
+    let argv = exec_form.clone().unwrap_or_else(|| vec!["/bin/sh".to_string(), "-c".to_string(), args.to_string()]);
+    let env = env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let (upper, lower, opaque) = active.parts();
+    let mut shell = crate::shell::Shell::new(upper, lower, opaque, workdir, env);
+    let status = match &exec_form {
+        Some(words) => shell.run_argv(words),
+        None => shell.run_script(args),
+    };
+    (argv, shell.output, Ok(status))
 }
 
 /// The N of BuildKit's `[i/N]`: FROM an image and the filesystem steps are

@@ -21,6 +21,7 @@ pub mod layer;
 pub mod parser;
 pub mod listing;
 pub mod load;
+pub mod shell;
 pub mod shell_lex;
 pub mod snapshot;
 pub mod template;

@@ -34,6 +34,13 @@ pub struct Active {
     pub opaque: Vec<crate::fs::PathKey>,
 }
 
+impl Active {
+    /// The tree being changed, the parent's view, and the opaque marks.
+    pub fn parts(&mut self) -> (&mut Tree, &Tree, &mut Vec<crate::fs::PathKey>) {
+        (&mut self.upper, &self.lower, &mut self.opaque)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Snapshotter {
     committed: BTreeMap<Digest, Committed>,

@@ -1,0 +1,904 @@
+//! The little POSIX shell that RUN (and later `docker exec`) runs: words,
+//! quotes and `$VAR` expansion (through [`crate::shell_lex`]), `&&`, `||`,
+//! `;`, pipes, redirections, `cd`, `export`, `set -e`, `exit`, `sh -c`, and
+//! the common file commands over a snapshot's tree. Anything else fails as
+//! a real shell would: `/bin/sh: foo: not found`, exit status 127.
+
+use crate::fs::{components, display, Kind, Node, PathKey, Tree};
+use std::collections::BTreeMap;
+
+/// How the image's `/bin/sh` words its errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    /// BusyBox ash (alpine, busybox): `/bin/sh: foo: not found`.
+    Busybox,
+    /// dash (debian, ubuntu): `/bin/sh: 1: foo: not found`.
+    Dash,
+}
+
+pub struct Shell<'a> {
+    pub root: &'a mut Tree,
+    /// The tree below this layer: a directory that existed there and is
+    /// removed and made again becomes opaque.
+    pub lower: &'a Tree,
+    pub opaque: &'a mut Vec<PathKey>,
+    pub cwd: String,
+    pub env: BTreeMap<String, String>,
+    pub output: String,
+    pub flavour: Flavour,
+    errexit: bool,
+    removed_dirs: Vec<PathKey>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Op(&'static str),
+    Redir { fd: u8, op: &'static str },
+}
+
+struct Command {
+    words: Vec<String>,
+    redirs: Vec<(u8, &'static str, String)>,
+}
+
+/// Splits a script into words and operators; words keep their quotes for
+/// the lexer.
+fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
+    let chars: Vec<char> = script.chars().collect();
+    let mut toks = Vec::new();
+    let mut word = String::new();
+    let mut i = 0;
+    let flush = |word: &mut String, toks: &mut Vec<Tok>| {
+        if !word.is_empty() {
+            toks.push(Tok::Word(std::mem::take(word)));
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' | '"' => {
+                let close = chars[i + 1..].iter().position(|&x| x == c).map(|p| p + i + 1);
+                // In double quotes a backslash may escape the quote.
+                let mut j = i + 1;
+                let end = if c == '"' {
+                    loop {
+                        match chars.get(j) {
+                            None => break None,
+                            Some('\\') => j += 2,
+                            Some('"') => break Some(j),
+                            Some(_) => j += 1,
+                        }
+                    }
+                } else {
+                    close
+                };
+                let end = end.ok_or_else(|| format!("syntax error: unterminated quoted string ({c})"))?;
+                let quoted: String = chars[i..=end].iter().collect();
+                if c == '"' && (quoted.contains("$(") || quoted.contains('`')) {
+                    return Err("command substitution ($(…)) is not available in this version of Layer Lab".to_string());
+                }
+                word.push_str(&quoted);
+                i = end + 1;
+                continue;
+            }
+            '\\' if chars.get(i + 1) == Some(&'\n') => {
+                i += 2;
+                continue;
+            }
+            '\\' => {
+                word.push(c);
+                if let Some(n) = chars.get(i + 1) {
+                    word.push(*n);
+                }
+                i += 2;
+                continue;
+            }
+            '`' => return Err("command substitution (`…`) is not available in this version of Layer Lab".to_string()),
+            '$' if chars.get(i + 1) == Some(&'(') => {
+                return Err("command substitution ($(…)) is not available in this version of Layer Lab".to_string())
+            }
+            '(' | ')' => return Err(format!("syntax error: \"{c}\" (subshells are not available in this version of Layer Lab)")),
+            '#' if word.is_empty() => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            c if c == ' ' || c == '\t' => flush(&mut word, &mut toks),
+            '\n' | ';' => {
+                flush(&mut word, &mut toks);
+                toks.push(Tok::Op(";"));
+            }
+            '&' | '|' => {
+                flush(&mut word, &mut toks);
+                let double = chars.get(i + 1) == Some(&c);
+                toks.push(Tok::Op(match (c, double) {
+                    ('&', true) => "&&",
+                    ('|', true) => "||",
+                    ('|', false) => "|",
+                    _ => ";", // `cmd &` runs in the foreground here
+                }));
+                i += 1 + usize::from(double);
+                continue;
+            }
+            '>' | '<' => {
+                let fd = match word.as_str() {
+                    "1" | "2" if c == '>' => {
+                        let fd = if word == "2" { 2 } else { 1 };
+                        word.clear();
+                        fd
+                    }
+                    _ => {
+                        flush(&mut word, &mut toks);
+                        if c == '>' { 1 } else { 0 }
+                    }
+                };
+                let op = match (c, chars.get(i + 1)) {
+                    ('>', Some('>')) => ">>",
+                    ('>', Some('&')) => ">&",
+                    ('>', _) => ">",
+                    _ => "<",
+                };
+                i += op.len();
+                toks.push(Tok::Redir { fd, op });
+                continue;
+            }
+            c => word.push(c),
+        }
+        i += 1;
+    }
+    flush(&mut word, &mut toks);
+    Ok(toks)
+}
+
+impl<'a> Shell<'a> {
+    pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, env: BTreeMap<String, String>) -> Shell<'a> {
+        let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new() }
+    }
+
+    fn not_found(&self, cmd: &str) -> String {
+        match self.flavour {
+            Flavour::Busybox => format!("/bin/sh: {cmd}: not found\n"),
+            Flavour::Dash => format!("/bin/sh: 1: {cmd}: not found\n"),
+        }
+    }
+
+    /// Runs a script; returns its exit status. Output goes to `self.output`.
+    pub fn run_script(&mut self, script: &str) -> i32 {
+        let toks = match tokenize(script) {
+            Ok(t) => t,
+            Err(e) => {
+                self.output.push_str(&format!("/bin/sh: {e}\n"));
+                return 2;
+            }
+        };
+        // Split into pipelines joined by ; && ||.
+        let mut status = 0;
+        let mut skip = false;
+        let mut pipeline: Vec<Command> = vec![Command { words: Vec::new(), redirs: Vec::new() }];
+        let mut iter = toks.into_iter().peekable();
+        loop {
+            let tok = iter.next();
+            match tok {
+                Some(Tok::Word(w)) => {
+                    if let Some(last) = pipeline.last_mut() {
+                        last.words.push(w);
+                    }
+                }
+                Some(Tok::Redir { fd, op }) => {
+                    let Some(Tok::Word(target)) = iter.next() else {
+                        self.output.push_str("/bin/sh: syntax error: unexpected redirection\n");
+                        return 2;
+                    };
+                    if let Some(last) = pipeline.last_mut() {
+                        last.redirs.push((fd, op, target));
+                    }
+                }
+                Some(Tok::Op("|")) => pipeline.push(Command { words: Vec::new(), redirs: Vec::new() }),
+                Some(Tok::Op(_)) | None => {
+                    let op = match tok {
+                        Some(Tok::Op(o)) => o,
+                        _ => "end",
+                    };
+                    let cmds = std::mem::replace(&mut pipeline, vec![Command { words: Vec::new(), redirs: Vec::new() }]);
+                    let empty = cmds.iter().all(|c| c.words.is_empty() && c.redirs.is_empty());
+                    if !empty && !skip {
+                        status = self.run_pipeline(cmds);
+                        if let Some(code) = self.env.get("\u{0}exit").cloned() {
+                            return code.parse().unwrap_or(status);
+                        }
+                        if self.errexit && status != 0 && op != "&&" && op != "||" {
+                            return status;
+                        }
+                    }
+                    skip = match op {
+                        "&&" => status != 0,
+                        "||" => status == 0,
+                        _ => false,
+                    };
+                    if op == "end" {
+                        return status;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs an exec-form command (no shell processing of its words).
+    pub fn run_argv(&mut self, argv: &[String]) -> i32 {
+        if argv.is_empty() {
+            return 0;
+        }
+        let (status, out, err) = self.builtin(argv, "");
+        self.output.push_str(&out);
+        self.output.push_str(&err);
+        status
+    }
+
+    fn run_pipeline(&mut self, cmds: Vec<Command>) -> i32 {
+        let mut input = String::new();
+        let mut status = 0;
+        let n = cmds.len();
+        for (i, cmd) in cmds.into_iter().enumerate() {
+            let (code, out) = self.run_command(cmd, &input);
+            status = code;
+            if i + 1 == n {
+                self.output.push_str(&out);
+            } else {
+                input = out;
+            }
+        }
+        status
+    }
+
+    fn expand(&self, raw: &str) -> Result<Vec<String>, String> {
+        let env = |name: &str| self.env.get(name).cloned();
+        let words = crate::shell_lex::process_words(raw, &env, '\\').map_err(|e| e.replace("failed to process", "bad substitution in"))?;
+        // Unquoted wildcards match names in the tree.
+        if !raw.contains(['\'', '"', '\\']) && raw.contains(['*', '?']) {
+            let mut out = Vec::new();
+            for w in words {
+                let matches = self.glob(&w);
+                if matches.is_empty() {
+                    out.push(w);
+                } else {
+                    out.extend(matches);
+                }
+            }
+            return Ok(out);
+        }
+        Ok(words)
+    }
+
+    fn glob(&self, pattern: &str) -> Vec<String> {
+        let (dir, pat) = match pattern.rsplit_once('/') {
+            Some((d, p)) => (if d.is_empty() { "/".to_string() } else { d.to_string() }, p),
+            None => (String::new(), pattern),
+        };
+        let base = self.resolve(if dir.is_empty() { "." } else { &dir });
+        let pat: Vec<char> = pat.chars().collect();
+        let mut out: Vec<String> = self
+            .root
+            .descendants(&base)
+            .filter(|(k, _)| k.len() == base.len() + 1)
+            .filter_map(|(k, _)| k.last())
+            .filter(|name| !name.starts_with('.') && wildcard(&pat, &name.chars().collect::<Vec<_>>()))
+            .map(|name| if dir.is_empty() { name.clone() } else { format!("{}/{name}", dir.trim_end_matches('/')) })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn resolve(&self, path: &str) -> PathKey {
+        if path.starts_with('/') {
+            components(path)
+        } else {
+            components(&format!("{}/{path}", self.cwd))
+        }
+    }
+
+    /// Follows symlinks (a few hops) for reading.
+    fn follow(&self, mut key: PathKey) -> PathKey {
+        for _ in 0..8 {
+            match self.root.get(&key).map(|n| &n.kind) {
+                Some(Kind::Symlink(t)) => {
+                    key = if t.starts_with('/') { components(t) } else { components(&format!("{}/{t}", display(&key[..key.len().saturating_sub(1)]))) };
+                }
+                _ => break,
+            }
+        }
+        key
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let key = self.follow(self.resolve(path));
+        match self.root.get(&key) {
+            Some(n) if n.is_dir() => Err(format!("{path}: Is a directory")),
+            Some(n) => Ok(n.body().map(|b| b.to_vec()).unwrap_or_default()),
+            None => Err(format!("{path}: No such file or directory")),
+        }
+    }
+
+    fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), String> {
+        if path == "/dev/null" {
+            return Ok(());
+        }
+        let key = self.follow(self.resolve(path));
+        let parent = &key[..key.len().saturating_sub(1)];
+        if !self.root.get(parent).is_some_and(Node::is_dir) && !parent.is_empty() {
+            return Err(format!("can't create {path}: nonexistent directory"));
+        }
+        let (mut bytes, mode) = match self.root.get(&key) {
+            Some(n) if n.is_dir() => return Err(format!("can't create {path}: Is a directory")),
+            Some(n) if append => (n.body().map(|b| b.to_vec()).unwrap_or_default(), n.mode),
+            Some(n) => (Vec::new(), n.mode),
+            None => (Vec::new(), 0o644),
+        };
+        bytes.extend_from_slice(data);
+        self.root.insert(key, Node::file(bytes, mode)).map_err(|e| format!("can't create {path}: {e}"))
+    }
+
+    fn run_command(&mut self, cmd: Command, stdin: &str) -> (i32, String) {
+        let mut words = Vec::new();
+        for raw in &cmd.words {
+            match self.expand(raw) {
+                Ok(w) => words.extend(w),
+                Err(e) => return (2, format!("/bin/sh: {e}\n")),
+            }
+        }
+        // Leading NAME=value words set variables.
+        while let Some(first) = words.first() {
+            match first.split_once('=') {
+                Some((k, v)) if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !k.starts_with(|c: char| c.is_ascii_digit()) => {
+                    self.env.insert(k.to_string(), v.to_string());
+                    words.remove(0);
+                }
+                _ => break,
+            }
+        }
+        let mut input = stdin.to_string();
+        for (fd, op, target) in &cmd.redirs {
+            if *fd == 0 && *op == "<" {
+                match self.read(target) {
+                    Ok(b) => input = String::from_utf8_lossy(&b).into_owned(),
+                    Err(e) => return (1, format!("/bin/sh: can't open {e}\n")),
+                }
+            }
+        }
+        let (status, mut out, mut err) = if words.is_empty() { (0, String::new(), String::new()) } else { self.builtin(&words, &input) };
+        for (fd, op, target) in &cmd.redirs {
+            if *op == "<" {
+                continue;
+            }
+            if *op == ">&" {
+                if *fd == 2 && target == "1" {
+                    out.push_str(&std::mem::take(&mut err));
+                } else if *fd == 1 && target == "2" {
+                    err.push_str(&std::mem::take(&mut out));
+                }
+                continue;
+            }
+            let target = match self.expand(target).map(|w| w.join(" ")) {
+                Ok(t) => t,
+                Err(e) => return (2, format!("/bin/sh: {e}\n")),
+            };
+            let data = if *fd == 2 { std::mem::take(&mut err) } else { std::mem::take(&mut out) };
+            if let Err(e) = self.write(&target, data.as_bytes(), *op == ">>") {
+                return (1, format!("{err}/bin/sh: {e}\n"));
+            }
+        }
+        out.push_str(&err);
+        (status, out)
+    }
+
+    /// The commands this shell knows. Returns (status, stdout, stderr).
+    fn builtin(&mut self, words: &[String], stdin: &str) -> (i32, String, String) {
+        let cmd = words[0].rsplit('/').next().unwrap_or(&words[0]).to_string();
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        let ok = |out: String| (0, out, String::new());
+        let fail = |code: i32, err: String| (code, String::new(), err);
+        match cmd.as_str() {
+            "true" | ":" | "sleep" => ok(String::new()),
+            "false" => fail(1, String::new()),
+            "echo" => {
+                let (newline, escapes, rest) = echo_flags(&args);
+                let mut s = rest.join(" ");
+                if escapes {
+                    s = unescape(&s);
+                }
+                if newline {
+                    s.push('\n');
+                }
+                ok(s)
+            }
+            "printf" => match args.split_first() {
+                Some((fmt, rest)) => ok(printf(fmt, rest)),
+                None => fail(1, "printf: usage: printf format [arguments]\n".into()),
+            },
+            "pwd" => ok(format!("{}\n", self.cwd)),
+            "cd" => {
+                let target = args.first().copied().unwrap_or("/root");
+                let key = self.follow(self.resolve(target));
+                if self.root.get(&key).is_some_and(Node::is_dir) || key.is_empty() {
+                    self.cwd = display(&key);
+                    ok(String::new())
+                } else {
+                    fail(2, format!("/bin/sh: cd: can't cd to {target}: No such file or directory\n"))
+                }
+            }
+            "export" => {
+                for a in args {
+                    if let Some((k, v)) = a.split_once('=') {
+                        self.env.insert(k.to_string(), v.to_string());
+                    }
+                }
+                ok(String::new())
+            }
+            "unset" => {
+                for a in args {
+                    self.env.remove(a);
+                }
+                ok(String::new())
+            }
+            "set" => {
+                for a in args {
+                    if a.starts_with('-') && a.contains('e') {
+                        self.errexit = true;
+                    }
+                    if a.starts_with('+') && a.contains('e') {
+                        self.errexit = false;
+                    }
+                }
+                ok(String::new())
+            }
+            "exit" => {
+                let code = args.first().and_then(|a| a.parse().ok()).unwrap_or(0);
+                self.env.insert("\u{0}exit".to_string(), code.to_string());
+                (code, String::new(), String::new())
+            }
+            "env" | "printenv" => ok(self.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')).map(|(k, v)| format!("{k}={v}\n")).collect()),
+            "id" => ok("uid=0(root) gid=0(root) groups=0(root)\n".into()),
+            "whoami" => ok("root\n".into()),
+            "sh" | "bash" | "ash" | "dash" => match args.as_slice() {
+                ["-c", script, ..] => {
+                    let saved = std::mem::take(&mut self.output);
+                    let status = self.run_script(script);
+                    self.env.remove("\u{0}exit");
+                    let out = std::mem::replace(&mut self.output, saved);
+                    (status, out, String::new())
+                }
+                _ => fail(2, "sh: an interactive shell is not available in RUN\n".into()),
+            },
+            "cat" => {
+                if args.is_empty() {
+                    return ok(stdin.to_string());
+                }
+                let mut out = Vec::new();
+                let mut err = String::new();
+                for a in &args {
+                    match self.read(a) {
+                        Ok(b) => out.extend(b),
+                        Err(e) => err.push_str(&format!("cat: {e}\n")),
+                    }
+                }
+                (i32::from(!err.is_empty()), String::from_utf8_lossy(&out).into_owned(), err)
+            }
+            "touch" => self.each(&args, "touch", |sh, path| {
+                let key = sh.resolve(path);
+                if sh.root.get(&key).is_none() {
+                    sh.write(path, b"", true)?;
+                }
+                Ok(())
+            }),
+            "mkdir" => {
+                let parents = args.iter().any(|a| a.starts_with('-') && a.contains('p'));
+                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                self.each(&paths, "mkdir", |sh, path| sh.mkdir(path, parents))
+            }
+            "rm" => {
+                let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars()).collect();
+                let (recursive, force) = (flags.contains('r') || flags.contains('R'), flags.contains('f'));
+                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                self.each(&paths, "rm", |sh, path| {
+                    let key = sh.resolve(path);
+                    match sh.root.get(&key) {
+                        None if force => Ok(()),
+                        None => Err(format!("can't remove '{path}': No such file or directory")),
+                        Some(n) if n.is_dir() && !recursive => Err(format!("'{path}' is a directory")),
+                        Some(n) => {
+                            if n.is_dir() && sh.lower.get(&key).is_some_and(Node::is_dir) {
+                                sh.removed_dirs.push(key.clone());
+                            }
+                            sh.root.remove(&key);
+                            Ok(())
+                        }
+                    }
+                })
+            }
+            "rmdir" => self.each(&args, "rmdir", |sh, path| {
+                let key = sh.resolve(path);
+                match sh.root.get(&key) {
+                    Some(n) if n.is_dir() && sh.root.descendants(&key).next().is_none() => {
+                        sh.root.remove(&key);
+                        Ok(())
+                    }
+                    Some(n) if n.is_dir() => Err(format!("'{path}': Directory not empty")),
+                    _ => Err(format!("'{path}': No such file or directory")),
+                }
+            }),
+            "cp" | "mv" => {
+                let recursive = cmd == "mv" || args.iter().any(|a| a.starts_with('-') && (a.contains('r') || a.contains('R') || a.contains('a')));
+                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let Some((dest, srcs)) = paths.split_last().filter(|(_, s)| !s.is_empty()) else {
+                    return fail(1, format!("{cmd}: missing file operand\n"));
+                };
+                let dest_key = self.resolve(dest);
+                let into_dir = self.root.get(&self.follow(dest_key.clone())).is_some_and(Node::is_dir);
+                let mut err = String::new();
+                for src in srcs {
+                    let src_key = self.resolve(src);
+                    let Some(node) = self.root.get(&src_key).cloned() else {
+                        err.push_str(&format!("{cmd}: can't stat '{src}': No such file or directory\n"));
+                        continue;
+                    };
+                    if node.is_dir() && !recursive {
+                        err.push_str(&format!("{cmd}: omitting directory '{src}'\n"));
+                        continue;
+                    }
+                    let mut target = self.follow(dest_key.clone());
+                    if into_dir {
+                        target.extend(src_key.last().cloned());
+                    }
+                    let below: Vec<(PathKey, Node)> = self.root.descendants(&src_key).map(|(k, n)| (k.clone(), n.clone())).collect();
+                    let copy = match node.kind {
+                        Kind::HardLink { body, .. } => Node { kind: Kind::File(body), ..node },
+                        _ => node,
+                    };
+                    if let Err(e) = self.root.insert(target.clone(), copy) {
+                        err.push_str(&format!("{cmd}: {e}\n"));
+                        continue;
+                    }
+                    for (k, n) in below {
+                        let mut t = target.clone();
+                        t.extend_from_slice(&k[src_key.len()..]);
+                        let _ = self.root.insert(t, n);
+                    }
+                    if cmd == "mv" {
+                        self.root.remove(&src_key);
+                    }
+                }
+                (i32::from(!err.is_empty()), String::new(), err)
+            }
+            "ln" => {
+                let symbolic = args.iter().any(|a| a.starts_with('-') && a.contains('s'));
+                let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
+                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let [target, link] = paths.as_slice() else {
+                    return fail(1, "ln: usage: ln [-sf] TARGET LINK\n".into());
+                };
+                let mut key = self.resolve(link);
+                if self.root.get(&key).is_some_and(Node::is_dir) {
+                    key.extend(components(target).last().cloned());
+                }
+                if self.root.get(&key).is_some() {
+                    if !force {
+                        return fail(1, format!("ln: {link}: File exists\n"));
+                    }
+                    self.root.remove(&key);
+                }
+                let node = if symbolic {
+                    Node { kind: Kind::Symlink(target.to_string()), mode: 0o777, uid: 0, gid: 0 }
+                } else {
+                    let tkey = self.resolve(target);
+                    match self.root.get(&tkey) {
+                        Some(n) if !n.is_dir() => match n.body() {
+                            Some(b) => Node { kind: Kind::HardLink { target: tkey.clone(), body: b.clone() }, ..n.clone() },
+                            None => return fail(1, format!("ln: {target}: not a regular file\n")),
+                        },
+                        _ => return fail(1, format!("ln: {target}: No such file or directory\n")),
+                    }
+                };
+                match self.root.insert(key, node) {
+                    Ok(()) => ok(String::new()),
+                    Err(e) => fail(1, format!("ln: {e}\n")),
+                }
+            }
+            "chmod" => match args.split_first() {
+                Some((mode, paths)) => {
+                    let mode = mode.to_string();
+                    self.each(paths, "chmod", move |sh, path| {
+                        let key = sh.follow(sh.resolve(path));
+                        let mut node = sh.root.get(&key).cloned().ok_or_else(|| format!("{path}: No such file or directory"))?;
+                        node.mode = chmod(&mode, node.mode).ok_or_else(|| format!("invalid mode '{mode}'"))?;
+                        sh.root.insert(key, node)
+                    })
+                }
+                None => fail(1, "chmod: missing operand\n".into()),
+            },
+            "chown" => match args.split_first() {
+                Some((owner, paths)) => {
+                    let (u, g) = owner.split_once(':').unwrap_or((owner, ""));
+                    let (uid, gid) = (self.user_id(u, "/etc/passwd"), if g.is_empty() { None } else { self.user_id(g, "/etc/group") });
+                    let Some(uid) = uid else { return fail(1, format!("chown: unknown user {u}\n")) };
+                    self.each(paths, "chown", move |sh, path| {
+                        let key = sh.resolve(path);
+                        let mut node = sh.root.get(&key).cloned().ok_or_else(|| format!("{path}: No such file or directory"))?;
+                        node.uid = uid;
+                        node.gid = gid.unwrap_or(node.gid);
+                        sh.root.insert(key, node)
+                    })
+                }
+                None => fail(1, "chown: missing operand\n".into()),
+            },
+            "ls" => {
+                let all = args.iter().any(|a| a.starts_with('-') && a.contains('a'));
+                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let paths = if paths.is_empty() { vec!["."] } else { paths };
+                let mut out = String::new();
+                let mut err = String::new();
+                for p in paths {
+                    let key = self.follow(self.resolve(p));
+                    match self.root.get(&key) {
+                        Some(n) if !n.is_dir() => out.push_str(&format!("{p}\n")),
+                        None if !key.is_empty() => err.push_str(&format!("ls: {p}: No such file or directory\n")),
+                        _ => {
+                            for (k, _) in self.root.descendants(&key).filter(|(k, _)| k.len() == key.len() + 1) {
+                                if let Some(name) = k.last().filter(|n| all || !n.starts_with('.')) {
+                                    out.push_str(&format!("{name}\n"));
+                                }
+                            }
+                        }
+                    }
+                }
+                (i32::from(!err.is_empty()), out, err)
+            }
+            "wc" => {
+                let text = if args.iter().any(|a| !a.starts_with('-')) {
+                    match args.iter().filter(|a| !a.starts_with('-')).map(|a| self.read(a)).collect::<Result<Vec<_>, _>>() {
+                        Ok(parts) => String::from_utf8_lossy(&parts.concat()).into_owned(),
+                        Err(e) => return fail(1, format!("wc: {e}\n")),
+                    }
+                } else {
+                    stdin.to_string()
+                };
+                let (l, w, c) = (text.matches('\n').count(), text.split_whitespace().count(), text.len());
+                ok(match args.iter().find(|a| a.starts_with('-')).copied() {
+                    Some("-l") => format!("{l}\n"),
+                    Some("-w") => format!("{w}\n"),
+                    Some("-c") => format!("{c}\n"),
+                    _ => format!("{l:>7} {w:>7} {c:>7}\n"),
+                })
+            }
+            "head" | "tail" => {
+                let n: usize = match args.as_slice() {
+                    ["-n", n, ..] => n.parse().unwrap_or(10),
+                    [flag, ..] if flag.starts_with('-') => flag.get(1..).and_then(|f| f.parse().ok()).unwrap_or(10),
+                    _ => 10,
+                };
+                let file = args.iter().rev().find(|a| !a.starts_with('-') && a.parse::<usize>().is_err());
+                let text = match file {
+                    Some(f) => match self.read(f) {
+                        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                        Err(e) => return fail(1, format!("{cmd}: {e}\n")),
+                    },
+                    None => stdin.to_string(),
+                };
+                let lines: Vec<&str> = text.lines().collect();
+                let pick = if cmd == "head" { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
+                ok(pick.iter().map(|l| format!("{l}\n")).collect())
+            }
+            "test" | "[" => {
+                let args: Vec<&str> = if cmd == "[" { args.strip_suffix(&["]"]).unwrap_or(&args).to_vec() } else { args.clone() };
+                match self.test(&args) {
+                    Some(true) => ok(String::new()),
+                    Some(false) => fail(1, String::new()),
+                    None => fail(2, format!("{cmd}: syntax error\n")),
+                }
+            }
+            "apk" | "apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "pip" | "npm" => fail(
+                1,
+                format!("{cmd}: installing packages is not simulated in this version of Layer Lab\n"),
+            ),
+            other => fail(127, self.not_found(other)),
+        }
+    }
+
+    /// Runs `f` on each path; errors are printed as `cmd: message`.
+    fn each<F>(&mut self, paths: &[&str], cmd: &str, mut f: F) -> (i32, String, String)
+    where
+        F: FnMut(&mut Shell<'a>, &str) -> Result<(), String>,
+    {
+        let mut err = String::new();
+        for p in paths {
+            if let Err(e) = f(self, p) {
+                err.push_str(&format!("{cmd}: {e}\n"));
+            }
+        }
+        (i32::from(!err.is_empty()), String::new(), err)
+    }
+
+    fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        let key = self.resolve(path);
+        match self.root.get(&key) {
+            Some(n) if n.is_dir() && parents => return Ok(()),
+            Some(_) => return Err(format!("can't create directory '{path}': File exists")),
+            None => {}
+        }
+        let parent = &key[..key.len().saturating_sub(1)];
+        if !parents && !parent.is_empty() && !self.root.get(parent).is_some_and(Node::is_dir) {
+            return Err(format!("can't create directory '{path}': No such file or directory"));
+        }
+        self.root.insert(key.clone(), Node::dir(0o755))?;
+        // Removed and made again in this layer: it hides what the layers below had.
+        if self.removed_dirs.contains(&key) && !self.opaque.contains(&key) {
+            self.opaque.push(key);
+        }
+        Ok(())
+    }
+
+    fn user_id(&self, name: &str, file: &str) -> Option<u32> {
+        if let Ok(n) = name.parse() {
+            return Some(n);
+        }
+        let text = String::from_utf8(self.read(file).ok()?).ok()?;
+        text.lines().find_map(|l| {
+            let mut f = l.split(':');
+            (f.next()? == name).then(|| f.nth(1)?.parse().ok())?
+        })
+    }
+
+    fn test(&self, args: &[&str]) -> Option<bool> {
+        let exists = |p: &str| self.root.get(&self.follow(self.resolve(p))).cloned();
+        Some(match args {
+            [] => false,
+            ["!", rest @ ..] => !self.test(rest)?,
+            [s] => !s.is_empty(),
+            ["-n", s] => !s.is_empty(),
+            ["-z", s] => s.is_empty(),
+            ["-e", p] => exists(p).is_some(),
+            ["-f", p] => exists(p).is_some_and(|n| n.body().is_some()),
+            ["-d", p] => exists(p).is_some_and(|n| n.is_dir()),
+            ["-s", p] => exists(p).is_some_and(|n| n.size() > 0),
+            ["-x", p] => exists(p).is_some_and(|n| n.mode & 0o111 != 0),
+            [a, "=" | "==", b] => a == b,
+            [a, "!=", b] => a != b,
+            [a, op @ ("-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge"), b] => {
+                let (a, b): (i64, i64) = (a.parse().ok()?, b.parse().ok()?);
+                match *op {
+                    "-eq" => a == b,
+                    "-ne" => a != b,
+                    "-lt" => a < b,
+                    "-le" => a <= b,
+                    "-gt" => a > b,
+                    _ => a >= b,
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Shell pattern `*` and `?` on a name.
+fn wildcard(p: &[char], t: &[char]) -> bool {
+    match p.first() {
+        None => t.is_empty(),
+        Some('*') => (0..=t.len()).any(|i| wildcard(&p[1..], &t[i..])),
+        Some('?') => !t.is_empty() && wildcard(&p[1..], &t[1..]),
+        Some(c) => t.first() == Some(c) && wildcard(&p[1..], &t[1..]),
+    }
+}
+
+fn echo_flags<'b>(args: &'b [&'b str]) -> (bool, bool, &'b [&'b str]) {
+    let (mut newline, mut escapes, mut i) = (true, false, 0);
+    while let Some(a) = args.get(i) {
+        match *a {
+            "-n" => newline = false,
+            "-e" => escapes = true,
+            "-E" => escapes = false,
+            "-ne" | "-en" => {
+                newline = false;
+                escapes = true;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    (newline, escapes, &args[i..])
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// `printf FORMAT ARGS…` with `%s`, `%d`, `%%` and backslash escapes; the
+/// format is reused while arguments remain.
+fn printf(fmt: &str, args: &[&str]) -> String {
+    let fmt = unescape(fmt);
+    let mut out = String::new();
+    let mut i = 0;
+    loop {
+        let mut chars = fmt.chars().peekable();
+        let mut used = false;
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('%') => out.push('%'),
+                Some('s') | Some('d') | Some('i') | Some('u') => {
+                    out.push_str(args.get(i).copied().unwrap_or(""));
+                    i += 1;
+                    used = true;
+                }
+                Some(o) => {
+                    out.push('%');
+                    out.push(o);
+                }
+                None => out.push('%'),
+            }
+        }
+        if !used || i >= args.len() {
+            return out;
+        }
+    }
+}
+
+/// An octal mode, or `[ugoa]*[+-=][rwx]+[,…]`.
+fn chmod(spec: &str, mode: u32) -> Option<u32> {
+    if spec.chars().all(|c| c.is_digit(8)) {
+        return u32::from_str_radix(spec, 8).ok();
+    }
+    let mut mode = mode;
+    for part in spec.split(',') {
+        let op_at = part.find(['+', '-', '='])?;
+        let (who, rest) = part.split_at(op_at);
+        let op = rest.chars().next()?;
+        let mut bits = 0;
+        for c in rest[1..].chars() {
+            bits |= match c {
+                'r' => 0o444,
+                'w' => 0o222,
+                'x' => 0o111,
+                _ => return None,
+            };
+        }
+        let mask = if who.is_empty() || who.contains('a') {
+            0o777
+        } else {
+            who.chars().map(|c| match c {
+                'u' => 0o700,
+                'g' => 0o070,
+                'o' => 0o007,
+                _ => 0,
+            }).sum()
+        };
+        let bits = bits & mask;
+        mode = match op {
+            '+' => mode | bits,
+            '-' => mode & !bits,
+            _ => (mode & !mask) | bits,
+        };
+    }
+    Some(mode)
+}

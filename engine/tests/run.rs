@@ -1,0 +1,131 @@
+//! RUN: the seeds' exp3 (three RUN, three layers) and exp4 (one chained RUN,
+//! one layer), deletions as whiteouts judged by umoci, and failures in the
+//! shell's and BuildKit's words.
+
+use layerlab_engine::fs::components;
+use layerlab_engine::{Digest, Engine, MemHost};
+
+fn ok(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
+    let out = e.run(line, h);
+    assert_eq!(out.status, 0, "{line}\n{}", out.text);
+    out.text
+}
+
+fn file(e: &Engine, image: &str, path: &str) -> Option<String> {
+    let img = e.image(image)?;
+    let node = e.rootfs(img)?.get(&components(path))?;
+    node.body().map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned())
+}
+
+#[test]
+fn exp3_adds_three_layers_and_exp4_one() {
+    let mut h = MemHost::new([
+        ("exp3", "FROM alpine \nLABEL author =\"anil\"\nRUN echo \"one\" > 1.txt\nRUN echo \"two\" > 2.txt\nRUN echo \"three\" > 3.txt\nCMD [\"sleep\", \"1d\"]\n"),
+        ("exp4", "FROM alpine\nlabel author=khaja\nRUN echo \"one\" > 1.txt && \\\n    echo \"two\" > 2.txt && \\\n    echo \"three\" > 3.txt\nCMD [\"sleep\", \"1d\"]\n"),
+    ]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker image pull alpine");
+    let out = ok(&mut e, &mut h, "docker image build -t exp3 -f exp3 .");
+    assert!(out.contains("#6 [2/4] RUN echo \"one\" > 1.txt\n"), "{out}");
+    ok(&mut e, &mut h, "docker image build -t exp4 -f exp4 .");
+    let base = e.image("alpine").unwrap().diff_ids().len();
+    assert_eq!(e.image("exp3").unwrap().diff_ids().len(), base + 3);
+    assert_eq!(e.image("exp4").unwrap().diff_ids().len(), base + 1);
+    for image in ["exp3", "exp4"] {
+        assert_eq!(file(&e, image, "/1.txt").as_deref(), Some("one\n"));
+        assert_eq!(file(&e, image, "/3.txt").as_deref(), Some("three\n"));
+    }
+    let history = ok(&mut e, &mut h, "docker history --no-trunc exp4");
+    assert!(history.contains("RUN /bin/sh -c echo \"one\" > 1.txt &&     echo \"two\" > 2.txt &&     echo \"three\" > 3.txt # buildkit"), "{history}");
+}
+
+#[test]
+fn deleting_in_a_later_layer_writes_a_whiteout_and_the_image_does_not_shrink() {
+    let mut h = MemHost::new([(
+        "Dockerfile",
+        "FROM alpine:3.17\nRUN echo big > /big.txt && mkdir -p /data/old && echo x > /data/old/x\nRUN rm /big.txt && rm -rf /data && mkdir /data && echo y > /data/new\n",
+    )]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -t wh .");
+    let img = e.image("wh").unwrap().clone();
+    assert!(file(&e, "wh", "/big.txt").is_none(), "gone from the view");
+    assert!(file(&e, "wh", "/data/old/x").is_none());
+    assert_eq!(file(&e, "wh", "/data/new").as_deref(), Some("y\n"));
+    let top = img.diff_ids().last().unwrap().clone();
+    let blob = e.blob(&top).unwrap();
+    let names: Vec<String> = tar::Archive::new(&*blob).entries().unwrap().map(|x| x.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+    assert!(names.contains(&".wh.big.txt".to_string()), "{names:?}");
+    assert!(names.contains(&"data/.wh..wh..opq".to_string()), "rm -rf then mkdir makes the directory opaque: {names:?}");
+    let sizes = &img.layer_sizes;
+    assert_eq!(sizes[sizes.len() - 2], 4 + 2, "the lower layer still holds big.txt");
+    assert!(img.size() >= e.image("alpine:3.17").unwrap().size() + 6, "the image does not shrink");
+    // Real judges agree on the result.
+    let dir = tempfile::tempdir().unwrap();
+    ok(&mut e, &mut h, "docker save -o wh.tar wh");
+    let tar_path = dir.path().join("wh.tar");
+    std::fs::write(&tar_path, &h.files["wh.tar"]).unwrap();
+    let oci = dir.path().join("oci");
+    let run = |args: &[&str]| {
+        let st = std::process::Command::new(args[0]).args(&args[1..]).status().unwrap();
+        assert!(st.success(), "{args:?}");
+    };
+    run(&["skopeo", "copy", "--quiet", &format!("docker-archive:{}", tar_path.display()), &format!("oci:{}:t", oci.display())]);
+    let bundle = dir.path().join("b");
+    run(&["umoci", "unpack", "--rootless", "--image", &format!("{}:t", oci.display()), bundle.to_str().unwrap()]);
+    let rootfs = bundle.join("rootfs");
+    assert!(!rootfs.join("big.txt").exists() && !rootfs.join("data/old").exists());
+    assert_eq!(std::fs::read_to_string(rootfs.join("data/new")).unwrap(), "y\n");
+}
+
+#[test]
+fn a_failing_run_stops_the_build_in_dockers_words_and_stores_nothing() {
+    let mut h = MemHost::new([("Dockerfile", "FROM busybox\nRUN echo before && nosuchcmd --flag\nRUN echo never\n")]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull busybox");
+    let blobs = e.content().len();
+    let out = e.run("docker build -t broken .", &mut h);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("0.000 before\n"), "{}", out.text);
+    assert!(out.text.contains("/bin/sh: nosuchcmd: not found"), "{}", out.text);
+    assert!(out.text.contains("ERROR: failed to solve: process \"/bin/sh -c echo before && nosuchcmd --flag\" did not complete successfully: exit code: 127"), "{}", out.text);
+    assert!(!out.text.contains("0.000 never"), "the build stopped at the failing step");
+    assert_eq!(e.content().len(), blobs);
+    assert!(e.image("broken").is_none());
+}
+
+#[test]
+fn shell_features() {
+    let script = r#"set -e
+X=outer; export Y="two words"
+mkdir -p /w/a/b && cd /w/a && touch f1 f2 && ls
+echo "$X $Y" > /w/out && printf '%s-%s\n' a b c d >> /w/out
+cp /w/out /w/copy && mv /w/copy /w/moved && ln -s /w/moved /w/link && cat /w/link | wc -l
+chmod 755 /w/moved && test -x /w/moved && echo exec
+[ -d /w/a/b ] && echo isdir || echo notdir
+false || echo recovered
+sh -c 'echo nested $Y'
+rm /w/a/f* && ls /w/a
+echo 'single $X' "double $X" \$X
+exit 3
+echo unreachable"#;
+    let mut h = MemHost::new([("Dockerfile", format!("FROM busybox\nRUN {}\n", script.replace('\n', " ; \\\n")))]);
+    let mut e = Engine::new();
+    let out = e.run("docker build -t sh .", &mut h);
+    assert_eq!(out.status, 1, "exit 3 fails the build");
+    let lines: Vec<&str> = out.text.lines().filter_map(|l| l.split_once(" 0.000 ").map(|(_, r)| r)).collect();
+    assert_eq!(
+        lines,
+        ["b", "f1", "f2", "3", "exec", "isdir", "recovered", "nested two words", "b", "single $X double outer $X"],
+        "{}",
+        out.text
+    );
+    assert!(out.text.contains("exit code: 3"));
+    // The Dockerfile's ENV reaches RUN.
+    let mut h = MemHost::new([("Dockerfile", "FROM busybox\nENV GREETING=hello\nWORKDIR /srv\nRUN echo \"$GREETING from $(pwd)\" > x || echo $GREETING > /srv/x\n")]);
+    let out = e.run("docker build -t env .", &mut h);
+    assert!(out.text.contains("command substitution ($(…)) is not available"), "{}", out.text);
+    h.files.insert("Dockerfile".into(), b"FROM busybox\nENV GREETING=hello\nWORKDIR /srv\nRUN echo \"$GREETING\" > x\n".to_vec());
+    ok(&mut e, &mut h, "docker build -t env .");
+    assert_eq!(file(&e, "env", "/srv/x").as_deref(), Some("hello\n"));
+    let _ = Digest::of(b"");
+}
