@@ -23,6 +23,8 @@ pub struct BuildOptions {
     /// `-f`: the Dockerfile's path; default `<context>/Dockerfile`.
     pub file: Option<String>,
     pub context: String,
+    /// `--no-cache`: run every step.
+    pub no_cache: bool,
 }
 
 /// A build's failure: the message for the final `ERROR:` line, and the
@@ -68,6 +70,8 @@ struct Built {
     config: ImageConfig,
     commits: Vec<Commit>,
     layer_sizes: Vec<u64>,
+    /// The steps it ran, for the build cache.
+    cache: Vec<crate::cache::NewEntry>,
 }
 
 /// The base image a `FROM` names, made present.
@@ -185,7 +189,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         let sent: u64 = context.iter().map(|(_, node)| node.size()).sum();
         let n = progress.vertex("[internal] load build context", &[format!("transferring context: {} done", human_size(sent))]);
         progress.done(n);
-        run(engine, &instructions, base.as_ref().map(|b| &b.id), &context, &mut progress)
+        run(engine, &instructions, base.as_ref().map(|b| &b.id), &context, opts.no_cache, &mut progress)
     })();
 
     let built = match result {
@@ -208,6 +212,9 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         }
     };
     let (id, mut events) = engine.store_image(config_bytes, built.config, built.commits, built.layer_sizes);
+    for new in built.cache {
+        engine.build_cache.insert(new);
+    }
 
     let mut details = vec!["exporting layers 0.0s done".to_string(), format!("writing image {id} done")];
     for tag in &tags {
@@ -240,7 +247,7 @@ fn quote(out: &mut String, name: &str, text: &str, start: usize, end: usize) {
     let _ = writeln!(out, "{ruler}");
 }
 
-fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, context: &Tree, progress: &mut Progress) -> Result<Built, Failure> {
+fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, context: &Tree, no_cache: bool, progress: &mut Progress) -> Result<Built, Failure> {
     let mut config = ImageConfig {
         architecture: "amd64".to_string(),
         os: "linux".to_string(),
@@ -259,6 +266,9 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
     }
     config.created = BUILD_TIME.to_string();
     let mut commits: Vec<Commit> = Vec::new();
+    let mut cache_entries = Vec::new();
+    let mut key = base.cloned().unwrap_or_else(|| Digest::of(b"scratch"));
+    let mut missed = false;
     let total = step_total(instructions, base.is_some());
     let mut step = usize::from(base.is_some());
     let history = |created_by: String, empty_layer: bool| History {
@@ -275,9 +285,38 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
             "COPY" | "ADD" | "WORKDIR" | "RUN" => {
                 step += 1;
                 let n = progress.vertex(&format!("[{step}/{total}] {}", ins.text()), &[]);
+                let files = if matches!(ins.keyword.as_str(), "COPY" | "ADD") { crate::cache::context_files(&ins.args, context) } else { Vec::new() };
+                let env: &[String] = if ins.keyword == "RUN" { c.env.as_deref().unwrap_or_default() } else { &[] };
+                let step_key = crate::cache::step_key(&key, &ins.text(), env, &files);
+                let hit = engine.build_cache.get(&step_key).filter(|e| {
+                    !no_cache && e.layer.as_ref().is_none_or(|(chain, _, _)| engine.snapshots.get(chain).is_some())
+                });
+                if let Some(entry) = hit {
+                    let _ = writeln!(progress.out, "#{n} CACHED\n");
+                    if let Some(dir) = &entry.workdir {
+                        c.working_dir = Some(dir.clone());
+                    }
+                    match &entry.layer {
+                        Some((chain, diff_id, size)) => {
+                            parent = Some(chain.clone());
+                            layer_sizes.push(*size);
+                            config.rootfs.diff_ids.push(diff_id.clone());
+                            config.history.push(history(entry.created_by.clone(), false));
+                        }
+                        None => config.history.push(history(entry.created_by.clone(), true)),
+                    }
+                    key = step_key;
+                    continue;
+                }
+                if !no_cache && !missed {
+                    if let Some(reason) = engine.build_cache.miss_reason(&key, &ins.text(), &files) {
+                        let _ = writeln!(progress.out, "#{n} (Layer Lab) cache miss: {reason}");
+                    }
+                }
+                missed = true;
                 // The active snapshot starts on the previous step's layer,
-                // which this build has not stored yet.
-                let mut active = match commits.last() {
+                // which this build may not have stored yet.
+                let mut active = match commits.last().filter(|c| Some(&c.chain_id) == parent.as_ref()) {
                     Some(c) => Snapshotter::prepare_on(&c.chain_id, &c.snapshot),
                     None => engine.snapshots.prepare(parent.as_ref()).map_err(|e| at(ins, e))?,
                 };
@@ -307,11 +346,19 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
                 })?;
                 let commit = engine.snapshots.commit(active).map_err(|e| at(ins, e))?;
                 progress.done(n);
+                let cache_files = files.clone();
+                let parent_key = std::mem::replace(&mut key, step_key.clone());
+                let workdir = (ins.keyword == "WORKDIR").then(|| c.working_dir.clone()).flatten();
                 // WORKDIR makes a layer only when it created the directory.
                 if ins.keyword == "WORKDIR" && commit.layer.changes.is_empty() {
+                    let entry = crate::cache::Entry { layer: None, created_by: created_by.clone(), workdir };
+                    cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: ins.text(), files: cache_files });
                     config.history.push(history(created_by, true));
                     continue;
                 }
+                let layer = Some((commit.chain_id.clone(), commit.layer.diff_id.clone(), commit.layer.size));
+                let entry = crate::cache::Entry { layer, created_by: created_by.clone(), workdir };
+                cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: ins.text(), files: cache_files });
                 parent = Some(commit.chain_id.clone());
                 layer_sizes.push(commit.layer.size);
                 config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
@@ -327,7 +374,7 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
             }
         }
     }
-    Ok(Built { config, commits, layer_sizes })
+    Ok(Built { config, commits, layer_sizes, cache: cache_entries })
 }
 
 /// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what

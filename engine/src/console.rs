@@ -211,6 +211,7 @@ impl Engine {
                     Ok(v) => opts.file = Some(v),
                     Err(o) => return o,
                 },
+                "--no-cache" => opts.no_cache = true,
                 f if f.starts_with('-') && f.len() > 1 => {
                     return Output::fail(format!("ERROR: unknown flag: {f} (not available in this version of Layer Lab)\n"), 1)
                 }

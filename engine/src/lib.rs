@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod bench;
 pub mod build;
+pub mod cache;
 pub mod catalogue;
 pub mod console;
 pub mod content;
@@ -70,6 +71,7 @@ pub struct Engine {
     repo_digests: BTreeMap<Digest, std::collections::BTreeSet<String>>,
     /// Catalogue reference -> the image pulled for it (pulling again is "up to date").
     pulled: BTreeMap<String, Digest>,
+    build_cache: cache::BuildCache,
 }
 
 /// What [`Engine::ensure_pulled`] did.
