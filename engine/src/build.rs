@@ -11,6 +11,7 @@ use crate::image::{normalize_reference, History, ImageConfig, RunConfig, BUILDKI
 use crate::snapshot::{Commit, Snapshotter};
 use crate::units::human_size;
 use crate::{Digest, Engine, Event};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The timestamp of everything a build creates (`SOURCE_DATE_EPOCH=0`):
@@ -25,6 +26,8 @@ pub struct BuildOptions {
     pub context: String,
     /// `--no-cache`: run every step.
     pub no_cache: bool,
+    /// `--target`: the stage to build (default: the last).
+    pub target: Option<String>,
 }
 
 /// A build's failure: the message for the final `ERROR:` line, and the
@@ -147,28 +150,37 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
 
     let result = (|| -> Result<Built, Failure> {
         let instructions = dockerfile::parse(&text).map_err(|e| Failure { message: e.to_string(), lines: Some((e.line, e.line)) })?;
-        let first = instructions.first().ok_or_else(|| Failure::from("the Dockerfile cannot be empty".to_string()))?;
-        if first.keyword != "FROM" {
-            return Err(at(first, "no build stage in current context".to_string()));
-        }
-        let base_name = first.args.trim().to_string();
-        let base = if base_name == "scratch" {
-            None
-        } else {
-            let full = normalize_reference(&base_name).map_err(|e| at(first, e))?;
+        let stages = split_stages(&instructions)?;
+        let target = match &opts.target {
+            Some(t) => stages.iter().position(|s| s.name.as_deref() == Some(&t.to_lowercase())).ok_or_else(|| {
+                Failure::from(format!("target stage \"{t}\" could not be found"))
+            })?,
+            None => stages.len() - 1,
+        };
+        let needed = needed_stages(&stages, target);
+        // Resolve the images the needed stages start from.
+        let mut bases: BTreeMap<usize, Base> = BTreeMap::new();
+        for &i in &needed {
+            let stage = &stages[i];
+            if stage.base == "scratch" || stage_index(&stages[..i], &stage.base).is_some() {
+                continue;
+            }
+            let full = normalize_reference(&stage.base).map_err(|e| at(&stage.from, e))?;
             let n = progress.vertex(&format!("[internal] load metadata for docker.io/{}", docker_io_path(&full)), &[]);
-            let resolved = resolve_base(engine, &base_name, &full).map_err(|e| {
+            let resolved = resolve_base(engine, &stage.base, &full).map_err(|e| {
                 let _ = writeln!(progress.out, "#{n} ERROR: {e}");
-                at(first, e)
+                at(&stage.from, e)
             })?;
             progress.done(n);
-            Some(resolved)
-        };
+            bases.insert(i, resolved);
+        }
         let n = progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
         progress.done(n);
-        let total = step_total(&instructions, base.is_some());
-        if let Some(base) = &base {
-            let n = progress.vertex(&format!("[1/{total}] FROM docker.io/{}@{}", docker_io_path(&base.reference), base.manifest), &[]);
+        let multi = stages.len() > 1;
+        for (&i, base) in &bases {
+            let label = stage_label(&stages[i], i, multi);
+            let total = 1 + step_total(&stages[i].body, false);
+            let n = progress.vertex(&format!("[{label}1/{total}] FROM docker.io/{}@{}", docker_io_path(&base.reference), base.manifest), &[]);
             match &base.pulled {
                 None => {
                     let _ = writeln!(progress.out, "#{n} CACHED\n");
@@ -189,7 +201,39 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         let sent: u64 = context.iter().map(|(_, node)| node.size()).sum();
         let n = progress.vertex("[internal] load build context", &[format!("transferring context: {} done", human_size(sent))]);
         progress.done(n);
-        run(engine, &instructions, base.as_ref().map(|b| &b.id), &context, opts.no_cache, &mut progress)
+
+        let mut pending: Vec<Commit> = Vec::new();
+        let mut outs: BTreeMap<usize, StageOut> = BTreeMap::new();
+        let mut sources: BTreeMap<String, Tree> = BTreeMap::new();
+        let mut cache = Vec::new();
+        for &i in &needed {
+            let stage = &stages[i];
+            let start = match (bases.get(&i), stage_index(&stages[..i], &stage.base)) {
+                (Some(base), _) => StageStart::image(engine, &base.id).map_err(|e| at(&stage.from, e))?,
+                (None, Some(j)) => {
+                    let out = outs.get(&j).ok_or_else(|| at(&stage.from, format!("stage {} was not built", stage.base)))?;
+                    StageStart { config: out.config.clone(), parent: out.parent.clone(), layer_sizes: out.layer_sizes.clone(), key: out.key.clone(), from_vertex: false }
+                }
+                (None, None) => StageStart::scratch(),
+            };
+            let label = stage_label(stage, i, multi);
+            let out = run_stage(engine, &stage.body, start, &label, &context, &sources, opts.no_cache, &mut progress, &mut pending)?;
+            let view = match pending.iter().find(|c| Some(&c.chain_id) == out.parent.as_ref()) {
+                Some(c) => Tree::clone(&c.snapshot.view),
+                None => out.parent.as_ref().and_then(|p| engine.snapshots.view(p)).cloned().unwrap_or_default(),
+            };
+            sources.insert(i.to_string(), view.clone());
+            if let Some(name) = &stage.name {
+                sources.insert(name.clone(), view);
+            }
+            cache.extend(out.cache.iter().cloned());
+            outs.insert(i, out);
+        }
+        let out = outs.remove(&target).ok_or_else(|| Failure::from("the target stage was not built".to_string()))?;
+        // Only the layers of the image itself are stored; other stages' are dropped.
+        let chains = crate::digest::chain_ids(&out.config.rootfs.diff_ids);
+        let commits = pending.into_iter().filter(|c| chains.contains(&c.chain_id)).collect();
+        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache })
     })();
 
     let built = match result {
@@ -247,45 +291,152 @@ fn quote(out: &mut String, name: &str, text: &str, start: usize, end: usize) {
     let _ = writeln!(out, "{ruler}");
 }
 
-fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, context: &Tree, no_cache: bool, progress: &mut Progress) -> Result<Built, Failure> {
-    let mut config = ImageConfig {
-        architecture: "amd64".to_string(),
-        os: "linux".to_string(),
-        config: RunConfig { env: Some(vec![DEFAULT_PATH.to_string()]), working_dir: Some("/".to_string()), ..RunConfig::default() },
-        ..ImageConfig::default()
-    };
-    let mut parent: Option<Digest> = None;
-    let mut layer_sizes = Vec::new();
-    if let Some(img) = base.and_then(|id| engine.images.get(id)) {
-        config = img.config.clone();
-        parent = engine.snapshots.top(img.diff_ids());
-        layer_sizes = img.layer_sizes.clone();
-        if parent.is_none() && !img.diff_ids().is_empty() {
-            return Err(Failure::from(format!("the layers of {} are missing from the store", img.id)));
+/// One stage of a Dockerfile: its FROM and the instructions after it.
+struct StageDef {
+    from: Instruction,
+    base: String,
+    name: Option<String>,
+    body: Vec<Instruction>,
+}
+
+fn split_stages(instructions: &[Instruction]) -> Result<Vec<StageDef>, Failure> {
+    let mut stages: Vec<StageDef> = Vec::new();
+    for ins in instructions {
+        if ins.keyword == "FROM" {
+            let words: Vec<&str> = ins.args.split_whitespace().filter(|w| !w.starts_with("--platform=")).collect();
+            let (base, name) = match words.as_slice() {
+                [base] => (base.to_string(), None),
+                [base, as_, name] if as_.eq_ignore_ascii_case("as") => (base.to_string(), Some(name.to_lowercase())),
+                _ => return Err(at(ins, "FROM requires either one or three arguments".to_string())),
+            };
+            stages.push(StageDef { from: ins.clone(), base, name, body: Vec::new() });
+            continue;
+        }
+        match stages.last_mut() {
+            Some(stage) => stage.body.push(ins.clone()),
+            None => return Err(at(ins, "no build stage in current context".to_string())),
         }
     }
+    if stages.is_empty() {
+        return Err(Failure::from("the Dockerfile cannot be empty".to_string()));
+    }
+    Ok(stages)
+}
+
+/// The earlier stage a name refers to (by `AS` name or by number).
+fn stage_index(earlier: &[StageDef], name: &str) -> Option<usize> {
+    let lower = name.to_lowercase();
+    earlier.iter().position(|s| s.name.as_deref() == Some(&lower)).or_else(|| name.parse::<usize>().ok().filter(|&i| i < earlier.len()))
+}
+
+/// The stages `target` needs (its base stage and `COPY --from` stages), in order.
+fn needed_stages(stages: &[StageDef], target: usize) -> Vec<usize> {
+    let mut needed = std::collections::BTreeSet::new();
+    let mut todo = vec![target];
+    while let Some(i) = todo.pop() {
+        if !needed.insert(i) {
+            continue;
+        }
+        let earlier = &stages[..i];
+        todo.extend(stage_index(earlier, &stages[i].base));
+        for ins in &stages[i].body {
+            let from = ins.args.split_whitespace().find_map(|w| w.strip_prefix("--from="));
+            todo.extend(from.and_then(|f| stage_index(earlier, f)));
+        }
+    }
+    needed.into_iter().collect()
+}
+
+/// `build ` for a stage named build, `stage-1 ` for an unnamed one in a
+/// multi-stage Dockerfile, nothing for a single stage.
+fn stage_label(stage: &StageDef, index: usize, multi: bool) -> String {
+    match (&stage.name, multi) {
+        (Some(name), true) => format!("{name} "),
+        (None, true) => format!("stage-{index} "),
+        _ => String::new(),
+    }
+}
+
+/// Where a stage starts.
+struct StageStart {
+    config: ImageConfig,
+    parent: Option<Digest>,
+    layer_sizes: Vec<u64>,
+    /// The cache key its first step builds on.
+    key: Digest,
+    /// FROM an image is a step of its own (`[1/N] FROM …`).
+    from_vertex: bool,
+}
+
+impl StageStart {
+    fn scratch() -> StageStart {
+        let config = ImageConfig {
+            architecture: "amd64".to_string(),
+            os: "linux".to_string(),
+            config: RunConfig { env: Some(vec![DEFAULT_PATH.to_string()]), working_dir: Some("/".to_string()), ..RunConfig::default() },
+            ..ImageConfig::default()
+        };
+        StageStart { config, parent: None, layer_sizes: Vec::new(), key: Digest::of(b"scratch"), from_vertex: false }
+    }
+
+    fn image(engine: &Engine, id: &Digest) -> Result<StageStart, String> {
+        let img = engine.images.get(id).ok_or_else(|| format!("image {id} is not in the store"))?;
+        let parent = engine.snapshots.top(img.diff_ids());
+        if parent.is_none() && !img.diff_ids().is_empty() {
+            return Err(format!("the layers of {} are missing from the store", img.id));
+        }
+        Ok(StageStart { config: img.config.clone(), parent, layer_sizes: img.layer_sizes.clone(), key: id.clone(), from_vertex: true })
+    }
+}
+
+/// What a stage produced.
+struct StageOut {
+    config: ImageConfig,
+    parent: Option<Digest>,
+    layer_sizes: Vec<u64>,
+    key: Digest,
+    cache: Vec<crate::cache::NewEntry>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_stage(
+    engine: &Engine,
+    instructions: &[Instruction],
+    start: StageStart,
+    label: &str,
+    context: &Tree,
+    sources: &BTreeMap<String, Tree>,
+    no_cache: bool,
+    progress: &mut Progress,
+    pending: &mut Vec<Commit>,
+) -> Result<StageOut, Failure> {
+    let StageStart { mut config, mut parent, mut layer_sizes, mut key, from_vertex } = start;
     config.created = BUILD_TIME.to_string();
-    let mut commits: Vec<Commit> = Vec::new();
     let mut cache_entries = Vec::new();
-    let mut key = base.cloned().unwrap_or_else(|| Digest::of(b"scratch"));
     let mut missed = false;
-    let total = step_total(instructions, base.is_some());
-    let mut step = usize::from(base.is_some());
+    let total = usize::from(from_vertex) + step_total(instructions, false);
+    let mut step = usize::from(from_vertex);
     let history = |created_by: String, empty_layer: bool| History {
         created: BUILD_TIME.to_string(),
         created_by,
         comment: BUILDKIT_COMMENT.to_string(),
         empty_layer,
     };
-    for (i, ins) in instructions.iter().enumerate() {
+    for ins in instructions {
         let c = &mut config.config;
         match ins.keyword.as_str() {
-            "FROM" if i == 0 => {}
-            "FROM" => return Err(at(ins, "multi-stage builds are not available in this version of Layer Lab".to_string())),
             "COPY" | "ADD" | "WORKDIR" | "RUN" => {
                 step += 1;
-                let n = progress.vertex(&format!("[{step}/{total}] {}", ins.text()), &[]);
-                let files = if matches!(ins.keyword.as_str(), "COPY" | "ADD") { crate::cache::context_files(&ins.args, context) } else { Vec::new() };
+                let n = progress.vertex(&format!("[{label}{step}/{total}] {}", ins.text()), &[]);
+                // COPY --from=stage reads that stage's files instead of the context.
+                let from = ins.args.split_whitespace().find_map(|w| w.strip_prefix("--from="));
+                let source = match from {
+                    None => context,
+                    Some(name) => sources.get(&name.to_lowercase()).ok_or_else(|| {
+                        at(ins, format!("COPY --from={name}: no earlier stage is named {name} (COPY --from an image is not available in this version of Layer Lab)"))
+                    })?,
+                };
+                let files = if matches!(ins.keyword.as_str(), "COPY" | "ADD") { crate::cache::context_files(&ins.args, source) } else { Vec::new() };
                 let env: &[String] = if ins.keyword == "RUN" { c.env.as_deref().unwrap_or_default() } else { &[] };
                 let step_key = crate::cache::step_key(&key, &ins.text(), env, &files);
                 let hit = engine.build_cache.get(&step_key).filter(|e| {
@@ -316,7 +467,7 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
                 missed = true;
                 // The active snapshot starts on the previous step's layer,
                 // which this build may not have stored yet.
-                let mut active = match commits.last().filter(|c| Some(&c.chain_id) == parent.as_ref()) {
+                let mut active = match pending.iter().find(|c| Some(&c.chain_id) == parent.as_ref()) {
                     Some(c) => Snapshotter::prepare_on(&c.chain_id, &c.snapshot),
                     None => engine.snapshots.prepare(parent.as_ref()).map_err(|e| at(ins, e))?,
                 };
@@ -338,7 +489,7 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
                             Err(e) => Err(e),
                         }
                     }
-                    keyword => copy(keyword, &ins.args, &workdir, context, &mut active.upper),
+                    keyword => copy(keyword, &ins.args, &workdir, source, &mut active.upper),
                 };
                 result.map_err(|e| {
                     let _ = writeln!(progress.out, "#{n} ERROR: {e}");
@@ -363,7 +514,7 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
                 layer_sizes.push(commit.layer.size);
                 config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
                 config.history.push(history(created_by, false));
-                commits.push(commit);
+                pending.push(commit);
             }
             "ARG" | "ONBUILD" | "HEALTHCHECK" | "SHELL" => {
                 return Err(at(ins, format!("{} is not available in this version of Layer Lab", ins.keyword)));
@@ -374,7 +525,7 @@ fn run(engine: &Engine, instructions: &[Instruction], base: Option<&Digest>, con
             }
         }
     }
-    Ok(Built { config, commits, layer_sizes, cache: cache_entries })
+    Ok(StageOut { config, parent, layer_sizes, key, cache: cache_entries })
 }
 
 /// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what
@@ -538,14 +689,14 @@ fn workdir_step(args: &str, current: &str, root: &mut Tree) -> Result<String, St
 /// `COPY`/`ADD <src>... <dest>` from the build context into `root`; a
 /// relative dest is taken from `workdir`.
 fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tree) -> Result<(), String> {
-    let words: Vec<&str> = args.split_whitespace().collect();
+    let words: Vec<&str> = args.split_whitespace().filter(|w| !(keyword == "COPY" && w.starts_with("--from="))).collect();
     if let Some(flag) = words.iter().find(|w| w.starts_with("--")) {
         return Err(format!("{keyword} flag {flag} is not available in this version of Layer Lab"));
     }
     let Some((dest, sources)) = words.split_last().filter(|(_, s)| !s.is_empty()) else {
         return Err(format!("{keyword} requires at least two arguments, but only one was provided. Destination could not be determined"));
     };
-    if args.trim_start().starts_with('[') {
+    if words.first().is_some_and(|w| w.starts_with('[')) {
         return Err(format!("the JSON form of {keyword} is not available in this version of Layer Lab"));
     }
     if keyword == "ADD" {

@@ -212,6 +212,10 @@ impl Engine {
                     Err(o) => return o,
                 },
                 "--no-cache" => opts.no_cache = true,
+                "--target" => match value(flag) {
+                    Ok(v) => opts.target = Some(v),
+                    Err(o) => return o,
+                },
                 f if f.starts_with('-') && f.len() > 1 => {
                     return Output::fail(format!("ERROR: unknown flag: {f} (not available in this version of Layer Lab)\n"), 1)
                 }
