@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub no_cache: bool,
     /// `--target`: the stage to build (default: the last).
     pub target: Option<String>,
+    /// `--build-arg NAME=VALUE`.
+    pub build_args: BTreeMap<String, String>,
 }
 
 /// A build's failure: the message for the final `ERROR:` line, and the
@@ -150,7 +152,22 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
 
     let result = (|| -> Result<Built, Failure> {
         let instructions = dockerfile::parse(&text).map_err(|e| Failure { message: e.to_string(), lines: Some((e.line, e.line)) })?;
-        let stages = split_stages(&instructions)?;
+        let (mut stages, global_decls) = split_stages(&instructions)?;
+        // ARGs before FROM: --build-arg wins over the default; FROM lines may use them.
+        let mut globals: Vars = BTreeMap::new();
+        for (name, default) in global_decls {
+            let value = match (opts.build_args.get(&name), default) {
+                (Some(v), _) => Some(v.clone()),
+                (None, Some(d)) => Some(expand(&d, &globals).map_err(Failure::from)?),
+                (None, None) => None,
+            };
+            if let Some(v) = value {
+                globals.insert(name, v);
+            }
+        }
+        for stage in &mut stages {
+            stage.base = expand(&stage.base, &globals).map_err(|e| at(&stage.from, e))?;
+        }
         let target = match &opts.target {
             Some(t) => stages.iter().position(|s| s.name.as_deref() == Some(&t.to_lowercase())).ok_or_else(|| {
                 Failure::from(format!("target stage \"{t}\" could not be found"))
@@ -217,7 +234,8 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
                 (None, None) => StageStart::scratch(),
             };
             let label = stage_label(stage, i, multi);
-            let out = run_stage(engine, &stage.body, start, &label, &context, &sources, opts.no_cache, &mut progress, &mut pending)?;
+            let scope = ArgScope { build_args: &opts.build_args, globals: &globals };
+            let out = run_stage(engine, &stage.body, start, &label, &context, &sources, &scope, opts.no_cache, &mut progress, &mut pending)?;
             let view = match pending.iter().find(|c| Some(&c.chain_id) == out.parent.as_ref()) {
                 Some(c) => Tree::clone(&c.snapshot.view),
                 None => out.parent.as_ref().and_then(|p| engine.snapshots.view(p)).cloned().unwrap_or_default(),
@@ -299,9 +317,18 @@ struct StageDef {
     body: Vec<Instruction>,
 }
 
-fn split_stages(instructions: &[Instruction]) -> Result<Vec<StageDef>, Failure> {
+/// The stages, and the ARGs declared before the first FROM (name, default).
+/// An ARG declaration: its name and its default, if any.
+type ArgDecl = (String, Option<String>);
+
+fn split_stages(instructions: &[Instruction]) -> Result<(Vec<StageDef>, Vec<ArgDecl>), Failure> {
     let mut stages: Vec<StageDef> = Vec::new();
+    let mut globals = Vec::new();
     for ins in instructions {
+        if ins.keyword == "ARG" && stages.is_empty() {
+            globals.extend(arg_decls(&ins.args));
+            continue;
+        }
         if ins.keyword == "FROM" {
             let words: Vec<&str> = ins.args.split_whitespace().filter(|w| !w.starts_with("--platform=")).collect();
             let (base, name) = match words.as_slice() {
@@ -320,7 +347,18 @@ fn split_stages(instructions: &[Instruction]) -> Result<Vec<StageDef>, Failure> 
     if stages.is_empty() {
         return Err(Failure::from("the Dockerfile cannot be empty".to_string()));
     }
-    Ok(stages)
+    Ok((stages, globals))
+}
+
+/// `ARG A B=2`: (name, default) pairs, the defaults still unexpanded.
+fn arg_decls(args: &str) -> Vec<ArgDecl> {
+    crate::parser::words(args, '\\')
+        .into_iter()
+        .map(|w| match w.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (w, None),
+        })
+        .collect()
 }
 
 /// The earlier stage a name refers to (by `AS` name or by number).
@@ -389,6 +427,13 @@ impl StageStart {
     }
 }
 
+/// The build arguments a stage can declare with ARG.
+struct ArgScope<'a> {
+    build_args: &'a BTreeMap<String, String>,
+    /// Values of the ARGs declared before FROM.
+    globals: &'a Vars,
+}
+
 /// What a stage produced.
 struct StageOut {
     config: ImageConfig,
@@ -406,10 +451,13 @@ fn run_stage(
     label: &str,
     context: &Tree,
     sources: &BTreeMap<String, Tree>,
+    scope: &ArgScope,
     no_cache: bool,
     progress: &mut Progress,
     pending: &mut Vec<Commit>,
 ) -> Result<StageOut, Failure> {
+    // ARGs declared in this stage, in order (None: declared without a value).
+    let mut stage_args: Vec<(String, Option<String>)> = Vec::new();
     let StageStart { mut config, mut parent, mut layer_sizes, mut key, from_vertex } = start;
     config.created = BUILD_TIME.to_string();
     let mut cache_entries = Vec::new();
@@ -423,22 +471,54 @@ fn run_stage(
         empty_layer,
     };
     for ins in instructions {
+        // ENV wins over ARG of the same name.
+        let mut vars: Vars = stage_args.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect();
+        for e in config.config.env.iter().flatten() {
+            if let Some((k, v)) = e.split_once('=') {
+                vars.insert(k.to_string(), v.to_string());
+            }
+        }
         let c = &mut config.config;
         match ins.keyword.as_str() {
+            "ARG" => {
+                for (name, default) in arg_decls(&ins.args) {
+                    let value = match (scope.build_args.get(&name), default) {
+                        (Some(v), _) => Some(v.clone()),
+                        (None, Some(d)) => Some(expand(&d, &vars).map_err(|e| at(ins, e))?),
+                        (None, None) => scope.globals.get(&name).cloned(),
+                    };
+                    stage_args.retain(|(k, _)| *k != name);
+                    stage_args.push((name, value));
+                }
+            }
             "COPY" | "ADD" | "WORKDIR" | "RUN" => {
                 step += 1;
                 let n = progress.vertex(&format!("[{label}{step}/{total}] {}", ins.text()), &[]);
+                let args = match ins.keyword.as_str() {
+                    "WORKDIR" => expand(&ins.args, &vars),
+                    "COPY" | "ADD" => expand_words(&ins.args, &vars),
+                    _ => Ok(ins.args.clone()),
+                }
+                .map_err(|e| at(ins, e))?;
+                let cache_text = if args == ins.args { ins.text() } else { format!("{} ({args})", ins.text()) };
                 // COPY --from=stage reads that stage's files instead of the context.
-                let from = ins.args.split_whitespace().find_map(|w| w.strip_prefix("--from="));
+                let from = args.split_whitespace().find_map(|w| w.strip_prefix("--from="));
                 let source = match from {
                     None => context,
                     Some(name) => sources.get(&name.to_lowercase()).ok_or_else(|| {
                         at(ins, format!("COPY --from={name}: no earlier stage is named {name} (COPY --from an image is not available in this version of Layer Lab)"))
                     })?,
                 };
-                let files = if matches!(ins.keyword.as_str(), "COPY" | "ADD") { crate::cache::context_files(&ins.args, source) } else { Vec::new() };
-                let env: &[String] = if ins.keyword == "RUN" { c.env.as_deref().unwrap_or_default() } else { &[] };
-                let step_key = crate::cache::step_key(&key, &ins.text(), env, &files);
+                let files = if matches!(ins.keyword.as_str(), "COPY" | "ADD") { crate::cache::context_files(&args, source) } else { Vec::new() };
+                // RUN sees the image's ENV and the stage's ARGs.
+                let mut run_env: Vec<String> = c.env.clone().unwrap_or_default();
+                for (k, v) in &stage_args {
+                    if let Some(v) = v.as_ref().filter(|_| !run_env.iter().any(|e| e.split('=').next() == Some(k))) {
+                        run_env.push(format!("{k}={v}"));
+                    }
+                }
+                let env: &[String] = if ins.keyword == "RUN" { &run_env } else { &[] };
+                let step_key = crate::cache::step_key(&key, &cache_text, env, &files);
                 let hit = engine.build_cache.get(&step_key).filter(|e| {
                     !no_cache && e.layer.as_ref().is_none_or(|(chain, _, _)| engine.snapshots.get(chain).is_some())
                 });
@@ -460,7 +540,7 @@ fn run_stage(
                     continue;
                 }
                 if !no_cache && !missed {
-                    if let Some(reason) = engine.build_cache.miss_reason(&key, &ins.text(), &files) {
+                    if let Some(reason) = engine.build_cache.miss_reason(&key, &cache_text, &files) {
                         let _ = writeln!(progress.out, "#{n} (Layer Lab) cache miss: {reason}");
                     }
                 }
@@ -474,22 +554,25 @@ fn run_stage(
                 let workdir = c.working_dir.clone().unwrap_or_else(|| "/".to_string());
                 let mut created_by = format!("{} # buildkit", ins.text());
                 let result = match ins.keyword.as_str() {
-                    "WORKDIR" => workdir_step(&ins.args, &workdir, &mut active.upper).map(|dir| {
+                    "WORKDIR" => workdir_step(&args, &workdir, &mut active.upper).map(|dir| {
                         c.working_dir = Some(dir);
                     }),
                     "RUN" => {
-                        let (argv, output, status) = run_step(&ins.args, &workdir, c.env.as_deref().unwrap_or_default(), &mut active);
+                        let (argv, output, status) = run_step(&ins.args, &workdir, &run_env, &mut active);
                         for line in output.lines() {
                             let _ = writeln!(progress.out, "#{n} 0.000 {line}");
                         }
-                        created_by = format!("RUN {} # buildkit", argv.join(" "));
+                        // BuildKit shows the stage's build args first: `RUN |1 V=2 /bin/sh -c …`.
+                        let shown: Vec<String> = stage_args.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or(""))).collect();
+                        let prefix = if shown.is_empty() { String::new() } else { format!("|{} {} ", shown.len(), shown.join(" ")) };
+                        created_by = format!("RUN {prefix}{} # buildkit", argv.join(" "));
                         match status {
                             Ok(0) => Ok(()),
                             Ok(code) => Err(format!("process \"{}\" did not complete successfully: exit code: {code}", argv.join(" "))),
                             Err(e) => Err(e),
                         }
                     }
-                    keyword => copy(keyword, &ins.args, &workdir, source, &mut active.upper),
+                    keyword => copy(keyword, &args, &workdir, source, &mut active.upper),
                 };
                 result.map_err(|e| {
                     let _ = writeln!(progress.out, "#{n} ERROR: {e}");
@@ -503,24 +586,24 @@ fn run_stage(
                 // WORKDIR makes a layer only when it created the directory.
                 if ins.keyword == "WORKDIR" && commit.layer.changes.is_empty() {
                     let entry = crate::cache::Entry { layer: None, created_by: created_by.clone(), workdir };
-                    cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: ins.text(), files: cache_files });
+                    cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: cache_text, files: cache_files });
                     config.history.push(history(created_by, true));
                     continue;
                 }
                 let layer = Some((commit.chain_id.clone(), commit.layer.diff_id.clone(), commit.layer.size));
                 let entry = crate::cache::Entry { layer, created_by: created_by.clone(), workdir };
-                cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: ins.text(), files: cache_files });
+                cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: cache_text, files: cache_files });
                 parent = Some(commit.chain_id.clone());
                 layer_sizes.push(commit.layer.size);
                 config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
                 config.history.push(history(created_by, false));
                 pending.push(commit);
             }
-            "ARG" | "ONBUILD" | "HEALTHCHECK" | "SHELL" => {
+            "ONBUILD" | "HEALTHCHECK" | "SHELL" => {
                 return Err(at(ins, format!("{} is not available in this version of Layer Lab", ins.keyword)));
             }
             keyword => {
-                let created_by = metadata(keyword, &ins.args, c).map_err(|e| at(ins, e))?;
+                let created_by = metadata(keyword, &ins.args, c, &vars).map_err(|e| at(ins, e))?;
                 config.history.push(history(created_by, true));
             }
         }
@@ -557,10 +640,27 @@ fn step_total(instructions: &[Instruction], has_base: bool) -> usize {
     usize::from(has_base) + instructions.iter().filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD" | "RUN" | "WORKDIR")).count()
 }
 
+/// Variables visible to an instruction: the image's ENV over the stage's ARGs.
+type Vars = BTreeMap<String, String>;
+
+fn expand(word: &str, vars: &Vars) -> Result<String, String> {
+    let lookup = |name: &str| vars.get(name).cloned();
+    crate::shell_lex::process_word(word, &lookup, '\\')
+}
+
+/// Splits on whitespace and expands each word (COPY, ADD, EXPOSE, VOLUME).
+fn expand_words(args: &str, vars: &Vars) -> Result<String, String> {
+    if args.trim_start().starts_with('[') {
+        return Ok(args.to_string());
+    }
+    let words: Result<Vec<String>, String> = args.split_whitespace().map(|w| if w.starts_with("--") { Ok(w.to_string()) } else { expand(w, vars) }).collect();
+    Ok(words?.join(" "))
+}
+
 /// Splits `KEY=VALUE …` (or the old `KEY VALUE` form) as LABEL and ENV take
-/// them; quotes group and are removed, a backslash escapes.
-fn pairs(keyword: &str, args: &str) -> Result<Vec<(String, String)>, String> {
-    let words = crate::console::split_words(args).map_err(|e| format!("{keyword}: {e}"))?;
+/// them, then expands variables in the values (quotes are removed then).
+fn pairs(keyword: &str, args: &str, vars: &Vars) -> Result<Vec<(String, String)>, String> {
+    let words = crate::parser::words(args, '\\');
     let Some(first) = words.first() else {
         return Err(format!("{keyword} requires at least one argument"));
     };
@@ -570,15 +670,13 @@ fn pairs(keyword: &str, args: &str) -> Result<Vec<(String, String)>, String> {
         if rest.is_empty() {
             return Err(format!("{keyword} must have two arguments"));
         }
-        let value = crate::console::split_words(rest).map_err(|e| format!("{keyword}: {e}"))?.join(" ");
-        return Ok(vec![(first.clone(), value)]);
+        return Ok(vec![(expand(first, vars)?, expand(rest, vars)?)]);
     }
     words
         .iter()
         .map(|w| {
-            w.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| format!("{keyword} names can not be blank: {w:?} has no '='"))
+            let (k, v) = w.split_once('=').ok_or_else(|| format!("Syntax error - can't find = in {w:?}. Must be of the form: name=value"))?;
+            Ok((expand(k, vars)?, expand(v, vars)?))
         })
         .collect()
 }
@@ -602,11 +700,11 @@ fn go_quoted(list: &[String]) -> String {
 
 /// Applies an instruction that only changes the image config; returns its
 /// history entry as BuildKit writes it.
-fn metadata(keyword: &str, args: &str, c: &mut RunConfig) -> Result<String, String> {
+fn metadata(keyword: &str, args: &str, c: &mut RunConfig, vars: &Vars) -> Result<String, String> {
     let args = args.trim();
     Ok(match keyword {
         "LABEL" | "MAINTAINER" => {
-            let list = if keyword == "MAINTAINER" { vec![("maintainer".to_string(), args.to_string())] } else { pairs(keyword, args)? };
+            let list = if keyword == "MAINTAINER" { vec![("maintainer".to_string(), args.to_string())] } else { pairs(keyword, args, vars)? };
             let labels = c.labels.get_or_insert_with(Default::default);
             let mut shown = Vec::new();
             for (k, v) in list {
@@ -616,7 +714,7 @@ fn metadata(keyword: &str, args: &str, c: &mut RunConfig) -> Result<String, Stri
             if keyword == "MAINTAINER" { format!("MAINTAINER {args}") } else { format!("LABEL {}", shown.join(" ")) }
         }
         "ENV" => {
-            let list = pairs(keyword, args)?;
+            let list = pairs(keyword, args, vars)?;
             let env = c.env.get_or_insert_with(Vec::new);
             let mut shown = Vec::new();
             for (k, v) in list {
@@ -641,6 +739,7 @@ fn metadata(keyword: &str, args: &str, c: &mut RunConfig) -> Result<String, Stri
             format!("ENTRYPOINT {shown}")
         }
         "EXPOSE" => {
+            let args = expand_words(args, vars)?;
             let ports = c.exposed_ports.get_or_insert_with(Default::default);
             for p in args.split_whitespace() {
                 let port = if p.contains('/') { p.to_string() } else { format!("{p}/tcp") };
@@ -650,6 +749,8 @@ fn metadata(keyword: &str, args: &str, c: &mut RunConfig) -> Result<String, Stri
             format!("EXPOSE map[{}]", keys.join(" "))
         }
         "VOLUME" => {
+            let args = expand_words(args, vars)?;
+            let args = args.as_str();
             let list = if args.starts_with('[') { serde_json::from_str::<Vec<String>>(args).map_err(|e| format!("VOLUME: {e}"))? } else { args.split_whitespace().map(str::to_string).collect() };
             let volumes = c.volumes.get_or_insert_with(Default::default);
             for v in &list {
@@ -658,12 +759,14 @@ fn metadata(keyword: &str, args: &str, c: &mut RunConfig) -> Result<String, Stri
             format!("VOLUME [{}]", list.join(" "))
         }
         "USER" => {
-            c.user = Some(args.to_string());
-            format!("USER {args}")
+            let user = expand(args, vars)?;
+            c.user = Some(user.clone());
+            format!("USER {user}")
         }
         "STOPSIGNAL" => {
-            c.stop_signal = Some(args.to_string());
-            format!("STOPSIGNAL {args}")
+            let signal = expand(args, vars)?;
+            c.stop_signal = Some(signal.clone());
+            format!("STOPSIGNAL {signal}")
         }
         other => return Err(format!("{other} is not available in this version of Layer Lab")),
     })

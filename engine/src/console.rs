@@ -212,6 +212,13 @@ impl Engine {
                     Err(o) => return o,
                 },
                 "--no-cache" => opts.no_cache = true,
+                "--build-arg" => match value(flag) {
+                    Ok(v) => {
+                        let (k, val) = v.split_once('=').unwrap_or((v.as_str(), ""));
+                        opts.build_args.insert(k.to_string(), val.to_string());
+                    }
+                    Err(o) => return o,
+                },
                 "--target" => match value(flag) {
                     Ok(v) => opts.target = Some(v),
                     Err(o) => return o,

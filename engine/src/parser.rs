@@ -259,7 +259,7 @@ fn extract_flags(line: &str, escape: char) -> (String, Vec<String>) {
 
 /// BuildKit's `parseWords`: splits on whitespace, keeping quotes and
 /// escapes in the words.
-fn words(rest: &str, escape: char) -> Vec<String> {
+pub fn words(rest: &str, escape: char) -> Vec<String> {
     let chars: Vec<char> = rest.chars().collect();
     let mut words = Vec::new();
     let mut word = String::new();
