@@ -257,7 +257,7 @@ impl<'a> Shell<'a> {
         let env = |name: &str| self.env.get(name).cloned();
         let words = crate::shell_lex::process_words(raw, &env, '\\').map_err(|e| e.replace("failed to process", "bad substitution in"))?;
         // Unquoted wildcards match names in the tree.
-        if !raw.contains(['\'', '"', '\\']) && raw.contains(['*', '?']) {
+        if !raw.contains(['\'', '"', '\\']) && raw.contains(['*', '?', '[']) {
             let mut out = Vec::new();
             for w in words {
                 let matches = self.glob(&w);
@@ -284,7 +284,7 @@ impl<'a> Shell<'a> {
             .descendants(&base)
             .filter(|(k, _)| k.len() == base.len() + 1)
             .filter_map(|(k, _)| k.last())
-            .filter(|name| !name.starts_with('.') && wildcard(&pat, &name.chars().collect::<Vec<_>>()))
+            .filter(|name| !name.starts_with('.') && crate::shell_lex::glob(&pat, &name.chars().collect::<Vec<_>>()))
             .map(|name| if dir.is_empty() { name.clone() } else { format!("{}/{name}", dir.trim_end_matches('/')) })
             .collect();
         out.sort();
@@ -777,16 +777,6 @@ impl<'a> Shell<'a> {
             }
             _ => return None,
         })
-    }
-}
-
-/// Shell pattern `*` and `?` on a name.
-fn wildcard(p: &[char], t: &[char]) -> bool {
-    match p.first() {
-        None => t.is_empty(),
-        Some('*') => (0..=t.len()).any(|i| wildcard(&p[1..], &t[i..])),
-        Some('?') => !t.is_empty() && wildcard(&p[1..], &t[1..]),
-        Some(c) => t.first() == Some(c) && wildcard(&p[1..], &t[1..]),
     }
 }
 

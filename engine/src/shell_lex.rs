@@ -278,7 +278,7 @@ impl<'a> Lexer<'a> {
 }
 
 /// Shell pattern matching (`*`, `?`, `[…]`, `\x`) of the whole of `text`.
-fn glob(pattern: &[char], text: &[char]) -> bool {
+pub fn glob(pattern: &[char], text: &[char]) -> bool {
     match pattern.first() {
         None => text.is_empty(),
         Some('*') => (0..=text.len()).any(|i| glob(&pattern[1..], &text[i..])),
