@@ -127,6 +127,38 @@ test('pulling a simulated base image and building on it', async () => {
   await page.close();
 });
 
+test('the seeds\' exp1 and exp3 in the page: files added, built with -f, layers compared', async () => {
+  const { page, problems } = await openPage();
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  for (const [name, text] of [
+    ['exp1', 'FROM alpine\nLABEL author="anil"\nCMD ["sleep", "1d"]\n'],
+    ['exp3', 'FROM alpine\nLABEL author ="anil"\nRUN echo "one" > 1.txt\nRUN echo "two" > 2.txt\nRUN echo "three" > 3.txt\nCMD ["sleep", "1d"]\n'],
+  ]) {
+    await page.locator('#new-file-name').fill(name);
+    await page.locator('.new-file button').click();
+    await page.locator(`textarea[data-file="${name}"]`).fill(text);
+  }
+  await page.locator('#new-file-name').fill('exp1');
+  await page.locator('.new-file button').click();
+  assert.match(await page.locator('.new-file .error').innerText(), /exp1 already exists/);
+  await run(page, 'docker image pull alpine');
+  await run(page, 'docker image build -t exp1 -f exp1 .');
+  const exp3 = await run(page, 'docker image build -t exp3 -f exp3 .');
+  assert.match(exp3, /\[4\/4\] RUN echo "three" > 3.txt/);
+  const layers = async (tag) => page.locator('article.image', { hasText: tag }).locator('li.layer').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
+  const alpine = await layers('alpine:latest');
+  assert.deepEqual(await layers('exp1:latest'), alpine, 'exp1 has exactly alpine\'s layers');
+  const three = await layers('exp3:latest');
+  assert.equal(three.length, alpine.length + 3, 'exp3 adds three layers');
+  assert.equal(three[three.length - 1], alpine[0], 'drawn newest first: the bottom layer is alpine\'s');
+  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(here, 'test-results', 'seeds.png') });
+  await page.locator('button[aria-label="remove exp3"]').click();
+  assert.equal(await page.locator('textarea[data-file="exp3"]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a Dockerfile error is shown with its line, and the page keeps working', async () => {
   const { page, problems } = await openPage();
   await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPPY hello.txt /\n');

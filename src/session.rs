@@ -58,6 +58,27 @@ impl Session {
         }
     }
 
+    /// Adds an empty build-context file. The name is a relative path
+    /// (`exp1`, `app/main.c`); it must be new.
+    pub fn add_file(&self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        let normal = layerlab_engine::fs::components(name).join("/");
+        if name.is_empty() || name.starts_with('/') || name.split('/').any(|p| p == "..") || normal.is_empty() {
+            return Err(format!("{name:?} is not a file name inside the build context"));
+        }
+        if self.files.with_untracked(|f| f.contains_key(&normal) || f.keys().any(|k| k.starts_with(&format!("{normal}/")))) {
+            return Err(format!("{normal} already exists"));
+        }
+        self.set_file(&normal, String::new());
+        Ok(())
+    }
+
+    pub fn remove_file(&self, path: &str) {
+        self.files.update(|f| {
+            f.remove(path);
+        });
+    }
+
     pub fn set_file(&self, path: &str, text: String) {
         self.files.update(|f| {
             f.insert(path.to_string(), text);
