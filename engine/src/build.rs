@@ -460,6 +460,14 @@ fn run_stage(
     let mut stage_args: Vec<(String, Option<String>)> = Vec::new();
     let StageStart { mut config, mut parent, mut layer_sizes, mut key, from_vertex } = start;
     config.created = BUILD_TIME.to_string();
+    // The base's ONBUILD triggers run first; the new image does not keep them.
+    let mut all: Vec<Instruction> = Vec::new();
+    for trigger in config.config.on_build.take().unwrap_or_default() {
+        let parsed = dockerfile::parse(&trigger).map_err(|e| Failure::from(format!("ONBUILD trigger {trigger:?}: {e}")))?;
+        all.extend(parsed.into_iter().map(|i| Instruction { start_line: 0, end_line: 0, ..i }));
+    }
+    all.extend(instructions.iter().cloned());
+    let instructions = all.as_slice();
     let mut cache_entries = Vec::new();
     let mut missed = false;
     let total = usize::from(from_vertex) + step_total(instructions, false);
@@ -558,7 +566,8 @@ fn run_stage(
                         c.working_dir = Some(dir);
                     }),
                     "RUN" => {
-                        let (argv, output, status) = run_step(&ins.args, &workdir, &run_env, &mut active);
+                        let shell_cmd = c.shell.clone();
+                        let (argv, output, status) = run_step(&ins.args, &workdir, &run_env, shell_cmd.as_deref(), &mut active);
                         for line in output.lines() {
                             let _ = writeln!(progress.out, "#{n} 0.000 {line}");
                         }
@@ -599,9 +608,6 @@ fn run_stage(
                 config.history.push(history(created_by, false));
                 pending.push(commit);
             }
-            "ONBUILD" | "HEALTHCHECK" | "SHELL" => {
-                return Err(at(ins, format!("{} is not available in this version of Layer Lab", ins.keyword)));
-            }
             keyword => {
                 let created_by = metadata(keyword, &ins.args, c, &vars).map_err(|e| at(ins, e))?;
                 config.history.push(history(created_by, true));
@@ -613,7 +619,7 @@ fn run_stage(
 
 /// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what
 /// it printed, and its exit status (Err for what this version cannot run).
-fn run_step(args: &str, workdir: &str, env: &[String], active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
+fn run_step(args: &str, workdir: &str, env: &[String], shell_cmd: Option<&[String]>, active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
     let args = args.trim();
     if args.starts_with("--") {
         let flag = args.split_whitespace().next().unwrap_or(args).to_string();
@@ -623,7 +629,9 @@ fn run_step(args: &str, workdir: &str, env: &[String], active: &mut crate::snaps
         return (vec![args.to_string()], String::new(), Err("heredocs are not available in this version of Layer Lab".to_string()));
     }
     let exec_form = args.starts_with('[').then(|| serde_json::from_str::<Vec<String>>(args).ok()).flatten();
-    let argv = exec_form.clone().unwrap_or_else(|| vec!["/bin/sh".to_string(), "-c".to_string(), args.to_string()]);
+    let default_shell = ["/bin/sh".to_string(), "-c".to_string()];
+    let shell_cmd = shell_cmd.unwrap_or(&default_shell);
+    let argv = exec_form.clone().unwrap_or_else(|| shell_cmd.iter().cloned().chain([args.to_string()]).collect());
     let env = env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let (upper, lower, opaque) = active.parts();
     let mut shell = crate::shell::Shell::new(upper, lower, opaque, workdir, env);
@@ -758,6 +766,29 @@ fn metadata(keyword: &str, args: &str, c: &mut RunConfig, vars: &Vars) -> Result
             }
             format!("VOLUME [{}]", list.join(" "))
         }
+        "SHELL" => {
+            let shell: Vec<String> = serde_json::from_str(args).map_err(|_| "SHELL requires the arguments to be in JSON form".to_string())?;
+            if shell.is_empty() {
+                return Err("SHELL requires at least one argument".to_string());
+            }
+            let shown = format!("SHELL [{}]", shell.join(" "));
+            c.shell = Some(shell);
+            shown
+        }
+        "ONBUILD" => {
+            let trigger = args.to_string();
+            let keyword = trigger.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+            if matches!(keyword.as_str(), "ONBUILD" | "FROM" | "MAINTAINER") || keyword.is_empty() {
+                return Err(format!("{keyword} isn't allowed as an ONBUILD trigger"));
+            }
+            c.on_build.get_or_insert_with(Vec::new).push(trigger.clone());
+            format!("ONBUILD {trigger}")
+        }
+        "HEALTHCHECK" => {
+            let (check, shown) = healthcheck(args)?;
+            c.healthcheck = Some(check);
+            format!("HEALTHCHECK {shown}")
+        }
         "USER" => {
             let user = expand(args, vars)?;
             c.user = Some(user.clone());
@@ -770,6 +801,94 @@ fn metadata(keyword: &str, args: &str, c: &mut RunConfig, vars: &Vars) -> Result
         }
         other => return Err(format!("{other} is not available in this version of Layer Lab")),
     })
+}
+
+/// Go's `time.Duration` string: `30s`, `5m0s`, `1h0m0s`.
+fn go_duration(ns: u64) -> String {
+    let secs = ns / 1_000_000_000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m{s}s"),
+        _ => format!("{h}h{m}m{s}s"),
+    }
+}
+
+/// Parses a duration flag (`30s`, `5m`, `1h30m`, `500ms`) into nanoseconds.
+fn parse_duration(text: &str) -> Option<u64> {
+    let mut total = 0u64;
+    let mut num = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            1_000_000
+        } else {
+            match c {
+                'h' => 3_600_000_000_000,
+                'm' => 60_000_000_000,
+                's' => 1_000_000_000,
+                _ => return None,
+            }
+        };
+        total += num.parse::<u64>().ok()? * unit;
+        num.clear();
+    }
+    num.is_empty().then_some(total)
+}
+
+/// `HEALTHCHECK [--interval=…] [--timeout=…] [--start-period=…] [--retries=…] CMD …`
+/// or `HEALTHCHECK NONE`: the config object and the history text
+/// (BuildKit prints the struct with Go's `%q`).
+fn healthcheck(args: &str) -> Result<(serde_json::Value, String), String> {
+    let mut rest = args.trim();
+    let mut durations = [0u64; 3];
+    let mut retries = 0u64;
+    while let Some(flag) = rest.strip_prefix("--") {
+        let (word, after) = flag.split_once(char::is_whitespace).unwrap_or((flag, ""));
+        let (name, value) = word.split_once('=').ok_or_else(|| format!("HEALTHCHECK flag --{word} needs a value"))?;
+        match name {
+            "interval" | "timeout" | "start-period" => {
+                let ns = parse_duration(value).ok_or_else(|| format!("HEALTHCHECK --{name}: invalid duration {value:?}"))?;
+                durations[match name { "interval" => 0, "timeout" => 1, _ => 2 }] = ns;
+            }
+            "retries" => retries = value.parse().map_err(|_| format!("HEALTHCHECK --retries: invalid number {value:?}"))?,
+            other => return Err(format!("HEALTHCHECK flag --{other} is not available in this version of Layer Lab")),
+        }
+        rest = after.trim_start();
+    }
+    let (kind, cmd) = rest.split_once(char::is_whitespace).map(|(k, c)| (k, c.trim())).unwrap_or((rest, ""));
+    let test: Vec<String> = match kind.to_ascii_uppercase().as_str() {
+        "NONE" if cmd.is_empty() => vec!["NONE".to_string()],
+        "CMD" if !cmd.is_empty() => match serde_json::from_str::<Vec<String>>(cmd) {
+            Ok(list) if cmd.starts_with('[') => std::iter::once("CMD".to_string()).chain(list).collect(),
+            _ => vec!["CMD-SHELL".to_string(), cmd.to_string()],
+        },
+        _ => return Err("HEALTHCHECK requires CMD followed by a command, or NONE".to_string()),
+    };
+    let mut check = serde_json::json!({ "Test": test });
+    for (key, ns) in ["Interval", "Timeout", "StartPeriod"].iter().zip(durations) {
+        if ns > 0 {
+            check[*key] = serde_json::json!(ns);
+        }
+    }
+    if retries > 0 {
+        check["Retries"] = serde_json::json!(retries);
+    }
+    let quoted: Vec<String> = test.iter().map(|t| crate::parser::go_quote(t)).collect();
+    let shown = format!(
+        "&{{[{}] \"{}\" \"{}\" \"{}\" \"0s\" '\\x{:02x}'}}",
+        quoted.join(" "),
+        go_duration(durations[0]),
+        go_duration(durations[1]),
+        go_duration(durations[2]),
+        retries
+    );
+    Ok((check, shown))
 }
 
 /// `WORKDIR dir`: resolves against the current one and makes the directory.

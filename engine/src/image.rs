@@ -41,10 +41,12 @@ pub struct RunConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shell: Option<Vec<String>>,
+    pub healthcheck: Option<Value>,
     /// BuildKit writes `"OnBuild": null` when there are no triggers.
     #[serde(default)]
     pub on_build: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shell: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

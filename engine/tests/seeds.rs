@@ -68,11 +68,11 @@ fn metadata_instructions_set_the_config_and_workdir_makes_a_layer_once() {
 
 #[test]
 fn what_this_version_cannot_run_says_so_at_its_line() {
-    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", "FROM busybox\nLABEL a=b\nHEALTHCHECK CMD true\n")]));
+    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", "FROM busybox\nLABEL a=b\nRUN --mount=type=cache,target=/c true\n")]));
     let out = e.run("docker build -t exp3 .", &mut h);
     assert_eq!(out.status, 1);
     assert!(out.text.contains("Dockerfile:3"), "{}", out.text);
-    assert!(out.text.contains("HEALTHCHECK is not available in this version of Layer Lab"), "{}", out.text);
+    assert!(out.text.contains("RUN flag --mount=type=cache,target=/c is not available in this version of Layer Lab"), "{}", out.text);
     assert!(e.image("exp3").is_none());
     h.files.insert("Dockerfile".into(), b"FROM busybox\nADD https://example.com/x.tgz /\n".to_vec());
     let out = e.run("docker build .", &mut h);
@@ -80,4 +80,37 @@ fn what_this_version_cannot_run_says_so_at_its_line() {
     h.files.insert("Dockerfile".into(), b"FROM busybox\nLABEL\n".to_vec());
     let out = e.run("docker build .", &mut h);
     assert!(out.text.contains("LABEL requires at least one argument"), "{}", out.text);
+}
+
+#[test]
+fn healthcheck_shell_and_onbuild() {
+    let mut h = MemHost::new([
+        ("base", "FROM busybox\nSHELL [\"/bin/sh\", \"-c\"]\nHEALTHCHECK --interval=5m --timeout=3s --retries=3 CMD wget -q -O- http://localhost/ || exit 1\nONBUILD RUN echo triggered > /onbuild\n"),
+        ("child", "FROM base:1\nRUN echo child > /child\n"),
+        ("none", "FROM busybox\nHEALTHCHECK NONE\n"),
+    ]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -t base:1 -f base .");
+    let base = e.image("base:1").unwrap().clone();
+    let c = &base.config.config;
+    assert_eq!(c.shell.as_deref(), Some(&["/bin/sh".to_string(), "-c".to_string()][..]));
+    let check = c.healthcheck.as_ref().unwrap();
+    assert_eq!(check["Test"], serde_json::json!(["CMD-SHELL", "wget -q -O- http://localhost/ || exit 1"]));
+    assert_eq!(check["Interval"], 300_000_000_000u64);
+    assert_eq!(check["Timeout"], 3_000_000_000u64);
+    assert_eq!(check["Retries"], 3);
+    assert_eq!(c.on_build.as_deref(), Some(&["RUN echo triggered > /onbuild".to_string()][..]));
+    let history: Vec<&str> = base.config.history.iter().map(|h| h.created_by.as_str()).collect();
+    assert!(history.contains(&"HEALTHCHECK &{[\"CMD-SHELL\" \"wget -q -O- http://localhost/ || exit 1\"] \"5m0s\" \"3s\" \"0s\" \"0s\" '\\x03'}"), "{history:?}");
+    assert!(history.contains(&"ONBUILD RUN echo triggered > /onbuild"), "{history:?}");
+    assert!(e.rootfs(&base).unwrap().get(&layerlab_engine::fs::components("/onbuild")).is_none(), "the trigger does not run in its own image");
+
+    let out = ok(&mut e, &mut h, "docker build -t child -f child .");
+    assert!(out.contains("[2/3] RUN echo triggered > /onbuild"), "{out}");
+    let child = e.image("child").unwrap().clone();
+    let view = e.rootfs(&child).unwrap();
+    assert!(view.get(&layerlab_engine::fs::components("/onbuild")).is_some() && view.get(&layerlab_engine::fs::components("/child")).is_some());
+    assert!(child.config.config.on_build.is_none(), "triggers are not inherited further");
+    ok(&mut e, &mut h, "docker build -t none -f none .");
+    assert_eq!(e.image("none").unwrap().config.config.healthcheck.as_ref().unwrap()["Test"], serde_json::json!(["NONE"]));
 }
