@@ -5,7 +5,7 @@
 //! the engine as it was.
 
 use crate::dockerfile::{self, Instruction};
-use crate::fs::{components, display, Kind, Tree};
+use crate::fs::{components, display, Kind, PathKey, Tree};
 use crate::host::Host;
 use crate::image::{normalize_reference, History, ImageConfig, RunConfig, BUILDKIT_COMMENT, DEFAULT_PATH};
 use crate::snapshot::{Commit, Snapshotter};
@@ -191,8 +191,15 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             progress.done(n);
             bases.insert(i, resolved);
         }
-        let n = progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
+        let context = host.context(&opts.context)?;
+        let ignore = context.get(&components(".dockerignore")).and_then(|n| n.body()).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned());
+        let ignore_size = ignore.as_ref().map_or(2, |t| t.len() as u64);
+        let n = progress.vertex("[internal] load .dockerignore", &[format!("transferring context: {} done", human_size(ignore_size))]);
         progress.done(n);
+        let context = match &ignore {
+            Some(patterns) => dockerignore(&context, patterns),
+            None => context,
+        };
         let multi = stages.len() > 1;
         for (&i, base) in &bases {
             let label = stage_label(&stages[i], i, multi);
@@ -214,7 +221,6 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
                 }
             }
         }
-        let context = host.context(&opts.context)?;
         let sent: u64 = context.iter().map(|(_, node)| node.size()).sum();
         let n = progress.vertex("[internal] load build context", &[format!("transferring context: {} done", human_size(sent))]);
         progress.done(n);
@@ -911,7 +917,22 @@ fn workdir_step(args: &str, current: &str, root: &mut Tree) -> Result<String, St
 /// `COPY`/`ADD <src>... <dest>` from the build context into `root`; a
 /// relative dest is taken from `workdir`.
 fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tree) -> Result<(), String> {
-    let words: Vec<&str> = args.split_whitespace().filter(|w| !(keyword == "COPY" && w.starts_with("--from="))).collect();
+    let mut owner: Option<(u32, Option<u32>)> = None;
+    let mut chmod: Option<u32> = None;
+    let mut words: Vec<&str> = Vec::new();
+    for w in args.split_whitespace() {
+        if let Some(v) = w.strip_prefix("--chown=") {
+            let (u, g) = v.split_once(':').map_or((v, None), |(u, g)| (u, Some(g)));
+            let id = |name: &str, file: &str| -> Result<u32, String> {
+                name.parse().ok().or_else(|| lookup_id(root, file, name)).ok_or_else(|| format!("unable to find user {name}: no matching entries in {file} file"))
+            };
+            owner = Some((id(u, "/etc/passwd")?, g.map(|g| id(g, "/etc/group")).transpose()?));
+        } else if let Some(v) = w.strip_prefix("--chmod=") {
+            chmod = Some(u32::from_str_radix(v, 8).map_err(|_| format!("invalid chmod parameter {v:?} (octal modes only)"))?);
+        } else if !(keyword == "COPY" && w.starts_with("--from=")) {
+            words.push(w);
+        }
+    }
     if let Some(flag) = words.iter().find(|w| w.starts_with("--")) {
         return Err(format!("{keyword} flag {flag} is not available in this version of Layer Lab"));
     }
@@ -929,16 +950,42 @@ fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tre
             return Err(format!("ADD {archive}: unpacking local archives is not available in this version of Layer Lab (use COPY to copy it as a file)"));
         }
     }
-    let dest_is_dir = dest.ends_with('/') || sources.len() > 1;
-    if sources.len() > 1 && !dest.ends_with('/') {
+    // Wildcards match names in the source, in order.
+    let mut expanded: Vec<PathKey> = Vec::new();
+    for src in sources {
+        let key = components(src);
+        if !src.contains(['*', '?', '[']) {
+            expanded.push(key);
+            continue;
+        }
+        let pattern: Vec<Vec<char>> = key.iter().map(|c| c.chars().collect()).collect();
+        let matches: Vec<PathKey> = context
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| k.len() == pattern.len() && k.iter().zip(&pattern).all(|(c, p)| crate::shell_lex::glob(p, &c.chars().collect::<Vec<_>>())))
+            .cloned()
+            .collect();
+        if matches.is_empty() {
+            return Err(format!("failed to calculate checksum of ref: \"{}\": not found", display(&key)));
+        }
+        expanded.extend(matches);
+    }
+    if expanded.len() > 1 && !dest.ends_with('/') {
         return Err(format!("When using {keyword} with more than one source file, the destination must be a directory and end with a /"));
     }
+    let dest_is_dir = dest.ends_with('/') || expanded.len() > 1;
     let dest_key = if dest.starts_with('/') { components(dest) } else { components(&format!("{workdir}/{dest}")) };
-    for src in sources {
-        if src.contains(['*', '?', '[']) {
-            return Err(format!("wildcards in COPY sources ({src}) are not available in this version of Layer Lab"));
+    let adjust = |mut n: crate::fs::Node| {
+        if let Some((uid, gid)) = owner {
+            n.uid = uid;
+            n.gid = gid.unwrap_or(uid);
         }
-        let src_key = components(src);
+        if let Some(mode) = chmod {
+            n.mode = mode;
+        }
+        n
+    };
+    for src_key in expanded {
         let node = if src_key.is_empty() { None } else { context.get(&src_key) };
         let copy_into_dir = dest_is_dir || root.get(&dest_key).is_some_and(|n| n.is_dir());
         match node {
@@ -950,13 +997,12 @@ fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tre
                 if copy_into_dir {
                     target.extend(src_key.last().cloned());
                 }
-                let node = n.clone();
-                root.insert(target, node)?;
+                root.insert(target, adjust(n.clone()))?;
             }
             _ => {
                 // A directory (or the whole context): its contents go into dest.
                 if !dest_key.is_empty() && root.get(&dest_key).is_none() {
-                    root.insert(dest_key.clone(), crate::fs::Node::dir(0o755))?;
+                    root.insert(dest_key.clone(), adjust(crate::fs::Node::dir(0o755)))?;
                 }
                 for (key, n) in context.descendants(&src_key) {
                     let mut target = dest_key.clone();
@@ -964,10 +1010,58 @@ fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tre
                     if n.is_dir() && root.get(&target).is_some_and(|e| e.kind == Kind::Dir) {
                         continue;
                     }
-                    root.insert(target, n.clone())?;
+                    root.insert(target, adjust(n.clone()))?;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A user or group ID by name, from the image's /etc/passwd or /etc/group.
+fn lookup_id(root: &Tree, file: &str, name: &str) -> Option<u32> {
+    let body = root.get(&components(file))?.body()?.to_vec();
+    String::from_utf8_lossy(&body).lines().find_map(|l| {
+        let mut f = l.split(':');
+        (f.next()? == name).then(|| f.nth(1)?.parse().ok())?
+    })
+}
+
+/// Applies `.dockerignore` (Docker's rules: patterns relative to the
+/// context, `**` for any directories, `!` re-includes, the last match wins)
+/// to the context tree.
+pub fn dockerignore(context: &Tree, patterns: &str) -> Tree {
+    let rules: Vec<(bool, Vec<Vec<char>>)> = patterns
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (keep, p) = match l.strip_prefix('!') {
+                Some(p) => (true, p.trim()),
+                None => (false, l),
+            };
+            (keep, components(p).iter().map(|c| c.chars().collect()).collect())
+        })
+        .collect();
+    fn matches(pattern: &[Vec<char>], path: &[Vec<char>]) -> bool {
+        match pattern.split_first() {
+            None => true, // a matched directory excludes what is below it
+            Some((p, rest)) if p.iter().collect::<String>() == "**" => (0..=path.len()).any(|i| matches(rest, &path[i..])),
+            Some((p, rest)) => path.split_first().is_some_and(|(c, tail)| crate::shell_lex::glob(p, c) && matches(rest, tail)),
+        }
+    }
+    let mut out = Tree::new();
+    for (key, node) in context.iter() {
+        let path: Vec<Vec<char>> = key.iter().map(|c| c.chars().collect()).collect();
+        let mut excluded = false;
+        for (keep, pattern) in &rules {
+            if matches(pattern, &path) {
+                excluded = !keep;
+            }
+        }
+        if !excluded {
+            let _ = out.insert(key.clone(), node.clone()); // ok: parents come first in a tree's order
+        }
+    }
+    out
 }

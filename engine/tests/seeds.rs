@@ -114,3 +114,37 @@ fn healthcheck_shell_and_onbuild() {
     ok(&mut e, &mut h, "docker build -t none -f none .");
     assert_eq!(e.image("none").unwrap().config.config.healthcheck.as_ref().unwrap()["Test"], serde_json::json!(["NONE"]));
 }
+
+#[test]
+fn dockerignore_wildcards_chown_and_chmod() {
+    let mut h = MemHost::new([
+        ("Dockerfile", "FROM busybox\nCOPY . /app/\nCOPY *.txt /txt/\nCOPY --chown=nobody:nogroup --chmod=700 run.sh /bin/run\nCOPY --chown=1000 a.txt /owned\n"),
+        (".dockerignore", "# not sent\n*.md\nsecret\n!secret/keep.txt\n**/*.tmp\n"),
+        ("a.txt", "a"),
+        ("b.txt", "b"),
+        ("README.md", "readme"),
+        ("secret/key", "k"),
+        ("secret/keep.txt", "keep"),
+        ("deep/x/y.tmp", "t"),
+        ("run.sh", "echo run"),
+    ]);
+    let mut e = Engine::new();
+    let out = ok(&mut e, &mut h, "docker build -t ign .");
+    assert!(out.contains("#3 [internal] load .dockerignore\n#3 transferring context: 49B done"), "{out}");
+    let img = e.image("ign").unwrap().clone();
+    let view = e.rootfs(&img).unwrap();
+    let has = |p: &str| view.get(&layerlab_engine::fs::components(p)).is_some();
+    assert!(has("/app/a.txt") && has("/app/run.sh") && has("/app/secret/keep.txt"));
+    assert!(!has("/app/README.md") && !has("/app/secret/key") && !has("/app/deep/x/y.tmp"), "ignored files are not sent");
+    assert!(has("/txt/a.txt") && has("/txt/b.txt") && !has("/txt/run.sh"));
+    let run = view.get(&layerlab_engine::fs::components("/bin/run")).unwrap();
+    assert_eq!((run.uid, run.gid, run.mode), (65534, 65534, 0o700));
+    let owned = view.get(&layerlab_engine::fs::components("/owned")).unwrap();
+    assert_eq!((owned.uid, owned.gid), (1000, 1000));
+    h.files.insert("Dockerfile".into(), b"FROM busybox\nCOPY *.nothing /\n".to_vec());
+    let out = e.run("docker build .", &mut h);
+    assert!(out.text.contains("\"/*.nothing\": not found"), "{}", out.text);
+    h.files.insert("Dockerfile".into(), b"FROM busybox\nCOPY --chown=nosuchuser a.txt /\n".to_vec());
+    let out = e.run("docker build .", &mut h);
+    assert!(out.text.contains("unable to find user nosuchuser"), "{}", out.text);
+}
