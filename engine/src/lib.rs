@@ -19,6 +19,7 @@ pub mod image;
 pub mod jq;
 pub mod json;
 pub mod layer;
+pub mod packages;
 pub mod parser;
 pub mod listing;
 pub mod load;

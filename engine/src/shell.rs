@@ -697,9 +697,18 @@ impl<'a> Shell<'a> {
                     None => fail(2, format!("{cmd}: syntax error\n")),
                 }
             }
-            "apk" | "apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "pip" | "npm" => fail(
+            "apk" if self.root.get(&components("/sbin/apk")).is_some() => {
+                let (code, out) = crate::packages::apk(self.root, &args);
+                (code, out, String::new())
+            }
+            "apt-get" | "apt" if self.root.get(&components("/usr/bin/apt-get")).is_some() => {
+                let (code, out) = crate::packages::apt_get(self.root, &args);
+                (code, out, String::new())
+            }
+            "apk" | "apt-get" | "apt" => fail(127, self.not_found(&cmd)),
+            "yum" | "dnf" | "microdnf" | "pip" | "npm" => fail(
                 1,
-                format!("{cmd}: installing packages is not simulated in this version of Layer Lab\n"),
+                format!("{cmd}: installing packages with {cmd} is not simulated in this version of Layer Lab\n"),
             ),
             other => fail(127, self.not_found(other)),
         }
