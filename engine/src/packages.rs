@@ -65,7 +65,7 @@ pub fn apk(root: &mut Tree, args: &[&str]) -> (i32, String) {
             }
             let mut total = 0;
             for (i, name) in names.iter().enumerate() {
-                let (_, version, _) = find(name).map(|p| *p).unwrap_or(("", "", &[]));
+                let (_, version, _) = find(name).copied().unwrap_or(("", "", &[]));
                 out.push_str(&format!("({}/{}) Installing {name} ({version}-r0)\n", i + 1, names.len()));
                 match install(root, name) {
                     Ok(n) => total += n,
@@ -100,7 +100,7 @@ pub fn apt_get(root: &mut Tree, args: &[&str]) -> (i32, String) {
             out.push_str(&names.join(" "));
             out.push('\n');
             for name in names {
-                let (_, version, _) = find(name).map(|p| *p).unwrap_or(("", "", &[]));
+                let (_, version, _) = find(name).copied().unwrap_or(("", "", &[]));
                 out.push_str(&format!("Setting up {name} ({version}) ...\n"));
                 if let Err(e) = install(root, name) {
                     return (100, format!("{out}E: {e}\n"));
