@@ -1,0 +1,108 @@
+//! A time-boxed random-input runner (not a test): feeds generated inputs to
+//! the Dockerfile parser, the shell lexer, the RUN shell, the template and
+//! jq subsets, the layer reader and `docker load`, and stops at the first
+//! panic. Usage: `cargo run --release --example fuzz -- TARGET SECONDS [SEED]`
+//! with TARGET one of parser, shell, formats, archives.
+use layerlab_engine::fs::{components, Node, Tree};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const DOCKERFILE: &[&str] = &[
+    "FROM ", "RUN ", "COPY ", "ADD ", "ENV ", "ARG ", "LABEL ", "CMD ", "ENTRYPOINT ", "ONBUILD ", "HEALTHCHECK ", "SHELL ", "WORKDIR ",
+    "EXPOSE ", "VOLUME ", "USER ", "# escape=`\n", "# syntax=x\n", "\\\n", "`\n", "\n", " ", "\t", "[", "]", "\"", "'", ",", "=", "--from=a ",
+    "--chown=1:2 ", "-- ", "$X", "${X:-y}", "${", "}", "\\", "<<EOF\n", "EOF\n", "a", "b/c", "*", "AS ", "scratch", "♥", "\u{0}", "\r",
+];
+const SHELL: &[&str] = &[
+    "echo ", "printf '%s\\n' ", "cat ", "touch ", "mkdir -p ", "rm -rf ", "rmdir ", "cp -r ", "mv ", "ln -s ", "chmod +x ", "chown 1:2 ", "ls ",
+    "test -f ", "[ -d ", " ]", "wc -l ", "head -n 2 ", "sh -c '", "apk add ", "apt-get install ", "cd ", "export A=", "set -e", "exit ",
+    "a", "/b", "/b/c", "*", "?", "[a-z]", "&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "<", "\"", "'", "\\", "$A", "${A:-x}", "${A/a/b}",
+    "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0",
+];
+const FORMAT: &[&str] = &[
+    "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",
+    ".[]", ".[0]", ".a", "keys", "length", "?", "[", "]", "\"", "-r", "{", "}", ":", ",", "1", "null",
+];
+
+fn gen(rng: &mut Rng, alphabet: &[&str], max: u64) -> String {
+    let n = rng.next() % max;
+    let mut s = String::new();
+    for _ in 0..n {
+        if rng.next() % 10 == 0 {
+            s.push(char::from_u32((rng.next() % 0x2600) as u32).unwrap_or('x'));
+        } else {
+            s.push_str(rng.pick(alphabet));
+        }
+    }
+    s
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let target = args.first().map(String::as_str).unwrap_or("parser").to_string();
+    let seconds: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let mut rng = Rng(args.get(2).and_then(|s| s.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15));
+    let mut base = Tree::new();
+    let _ = base.insert(components("/b/c"), Node::file(b"c\n".to_vec(), 0o644));
+    let _ = base.insert(components("/bin/busybox"), Node::file(Vec::new(), 0o755));
+    let _ = base.insert(components("/sbin/apk"), Node::file(Vec::new(), 0o755));
+    let inspect = serde_json::json!([{"Id": "sha256:00", "RootFS": {"Type": "layers", "Layers": ["a", "b"]}, "a": [1, {"b": null}]}]);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut runs: u64 = 0;
+    while Instant::now() < deadline {
+        let input = match target.as_str() {
+            "shell" => gen(&mut rng, SHELL, 24),
+            "formats" => gen(&mut rng, FORMAT, 16),
+            "archives" => String::new(),
+            _ => gen(&mut rng, DOCKERFILE, 40),
+        };
+        let bytes: Vec<u8> = (0..rng.next() % 3000).map(|_| (rng.next() & 0xff) as u8).collect();
+        let result = catch_unwind(AssertUnwindSafe(|| match target.as_str() {
+            "shell" => {
+                let env = |n: &str| (n == "A").then(|| "a b".to_string());
+                let _ = layerlab_engine::shell_lex::process_word(&input, &env, '\\');
+                let _ = layerlab_engine::shell_lex::process_words(&input, &env, '\\');
+                let mut upper = base.clone();
+                let mut opaque = Vec::new();
+                let mut shell = layerlab_engine::shell::Shell::new(&mut upper, &base, &mut opaque, "/", Default::default());
+                let _ = shell.run_script(&input);
+            }
+            "formats" => {
+                if let Ok(t) = layerlab_engine::template::Template::parse(&input) {
+                    let _ = t.execute(&inspect[0]);
+                }
+                let _ = layerlab_engine::jq::run(&[&input], &inspect.to_string());
+                let _ = layerlab_engine::jq::run(&["-r", &input], "[1] {\"a\":2} x");
+            }
+            "archives" => {
+                let mut tree = Tree::new();
+                let _ = layerlab_engine::layer::apply(&mut tree, &bytes);
+                let mut engine = layerlab_engine::Engine::new();
+                let mut host = layerlab_engine::MemHost::new([("x.tar", bytes.clone())]);
+                let _ = engine.run("docker load -i x.tar", &mut host);
+            }
+            _ => {
+                let _ = layerlab_engine::parser::parse(&input).map(|p| p.root.dump());
+                let _ = layerlab_engine::dockerfile::parse(&input);
+            }
+        }));
+        runs += 1;
+        if result.is_err() {
+            println!("PANIC after {runs} inputs on {target} input {input:?}");
+            std::process::exit(1);
+        }
+    }
+    println!("{target}: {runs} inputs in {seconds} s, no panic");
+}
