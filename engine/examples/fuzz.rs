@@ -40,7 +40,7 @@ fn gen(rng: &mut Rng, alphabet: &[&str], max: u64) -> String {
     let n = rng.next() % max;
     let mut s = String::new();
     for _ in 0..n {
-        if rng.next() % 10 == 0 {
+        if rng.next().is_multiple_of(10) {
             s.push(char::from_u32((rng.next() % 0x2600) as u32).unwrap_or('x'));
         } else {
             s.push_str(rng.pick(alphabet));

@@ -75,7 +75,21 @@ pub fn apk(root: &mut Tree, args: &[&str]) -> (i32, String) {
             out.push_str(&format!("OK: {} MiB in {} packages\n", (total / 1_048_576).max(1), names.len()));
             (0, out)
         }
-        Some((&"del", _)) | Some((&"upgrade", _)) => (1, "apk: only `apk add` and `apk update` are simulated in this version of Layer Lab\n".to_string()),
+        Some((&"del", names)) if !names.is_empty() => {
+            let mut out = String::new();
+            for (i, name) in names.iter().enumerate() {
+                let Some((_, version, files)) = find(name) else {
+                    return (1, format!("{out}WARNING: {name} is not installed\n"));
+                };
+                out.push_str(&format!("({}/{}) Purging {name} ({version}-r0)\n", i + 1, names.len()));
+                for (path, _) in *files {
+                    root.remove(&components(path));
+                }
+            }
+            out.push_str("OK: packages removed\n");
+            (0, out)
+        }
+        Some((&"upgrade", _)) => (1, "apk: only `apk add`, `apk del` and `apk update` are simulated in this version of Layer Lab\n".to_string()),
         _ => (1, "usage: apk add PACKAGE… (simulated)\n".to_string()),
     }
 }

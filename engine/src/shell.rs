@@ -689,6 +689,112 @@ impl<'a> Shell<'a> {
                 let pick = if cmd == "head" { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
                 ok(pick.iter().map(|l| format!("{l}\n")).collect())
             }
+            "grep" => {
+                let invert = args.iter().any(|a| a.starts_with('-') && a.contains('v'));
+                let ignore_case = args.iter().any(|a| a.starts_with('-') && a.contains('i'));
+                let count = args.iter().any(|a| a.starts_with('-') && a.contains('c'));
+                let quiet = args.iter().any(|a| a.starts_with('-') && a.contains('q'));
+                let rest: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let Some((pattern, files)) = rest.split_first() else {
+                    return fail(2, "Usage: grep [-vicq] PATTERN [FILE]...\n".into());
+                };
+                let text = if files.is_empty() {
+                    stdin.to_string()
+                } else {
+                    let mut all = String::new();
+                    for f in files {
+                        match self.read(f) {
+                            Ok(b) => all.push_str(&String::from_utf8_lossy(&b)),
+                            Err(e) => return fail(2, format!("grep: {e}\n")),
+                        }
+                    }
+                    all
+                };
+                let hits: Vec<&str> = text.lines().filter(|l| line_matches(pattern, l, ignore_case) != invert).collect();
+                let code = i32::from(hits.is_empty());
+                let out = if quiet {
+                    String::new()
+                } else if count {
+                    format!("{}\n", hits.len())
+                } else {
+                    hits.iter().map(|l| format!("{l}\n")).collect()
+                };
+                (code, out, String::new())
+            }
+            "dd" => {
+                let opt = |k: &str| args.iter().find_map(|a| a.strip_prefix(k));
+                let size = |v: &str| -> Option<u64> {
+                    let (num, mult) = match v.chars().last()? {
+                        'K' | 'k' => (&v[..v.len() - 1], 1024),
+                        'M' => (&v[..v.len() - 1], 1024 * 1024),
+                        'G' => (&v[..v.len() - 1], 1024 * 1024 * 1024),
+                        _ => (v, 1),
+                    };
+                    num.parse::<u64>().ok().map(|n| n * mult)
+                };
+                let bs = opt("bs=").and_then(size).unwrap_or(512);
+                let count = opt("count=").and_then(|c| c.parse::<u64>().ok()).unwrap_or(1);
+                let total = bs.saturating_mul(count);
+                if opt("if=").is_some_and(|i| i != "/dev/zero" && i != "/dev/urandom") {
+                    return fail(1, "dd: only if=/dev/zero and if=/dev/urandom are simulated\n".into());
+                }
+                let Some(of) = opt("of=") else { return fail(1, "dd: of=FILE is needed here (no terminal output)\n".into()) };
+                let key = self.resolve(of);
+                let node = if opt("if=") == Some("/dev/urandom") {
+                    Node::synthetic(total, total ^ 0x5eed, 0o644)
+                } else if total <= 64 * 1024 * 1024 {
+                    Node::file(vec![0; usize::try_from(total).unwrap_or(0)], 0o644)
+                } else {
+                    return fail(1, "dd: Layer Lab keeps at most 64 MiB from /dev/zero (if=/dev/urandom is not limited)\n".into());
+                };
+                match self.root.insert(key, node) {
+                    Ok(()) => (0, String::new(), format!("{count}+0 records in\n{count}+0 records out\n{total} bytes copied\n")),
+                    Err(e) => fail(1, format!("dd: {e}\n")),
+                }
+            }
+            "useradd" | "adduser" | "groupadd" | "addgroup" => {
+                let mut uid: Option<u32> = None;
+                let mut name = None;
+                let mut home_flag = cmd == "adduser";
+                let mut it = args.iter();
+                while let Some(a) = it.next() {
+                    match *a {
+                        "-u" | "--uid" | "-g" | "--gid" if cmd.contains("group") || *a == "-u" || *a == "--uid" => {
+                            uid = it.next().and_then(|v| v.parse().ok());
+                        }
+                        "-m" | "--create-home" => home_flag = true,
+                        "-H" | "-M" | "--no-create-home" => home_flag = false,
+                        "-s" | "-d" | "-G" | "-g" | "-h" | "--shell" | "--home-dir" | "--gid" | "--ingroup" => {
+                            it.next();
+                        }
+                        a if a.starts_with('-') => {}
+                        a => name = Some(a.to_string()),
+                    }
+                }
+                let Some(name) = name else { return fail(2, format!("{cmd}: missing name\n")) };
+                let file = if cmd.contains("group") { "/etc/group" } else { "/etc/passwd" };
+                let text = self.read(file).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+                if text.lines().any(|l| l.split(':').next() == Some(name.as_str())) {
+                    return fail(9, format!("{cmd}: '{name}' already exists\n"));
+                }
+                let used: Vec<u32> = text.lines().filter_map(|l| l.split(':').nth(2)?.parse().ok()).collect();
+                let id = uid.unwrap_or_else(|| (1000..).find(|i| !used.contains(i)).unwrap_or(1000));
+                let line = if cmd.contains("group") { format!("{name}:x:{id}:\n") } else { format!("{name}:x:{id}:{id}::/home/{name}:/bin/sh\n") };
+                if let Err(e) = self.write(file, line.as_bytes(), true) {
+                    return fail(1, format!("{cmd}: {e}\n"));
+                }
+                if !cmd.contains("group") {
+                    let group = self.read("/etc/group").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+                    if !group.lines().any(|l| l.split(':').next() == Some(name.as_str())) {
+                        let _ = self.write("/etc/group", format!("{name}:x:{id}:\n").as_bytes(), true);
+                    }
+                    if home_flag {
+                        let key = components(&format!("/home/{name}"));
+                        let _ = self.root.insert(key, Node { kind: Kind::Dir, mode: 0o755, uid: id, gid: id });
+                    }
+                }
+                ok(String::new())
+            }
             "test" | "[" => {
                 let args: Vec<&str> = if cmd == "[" { args.strip_suffix(&["]"]).unwrap_or(&args).to_vec() } else { args.clone() };
                 match self.test(&args) {
@@ -786,6 +892,17 @@ impl<'a> Shell<'a> {
             }
             _ => return None,
         })
+    }
+}
+
+/// grep's pattern: a fixed string with optional `^` and `$` anchors.
+fn line_matches(pattern: &str, line: &str, ignore_case: bool) -> bool {
+    let (p, l) = if ignore_case { (pattern.to_lowercase(), line.to_lowercase()) } else { (pattern.to_string(), line.to_string()) };
+    match (p.strip_prefix('^'), p.ends_with('$') && !p.ends_with("\\$")) {
+        (Some(rest), true) => l == rest[..rest.len() - 1],
+        (Some(rest), false) => l.starts_with(rest),
+        (None, true) => l.ends_with(&p[..p.len() - 1]),
+        (None, false) => l.contains(&p),
     }
 }
 
