@@ -414,12 +414,8 @@ struct StageStart {
 
 impl StageStart {
     fn scratch() -> StageStart {
-        let config = ImageConfig {
-            architecture: "amd64".to_string(),
-            os: "linux".to_string(),
-            config: RunConfig { env: Some(vec![DEFAULT_PATH.to_string()]), working_dir: Some("/".to_string()), ..RunConfig::default() },
-            ..ImageConfig::default()
-        };
+        let run = RunConfig { env: Some(vec![DEFAULT_PATH.to_string()]), working_dir: Some("/".to_string()), ..RunConfig::default() };
+        let config = ImageConfig::linux_amd64(BUILD_TIME, run);
         StageStart { config, parent: None, layer_sizes: Vec::new(), key: Digest::of(b"scratch"), from_vertex: false }
     }
 

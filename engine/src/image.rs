@@ -78,6 +78,11 @@ pub const BUILDKIT_COMMENT: &str = "buildkit.dockerfile.v0";
 pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 impl ImageConfig {
+    /// A linux/amd64 config with no layers or history yet.
+    pub fn linux_amd64(created: &str, config: RunConfig) -> ImageConfig {
+        ImageConfig { architecture: "amd64".to_string(), os: "linux".to_string(), created: created.to_string(), config, ..ImageConfig::default() }
+    }
+
     /// The exact bytes stored, hashed and exported.
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
         serde_json::to_vec(self).map_err(|e| format!("image config: {e}"))

@@ -257,15 +257,7 @@ impl Engine {
                 let _ = writeln!(text, "Untagged: {r}");
             }
             if self.tags_of(&id).is_empty() {
-                for rd in self.repo_digests(&id) {
-                    let _ = writeln!(text, "Untagged: {rd}");
-                }
-                let freed = self.remove_image(&id);
-                let _ = writeln!(text, "Deleted: {id}");
-                for chain in freed {
-                    let _ = writeln!(text, "Deleted: {chain}");
-                }
-                events.push(Event::ImageRemoved { id: id.clone() });
+                events.push(self.purge(&id, ("Untagged", "Deleted"), &mut text));
             }
         }
         Output { text, status, events }
@@ -274,6 +266,20 @@ impl Engine {
 
 
 impl Engine {
+    /// Removes an untagged image and writes what went, in the words of the
+    /// command (`rmi` capitalises them, `image prune` does not).
+    fn purge(&mut self, id: &crate::Digest, (untagged, deleted): (&str, &str), text: &mut String) -> Event {
+        for rd in self.repo_digests(id) {
+            let _ = writeln!(text, "{untagged}: {rd}");
+        }
+        let freed = self.remove_image(id);
+        let _ = writeln!(text, "{deleted}: {id}");
+        for chain in freed {
+            let _ = writeln!(text, "{deleted}: {chain}");
+        }
+        Event::ImageRemoved { id: id.clone() }
+    }
+
     /// Every layer (diff_id) an image holds, with its size.
     fn layers_of(&self, id: &crate::Digest) -> Vec<(crate::Digest, u64)> {
         self.images.get(id).map(|i| i.diff_ids().iter().cloned().zip(i.layer_sizes.iter().copied()).collect()).unwrap_or_default()
@@ -324,15 +330,7 @@ impl Engine {
                 self.tags.remove(&t);
                 let _ = writeln!(text, "untagged: {t}");
             }
-            for rd in self.repo_digests(&id) {
-                let _ = writeln!(text, "untagged: {rd}");
-            }
-            let freed = self.remove_image(&id);
-            let _ = writeln!(text, "deleted: {id}");
-            for chain in freed {
-                let _ = writeln!(text, "deleted: {chain}");
-            }
-            events.push(Event::ImageRemoved { id });
+            events.push(self.purge(&id, ("untagged", "deleted"), &mut text));
         }
         if !text.is_empty() {
             text.push('\n');
