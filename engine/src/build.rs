@@ -30,6 +30,10 @@ pub struct BuildOptions {
     pub target: Option<String>,
     /// `--build-arg NAME=VALUE`.
     pub build_args: BTreeMap<String, String>,
+    /// `DOCKER_BUILDKIT=0`: the classic builder's output and history.
+    pub classic: bool,
+    /// `--check`: print the lint hints, build nothing.
+    pub check: bool,
 }
 
 /// A build's failure: the message for the final `ERROR:` line, and the
@@ -37,22 +41,30 @@ pub struct BuildOptions {
 struct Failure {
     message: String,
     lines: Option<(usize, usize)>,
+    /// The classic builder's words for it, when they differ.
+    classic: Option<String>,
 }
 
 impl From<String> for Failure {
     fn from(message: String) -> Self {
-        Failure { message, lines: None }
+        Failure { message, lines: None, classic: None }
     }
 }
 
 fn at(ins: &Instruction, message: String) -> Failure {
-    Failure { message, lines: Some((ins.start_line, ins.end_line)) }
+    Failure { message, lines: Some((ins.start_line, ins.end_line)), classic: None }
 }
 
-/// Progress output in BuildKit's plain form: `#N name`, detail lines, `#N DONE 0.0s`.
+/// The build's output: BuildKit's plain progress (`#N name`, detail lines,
+/// `#N DONE 0.0s`) or, with `DOCKER_BUILDKIT=0`, the classic builder's
+/// steps (`Step 2/3 : LABEL …`, ` ---> Running in …`, ` ---> 7e772ddad566`).
 struct Progress<'a> {
     out: &'a mut String,
     next: usize,
+    classic: bool,
+    /// Classic: the step being run, and how many the build has.
+    step: usize,
+    total: usize,
 }
 
 impl Progress<'_> {
@@ -66,8 +78,36 @@ impl Progress<'_> {
         n
     }
     fn done(&mut self, n: usize) {
-        let _ = writeln!(self.out, "#{n} DONE 0.0s\n");
+        if !self.classic {
+            let _ = writeln!(self.out, "#{n} DONE 0.0s\n");
+        }
     }
+    /// Classic: `Step k/T : INSTRUCTION`.
+    fn classic_step(&mut self, text: &str) {
+        self.step += 1;
+        let _ = writeln!(self.out, "Step {}/{} : {text}", self.step, self.total);
+    }
+    /// A line the step's command printed.
+    fn output(&mut self, n: usize, text: &str) {
+        for line in text.lines() {
+            if self.classic {
+                let _ = writeln!(self.out, "{line}");
+            } else {
+                let _ = writeln!(self.out, "#{n} 0.000 {line}");
+            }
+        }
+    }
+}
+
+/// The classic builder's intermediate container for a step: an ID made
+/// from the step's cache key, so a rebuild prints the same one.
+fn container_id(key: &Digest) -> String {
+    Digest::of(format!("container {key}").as_bytes()).hex()[..12].to_string()
+}
+
+/// The image ID after a step (the classic builder prints it as ` ---> ID`).
+fn step_image_id(config: &ImageConfig) -> String {
+    config.to_bytes().map(|b| Digest::of(&b).hex()[..12].to_string()).unwrap_or_default()
 }
 
 /// What a successful build hands back to the engine to store.
@@ -77,6 +117,9 @@ struct Built {
     layer_sizes: Vec<u64>,
     /// The steps it ran, for the build cache.
     cache: Vec<crate::cache::NewEntry>,
+    /// The target stage's instructions and the layers they made, for the lint.
+    instructions: Vec<Instruction>,
+    steps: Vec<(usize, Option<usize>)>,
 }
 
 /// The base image a `FROM` names, made present.
@@ -130,12 +173,19 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             return Err(());
         }
     };
+    let classic = opts.classic;
     let dockerfile_path = opts.file.clone().unwrap_or_else(|| format!("{}/Dockerfile", opts.context.trim_end_matches('/')));
-    let _ = writeln!(out, "#0 building with \"default\" instance using docker driver\n");
-    let mut progress = Progress { out, next: 0 };
+    if !classic {
+        let _ = writeln!(out, "#0 building with \"default\" instance using docker driver\n");
+    }
+    let mut progress = Progress { out, next: 0, classic, step: 0, total: 0 };
 
     let source = match host.read_file(&dockerfile_path) {
         Ok(bytes) => bytes,
+        Err(e) if classic => {
+            let _ = writeln!(progress.out, "unable to prepare context: unable to evaluate symlinks in Dockerfile path: {e}");
+            return Err(());
+        }
         Err(e) => {
             let n = progress.vertex(&format!("[internal] load build definition from {}", basename(&dockerfile_path)), &[]);
             let _ = writeln!(progress.out, "#{n} ERROR: failed to read dockerfile: {e}");
@@ -143,23 +193,39 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             return Err(());
         }
     };
-    let n = progress.vertex(
-        &format!("[internal] load build definition from {}", basename(&dockerfile_path)),
-        &[format!("transferring dockerfile: {} done", human_size(source.len() as u64))],
-    );
-    progress.done(n);
+    if !classic {
+        let n = progress.vertex(
+            &format!("[internal] load build definition from {}", basename(&dockerfile_path)),
+            &[format!("transferring dockerfile: {} done", human_size(source.len() as u64))],
+        );
+        progress.done(n);
+    }
     let text = String::from_utf8_lossy(&source).into_owned();
 
     let result = (|| -> Result<Built, Failure> {
-        let instructions = dockerfile::parse(&text).map_err(|e| Failure { message: e.to_string(), lines: Some((e.line, e.line)) })?;
+        // The classic client sends the context before the daemon reads the Dockerfile.
+        let raw_context = host.context(&opts.context)?;
+        let ignore = raw_context.get(&components(".dockerignore")).and_then(|n| n.body()).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned());
+        let context = match &ignore {
+            Some(patterns) => dockerignore(&raw_context, patterns),
+            None => raw_context,
+        };
+        if classic {
+            let _ = writeln!(progress.out, "Sending build context to Docker daemon  {}", human_size(context_tar_size(&context)));
+        }
+        let instructions = dockerfile::parse(&text).map_err(|e| Failure {
+            message: e.to_string(),
+            lines: Some((e.line, e.line)),
+            classic: Some(format!("Error response from daemon: {e}")),
+        })?;
         let (mut stages, global_decls) = split_stages(&instructions)?;
         // ARGs before FROM: --build-arg wins over the default; FROM lines may use them.
-        let mut globals: Vars = BTreeMap::new();
+        let mut globals: Vars = predefined_args();
         for (name, default) in global_decls {
             let value = match (opts.build_args.get(&name), default) {
                 (Some(v), _) => Some(v.clone()),
                 (None, Some(d)) => Some(expand(&d, &globals).map_err(Failure::from)?),
-                (None, None) => None,
+                (None, None) => globals.get(&name).cloned(),
             };
             if let Some(v) = value {
                 globals.insert(name, v);
@@ -174,7 +240,9 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             })?,
             None => stages.len() - 1,
         };
-        let needed = needed_stages(&stages, target);
+        // BuildKit runs only the stages the target needs; the classic builder runs every one up to it.
+        let needed: Vec<usize> = if classic { (0..=target).collect() } else { needed_stages(&stages, target) };
+        progress.total = needed.iter().map(|&i| 1 + stages[i].body.len()).sum();
         // Resolve the images the needed stages start from.
         let mut bases: BTreeMap<usize, Base> = BTreeMap::new();
         for &i in &needed {
@@ -183,6 +251,14 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
                 continue;
             }
             let full = normalize_reference(&stage.base).map_err(|e| at(&stage.from, e))?;
+            if classic {
+                let resolved = resolve_base(engine, &stage.base, &full).map_err(|e| Failure {
+                    classic: Some(format!("Step 1/{} : {}\n{}", progress.total, stage.from.text(), classic_pull_error(&e))),
+                    ..at(&stage.from, e)
+                })?;
+                bases.insert(i, resolved);
+                continue;
+            }
             let n = progress.vertex(&format!("[internal] load metadata for docker.io/{}", docker_io_path(&full)), &[]);
             let resolved = resolve_base(engine, &stage.base, &full).map_err(|e| {
                 let _ = writeln!(progress.out, "#{n} ERROR: {e}");
@@ -191,39 +267,35 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             progress.done(n);
             bases.insert(i, resolved);
         }
-        let context = host.context(&opts.context)?;
-        let ignore = context.get(&components(".dockerignore")).and_then(|n| n.body()).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned());
-        let ignore_size = ignore.as_ref().map_or(2, |t| t.len() as u64);
-        let n = progress.vertex("[internal] load .dockerignore", &[format!("transferring context: {} done", human_size(ignore_size))]);
-        progress.done(n);
-        let context = match &ignore {
-            Some(patterns) => dockerignore(&context, patterns),
-            None => context,
-        };
         let multi = stages.len() > 1;
-        for (&i, base) in &bases {
-            let label = stage_label(&stages[i], i, multi);
-            let total = 1 + step_total(&stages[i].body, false);
-            let n = progress.vertex(&format!("[{label}1/{total}] FROM docker.io/{}@{}", docker_io_path(&base.reference), base.manifest), &[]);
-            match &base.pulled {
-                None => {
-                    let _ = writeln!(progress.out, "#{n} CACHED\n");
-                }
-                Some(layers) => {
-                    let _ = writeln!(progress.out, "#{n} resolve docker.io/{}@{} done", docker_io_path(&base.reference), base.manifest);
-                    for (diff_id, size) in layers {
-                        let _ = writeln!(progress.out, "#{n} {diff_id} {} / {} done", human_size(*size), human_size(*size));
+        if !classic {
+            let ignore_size = ignore.as_ref().map_or(2, |t| t.len() as u64);
+            let n = progress.vertex("[internal] load .dockerignore", &[format!("transferring context: {} done", human_size(ignore_size))]);
+            progress.done(n);
+            for (&i, base) in &bases {
+                let label = stage_label(&stages[i], i, multi);
+                let total = 1 + step_total(&stages[i].body, false);
+                let n = progress.vertex(&format!("[{label}1/{total}] FROM docker.io/{}@{}", docker_io_path(&base.reference), base.manifest), &[]);
+                match &base.pulled {
+                    None => {
+                        let _ = writeln!(progress.out, "#{n} CACHED\n");
                     }
-                    for (diff_id, _) in layers {
-                        let _ = writeln!(progress.out, "#{n} extracting {diff_id} done");
+                    Some(layers) => {
+                        let _ = writeln!(progress.out, "#{n} resolve docker.io/{}@{} done", docker_io_path(&base.reference), base.manifest);
+                        for (diff_id, size) in layers {
+                            let _ = writeln!(progress.out, "#{n} {diff_id} {} / {} done", human_size(*size), human_size(*size));
+                        }
+                        for (diff_id, _) in layers {
+                            let _ = writeln!(progress.out, "#{n} extracting {diff_id} done");
+                        }
+                        progress.done(n);
                     }
-                    progress.done(n);
                 }
             }
+            let sent: u64 = context.iter().map(|(_, node)| node.size()).sum();
+            let n = progress.vertex("[internal] load build context", &[format!("transferring context: {} done", human_size(sent))]);
+            progress.done(n);
         }
-        let sent: u64 = context.iter().map(|(_, node)| node.size()).sum();
-        let n = progress.vertex("[internal] load build context", &[format!("transferring context: {} done", human_size(sent))]);
-        progress.done(n);
 
         let mut pending: Vec<Commit> = Vec::new();
         let mut outs: BTreeMap<usize, StageOut> = BTreeMap::new();
@@ -239,6 +311,23 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
                 }
                 (None, None) => StageStart::scratch(),
             };
+            if classic {
+                progress.classic_step(&stage.from.original);
+                if let Some(Base { reference, manifest, pulled: Some(layers), .. }) = bases.get(&i) {
+                    let (path, tag) = docker_io_path(reference).rsplit_once(':').map(|(p, t)| (p.to_string(), t.to_string())).unwrap_or_default();
+                    let _ = writeln!(progress.out, "{tag}: Pulling from {path}");
+                    for (diff_id, _) in layers {
+                        let _ = writeln!(progress.out, "{}: Pull complete ", diff_id.short());
+                    }
+                    let _ = writeln!(progress.out, "Digest: {manifest}\nStatus: Downloaded newer image for {reference}");
+                }
+                let id = match (bases.get(&i), start.config.rootfs.diff_ids.is_empty() && bases.get(&i).is_none() && stage_index(&stages[..i], &stage.base).is_none()) {
+                    (Some(base), _) => base.id.hex()[..12].to_string(),
+                    (None, true) => String::new(),
+                    (None, false) => step_image_id(&start.config),
+                };
+                let _ = writeln!(progress.out, " ---> {id}");
+            }
             let label = stage_label(stage, i, multi);
             let scope = ArgScope { build_args: &opts.build_args, globals: &globals };
             let out = run_stage(engine, &stage.body, start, &label, &context, &sources, &scope, opts.no_cache, &mut progress, &mut pending)?;
@@ -257,11 +346,16 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         // Only the layers of the image itself are stored; other stages' are dropped.
         let chains = crate::digest::chain_ids(&out.config.rootfs.diff_ids);
         let commits = pending.into_iter().filter(|c| chains.contains(&c.chain_id)).collect();
-        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache })
+        let instructions = stages.swap_remove(target).body;
+        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache, instructions, steps: out.steps })
     })();
 
     let built = match result {
         Ok(b) => b,
+        Err(f) if classic => {
+            let _ = writeln!(progress.out, "{}", f.classic.unwrap_or(f.message));
+            return Err(());
+        }
         Err(f) => {
             if let Some((start, end)) = f.lines {
                 quote(progress.out, &basename(&dockerfile_path), &text, start, end);
@@ -285,14 +379,106 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
     }
 
     let mut details = vec!["exporting layers 0.0s done".to_string(), format!("writing image {id} done")];
+    if classic {
+        let _ = writeln!(progress.out, "Successfully built {}", &id.hex()[..12]);
+    }
     for tag in &tags {
         details.push(format!("naming to docker.io/library/{tag} done"));
+        if classic {
+            let _ = writeln!(progress.out, "Successfully tagged {tag}");
+        }
         engine.tag(tag, &id);
         events.push(Event::Tagged { reference: tag.clone(), id: id.clone() });
     }
-    let n = progress.vertex("exporting to image", &details);
-    progress.done(n);
+    if !classic {
+        let n = progress.vertex("exporting to image", &details);
+        progress.done(n);
+    }
+    let layer_of = |line: usize| -> Option<crate::lint::LayerFiles> {
+        let index = built.steps.iter().find(|(l, _)| *l == line)?.1?;
+        let image = engine.images.get(&id)?;
+        let chains = crate::digest::chain_ids(image.diff_ids());
+        let upper = engine.snapshots.view(chains.get(index - 1)?)?;
+        let lower = match index {
+            1 => &EMPTY,
+            _ => engine.snapshots.view(chains.get(index - 2)?)?,
+        };
+        let files = crate::layer::diff(lower, upper)
+            .into_iter()
+            .filter_map(|c| match c {
+                crate::layer::Change::Added(k) | crate::layer::Change::Modified(k) => upper.get(&k).filter(|n| !n.is_dir()).map(|n| (display(&k), n.size())),
+                _ => None,
+            })
+            .collect();
+        Some(crate::lint::LayerFiles { index, size: image.layer_sizes.get(index - 1).copied().unwrap_or(0), files })
+    };
+    lint_report(progress.out, &basename(&dockerfile_path), &crate::lint::lint(&built.instructions, &layer_of));
     Ok((id, events))
+}
+
+static EMPTY: Tree = Tree::new();
+
+/// The hints after a build, hadolint's format, each with its cost.
+fn lint_report(out: &mut String, file: &str, hints: &[crate::lint::Hint]) {
+    if hints.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{} hint{} from hadolint's layer and size rules:", hints.len(), if hints.len() == 1 { "" } else { "s" });
+    for h in hints {
+        out.push_str(&h.render(file));
+    }
+}
+
+/// `docker build --check`: the hints alone; nothing is built.
+pub(crate) fn check(host: &dyn Host, opts: &BuildOptions, out: &mut String) -> Result<(), ()> {
+    let path = opts.file.clone().unwrap_or_else(|| format!("{}/Dockerfile", opts.context.trim_end_matches('/')));
+    let source = host.read_file(&path).map_err(|e| {
+        let _ = writeln!(out, "ERROR: failed to read dockerfile: {e}");
+    })?;
+    let instructions = dockerfile::parse(&String::from_utf8_lossy(&source)).map_err(|e| {
+        let _ = writeln!(out, "ERROR: {e}");
+    })?;
+    let hints = crate::lint::lint(&instructions, &|_| None);
+    lint_report(out, &basename(&path), &hints);
+    let _ = writeln!(out, "Check complete, {} hint{} found (costs show after a build)", hints.len(), if hints.len() == 1 { "" } else { "s" });
+    Ok(())
+}
+
+/// The classic builder's words when FROM names an image it cannot pull.
+fn classic_pull_error(e: &str) -> String {
+    match e.split_once("failed to resolve source metadata for docker.io/") {
+        Some((_, rest)) => {
+            let repo = rest.split(':').next().unwrap_or(rest).trim_start_matches("library/");
+            let known = rest.split_once("(Layer Lab").map(|(_, k)| format!("(Layer Lab{k}")).unwrap_or_default();
+            format!("pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied {known}").trim_end().to_string()
+        }
+        None => e.to_string(),
+    }
+}
+
+/// The size of the context as the classic client sends it: a tar of the
+/// files (a 512-byte header each, contents padded to 512, two end blocks).
+fn context_tar_size(context: &Tree) -> u64 {
+    let body: u64 = context.iter().map(|(_, n)| 512 + if n.is_dir() { 0 } else { n.size().div_ceil(512) * 512 }).sum();
+    body + 1024
+}
+
+/// The platform ARGs BuildKit defines in the global scope (usable in FROM
+/// and, once declared with ARG, in a stage).
+fn predefined_args() -> Vars {
+    [
+        ("BUILDPLATFORM", "linux/amd64"),
+        ("BUILDOS", "linux"),
+        ("BUILDARCH", "amd64"),
+        ("BUILDVARIANT", ""),
+        ("TARGETPLATFORM", "linux/amd64"),
+        ("TARGETOS", "linux"),
+        ("TARGETARCH", "amd64"),
+        ("TARGETVARIANT", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
 }
 
 fn basename(path: &str) -> String {
@@ -443,6 +629,8 @@ struct StageOut {
     layer_sizes: Vec<u64>,
     key: Digest,
     cache: Vec<crate::cache::NewEntry>,
+    /// Per instruction of the stage: its first line and the (1-based) layer it made.
+    steps: Vec<(usize, Option<usize>)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -458,29 +646,44 @@ fn run_stage(
     progress: &mut Progress,
     pending: &mut Vec<Commit>,
 ) -> Result<StageOut, Failure> {
+    let classic = progress.classic;
     // ARGs declared in this stage, in order (None: declared without a value).
     let mut stage_args: Vec<(String, Option<String>)> = Vec::new();
     let StageStart { mut config, mut parent, mut layer_sizes, mut key, from_vertex } = start;
+    // The two builders keep separate caches.
+    if classic {
+        key = Digest::of(format!("classic {key}").as_bytes());
+    }
     config.created = BUILD_TIME.to_string();
     // The base's ONBUILD triggers run first; the new image does not keep them.
     let mut all: Vec<Instruction> = Vec::new();
-    for trigger in config.config.on_build.take().unwrap_or_default() {
+    let triggers = config.config.on_build.take().unwrap_or_default();
+    if classic && !triggers.is_empty() {
+        let _ = writeln!(progress.out, "# Executing {} build trigger{}", triggers.len(), if triggers.len() == 1 { "" } else { "s" });
+    }
+    for trigger in triggers {
         let parsed = dockerfile::parse(&trigger).map_err(|e| Failure::from(format!("ONBUILD trigger {trigger:?}: {e}")))?;
         all.extend(parsed.into_iter().map(|i| Instruction { start_line: 0, end_line: 0, ..i }));
     }
     all.extend(instructions.iter().cloned());
     let instructions = all.as_slice();
     let mut cache_entries = Vec::new();
+    let mut steps: Vec<(usize, Option<usize>)> = Vec::new();
     let mut missed = false;
     let total = usize::from(from_vertex) + step_total(instructions, false);
     let mut step = usize::from(from_vertex);
+    let comment = if classic { "" } else { BUILDKIT_COMMENT };
     let history = |created_by: String, empty_layer: bool| History {
         created: BUILD_TIME.to_string(),
         created_by,
-        comment: BUILDKIT_COMMENT.to_string(),
+        comment: comment.to_string(),
         empty_layer,
     };
     for ins in instructions {
+        let trigger = ins.start_line == 0;
+        if classic && !trigger {
+            progress.classic_step(&ins.original);
+        }
         // ENV wins over ARG of the same name.
         let mut vars: Vars = stage_args.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect();
         for e in config.config.env.iter().flatten() {
@@ -488,22 +691,14 @@ fn run_stage(
                 vars.insert(k.to_string(), v.to_string());
             }
         }
+        if !trigger {
+            steps.push((ins.start_line, None));
+        }
         let c = &mut config.config;
         match ins.keyword.as_str() {
-            "ARG" => {
-                for (name, default) in arg_decls(&ins.args) {
-                    let value = match (scope.build_args.get(&name), default) {
-                        (Some(v), _) => Some(v.clone()),
-                        (None, Some(d)) => Some(expand(&d, &vars).map_err(|e| at(ins, e))?),
-                        (None, None) => scope.globals.get(&name).cloned(),
-                    };
-                    stage_args.retain(|(k, _)| *k != name);
-                    stage_args.push((name, value));
-                }
-            }
             "COPY" | "ADD" | "WORKDIR" | "RUN" => {
                 step += 1;
-                let n = progress.vertex(&format!("[{label}{step}/{total}] {}", ins.text()), &[]);
+                let n = if classic { 0 } else { progress.vertex(&format!("[{label}{step}/{total}] {}", ins.text()), &[]) };
                 let args = match ins.keyword.as_str() {
                     "WORKDIR" => expand(&ins.args, &vars),
                     "COPY" | "ADD" => expand_words(&ins.args, &vars),
@@ -533,7 +728,9 @@ fn run_stage(
                     !no_cache && e.layer.as_ref().is_none_or(|(chain, _, _)| engine.snapshots.get(chain).is_some())
                 });
                 if let Some(entry) = hit {
-                    let _ = writeln!(progress.out, "#{n} CACHED\n");
+                    if !classic {
+                        let _ = writeln!(progress.out, "#{n} CACHED\n");
+                    }
                     if let Some(dir) = &entry.workdir {
                         c.working_dir = Some(dir.clone());
                     }
@@ -543,18 +740,33 @@ fn run_stage(
                             layer_sizes.push(*size);
                             config.rootfs.diff_ids.push(diff_id.clone());
                             config.history.push(history(entry.created_by.clone(), false));
+                            if let Some(last) = steps.last_mut().filter(|_| !trigger) {
+                                last.1 = Some(config.rootfs.diff_ids.len());
+                            }
                         }
                         None => config.history.push(history(entry.created_by.clone(), true)),
+                    }
+                    if classic && !trigger {
+                        let _ = writeln!(progress.out, " ---> Using cache\n ---> {}", step_image_id(&config));
                     }
                     key = step_key;
                     continue;
                 }
                 if !no_cache && !missed {
                     if let Some(reason) = engine.build_cache.miss_reason(&key, &cache_text, &files) {
-                        let _ = writeln!(progress.out, "#{n} (Layer Lab) cache miss: {reason}");
+                        if classic {
+                            let _ = writeln!(progress.out, "(Layer Lab) cache miss: {reason}");
+                        } else {
+                            let _ = writeln!(progress.out, "#{n} (Layer Lab) cache miss: {reason}");
+                        }
                     }
                 }
                 missed = true;
+                // The classic builder runs RUN and WORKDIR in a container; COPY and ADD it does not.
+                let container = (classic && !trigger && matches!(ins.keyword.as_str(), "RUN" | "WORKDIR")).then(|| container_id(&step_key));
+                if let Some(cid) = &container {
+                    let _ = writeln!(progress.out, " ---> Running in {cid}");
+                }
                 // The active snapshot starts on the previous step's layer,
                 // which this build may not have stored yet.
                 let mut active = match pending.iter().find(|c| Some(&c.chain_id) == parent.as_ref()) {
@@ -565,58 +777,160 @@ fn run_stage(
                 let mut created_by = format!("{} # buildkit", ins.text());
                 let result = match ins.keyword.as_str() {
                     "WORKDIR" => workdir_step(&args, &workdir, &mut active.upper).map(|dir| {
+                        if classic {
+                            created_by = format!("/bin/sh -c #(nop) WORKDIR {dir}");
+                        }
                         c.working_dir = Some(dir);
                     }),
                     "RUN" => {
                         let shell_cmd = c.shell.clone();
                         let (argv, output, status) = run_step(&ins.args, &workdir, &run_env, shell_cmd.as_deref(), &mut active);
-                        for line in output.lines() {
-                            let _ = writeln!(progress.out, "#{n} 0.000 {line}");
-                        }
-                        // BuildKit shows the stage's build args first: `RUN |1 V=2 /bin/sh -c …`.
+                        progress.output(n, &output);
+                        // Both builders show the stage's build args first: `RUN |1 V=2 /bin/sh -c …`.
                         let shown: Vec<String> = stage_args.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or(""))).collect();
                         let prefix = if shown.is_empty() { String::new() } else { format!("|{} {} ", shown.len(), shown.join(" ")) };
-                        created_by = format!("RUN {prefix}{} # buildkit", argv.join(" "));
+                        created_by = if classic { format!("{prefix}{}", argv.join(" ")) } else { format!("RUN {prefix}{} # buildkit", argv.join(" ")) };
                         match status {
                             Ok(0) => Ok(()),
-                            Ok(code) => Err(format!("process \"{}\" did not complete successfully: exit code: {code}", argv.join(" "))),
+                            Ok(code) => {
+                                let message = format!("process \"{}\" did not complete successfully: exit code: {code}", argv.join(" "));
+                                if !classic {
+                                    let _ = writeln!(progress.out, "#{n} ERROR: {message}");
+                                }
+                                let classic_text = format!("The command '{}' returned a non-zero code: {code}", argv.join(" "));
+                                return Err(Failure { classic: Some(classic_text), ..at(ins, message) });
+                            }
                             Err(e) => Err(e),
                         }
                     }
-                    keyword => copy(keyword, &args, &workdir, source, &mut active.upper),
+                    keyword => {
+                        let copied = copy(keyword, &args, &workdir, source, &mut active.upper);
+                        if classic {
+                            created_by = classic_copy_text(keyword, &args, &files, source);
+                        }
+                        copied
+                    }
                 };
                 result.map_err(|e| {
-                    let _ = writeln!(progress.out, "#{n} ERROR: {e}");
-                    at(ins, e)
+                    if !classic {
+                        let _ = writeln!(progress.out, "#{n} ERROR: {e}");
+                    }
+                    let classic_text = match ins.keyword.as_str() {
+                        "COPY" | "ADD" => Some(format!("{} failed: {e}", ins.keyword)),
+                        _ => None,
+                    };
+                    Failure { classic: classic_text, ..at(ins, e) }
                 })?;
                 let commit = engine.snapshots.commit(active).map_err(|e| at(ins, e))?;
                 progress.done(n);
                 let cache_files = files.clone();
                 let parent_key = std::mem::replace(&mut key, step_key.clone());
                 let workdir = (ins.keyword == "WORKDIR").then(|| c.working_dir.clone()).flatten();
-                // WORKDIR makes a layer only when it created the directory.
-                if ins.keyword == "WORKDIR" && commit.layer.changes.is_empty() {
+                // WORKDIR makes a layer only when it created the directory; the
+                // classic builder makes none for any step that changed nothing.
+                if commit.layer.changes.is_empty() && (classic || ins.keyword == "WORKDIR") {
                     let entry = crate::cache::Entry { layer: None, created_by: created_by.clone(), workdir };
                     cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: cache_text, files: cache_files });
                     config.history.push(history(created_by, true));
-                    continue;
+                } else {
+                    let layer = Some((commit.chain_id.clone(), commit.layer.diff_id.clone(), commit.layer.size));
+                    let entry = crate::cache::Entry { layer, created_by: created_by.clone(), workdir };
+                    cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: cache_text, files: cache_files });
+                    parent = Some(commit.chain_id.clone());
+                    layer_sizes.push(commit.layer.size);
+                    config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
+                    config.history.push(history(created_by, false));
+                    pending.push(commit);
+                    if let Some(last) = steps.last_mut().filter(|_| !trigger) {
+                        last.1 = Some(config.rootfs.diff_ids.len());
+                    }
                 }
-                let layer = Some((commit.chain_id.clone(), commit.layer.diff_id.clone(), commit.layer.size));
-                let entry = crate::cache::Entry { layer, created_by: created_by.clone(), workdir };
-                cache_entries.push(crate::cache::NewEntry { key: step_key, entry, parent: parent_key, instruction: cache_text, files: cache_files });
-                parent = Some(commit.chain_id.clone());
-                layer_sizes.push(commit.layer.size);
-                config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
-                config.history.push(history(created_by, false));
-                pending.push(commit);
+                if classic && !trigger {
+                    if let Some(cid) = container {
+                        let _ = writeln!(progress.out, "Removing intermediate container {cid}");
+                    }
+                    let _ = writeln!(progress.out, " ---> {}", step_image_id(&config));
+                }
             }
             keyword => {
-                let created_by = metadata(keyword, &ins.args, c, &vars).map_err(|e| at(ins, e))?;
-                config.history.push(history(created_by, true));
+                // The classic builder commits every instruction (ARG too) as an image of its own.
+                let step_key = crate::cache::step_key(&key, &ins.text(), &[], &[]);
+                let hit = classic && !no_cache && !missed && engine.build_cache.get(&step_key).is_some();
+                let container = (classic && !trigger && !hit).then(|| container_id(&step_key));
+                if let Some(cid) = &container {
+                    let _ = writeln!(progress.out, " ---> Running in {cid}");
+                }
+                let created_by = if keyword == "ARG" {
+                    let mut shown = Vec::new();
+                    for (name, default) in arg_decls(&ins.args) {
+                        let value = match (scope.build_args.get(&name), default) {
+                            (Some(v), _) => Some(v.clone()),
+                            (None, Some(d)) => Some(expand(&d, &vars).map_err(|e| at(ins, e))?),
+                            (None, None) => scope.globals.get(&name).cloned(),
+                        };
+                        shown.push(match &value {
+                            Some(v) => format!("{name}={v}"),
+                            None => name.clone(),
+                        });
+                        stage_args.retain(|(k, _)| *k != name);
+                        stage_args.push((name, value));
+                    }
+                    // BuildKit records no history for ARG.
+                    classic.then(|| format!("ARG {}", shown.join(" ")))
+                } else {
+                    let text = metadata(keyword, &ins.args, c, &vars).map_err(|e| at(ins, e))?;
+                    Some(match (classic, keyword) {
+                        (true, "EXPOSE") => format!("EXPOSE {}", expand_words(&ins.args, &vars).map_err(|e| at(ins, e))?),
+                        _ => text,
+                    })
+                };
+                if let Some(text) = created_by {
+                    let text = if classic { format!("/bin/sh -c #(nop)  {text}") } else { text };
+                    config.history.push(history(text.clone(), true));
+                }
+                if classic {
+                    if !hit {
+                        missed = true;
+                        let entry = crate::cache::Entry { layer: None, created_by: String::new(), workdir: None };
+                        cache_entries.push(crate::cache::NewEntry { key: step_key.clone(), entry, parent: key.clone(), instruction: ins.text(), files: Vec::new() });
+                    }
+                    key = step_key;
+                    if !trigger {
+                        match container {
+                            Some(cid) => {
+                                let _ = writeln!(progress.out, "Removing intermediate container {cid}");
+                            }
+                            None => {
+                                let _ = writeln!(progress.out, " ---> Using cache");
+                            }
+                        }
+                        let _ = writeln!(progress.out, " ---> {}", step_image_id(&config));
+                    }
+                }
             }
         }
     }
-    Ok(StageOut { config, parent, layer_sizes, key, cache: cache_entries })
+    Ok(StageOut { config, parent, layer_sizes, key, cache: cache_entries, steps })
+}
+
+/// The classic builder's history text for COPY/ADD:
+/// `/bin/sh -c #(nop) COPY file:<sum> in /dest `, the sum over what was copied.
+fn classic_copy_text(keyword: &str, args: &str, files: &[(String, Digest)], source: &Tree) -> String {
+    let words: Vec<&str> = args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+    let (dest, srcs) = words.split_last().map(|(d, s)| (*d, s.to_vec())).unwrap_or(("", Vec::new()));
+    let kind = match srcs.as_slice() {
+        [one] if source.get(&components(one)).is_some_and(|n| !n.is_dir()) => "file",
+        [_] => "dir",
+        _ => "multi",
+    };
+    let sum = match (kind, files) {
+        ("file", [(_, d)]) => d.hex().to_string(),
+        _ => {
+            let text: String = files.iter().map(|(p, d)| format!("{p} {d}\n")).collect();
+            Digest::of(text.as_bytes()).hex().to_string()
+        }
+    };
+    format!("/bin/sh -c #(nop) {keyword} {kind}:{sum} in {dest} ")
 }
 
 /// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what

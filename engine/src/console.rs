@@ -35,6 +35,13 @@ const LATER: &[&str] = &[
     "wait",
 ];
 
+/// `NAME=value`, with a shell variable's name.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(k, _)| {
+        k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// Splits a command line at unquoted `|` into the commands of a pipeline.
 pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
     let mut parts = Vec::new();
@@ -159,9 +166,49 @@ impl Engine {
     }
 
     fn run_words(&mut self, words: &[String], host: &mut dyn Host) -> Output {
+        // Leading NAME=value words set variables for this command only, as a shell does.
+        let assignments = words.iter().take_while(|w| is_assignment(w)).count();
+        let (assigned, words) = words.split_at(assignments);
+        if !assigned.is_empty() {
+            let saved = self.env.clone();
+            for a in assigned {
+                if let Some((k, v)) = a.split_once('=') {
+                    self.env.insert(k.to_string(), v.to_string());
+                }
+            }
+            if words.is_empty() {
+                // `A=1` alone sets a shell variable; only `export` passes it to docker.
+                self.env = saved;
+                return Output::ok(String::new());
+            }
+            let out = self.run_words(words, host);
+            self.env = saved;
+            return out;
+        }
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
         match args.as_slice() {
             [] => Output::ok(String::new()),
+            ["export", rest @ ..] => {
+                for a in rest {
+                    match a.split_once('=') {
+                        Some((k, v)) if is_assignment(a) => {
+                            self.env.insert(k.to_string(), v.to_string());
+                        }
+                        _ => return Output::fail(format!("sh: export: {a}: bad variable name (use export NAME=value)\n"), 2),
+                    }
+                }
+                if rest.is_empty() {
+                    let text = self.env.iter().map(|(k, v)| format!("export {k}='{v}'\n")).collect();
+                    return Output::ok(text);
+                }
+                Output::ok(String::new())
+            }
+            ["unset", rest @ ..] => {
+                for a in rest {
+                    self.env.remove(*a);
+                }
+                Output::ok(String::new())
+            }
             ["docker"] | ["docker", "--help" | "help"] => Output::ok(help()),
             ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] => self.cmd_build(rest, host),
             ["docker", "image", "inspect", rest @ ..] | ["docker", "inspect", rest @ ..] => self.cmd_inspect(rest),
@@ -212,6 +259,13 @@ impl Engine {
                     Err(o) => return o,
                 },
                 "--no-cache" => opts.no_cache = true,
+                "--check" => opts.check = true,
+                // The output here is always plain text.
+                "--progress" => match value(flag) {
+                    Ok(v) if matches!(v.as_str(), "auto" | "plain" | "tty" | "rawjson" | "quiet") => {}
+                    Ok(v) => return Output::fail(format!("ERROR: invalid progress mode {v:?}\n"), 1),
+                    Err(o) => return o,
+                },
                 "--build-arg" => match value(flag) {
                     Ok(v) => {
                         let (k, val) = v.split_once('=').unwrap_or((v.as_str(), ""));
@@ -237,7 +291,12 @@ impl Engine {
             return Output::fail(format!("ERROR: \"docker buildx build\" requires exactly 1 argument.\n{usage}\n"), 1);
         };
         opts.context = context;
+        opts.classic = self.env.get("DOCKER_BUILDKIT").is_some_and(|v| matches!(v.as_str(), "0" | "false" | "FALSE" | "False"));
         let mut text = String::new();
+        if opts.check {
+            let status = i32::from(build::check(host, &opts, &mut text).is_err());
+            return Output { text, status, events: Vec::new() };
+        }
         match build::build(self, host, &opts, &mut text) {
             Ok((_, events)) => Output { text, status: 0, events },
             Err(()) => Output::fail(text, 1),

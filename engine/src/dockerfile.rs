@@ -14,6 +14,9 @@ pub struct Instruction {
     pub keyword: String,
     /// The text after the keyword, continuation lines joined, trimmed.
     pub args: String,
+    /// The instruction as written (continuations joined), for the classic
+    /// builder's `Step 2/3 : label author=khaja`.
+    pub original: String,
     /// First and last source line (1-based).
     pub start_line: usize,
     pub end_line: usize,
@@ -49,7 +52,7 @@ pub fn parse(src: &str) -> Result<Vec<Instruction>, ParseError> {
             }
             let original = node.original.trim();
             let args = original[node.value.len()..].trim().to_string();
-            Ok(Instruction { keyword, args, start_line: node.start_line, end_line: node.end_line })
+            Ok(Instruction { keyword, args, original: original.to_string(), start_line: node.start_line, end_line: node.end_line })
         })
         .collect()
 }

@@ -19,6 +19,7 @@ pub mod image;
 pub mod jq;
 pub mod json;
 pub mod layer;
+pub mod lint;
 pub mod packages;
 pub mod parser;
 pub mod listing;
@@ -73,6 +74,8 @@ pub struct Engine {
     /// Catalogue reference -> the image pulled for it (pulling again is "up to date").
     pulled: BTreeMap<String, Digest>,
     build_cache: cache::BuildCache,
+    /// Variables the console's `export` set (`DOCKER_BUILDKIT=0`).
+    env: BTreeMap<String, String>,
 }
 
 /// What [`Engine::ensure_pulled`] did.

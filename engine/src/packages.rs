@@ -23,7 +23,41 @@ const PACKAGES: &[Package] = &[
     ("nginx", "1.26.3", &[("/usr/sbin/nginx", 1_594_296), ("/etc/nginx/nginx.conf", 2_644)]),
     ("gcc", "14.2.0", &[("/usr/bin/gcc", 1_022_936), ("/usr/libexec/gcc/x86_64-linux-gnu/14/cc1", 36_872_904)]),
     ("make", "4.4.1", &[("/usr/bin/make", 248_592)]),
+    ("less", "590", &[("/usr/bin/less", 187_888)]),
+    ("openssh-client", "9.2p1", &[("/usr/bin/ssh", 1_164_440), ("/usr/bin/scp", 142_824)]),
+    ("patch", "2.7.6", &[("/usr/bin/patch", 192_776)]),
+    ("xxd", "9.1", &[("/usr/bin/xxd", 18_696)]),
+    ("publicsuffix", "20230209", &[("/usr/share/publicsuffix/public_suffix_list.dat", 229_248)]),
 ];
+
+/// What apt-get also installs unless `--no-install-recommends` is given.
+const RECOMMENDS: &[(&str, &[&str])] = &[
+    ("curl", &["ca-certificates", "publicsuffix"]),
+    ("wget", &["ca-certificates", "publicsuffix"]),
+    ("git", &["less", "openssh-client", "patch"]),
+    ("vim", &["xxd"]),
+    ("python3", &["ca-certificates"]),
+];
+
+/// The recommended packages of `names` that are not among them.
+pub fn recommended(names: &[&str]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for name in names {
+        for (_, recs) in RECOMMENDS.iter().filter(|(n, _)| n == name) {
+            for r in recs.iter() {
+                if !names.contains(r) && !out.contains(r) {
+                    out.push(r);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The paths a package installs.
+pub fn files(name: &str) -> Vec<&'static str> {
+    find(name).map(|(_, _, files)| files.iter().map(|(p, _)| *p).collect()).unwrap_or_default()
+}
 
 fn seed(name: &str, path: &str) -> u64 {
     crate::digest::Digest::of(format!("package {name} {path}").as_bytes()).hex().bytes().take(16).fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b)))
@@ -110,10 +144,17 @@ pub fn apt_get(root: &mut Tree, args: &[&str]) -> (i32, String) {
             if let Some(missing) = names.iter().find(|n| find(n).is_none() || !has_lists) {
                 return (100, format!("Reading package lists...\nBuilding dependency tree...\nE: Unable to locate package {missing}\n"));
             }
-            let mut out = String::from("Reading package lists...\nBuilding dependency tree...\nThe following NEW packages will be installed:\n  ");
-            out.push_str(&names.join(" "));
+            let no_recommends = args.iter().any(|a| *a == "--no-install-recommends" || a.contains("Install-Recommends=false"));
+            let extra = if no_recommends { Vec::new() } else { recommended(names) };
+            let mut out = String::from("Reading package lists...\nBuilding dependency tree...\n");
+            if !extra.is_empty() {
+                out.push_str(&format!("The following additional packages will be installed:\n  {}\n", extra.join(" ")));
+            }
+            let all: Vec<&str> = names.iter().copied().chain(extra.iter().copied()).collect();
+            out.push_str("The following NEW packages will be installed:\n  ");
+            out.push_str(&all.join(" "));
             out.push('\n');
-            for name in names {
+            for name in &all {
                 let (_, version, _) = find(name).copied().unwrap_or(("", "", &[]));
                 out.push_str(&format!("Setting up {name} ({version}) ...\n"));
                 if let Err(e) = install(root, name) {
