@@ -2,7 +2,7 @@
 //! the Dockerfile parser, the shell lexer, the RUN shell, the template and
 //! jq subsets, the layer reader and `docker load`, and stops at the first
 //! panic. Usage: `cargo run --release --example fuzz -- TARGET SECONDS [SEED]`
-//! with TARGET one of parser, shell, formats, archives.
+//! with TARGET one of parser, shell, build, formats, archives.
 use layerlab_engine::fs::{components, Node, Tree};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -29,7 +29,8 @@ const SHELL: &[&str] = &[
     "echo ", "printf '%s\\n' ", "cat ", "touch ", "mkdir -p ", "rm -rf ", "rmdir ", "cp -r ", "mv ", "ln -s ", "chmod +x ", "chown 1:2 ", "ls ",
     "test -f ", "[ -d ", " ]", "wc -l ", "head -n 2 ", "sh -c '", "apk add ", "apt-get install ", "cd ", "export A=", "set -e", "exit ",
     "a", "/b", "/b/c", "*", "?", "[a-z]", "&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "<", "\"", "'", "\\", "$A", "${A:-x}", "${A/a/b}",
-    "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0",
+    "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
+    "tar xf /t.tgz ", "-C ", ".",
 ];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",
@@ -59,6 +60,12 @@ fn main() {
     let _ = base.insert(components("/bin/busybox"), Node::file(Vec::new(), 0o755));
     let _ = base.insert(components("/sbin/apk"), Node::file(Vec::new(), 0o755));
     let inspect = serde_json::json!([{"Id": "sha256:00", "RootFS": {"Type": "layers", "Layers": ["a", "b"]}, "a": [1, {"b": null}]}]);
+    let mut built = layerlab_engine::Engine::new();
+    if target == "build" {
+        for image in ["alpine", "debian"] {
+            let _ = built.run(&format!("docker pull {image}"), &mut layerlab_engine::MemHost::default());
+        }
+    }
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut runs: u64 = 0;
     while Instant::now() < deadline {
@@ -66,6 +73,7 @@ fn main() {
             "shell" => gen(&mut rng, SHELL, 24),
             "formats" => gen(&mut rng, FORMAT, 16),
             "archives" => String::new(),
+            "build" => format!("FROM {}\n{}", rng.pick(&["alpine", "scratch", "debian"]), gen(&mut rng, DOCKERFILE, 30)),
             _ => gen(&mut rng, DOCKERFILE, 40),
         };
         let bytes: Vec<u8> = (0..rng.next() % 3000).map(|_| (rng.next() & 0xff) as u8).collect();
@@ -85,6 +93,13 @@ fn main() {
                 }
                 let _ = layerlab_engine::jq::run(&[&input], &inspect.to_string());
                 let _ = layerlab_engine::jq::run(&["-r", &input], "[1] {\"a\":2} x");
+            }
+            "build" => {
+                // The whole builder on a random Dockerfile, from a host with the bases pulled.
+                let mut engine = built.clone();
+                let mut host = layerlab_engine::MemHost::new([("Dockerfile", input.as_bytes().to_vec()), ("a", b"a\n".to_vec()), ("b/c", b"c\n".to_vec())]);
+                let _ = engine.run("docker build -t f .", &mut host);
+                let _ = engine.run("DOCKER_BUILDKIT=0 docker build -t g .", &mut host);
             }
             "archives" => {
                 let mut tree = Tree::new();

@@ -705,7 +705,7 @@ fn run_stage(
                     _ => Ok(ins.args.clone()),
                 }
                 .map_err(|e| at(ins, e))?;
-                let cache_text = if args == ins.args { ins.text() } else { format!("{} ({args})", ins.text()) };
+                let mut cache_text = if args == ins.args { ins.text() } else { format!("{} ({args})", ins.text()) };
                 // COPY --from=stage reads that stage's files instead of the context.
                 let from = args.split_whitespace().find_map(|w| w.strip_prefix("--from="));
                 let source = match from {
@@ -713,6 +713,31 @@ fn run_stage(
                     Some(name) => sources.get(&name.to_lowercase()).ok_or_else(|| {
                         at(ins, format!("COPY --from={name}: no earlier stage is named {name} (COPY --from an image is not available in this version of Layer Lab)"))
                     })?,
+                };
+                // COPY <<EOF /dest: each here-document is a source file named after its delimiter.
+                let with_docs;
+                let (args, source) = if matches!(ins.keyword.as_str(), "COPY" | "ADD") && !ins.heredocs.is_empty() {
+                    let mut tree = source.clone();
+                    for doc in &ins.heredocs {
+                        let content = if doc.expand { crate::shell::expand_body(&doc.content, &vars) } else { doc.content.clone() };
+                        tree.insert(components(&doc.name), crate::fs::Node::file(content.into_bytes(), 0o644)).map_err(|e| at(ins, e))?;
+                    }
+                    with_docs = tree;
+                    let words: Vec<String> = args
+                        .split_whitespace()
+                        .map(|w| match crate::parser::heredoc_markers(w).first() {
+                            Some(doc) if w.starts_with("<<") => doc.name.clone(),
+                            _ => w.to_string(),
+                        })
+                        .collect();
+                    let docs: String = ins.heredocs.iter().map(|d| format!("\n{}", d.content)).collect();
+                    cache_text.push_str(&docs);
+                    (words.join(" "), &with_docs)
+                } else {
+                    if ins.keyword == "RUN" {
+                        cache_text.extend(ins.heredocs.iter().map(|d| format!("\n{}", d.content)));
+                    }
+                    (args, source)
                 };
                 let files = if matches!(ins.keyword.as_str(), "COPY" | "ADD") { crate::cache::context_files(&args, source) } else { Vec::new() };
                 // RUN sees the image's ENV and the stage's ARGs.
@@ -784,7 +809,7 @@ fn run_stage(
                     }),
                     "RUN" => {
                         let shell_cmd = c.shell.clone();
-                        let (argv, output, status) = run_step(&ins.args, &workdir, &run_env, shell_cmd.as_deref(), &mut active);
+                        let (argv, output, status) = run_step(&ins.args, &ins.heredocs, &workdir, &run_env, shell_cmd.as_deref(), &mut active);
                         progress.output(n, &output);
                         // Both builders show the stage's build args first: `RUN |1 V=2 /bin/sh -c …`.
                         let shown: Vec<String> = stage_args.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or(""))).collect();
@@ -935,15 +960,37 @@ fn classic_copy_text(keyword: &str, args: &str, files: &[(String, Digest)], sour
 
 /// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what
 /// it printed, and its exit status (Err for what this version cannot run).
-fn run_step(args: &str, workdir: &str, env: &[String], shell_cmd: Option<&[String]>, active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
+fn run_step(args: &str, heredocs: &[crate::parser::Heredoc], workdir: &str, env: &[String], shell_cmd: Option<&[String]>, active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
     let args = args.trim();
     if args.starts_with("--") {
         let flag = args.split_whitespace().next().unwrap_or(args).to_string();
         return (vec![args.to_string()], String::new(), Err(format!("RUN flag {flag} is not available in this version of Layer Lab")));
     }
-    if args.contains("<<") {
-        return (vec![args.to_string()], String::new(), Err("heredocs are not available in this version of Layer Lab".to_string()));
-    }
+    // `RUN <<EOF` alone runs the document as the script; otherwise the shell
+    // gets the command line followed by the documents (BuildKit's rule).
+    let script = match heredocs {
+        [doc] if args.split_whitespace().count() == 1 => {
+            if let Some(interpreter) = doc.content.strip_prefix("#!").and_then(|c| c.lines().next()) {
+                let program = interpreter.split_whitespace().next().unwrap_or("");
+                if !matches!(program.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash")) {
+                    let argv = vec![program.to_string()];
+                    return (argv, String::new(), Err(format!("RUN <<{}: the interpreter {program} is not available in Layer Lab (shell scripts are)", doc.name)));
+                }
+            }
+            doc.content.clone()
+        }
+        [] => args.to_string(),
+        docs => {
+            let mut s = args.to_string();
+            for d in docs {
+                s.push('\n');
+                s.push_str(&d.content);
+                s.push_str(&d.name);
+            }
+            s
+        }
+    };
+    let args = script.as_str();
     let exec_form = args.starts_with('[').then(|| serde_json::from_str::<Vec<String>>(args).ok()).flatten();
     let default_shell = ["/bin/sh".to_string(), "-c".to_string()];
     let shell_cmd = shell_cmd.unwrap_or(&default_shell);
@@ -1256,9 +1303,6 @@ fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tre
         if let Some(url) = sources.iter().find(|s| s.contains("://")) {
             return Err(format!("failed to load {url}: Layer Lab has no network: ADD from a URL cannot work here"));
         }
-        if let Some(archive) = sources.iter().find(|s| [".tar", ".tar.gz", ".tgz"].iter().any(|e| s.ends_with(e))) {
-            return Err(format!("ADD {archive}: unpacking local archives is not available in this version of Layer Lab (use COPY to copy it as a file)"));
-        }
     }
     // Wildcards match names in the source, in order.
     let mut expanded: Vec<PathKey> = Vec::new();
@@ -1298,9 +1342,28 @@ fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tre
     for src_key in expanded {
         let node = if src_key.is_empty() { None } else { context.get(&src_key) };
         let copy_into_dir = dest_is_dir || root.get(&dest_key).is_some_and(|n| n.is_dir());
+        let unpacked = match node.and_then(|n| n.body()) {
+            Some(body) if keyword == "ADD" => crate::layer::unpack_archive(&body.to_vec())?,
+            _ => None,
+        };
         match node {
             None if !src_key.is_empty() => {
                 return Err(format!("failed to calculate checksum of ref: \"{}\": not found", display(&src_key)));
+            }
+            // ADD unpacks a local tar archive (plain or gzip) into the destination directory.
+            Some(_) if unpacked.is_some() => {
+                let unpacked = unpacked.unwrap_or_default();
+                if !dest_key.is_empty() && root.get(&dest_key).is_none() {
+                    root.insert(dest_key.clone(), crate::fs::Node::dir(0o755))?;
+                }
+                for (key, node) in unpacked.iter() {
+                    let mut target = dest_key.clone();
+                    target.extend_from_slice(key);
+                    if node.is_dir() && root.get(&target).is_some_and(|e| e.is_dir()) {
+                        continue;
+                    }
+                    root.insert(target, adjust(node.clone()))?;
+                }
             }
             Some(n) if !n.is_dir() => {
                 let mut target = dest_key.clone();

@@ -20,6 +20,8 @@ pub struct Instruction {
     /// First and last source line (1-based).
     pub start_line: usize,
     pub end_line: usize,
+    /// Here-documents (`RUN <<EOF`, `COPY <<EOF /dest`).
+    pub heredocs: Vec<crate::parser::Heredoc>,
 }
 
 impl Instruction {
@@ -52,7 +54,7 @@ pub fn parse(src: &str) -> Result<Vec<Instruction>, ParseError> {
             }
             let original = node.original.trim();
             let args = original[node.value.len()..].trim().to_string();
-            Ok(Instruction { keyword, args, original: original.to_string(), start_line: node.start_line, end_line: node.end_line })
+            Ok(Instruction { keyword, args, original: original.to_string(), start_line: node.start_line, end_line: node.end_line, heredocs: node.heredocs.clone() })
         })
         .collect()
 }

@@ -195,6 +195,62 @@ impl std::io::Write for HashCount {
     }
 }
 
+/// Reads a local archive the way `ADD` and `tar -x` do: a tar, plain or
+/// gzip-compressed, recognised by its content (not its name). `Ok(None)`:
+/// not an archive (ADD then copies the file as it is).
+pub fn unpack_archive(bytes: &[u8]) -> Result<Option<Tree>, String> {
+    const LIMIT: u64 = 1 << 30;
+    let plain = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(flate2::read::GzDecoder::new(bytes), LIMIT), &mut out).map_err(|e| format!("gzip: {e}"))?;
+        std::borrow::Cow::Owned(out)
+    } else if bytes.starts_with(b"BZh") || bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        return Err("bzip2 and xz archives are not available in this version of Layer Lab (tar and gzip are)".to_string());
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    };
+    if plain.len() < 512 || &plain[257..262] != b"ustar" {
+        return Ok(None);
+    }
+    let mut tree = Tree::new();
+    apply(&mut tree, &plain)?;
+    Ok(Some(tree))
+}
+
+/// Writes the nodes of `tree` at `paths` (and below them) as a tar, names
+/// relative to the tree's root, deterministically (what `tar -c` makes).
+pub fn pack(tree: &Tree, paths: &[PathKey]) -> Result<Vec<u8>, String> {
+    let mut selected = Tree::new();
+    let mut changes = Vec::new();
+    for key in paths {
+        if key.is_empty() {
+            // `.`: everything.
+            for (k, n) in tree.iter() {
+                if selected.get(k).is_none() {
+                    selected.insert(k.clone(), n.clone())?;
+                    changes.push(Change::Added(k.clone()));
+                }
+            }
+            continue;
+        }
+        let node = tree.get(key).ok_or_else(|| format!("{}: Cannot stat: No such file or directory", display(key).trim_start_matches('/')))?;
+        for i in 1..key.len() {
+            if selected.get(&key[..i]).is_none() {
+                selected.insert(key[..i].to_vec(), tree.get(&key[..i]).cloned().unwrap_or_else(|| Node::dir(0o755)))?;
+                changes.push(Change::Added(key[..i].to_vec()));
+            }
+        }
+        for (k, n) in std::iter::once((key, node)).chain(tree.descendants(key)) {
+            if selected.get(k).is_none() {
+                selected.insert(k.clone(), n.clone())?;
+                changes.push(Change::Added(k.clone()));
+            }
+        }
+    }
+    changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
+    write_tar(&selected, &changes)
+}
+
 /// Applies a layer tar to `tree` as an overlay mount shows it: entries
 /// replace what was there, `.wh.NAME` deletes NAME from the layers below,
 /// `.wh..wh..opq` hides everything the layers below had in its directory.

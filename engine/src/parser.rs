@@ -21,6 +21,42 @@ pub struct Node {
     pub json: bool,
     pub start_line: usize,
     pub end_line: usize,
+    /// `<<EOF` documents of RUN, COPY and ADD, in order.
+    pub heredocs: Vec<Heredoc>,
+}
+
+/// A here-document: `<<EOF` (variables expanded), `<<"EOF"` (taken as is),
+/// `<<-EOF` (leading tabs removed from its lines).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Heredoc {
+    pub name: String,
+    pub content: String,
+    pub expand: bool,
+    pub chomp: bool,
+}
+
+/// The heredoc markers among a line's words (`<<EOF`, `<<-'EOF'`).
+pub fn heredoc_markers(line: &str) -> Vec<Heredoc> {
+    let mut out = Vec::new();
+    for word in line.split_whitespace() {
+        // `2<<EOF` and `cat<<EOF` carry the marker inside the word.
+        let Some(pos) = word.find("<<") else { continue };
+        let rest = &word[pos + 2..];
+        if rest.starts_with('<') {
+            continue; // `<<<` is a here-string
+        }
+        let (chomp, rest) = match rest.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let quoted = rest.len() >= 2 && ((rest.starts_with('"') && rest.ends_with('"')) || (rest.starts_with('\'') && rest.ends_with('\'')));
+        let name = if quoted { &rest[1..rest.len() - 1] } else { rest };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')) {
+            continue;
+        }
+        out.push(Heredoc { name: name.to_string(), content: String::new(), expand: !quoted, chomp });
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,6 +188,27 @@ pub fn parse(src: &str) -> Result<Parsed, ParseError> {
             warnings.push(format!("Empty continuation line found in: {line}"));
         }
         let mut node = node_from_line(&line, d.escape).map_err(|message| ParseError { line: start, message })?;
+        // RUN, COPY and ADD may read here-documents from the lines that follow.
+        if matches!(node.value.to_ascii_lowercase().as_str(), "run" | "copy" | "add") && !node.json {
+            for mut doc in heredoc_markers(&line) {
+                let mut terminated = false;
+                while i < count {
+                    let body = lines[i];
+                    i += 1;
+                    let candidate = if doc.chomp { body.trim_start_matches('\t') } else { body };
+                    if candidate == doc.name {
+                        terminated = true;
+                        break;
+                    }
+                    doc.content.push_str(candidate);
+                    doc.content.push('\n');
+                }
+                if !terminated {
+                    return Err(ParseError { line: start, message: format!("unterminated heredoc {}", doc.name) });
+                }
+                node.heredocs.push(doc);
+            }
+        }
         node.start_line = start;
         node.end_line = i;
         if root.children.is_empty() {

@@ -49,6 +49,8 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
     let mut toks = Vec::new();
     let mut word = String::new();
     let mut i = 0;
+    // Here-documents whose bodies start after the current line: (token, delimiter, strip tabs).
+    let mut pending: Vec<(usize, String, bool)> = Vec::new();
     let flush = |word: &mut String, toks: &mut Vec<Tok>| {
         if !word.is_empty() {
             toks.push(Tok::Word(std::mem::take(word)));
@@ -109,6 +111,29 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
             '\n' | ';' => {
                 flush(&mut word, &mut toks);
                 toks.push(Tok::Op(";"));
+                if c == '\n' {
+                    // The bodies of this line's here-documents follow it.
+                    for (index, delimiter, chomp) in pending.drain(..) {
+                        let mut body = String::new();
+                        let mut found = false;
+                        while i + 1 < chars.len() {
+                            let end = chars[i + 1..].iter().position(|&x| x == '\n').map_or(chars.len(), |p| p + i + 1);
+                            let line: String = chars[i + 1..end].iter().collect();
+                            i = end;
+                            let line = if chomp { line.trim_start_matches('\t').to_string() } else { line };
+                            if line == delimiter {
+                                found = true;
+                                break;
+                            }
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        if !found {
+                            return Err(format!("syntax error: here-document delimited by end-of-file (wanted `{delimiter}')"));
+                        }
+                        toks[index] = Tok::Word(body);
+                    }
+                }
             }
             '&' | '|' => {
                 flush(&mut word, &mut toks);
@@ -120,6 +145,32 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                     _ => ";", // `cmd &` runs in the foreground here
                 }));
                 i += 1 + usize::from(double);
+                continue;
+            }
+            '<' if chars.get(i + 1) == Some(&'<') && chars.get(i + 2) != Some(&'<') => {
+                // A here-document: its body is the lines after this one, up to the delimiter.
+                flush(&mut word, &mut toks);
+                i += 2;
+                let chomp = chars.get(i) == Some(&'-');
+                if chomp {
+                    i += 1;
+                }
+                while chars.get(i).is_some_and(|c| *c == ' ' || *c == '\t') {
+                    i += 1;
+                }
+                let start = i;
+                while chars.get(i).is_some_and(|c| !c.is_whitespace() && !matches!(c, ';' | '&' | '|' | '<' | '>')) {
+                    i += 1;
+                }
+                let raw: String = chars[start..i].iter().collect();
+                let quoted = raw.contains(['\'', '"', '\\']);
+                let delimiter: String = raw.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+                if delimiter.is_empty() {
+                    return Err("syntax error: unexpected end of file (expecting a here-document delimiter)".to_string());
+                }
+                toks.push(Tok::Redir { fd: 0, op: if quoted { "<<'" } else { "<<" } });
+                pending.push((toks.len(), delimiter, chomp));
+                toks.push(Tok::Word(String::new()));
                 continue;
             }
             '>' | '<' => {
@@ -149,7 +200,47 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
         i += 1;
     }
     flush(&mut word, &mut toks);
+    if let Some((_, delimiter, _)) = pending.first() {
+        return Err(format!("syntax error: here-document delimited by end-of-file (wanted `{delimiter}')"));
+    }
     Ok(toks)
+}
+
+/// `$VAR` and `${VAR}` in a here-document's body (the only expansion it gets).
+pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = body.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if matches!(chars.get(i + 1), Some('$' | '\\' | '`')) => {
+                out.push(chars[i + 1]);
+                i += 2;
+            }
+            '$' if chars.get(i + 1) == Some(&'{') => match chars[i + 2..].iter().position(|&c| c == '}') {
+                Some(p) => {
+                    let name: String = chars[i + 2..i + 2 + p].iter().collect();
+                    out.push_str(env.get(&name).map_or("", String::as_str));
+                    i += p + 3;
+                }
+                None => {
+                    out.push('$');
+                    i += 1;
+                }
+            },
+            '$' if chars.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == '_') => {
+                let len = chars[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
+                let name: String = chars[i + 1..i + 1 + len].iter().collect();
+                out.push_str(env.get(&name).map_or("", String::as_str));
+                i += len + 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 impl<'a> Shell<'a> {
@@ -360,7 +451,11 @@ impl<'a> Shell<'a> {
         }
         let mut input = stdin.to_string();
         for (fd, op, target) in &cmd.redirs {
-            if *fd == 0 && *op == "<" {
+            if *op == "<<" {
+                input = expand_body(target, &self.env);
+            } else if *op == "<<'" {
+                input = target.clone();
+            } else if *fd == 0 && *op == "<" {
                 match self.read(target) {
                     Ok(b) => input = String::from_utf8_lossy(&b).into_owned(),
                     Err(e) => return (1, format!("/bin/sh: can't open {e}\n")),
@@ -369,7 +464,7 @@ impl<'a> Shell<'a> {
         }
         let (status, mut out, mut err) = if words.is_empty() { (0, String::new(), String::new()) } else { self.builtin(&words, &input) };
         for (fd, op, target) in &cmd.redirs {
-            if *op == "<" {
+            if op.starts_with('<') {
                 continue;
             }
             if *op == ">&" {
@@ -795,6 +890,7 @@ impl<'a> Shell<'a> {
                 }
                 ok(String::new())
             }
+            "tar" => self.tar(&args),
             "test" | "[" => {
                 let args: Vec<&str> = if cmd == "[" { args.strip_suffix(&["]"]).unwrap_or(&args).to_vec() } else { args.clone() };
                 match self.test(&args) {
@@ -832,6 +928,105 @@ impl<'a> Shell<'a> {
             }
         }
         (i32::from(!err.is_empty()), String::new(), err)
+    }
+
+    /// `tar -c|-x|-t [-z] [-v] -f FILE [-C DIR] [PATH…]` (flags may be
+    /// bundled, with or without the dash: `tar xzf a.tgz`).
+    fn tar(&mut self, args: &[&str]) -> (i32, String, String) {
+        let fail = |e: String| (1, String::new(), format!("tar: {e}\n"));
+        let (mut mode, mut file, mut gzip, mut dir, mut verbose) = (None, None, false, None, false);
+        let mut paths = Vec::new();
+        let mut it = args.iter();
+        let mut first = true;
+        while let Some(a) = it.next() {
+            let bundle = match a.strip_prefix('-') {
+                Some(f) if !f.starts_with('-') => Some(f),
+                None if first && !a.is_empty() && a.chars().all(|c| "cxtvzfCpo".contains(c)) => Some(*a),
+                _ => None,
+            };
+            first = false;
+            if let Some(flags) = bundle {
+                for ch in flags.chars() {
+                    match ch {
+                        'c' | 'x' | 't' => mode = Some(ch),
+                        'z' => gzip = true,
+                        'v' => verbose = true,
+                        'p' | 'o' => {}
+                        'f' => file = it.next().copied(),
+                        'C' => dir = it.next().copied(),
+                        other => return (1, String::new(), format!("tar: invalid option -- '{other}'\n")),
+                    }
+                }
+                continue;
+            }
+            match a.split_once('=') {
+                Some(("--file", v)) => file = Some(v),
+                Some(("--directory", v)) => dir = Some(v),
+                _ if *a == "--gzip" => gzip = true,
+                _ if a.starts_with("--") => return (1, String::new(), format!("tar: unrecognized option '{a}'\n")),
+                _ => paths.push(*a),
+            }
+        }
+        let Some(file) = file.filter(|f| *f != "-") else {
+            return fail("this terminal has no pipes for archives: name one with -f FILE".to_string());
+        };
+        let base = self.resolve(dir.unwrap_or("."));
+        match mode {
+            Some('c') => {
+                if paths.is_empty() {
+                    return fail("empty archive".to_string());
+                }
+                // Names in the archive are relative to -C (or the working directory).
+                let mut sub = Tree::new();
+                for (k, n) in self.root.descendants(&base) {
+                    let _ = sub.insert(k[base.len()..].to_vec(), n.clone()); // ok: parents come first
+                }
+                let keys: Vec<PathKey> = paths.iter().map(|p| components(p)).collect();
+                let tar = match crate::layer::pack(&sub, &keys) {
+                    Ok(t) => t,
+                    Err(e) => return fail(e),
+                };
+                let bytes = if gzip {
+                    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                    let _ = std::io::Write::write_all(&mut enc, &tar);
+                    enc.finish().unwrap_or_default()
+                } else {
+                    tar
+                };
+                let listing = if verbose { paths.iter().map(|p| format!("{p}\n")).collect() } else { String::new() };
+                match self.write(file, &bytes, false) {
+                    Ok(()) => (0, listing, String::new()),
+                    Err(e) => fail(e),
+                }
+            }
+            Some(m @ ('x' | 't')) => {
+                let bytes = match self.read(file) {
+                    Ok(b) => b,
+                    Err(e) => return fail(e),
+                };
+                let tree = match crate::layer::unpack_archive(&bytes) {
+                    Ok(Some(t)) => t,
+                    Ok(None) => return fail("invalid tar magic".to_string()),
+                    Err(e) => return fail(e),
+                };
+                let names: String = tree.iter().map(|(k, n)| format!("{}{}\n", k.join("/"), if n.is_dir() { "/" } else { "" })).collect();
+                if m == 't' {
+                    return (0, names, String::new());
+                }
+                for (k, n) in tree.iter() {
+                    let mut target = base.clone();
+                    target.extend_from_slice(k);
+                    if n.is_dir() && self.root.get(&target).is_some_and(Node::is_dir) {
+                        continue;
+                    }
+                    if let Err(e) = self.root.insert(target, n.clone()) {
+                        return fail(e);
+                    }
+                }
+                (0, if verbose { names } else { String::new() }, String::new())
+            }
+            _ => fail("need to specify one of -c, -t, -x".to_string()),
+        }
     }
 
     fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {

@@ -1,0 +1,101 @@
+//! Dockerfile features beyond the seeds: here-documents, ADD's unpacking of
+//! local archives, the shell's tar, BuildKit's predefined platform ARGs.
+
+use layerlab_engine::fs::components;
+use layerlab_engine::{Engine, MemHost};
+
+fn build(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
+    let out = e.run(line, h);
+    assert_eq!(out.status, 0, "{line}\n{}", out.text);
+    out.text
+}
+
+fn file(e: &Engine, image: &str, path: &str) -> String {
+    let img = e.image(image).unwrap_or_else(|| panic!("no image {image}"));
+    let node = e.rootfs(img).unwrap().get(&components(path)).unwrap_or_else(|| panic!("{path} missing in {image}"));
+    String::from_utf8(node.body().unwrap().to_vec()).unwrap()
+}
+
+#[test]
+fn heredocs_in_run_and_copy() {
+    let df = "FROM alpine\nENV NAME=world\n\
+RUN <<EOF\nmkdir -p /app\necho one > /app/1.txt\necho two > /app/2.txt\nEOF\n\
+RUN cat <<EOF > /app/hello.txt\nhello $NAME\nEOF\n\
+RUN cat <<'EOF' > /app/raw.txt\nhello $NAME\nEOF\n\
+COPY <<EOF /etc/motd\nWelcome, ${NAME}\nEOF\n\
+COPY <<a.txt <<b.txt /docs/\nA\na.txt\nB\nb.txt\n\
+RUN <<-EOT\n\techo tabbed > /app/tab.txt\n\tEOT\n";
+    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df)]));
+    let out = build(&mut e, &mut h, "docker build -t docs .");
+    let img = e.image("docs").unwrap().clone();
+    let base = e.image("alpine").unwrap().diff_ids().len();
+    assert_eq!(img.diff_ids().len(), base + 6, "each RUN/COPY is one layer, however many lines its document has\n{out}");
+    assert_eq!(file(&e, "docs", "/app/1.txt"), "one\n");
+    assert_eq!(file(&e, "docs", "/app/2.txt"), "two\n");
+    assert_eq!(file(&e, "docs", "/app/hello.txt"), "hello world\n", "an unquoted delimiter expands variables");
+    assert_eq!(file(&e, "docs", "/app/raw.txt"), "hello $NAME\n", "a quoted one does not");
+    assert_eq!(file(&e, "docs", "/etc/motd"), "Welcome, world\n");
+    assert_eq!(file(&e, "docs", "/docs/a.txt"), "A\n");
+    assert_eq!(file(&e, "docs", "/docs/b.txt"), "B\n");
+    assert_eq!(file(&e, "docs", "/app/tab.txt"), "tabbed\n", "<<- strips leading tabs, the delimiter's too");
+    // Rebuilt unchanged: cached. A changed document busts its step.
+    let again = build(&mut e, &mut h, "docker build -t docs .");
+    assert_eq!(again.matches("CACHED").count(), 7, "{again}");
+    h.files.insert("Dockerfile".into(), df.replace("Welcome", "Hello").into_bytes());
+    let changed = build(&mut e, &mut h, "docker build -t docs .");
+    assert_eq!(changed.matches("CACHED").count(), 4, "FROM and the three RUNs before the COPY\n{changed}");
+
+    let bad = e.run("docker build -f bad .", &mut MemHost::new([("bad", "FROM alpine\nRUN <<EOF\necho never ends\n")]));
+    assert!(bad.status != 0 && bad.text.contains("dockerfile parse error on line 2: unterminated heredoc EOF"), "{}", bad.text);
+}
+
+#[test]
+fn add_unpacks_a_local_tar_archive_copy_does_not() {
+    // The archive is made by GNU tar, a real tool.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/conf")).unwrap();
+    std::fs::write(dir.path().join("src/conf/app.conf"), "port=8080\n").unwrap();
+    std::fs::write(dir.path().join("src/README"), "read me\n").unwrap();
+    let st = std::process::Command::new("tar").args(["-czf", "app.tar.gz", "-C", "src", "."]).current_dir(dir.path()).status().unwrap();
+    assert!(st.success());
+    let archive = std::fs::read(dir.path().join("app.tar.gz")).unwrap();
+    let mut h = MemHost::new([("Dockerfile", b"FROM alpine\nADD app.tar.gz /opt/app/\nCOPY app.tar.gz /archives/\n".to_vec()), ("app.tar.gz", archive.clone())]);
+    let mut e = Engine::new();
+    build(&mut e, &mut h, "docker build -t unpacked .");
+    assert_eq!(file(&e, "unpacked", "/opt/app/conf/app.conf"), "port=8080\n");
+    assert_eq!(file(&e, "unpacked", "/opt/app/README"), "read me\n");
+    let img = e.image("unpacked").unwrap();
+    let copied = e.rootfs(img).unwrap().get(&components("/archives/app.tar.gz")).unwrap();
+    assert_eq!(copied.body().unwrap().to_vec(), archive, "COPY keeps the archive as a file");
+    // A file that only looks like an archive by name is copied as it is.
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nADD fake.tar /x/\n"), ("fake.tar", "not a tar\n")]);
+    build(&mut e, &mut h, "docker build -t fake .");
+    assert_eq!(file(&e, "fake", "/x/fake.tar"), "not a tar\n");
+}
+
+#[test]
+fn the_shells_tar_makes_archives_gnu_tar_reads_and_unpacks_them() {
+    let df = "FROM alpine\nRUN mkdir -p /src/sub && echo a > /src/a.txt && echo b > /src/sub/b.txt && \\\n    tar -czf /src.tgz -C /src . && mkdir /out && tar xzf /src.tgz -C /out && tar -tzf /src.tgz > /list.txt\n";
+    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df)]));
+    build(&mut e, &mut h, "docker build -t t .");
+    assert_eq!(file(&e, "t", "/out/a.txt"), "a\n");
+    assert_eq!(file(&e, "t", "/out/sub/b.txt"), "b\n");
+    assert_eq!(file(&e, "t", "/list.txt"), "a.txt\nsub/\nsub/b.txt\n");
+    let img = e.image("t").unwrap();
+    let tgz = e.rootfs(img).unwrap().get(&components("/src.tgz")).unwrap().body().unwrap().to_vec();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("src.tgz"), &tgz).unwrap();
+    let out = std::process::Command::new("tar").args(["-tzf", "src.tgz"]).current_dir(dir.path()).output().unwrap();
+    assert!(out.status.success(), "GNU tar reads it: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a.txt\nsub/\nsub/b.txt\n");
+    let bad = e.run("docker build -f bad .", &mut MemHost::new([("bad", "FROM alpine\nRUN echo x > /x && tar -xf /x\n")]));
+    assert!(bad.status != 0 && bad.text.contains("tar: invalid tar magic"), "{}", bad.text);
+}
+
+#[test]
+fn predefined_platform_args() {
+    let df = "ARG TARGETARCH\nFROM alpine\nARG TARGETPLATFORM\nARG BUILDARCH\nRUN echo $TARGETPLATFORM $BUILDARCH \"[$TARGETARCH]\" > /p\n";
+    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df)]));
+    build(&mut e, &mut h, "docker build -t p .");
+    assert_eq!(file(&e, "p", "/p"), "linux/amd64 amd64 []\n", "a stage sees only the ARGs it declares");
+}
