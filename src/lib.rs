@@ -18,3 +18,22 @@ pub use app::App;
 pub fn bench_layer_digest(megabytes: u32) -> String {
     layerlab_engine::bench::layer_digest(u64::from(megabytes) * 1_000_000).map(|d| d.to_string()).unwrap_or_else(|e| e)
 }
+
+/// For bench/: the seeds' Experiments 1–4 built in wasm, the same workload
+/// as `layerlab_engine::bench::SeedBuilds` natively.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub struct BenchSeeds(layerlab_engine::bench::SeedBuilds);
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+impl BenchSeeds {
+    /// Pulls alpine (not timed).
+    #[wasm_bindgen::prelude::wasm_bindgen(constructor)]
+    pub fn new() -> Result<BenchSeeds, String> {
+        layerlab_engine::bench::SeedBuilds::new().map(BenchSeeds)
+    }
+
+    /// Builds experiment `n` with `--no-cache`; returns the image ID.
+    pub fn build(&mut self, n: usize) -> Result<String, String> {
+        self.0.build(n)
+    }
+}

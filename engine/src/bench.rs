@@ -34,3 +34,40 @@ pub fn export(bytes: u64) -> Result<usize, String> {
     let tags = vec!["bench:1".to_string()];
     crate::archive::save(&engine, &[(&image, tags)]).map(|a| a.len())
 }
+
+/// The seeds' Experiments 1–4 (seeds/002), as the classroom typed them.
+pub const SEED_EXPERIMENTS: [(&str, &str); 4] = [
+    ("exp1", "FROM alpine\nlabel author=khaja\nCMD [\"sleep\", \"1d\"]\n"),
+    ("exp2", "FROM alpine\nlabel author=khaaja\nADD 1.txt /\nCMD [\"sleep\", \"1d\"]\n"),
+    ("exp3", "FROM alpine\nlabel author=khaaja\nRUN echo \"one\" > 1.txt\nRUN echo \"two\" > 2.txt\nRUN echo \"three\" > 3.txt\nCMD [\"sleep\", \"1d\"]\n"),
+    ("exp4", "FROM alpine\nlabel author=khaaja\nRUN echo \"one\" > 1.txt && \\\n  echo \"two\" > 2.txt && \\\n  echo \"three\" > 3.txt\nCMD [\"sleep\", \"1d\"]\n"),
+];
+
+/// An engine with alpine pulled and the experiments' context, for timing
+/// one build at a time (the pull is not part of what is timed).
+pub struct SeedBuilds {
+    engine: Engine,
+    host: crate::MemHost,
+}
+
+impl SeedBuilds {
+    pub fn new() -> Result<SeedBuilds, String> {
+        let mut host = crate::MemHost::new(SEED_EXPERIMENTS.iter().map(|(n, d)| (n.to_string(), d.as_bytes().to_vec())).chain([("1.txt".to_string(), b"one\n".to_vec())]));
+        let mut engine = Engine::new();
+        let out = engine.run("docker pull alpine", &mut host);
+        if out.status != 0 {
+            return Err(out.text);
+        }
+        Ok(SeedBuilds { engine, host })
+    }
+
+    /// Builds experiment `n` (1–4) with every step run (`--no-cache`);
+    /// returns the image ID.
+    pub fn build(&mut self, n: usize) -> Result<String, String> {
+        let out = self.engine.run(&format!("docker build --no-cache -t exp{n} -f exp{n} ."), &mut self.host);
+        if out.status != 0 {
+            return Err(out.text);
+        }
+        self.engine.image(&format!("exp{n}")).map(|i| i.id.to_string()).ok_or_else(|| "no image".to_string())
+    }
+}

@@ -28,12 +28,7 @@ impl Output {
 
 /// Docker's commands that this version of Layer Lab does not run yet: they
 /// get an honest message rather than "not a docker command".
-const LATER: &[&str] = &[
-    "attach", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "import",
-    "info", "kill", "logs", "network", "pause", "port", "ps", "push", "rename", "restart", "rm",
-    "run", "search", "start", "stats", "stop", "top", "unpause", "update", "version", "volume",
-    "wait",
-];
+const LATER: &[&str] = &["attach", "container", "events", "import", "network", "port", "push", "search", "stats", "update", "version", "wait"];
 
 /// `NAME=value`, with a shell variable's name.
 fn is_assignment(word: &str) -> bool {
@@ -141,6 +136,10 @@ impl Engine {
     /// Runs one console line. Never panics on input; a failed command
     /// leaves the engine as it was.
     pub fn run(&mut self, line: &str, host: &mut dyn Host) -> Output {
+        // Inside `docker exec -it … sh` (or mysql), lines go to the container.
+        if self.session.is_some() {
+            return self.session_line(line, host);
+        }
         let mut commands = match split_pipeline(line) {
             Ok(c) => c,
             Err(e) => return Output::fail(format!("sh: syntax error: {e}\n"), 2),
@@ -165,7 +164,7 @@ impl Engine {
         output
     }
 
-    fn run_words(&mut self, words: &[String], host: &mut dyn Host) -> Output {
+    pub(crate) fn run_words(&mut self, words: &[String], host: &mut dyn Host) -> Output {
         // Leading NAME=value words set variables for this command only, as a shell does.
         let assignments = words.iter().take_while(|w| is_assignment(w)).count();
         let (assigned, words) = words.split_at(assignments);
@@ -210,8 +209,29 @@ impl Engine {
                 Output::ok(String::new())
             }
             ["docker"] | ["docker", "--help" | "help"] => Output::ok(help()),
-            ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] => self.cmd_build(rest, host),
-            ["docker", "image", "inspect", rest @ ..] | ["docker", "inspect", rest @ ..] => self.cmd_inspect(rest),
+            ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] | ["docker", "builder", "build", rest @ ..] => self.cmd_build(rest, host),
+            ["docker", "run", rest @ ..] | ["docker", "container", "run", rest @ ..] => self.cmd_run(rest, host, false),
+            ["docker", "create", rest @ ..] | ["docker", "container", "create", rest @ ..] => self.cmd_run(rest, host, true),
+            ["docker", "start", rest @ ..] | ["docker", "container", "start", rest @ ..] => self.cmd_start(rest, host),
+            ["docker", verb @ ("stop" | "kill" | "restart" | "pause" | "unpause"), rest @ ..] | ["docker", "container", verb @ ("stop" | "kill" | "restart" | "pause" | "unpause"), rest @ ..] => {
+                self.cmd_lifecycle(verb, rest, host)
+            }
+            ["docker", "rm", rest @ ..] | ["docker", "container", "rm" | "remove", rest @ ..] => self.cmd_rm(rest),
+            ["docker", "ps", rest @ ..] | ["docker", "container", "ls" | "list" | "ps", rest @ ..] => self.cmd_ps(rest, host),
+            ["docker", "exec", rest @ ..] | ["docker", "container", "exec", rest @ ..] => self.cmd_exec(rest),
+            ["docker", "logs", rest @ ..] | ["docker", "container", "logs", rest @ ..] => self.cmd_logs(rest),
+            ["docker", "diff", rest @ ..] | ["docker", "container", "diff", rest @ ..] => self.cmd_diff(rest),
+            ["docker", "rename", rest @ ..] | ["docker", "container", "rename", rest @ ..] => self.cmd_rename(rest),
+            ["docker", "top", rest @ ..] | ["docker", "container", "top", rest @ ..] => self.cmd_top(rest),
+            ["docker", "commit", rest @ ..] | ["docker", "container", "commit", rest @ ..] => self.cmd_commit(rest),
+            ["docker", "export", rest @ ..] | ["docker", "container", "export", rest @ ..] => self.cmd_export(rest, host),
+            ["docker", "cp", rest @ ..] | ["docker", "container", "cp", rest @ ..] => self.cmd_cp(rest, host),
+            ["docker", "container", "prune", rest @ ..] => self.cmd_container_prune(rest),
+            ["docker", "container", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, Some("container")),
+            ["docker", "volume", rest @ ..] => self.cmd_volume(rest, host),
+            ["docker", "info", ..] | ["docker", "system", "info", ..] => self.cmd_info(),
+            ["docker", "image", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, Some("image")),
+            ["docker", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, None),
             ["docker", "images", rest @ ..] | ["docker", "image", "ls" | "list", rest @ ..] => self.cmd_images(rest, host),
             ["docker", "history", rest @ ..] | ["docker", "image", "history", rest @ ..] => self.cmd_history(rest, host),
             ["docker", "tag", rest @ ..] | ["docker", "image", "tag", rest @ ..] => self.cmd_tag(rest),
@@ -236,6 +256,7 @@ impl Engine {
     fn cmd_build(&mut self, args: &[&str], host: &dyn Host) -> Output {
         let usage = "Usage:  docker buildx build [OPTIONS] PATH | URL | -";
         let mut opts = BuildOptions::default();
+        let mut quiet = false;
         let mut context = None;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -260,6 +281,7 @@ impl Engine {
                 },
                 "--no-cache" => opts.no_cache = true,
                 "--check" => opts.check = true,
+                "-q" | "--quiet" => quiet = true,
                 // The output here is always plain text.
                 "--progress" => match value(flag) {
                     Ok(v) if matches!(v.as_str(), "auto" | "plain" | "tty" | "rawjson" | "quiet") => {}
@@ -298,13 +320,17 @@ impl Engine {
             return Output { text, status, events: Vec::new() };
         }
         match build::build(self, host, &opts, &mut text) {
+            Ok((id, events)) if quiet => Output { text: format!("{id}\n"), status: 0, events },
             Ok((_, events)) => Output { text, status: 0, events },
             Err(()) => Output::fail(text, 1),
         }
     }
 
-    fn cmd_inspect(&self, all: &[&str]) -> Output {
+    /// `docker inspect` (containers and images), `docker image inspect`, `docker container inspect`.
+    pub(crate) fn cmd_inspect_kind(&self, all: &[&str], kind: Option<&str>) -> Output {
         let mut format = None;
+        let mut kind = kind;
+        let mut size = false;
         let mut args = Vec::new();
         let mut it = all.iter();
         while let Some(a) = it.next() {
@@ -314,7 +340,9 @@ impl Engine {
                     None => return Output::fail("flag needs an argument: 'f' in -f\n".to_string(), 1),
                 },
                 a if a.starts_with("--format=") => format = a.strip_prefix("--format="),
-                "--type=image" => {}
+                "--type=image" => kind = Some("image"),
+                "--type=container" => kind = Some("container"),
+                "-s" | "--size" => size = true,
                 flag if flag.starts_with('-') => {
                     return Output::fail(format!("unknown flag: {flag} (not available in this version of Layer Lab)\n"), 1)
                 }
@@ -331,10 +359,19 @@ impl Engine {
         let mut found = Vec::new();
         let mut errors = String::new();
         for name in args {
-            match self.image(name) {
+            if let Some(id) = self.container_id(name).filter(|_| kind != Some("image")) {
+                found.push(self.container_inspect(&self.containers[&id], size));
+                continue;
+            }
+            match self.image(name).filter(|_| kind != Some("container")) {
                 Some(img) => found.push(image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id))),
                 None => {
-                    let _ = writeln!(errors, "Error: No such image: {name}");
+                    let what = match kind {
+                        Some("image") => "image",
+                        Some(_) => "container",
+                        None => "object",
+                    };
+                    let _ = writeln!(errors, "Error: No such {what}: {name}");
                 }
             }
         }

@@ -10,6 +10,7 @@ pub mod build;
 pub mod cache;
 pub mod catalogue;
 pub mod console;
+pub mod containers;
 pub mod content;
 pub mod digest;
 pub mod dockerfile;
@@ -18,12 +19,15 @@ pub mod host;
 pub mod image;
 pub mod jq;
 pub mod json;
+pub mod flags;
 pub mod layer;
 pub mod lint;
+pub mod mysql;
 pub mod packages;
 pub mod parser;
 pub mod listing;
 pub mod load;
+pub mod runtime;
 pub mod shell;
 pub mod shell_lex;
 pub mod snapshot;
@@ -59,6 +63,16 @@ pub enum Event {
     ImageRemoved { id: Digest },
     /// A command wrote a file on the host (`docker save -o`).
     FileWritten { path: String, size: u64 },
+    ContainerCreated { id: String, name: String },
+    ContainerStarted { id: String },
+    ContainerStopped { id: String },
+    ContainerRemoved { id: String },
+    /// A file of the image was changed in a container: copied up into its writable layer.
+    CopyUp { container: String, path: String },
+    /// A file of the image was deleted in a container: a whiteout hides it.
+    Whiteout { container: String, path: String },
+    VolumeCreated { name: String },
+    VolumeRemoved { name: String },
 }
 
 /// The simulated Docker host.
@@ -76,6 +90,13 @@ pub struct Engine {
     build_cache: cache::BuildCache,
     /// Variables the console's `export` set (`DOCKER_BUILDKIT=0`).
     env: BTreeMap<String, String>,
+    /// Containers by ID.
+    containers: BTreeMap<String, runtime::Container>,
+    volumes: BTreeMap<String, runtime::Volume>,
+    /// Counts containers made (their order, and their IDs).
+    seq: u64,
+    /// The interactive session the terminal is in (`docker exec -it c sh`).
+    session: Option<containers::Session>,
 }
 
 /// What [`Engine::ensure_pulled`] did.

@@ -32,6 +32,21 @@ pub fn table(rows: &[Vec<String>]) -> String {
 
 /// Seconds since the epoch for an RFC 3339 UTC time (`2023-03-29T18:19:24Z`,
 /// fractions ignored).
+/// Seconds since the epoch as `2026-11-24T09:03:06Z` (civil from days, Howard Hinnant's algorithm).
+pub fn rfc3339(t: i64) -> String {
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
 pub fn parse_time(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
@@ -239,6 +254,28 @@ impl Engine {
             };
             let tags = self.tags_of(&id);
             let by_tag = normalize_reference(name).ok().filter(|r| tags.contains(r));
+            // An image a container uses keeps its last name unless forced, and its content always.
+            if let Some(c) = self.image_in_use(&id) {
+                let last = by_tag.is_none() || tags.len() == 1;
+                if last && !force {
+                    let what = match &by_tag {
+                        Some(_) => format!("unable to remove repository reference \"{name}\" (must force) - container {} is using its referenced image {}", c.short_id(), id.short()),
+                        None => format!("unable to delete {} (must be forced) - image is being used by stopped container {}", id.short(), c.short_id()),
+                    };
+                    let _ = writeln!(text, "Error response from daemon: conflict: {what}");
+                    status = 1;
+                    continue;
+                }
+                let untag = match by_tag {
+                    Some(r) => vec![r],
+                    None => tags.clone(),
+                };
+                for r in &untag {
+                    self.tags.remove(r);
+                    let _ = writeln!(text, "Untagged: {r}");
+                }
+                continue;
+            }
             let untag: Vec<String> = match by_tag {
                 Some(r) => vec![r],
                 None if tags.len() > 1 && !force => {
@@ -319,7 +356,7 @@ impl Engine {
             };
         }
         let before = self.images_disk_usage();
-        let victims: Vec<crate::Digest> = self.images.keys().filter(|id| all || self.tags_of(id).is_empty()).cloned().collect();
+        let victims: Vec<crate::Digest> = self.images.keys().filter(|id| (all || self.tags_of(id).is_empty()) && self.image_in_use(id).is_none()).cloned().collect();
         let mut text = String::new();
         let mut events = Vec::new();
         if !victims.is_empty() {
@@ -350,16 +387,27 @@ impl Engine {
         }
         let human = crate::units::human_size;
         let images = self.images_disk_usage();
+        let ((ctotal, cactive, csize, creclaim), (vtotal, vactive, vsize, vreclaim)) = self.df_containers();
+        let pct = |part: u64, whole: u64| if whole == 0 { 0 } else { part * 100 / whole };
         if !verbose {
-            let pct = if images == 0 { 0 } else { 100 };
+            let active_images: std::collections::BTreeSet<_> = self.containers().map(|c| c.image.clone()).collect();
+            let mut used_layers = std::collections::BTreeMap::new();
+            for id in &active_images {
+                for (d, s) in self.layers_of(id) {
+                    used_layers.insert(d, s);
+                }
+            }
+            let reclaim = images.saturating_sub(used_layers.values().sum());
             let rows = vec![
                 ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"].map(String::from).to_vec(),
-                vec!["Images".into(), self.images.len().to_string(), "0".into(), human(images), format!("{} ({pct}%)", human(images))],
-                vec!["Containers".into(), "0".into(), "0".into(), "0B".into(), "0B".into()],
-                vec!["Local Volumes".into(), "0".into(), "0".into(), "0B".into(), "0B".into()],
+                vec!["Images".into(), self.images.len().to_string(), active_images.len().to_string(), human(images), format!("{} ({}%)", human(reclaim), pct(reclaim, images))],
+                vec!["Containers".into(), ctotal.to_string(), cactive.to_string(), human(csize), format!("{} ({}%)", human(creclaim), pct(creclaim, csize))],
+                vec!["Local Volumes".into(), vtotal.to_string(), vactive.to_string(), human(vsize), format!("{} ({}%)", human(vreclaim), pct(vreclaim, vsize))],
                 vec!["Build Cache".into(), "0".into(), "0".into(), "0B".into(), "0B".into()],
             ];
-            return Output { text: table(&rows), status: 0, events: Vec::new() };
+            let mut text = table(&rows);
+            text.push_str(&self.storage_drivers());
+            return Output { text, status: 0, events: Vec::new() };
         }
         // How many images use each layer: a layer used by two or more is shared.
         let mut users: std::collections::BTreeMap<crate::Digest, usize> = std::collections::BTreeMap::new();

@@ -7,6 +7,14 @@
 use crate::fs::{components, display, Kind, Node, PathKey, Tree};
 use std::collections::BTreeMap;
 
+/// The standard utilities this shell implements. Every image with a
+/// `/bin/sh` has them (BusyBox applets on alpine, coreutils on debian), even
+/// where the simulated image does not draw each one's file.
+pub const UTILITIES: &[&str] = &[
+    "sh", "echo", "printf", "cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "ln", "chmod", "chown", "ls", "pwd", "true", "false", "test", "[",
+    "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar",
+];
+
 /// How the image's `/bin/sh` words its errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavour {

@@ -117,6 +117,11 @@ impl Snapshotter {
         self.committed.get(chain_id).map(|c| c.view.as_ref())
     }
 
+    /// The merged view, shared.
+    pub fn view_arc(&self, chain_id: &Digest) -> Option<Arc<Tree>> {
+        self.committed.get(chain_id).map(|c| Arc::clone(&c.view))
+    }
+
     /// The chain ID of the top snapshot of `diff_ids`, if all are committed.
     pub fn top(&self, diff_ids: &[Digest]) -> Option<Digest> {
         let top = chain_ids(diff_ids).pop()?;

@@ -115,9 +115,11 @@ fn run(context: PathBuf, script: Option<PathBuf>) -> ExitCode {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        // Inside `docker exec -it …` the container's prompt is shown instead.
+        let prompt = engine.prompt().unwrap_or_else(|| "$ ".to_string());
         let output = engine.run(line, &mut host);
         failed |= output.status != 0;
-        let _ = writeln!(out, "$ {line}");
+        let _ = writeln!(out, "{prompt}{line}");
         let _ = out.write_all(output.text.as_bytes());
     }
     if failed {

@@ -1,0 +1,1309 @@
+//! `docker run`, `exec`, `ps`, `diff`, `commit`, `rm` and the other
+//! container and volume commands, over [`crate::runtime`]. Errors are in
+//! Docker's words; a failed command leaves every container as it was.
+
+use crate::console::Output;
+use crate::flags::{self, flag, opt, Spec};
+use crate::fs::{components, display, Node, Tree};
+use crate::host::Host;
+use crate::layer::Change;
+use crate::runtime::{generated_name, Container, Mount, Process, State, Volume, Writable};
+use crate::units::human_size;
+use crate::{Digest, Engine, Event};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// An interactive session the terminal is in (`docker exec -it c sh`).
+#[derive(Clone, Debug)]
+pub enum Session {
+    Shell { container: String, cwd: String, env: BTreeMap<String, String>, main: bool },
+    Sql { container: String, db: Option<String>, pending: String },
+}
+
+const RUN_FLAGS: &[Spec] = &[
+    flag(Some('d'), "detach"),
+    flag(Some('i'), "interactive"),
+    flag(Some('t'), "tty"),
+    flag(None, "rm"),
+    flag(Some('P'), "publish-all"),
+    opt(None, "name"),
+    opt(Some('e'), "env"),
+    opt(Some('p'), "publish"),
+    opt(Some('v'), "volume"),
+    opt(None, "mount"),
+    opt(Some('w'), "workdir"),
+    opt(None, "entrypoint"),
+    opt(Some('h'), "hostname"),
+    opt(Some('u'), "user"),
+    opt(None, "restart"),
+    opt(None, "network"),
+];
+
+fn fail(text: impl Into<String>, status: i32) -> Output {
+    Output { text: text.into(), status, events: Vec::new() }
+}
+
+fn ok(text: impl Into<String>) -> Output {
+    Output { text: text.into(), status: 0, events: Vec::new() }
+}
+
+/// `10 seconds`, `About a minute`, `2 hours` (go-units HumanDuration).
+fn human_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0 => "Less than a second".into(),
+        1 => "1 second".into(),
+        2..=59 => format!("{s} seconds"),
+        60..=119 => "About a minute".into(),
+        120..=3599 => format!("{} minutes", s / 60),
+        3600..=7199 => "About an hour".into(),
+        7200..=172_799 => format!("{} hours", s / 3600),
+        _ => format!("{} days", s / 86400),
+    }
+}
+
+fn since(t: Option<i64>, now: Option<i64>) -> String {
+    match (t, now) {
+        (Some(t), Some(n)) => human_duration(n - t),
+        _ => "Less than a second".into(),
+    }
+}
+
+/// `docker ps` STATUS.
+fn status_text(c: &Container, now: Option<i64>) -> String {
+    match c.state {
+        State::Created => "Created".into(),
+        State::Running => format!("Up {}", since(c.started, now)),
+        State::Paused => format!("Up {} (Paused)", since(c.started, now)),
+        State::Exited(code) => format!("Exited ({code}) {} ago", since(c.finished, now)),
+    }
+}
+
+impl Engine {
+    /// The prompt of the session the terminal is in, if any.
+    pub fn prompt(&self) -> Option<String> {
+        match self.session.as_ref()? {
+            Session::Shell { container, cwd, .. } => {
+                let c = self.containers.get(container)?;
+                let busybox = self.lower(&c.image).ok()?.get(&components("/bin/busybox")).is_some();
+                Some(if busybox { format!("{cwd} # ") } else { format!("root@{}:{cwd}# ", c.short_id()) })
+            }
+            Session::Sql { pending, .. } => Some(if pending.trim().is_empty() { "mysql> ".into() } else { "    -> ".into() }),
+        }
+    }
+
+    /// The image's read-only view, shared (never copied per container).
+    pub(crate) fn lower(&self, image: &Digest) -> Result<Arc<Tree>, String> {
+        let img = self.images.get(image).ok_or_else(|| format!("image {image} is gone"))?;
+        match self.snapshots.top(img.diff_ids()) {
+            Some(top) => self.snapshots.view_arc(&top).ok_or_else(|| "the image's layers are gone".to_string()),
+            None => Ok(Arc::new(Tree::new())),
+        }
+    }
+
+    /// A container by name, full ID or unique ID prefix.
+    pub fn container_id(&self, name: &str) -> Option<String> {
+        let name = name.trim_start_matches('/');
+        if let Some(c) = self.containers.values().find(|c| c.name == name) {
+            return Some(c.id.clone());
+        }
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut m = self.containers.keys().filter(|id| id.starts_with(name));
+        match (m.next(), m.next()) {
+            (Some(one), None) => Some(one.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn containers(&self) -> impl Iterator<Item = &Container> {
+        self.containers.values()
+    }
+
+    pub fn volumes(&self) -> impl Iterator<Item = &Volume> {
+        self.volumes.values()
+    }
+
+    fn no_such(name: &str) -> Output {
+        fail(format!("Error response from daemon: No such container: {name}\n"), 1)
+    }
+
+    /// Runs a line in the interactive session.
+    pub(crate) fn session_line(&mut self, line: &str, host: &mut dyn Host) -> Output {
+        match self.session.clone() {
+            Some(Session::Shell { container, cwd, env, main }) => self.shell_line(&container, cwd, env, main, line, host),
+            Some(Session::Sql { container, db, pending }) => self.sql_line(&container, db, pending, line),
+            None => ok(""),
+        }
+    }
+
+    /// Runs `script` in the container (its merged view), keeps the result.
+    /// Returns (status, output, cwd, env, exited) and records events.
+    fn exec_script(&mut self, id: &str, script: Option<&str>, argv: &[String], cwd: &str, env: BTreeMap<String, String>, events: &mut Vec<Event>) -> Result<(i32, String, String, BTreeMap<String, String>), String> {
+        let c = self.containers.get(id).ok_or("no such container")?;
+        let lower = self.lower(&c.image)?;
+        let mut merged = c.merged(&lower, &self.volumes);
+        let mut opaque = Vec::new();
+        let (status, output, cwd, env) = {
+            let mut shell = crate::shell::Shell::new(&mut merged, &lower, &mut opaque, cwd, env);
+            let status = match script {
+                Some(s) => shell.run_script(s),
+                None => shell.run_argv(argv),
+            };
+            (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.env.clone())
+        };
+        let mut volumes = std::mem::take(&mut self.volumes);
+        let c = self.containers.get_mut(id).ok_or("no such container")?;
+        let (copied, whiteouts) = c.absorb(&lower, &merged, &opaque, &mut volumes);
+        self.volumes = volumes;
+        for path in copied {
+            events.push(Event::CopyUp { container: id.to_string(), path });
+        }
+        for path in whiteouts {
+            events.push(Event::Whiteout { container: id.to_string(), path });
+        }
+        Ok((status, output, cwd, env))
+    }
+
+    fn shell_line(&mut self, id: &str, cwd: String, env: BTreeMap<String, String>, main: bool, line: &str, host: &dyn Host) -> Output {
+        let mut events = Vec::new();
+        match self.exec_script(id, Some(line), &[], &cwd, env, &mut events) {
+            Ok((status, text, cwd, mut env)) => {
+                if let Some(code) = env.remove("\u{0}exit") {
+                    self.session = None;
+                    let code: i32 = code.parse().unwrap_or(status);
+                    if main {
+                        self.finish(id, code, host.now(), &mut events);
+                    }
+                    return Output { text, status: code, events };
+                }
+                self.session = Some(Session::Shell { container: id.to_string(), cwd, env, main });
+                Output { text, status, events }
+            }
+            Err(e) => {
+                self.session = None;
+                fail(format!("{e}\n"), 1)
+            }
+        }
+    }
+
+    /// The main process ended with `code`.
+    fn finish(&mut self, id: &str, code: i32, now: Option<i64>, events: &mut Vec<Event>) {
+        let remove = match self.containers.get_mut(id) {
+            Some(c) => {
+                c.state = State::Exited(code);
+                c.finished = now;
+                c.auto_remove
+            }
+            None => false,
+        };
+        events.push(Event::ContainerStopped { id: id.to_string() });
+        if remove {
+            self.remove_container(id, true, events);
+        }
+    }
+
+    fn remove_container(&mut self, id: &str, anonymous_volumes: bool, events: &mut Vec<Event>) {
+        if let Some(c) = self.containers.remove(id) {
+            if anonymous_volumes {
+                for m in &c.mounts {
+                    let used = self.containers.values().any(|o| o.mounts.iter().any(|om| om.volume == m.volume));
+                    if !used && self.volumes.get(&m.volume).is_some_and(|v| v.anonymous) {
+                        self.volumes.remove(&m.volume);
+                        events.push(Event::VolumeRemoved { name: m.volume.clone() });
+                    }
+                }
+            }
+            events.push(Event::ContainerRemoved { id: id.to_string() });
+        }
+    }
+
+    /// Makes a volume if it does not exist; returns whether it was made.
+    fn ensure_volume(&mut self, name: &str, anonymous: bool, now: Option<i64>) -> bool {
+        if self.volumes.contains_key(name) {
+            return false;
+        }
+        self.volumes.insert(name.to_string(), Volume { name: name.to_string(), tree: Tree::new(), anonymous, created: now });
+        true
+    }
+
+    pub(crate) fn cmd_run(&mut self, args: &[&str], host: &mut dyn Host, create_only: bool) -> Output {
+        let p = match flags::parse(args, RUN_FLAGS, true) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\nSee 'docker run --help'.\n"), 125),
+        };
+        let Some((image_name, cmd)) = p.args.split_first() else {
+            let what = if create_only { "create" } else { "run" };
+            return fail(format!("\"docker {what}\" requires at least 1 argument.\nSee 'docker {what} --help'.\n"), 125);
+        };
+        let mut text = String::new();
+        let mut events = Vec::new();
+        // A missing image is pulled first, as docker run does.
+        if self.image(image_name).is_none() {
+            let reference = crate::image::normalize_reference(image_name).unwrap_or_else(|_| image_name.clone());
+            let _ = writeln!(text, "Unable to find image '{reference}' locally");
+            let pulled = self.run_words(&["docker".to_string(), "pull".to_string(), image_name.clone()], host);
+            // docker run prints the pull's progress, not its final reference line.
+            let progress: Vec<&str> = pulled.text.lines().filter(|l| *l != "Using default tag: latest" && !l.starts_with("docker.io/")).collect();
+            for l in progress {
+                let _ = writeln!(text, "{l}");
+            }
+            events.extend(pulled.events);
+            if pulled.status != 0 {
+                return Output { text, status: 125, events };
+            }
+        }
+        let Some(image) = self.image(image_name).cloned() else {
+            return fail(format!("{text}Unable to find image '{image_name}' locally\n"), 125);
+        };
+        let name = match p.value("name") {
+            Some(n) if self.containers.values().any(|c| c.name == n) => {
+                let other = self.containers.values().find(|c| c.name == n).map(|c| c.id.clone()).unwrap_or_default();
+                return fail(format!("{text}docker: Error response from daemon: Conflict. The container name \"/{n}\" is already in use by container \"{other}\". You have to remove (or rename) that container to be able to reuse that name.\n\nRun 'docker run --help' for more information\n"), 125);
+            }
+            Some(n) if !n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) || !n.starts_with(|c: char| c.is_ascii_alphanumeric()) => {
+                return fail(format!("docker: Error response from daemon: Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.\n"), 125);
+            }
+            other => other.map(str::to_string),
+        };
+        // The process: --entrypoint, then the image's ENTRYPOINT; CMD from the command line or the image.
+        let cfg = &image.config.config;
+        let entrypoint: Vec<String> = match p.value("entrypoint") {
+            Some("") => Vec::new(),
+            Some(e) => vec![e.to_string()],
+            None => cfg.entrypoint.clone().unwrap_or_default(),
+        };
+        let command: Vec<String> = if !cmd.is_empty() { cmd.to_vec() } else if p.value("entrypoint").is_some() { Vec::new() } else { cfg.cmd.clone().unwrap_or_default() };
+        let argv: Vec<String> = entrypoint.into_iter().chain(command).collect();
+        if argv.is_empty() {
+            return fail(format!("{text}docker: Error response from daemon: no command specified\n"), 125);
+        }
+        let mut env: Vec<String> = cfg.env.clone().unwrap_or_default();
+        for e in p.values("env") {
+            let (k, v) = match e.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => (e.to_string(), String::new()),
+            };
+            env.retain(|x| x.split('=').next() != Some(k.as_str()));
+            env.push(format!("{k}={v}"));
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        let id = Digest::of(format!("container {seq} {} {}", image.id, argv.join(" ")).as_bytes()).hex().to_string();
+        let name = name.unwrap_or_else(|| {
+            let names: Vec<String> = self.containers.values().map(|c| c.name.clone()).collect();
+            generated_name(&id, &|n| names.iter().any(|x| x == n))
+        });
+        // Ports: -p HOST:CONTAINER, -P publishes every exposed port from 32768 on.
+        let mut ports = Vec::new();
+        for spec in p.values("publish") {
+            let parts: Vec<&str> = spec.split(':').collect();
+            let (host_port, container_port) = match parts.as_slice() {
+                [c] => ((32768 + ports.len()).to_string(), c.to_string()),
+                [h, c] => (h.to_string(), c.to_string()),
+                [_, h, c] => (h.to_string(), c.to_string()),
+                _ => return fail(format!("docker: invalid publish opts format: {spec}\n"), 125),
+            };
+            let proto = if container_port.contains('/') { String::new() } else { "/tcp".to_string() };
+            ports.push(format!("0.0.0.0:{host_port}->{container_port}{proto}"));
+        }
+        if p.has("publish-all") {
+            for port in cfg.exposed_ports.iter().flat_map(|m| m.keys()) {
+                ports.push(format!("0.0.0.0:{}->{port}", 32768 + ports.len()));
+            }
+        }
+        // Volumes: -v NAME:/path (named), -v /path (anonymous), --mount type=volume,…, and the image's VOLUMEs.
+        let mut mounts: Vec<(Option<String>, String)> = Vec::new();
+        for v in p.values("volume") {
+            match v.split(':').collect::<Vec<_>>().as_slice() {
+                [dest] if dest.starts_with('/') => mounts.push((None, dest.to_string())),
+                [src, dest, ..] if dest.starts_with('/') && !src.starts_with('/') && !src.starts_with('.') => mounts.push((Some(src.to_string()), dest.to_string())),
+                [src, ..] if src.starts_with('/') || src.starts_with('.') => {
+                    return fail(format!("{text}docker: bind mounts ({v}) are not available in Layer Lab: the page has no host folders. Use a volume: -v NAME:/path\n"), 125)
+                }
+                _ => return fail(format!("{text}docker: Error response from daemon: invalid volume specification: '{v}'\n"), 125),
+            }
+        }
+        for m in p.values("mount") {
+            let kv: BTreeMap<&str, &str> = m.split(',').filter_map(|x| x.split_once('=')).collect();
+            match (kv.get("type").copied().unwrap_or("volume"), kv.get("target").or(kv.get("destination")).or(kv.get("dst"))) {
+                ("volume", Some(dest)) => mounts.push((kv.get("source").or(kv.get("src")).map(|s| s.to_string()), dest.to_string())),
+                ("volume", None) => return fail(format!("invalid argument \"{m}\" for \"--mount\" flag: target is required\n"), 125),
+                (other, _) => return fail(format!("docker: --mount type={other} is not available in Layer Lab (type=volume is)\n"), 125),
+            }
+        }
+        for dest in cfg.volumes.iter().flat_map(|v| v.keys()) {
+            if !mounts.iter().any(|(_, d)| d == dest) {
+                mounts.push((None, dest.clone()));
+            }
+        }
+        let lower = match self.lower(&image.id) {
+            Ok(l) => l,
+            Err(e) => return fail(format!("{text}docker: Error response from daemon: {e}\n"), 125),
+        };
+        let working_dir = p.value("workdir").map(str::to_string).or_else(|| cfg.working_dir.clone().filter(|w| !w.is_empty())).unwrap_or_else(|| "/".into());
+        let mut container_mounts = Vec::new();
+        for (i, (src, dest)) in mounts.iter().enumerate() {
+            let (vol, anonymous) = match src {
+                Some(s) => (s.clone(), false),
+                None => (Digest::of(format!("volume {id} {i}").as_bytes()).hex().to_string(), true),
+            };
+            if self.ensure_volume(&vol, anonymous, host.now()) {
+                events.push(Event::VolumeCreated { name: vol.clone() });
+            }
+            // An empty volume is filled from the image's directory on first mount.
+            if let Some(v) = self.volumes.get_mut(&vol).filter(|v| v.tree.is_empty()) {
+                let key = components(dest);
+                for (k, n) in lower.descendants(&key) {
+                    let _ = v.tree.insert(k[key.len()..].to_vec(), n.clone()); // ok: parents come first
+                }
+            }
+            container_mounts.push(Mount { volume: vol, destination: dest.clone() });
+        }
+        let mut c = Container {
+            id: id.clone(),
+            name: name.clone(),
+            image: image.id.clone(),
+            image_name: image_name.clone(),
+            seq,
+            created: host.now(),
+            argv,
+            env,
+            working_dir: working_dir.clone(),
+            tty: p.has("tty"),
+            interactive: p.has("interactive"),
+            ports,
+            state: State::Created,
+            process: Process::Finished,
+            writable: Writable::default(),
+            mounts: container_mounts,
+            logs: String::new(),
+            auto_remove: p.has("rm"),
+            started: None,
+            finished: None,
+            restart_count: 0,
+        };
+        // The mount points and the working directory exist in the container's layer.
+        let merged = c.merged(&lower, &self.volumes);
+        let mut merged = merged;
+        let wd = components(&working_dir);
+        if !wd.is_empty() && merged.get(&wd).is_none() {
+            let _ = merged.insert(wd, Node::dir(0o755));
+        }
+        let mut volumes = std::mem::take(&mut self.volumes);
+        c.absorb(&lower, &merged, &[], &mut volumes);
+        self.volumes = volumes;
+        self.containers.insert(id.clone(), c);
+        events.push(Event::ContainerCreated { id: id.clone(), name: name.clone() });
+        if create_only {
+            let _ = writeln!(text, "{id}");
+            return Output { text, status: 0, events };
+        }
+        match self.start_process(&id, host.now(), &mut events) {
+            Err((message, code)) => {
+                let _ = writeln!(text, "docker: Error response from daemon: {message}\n\nRun 'docker run --help' for more information");
+                if let Some(c) = self.containers.get_mut(&id) {
+                    c.state = State::Created;
+                    c.logs.clear();
+                }
+                if p.has("rm") {
+                    self.remove_container(&id, true, &mut events);
+                }
+                Output { text, status: code, events }
+            }
+            Ok(()) => {
+                let c = &self.containers[&id];
+                if p.has("detach") {
+                    let _ = writeln!(text, "{id}");
+                    return Output { text, status: 0, events };
+                }
+                match (c.process, c.state) {
+                    (Process::Shell, State::Running) => {
+                        self.session = Some(Session::Shell { container: id.clone(), cwd: working_dir, env: c.env_map(), main: true });
+                        Output { text, status: 0, events }
+                    }
+                    (Process::Service { .. }, State::Running) => {
+                        text.push_str(&c.logs);
+                        let _ = writeln!(text, "(Layer Lab: {name} keeps running; this terminal does not stay attached to it — `docker logs {name}` shows its output, -d starts it detached)");
+                        Output { text, status: 0, events }
+                    }
+                    (_, state) => {
+                        text.push_str(&c.logs);
+                        let code = if let State::Exited(code) = state { code } else { 0 };
+                        if c.auto_remove {
+                            self.remove_container(&id, true, &mut events);
+                        }
+                        Output { text, status: code, events }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts the main process. Err: Docker's message when it cannot start, and the exit code.
+    fn start_process(&mut self, id: &str, now: Option<i64>, events: &mut Vec<Event>) -> Result<(), (String, i32)> {
+        let c = self.containers.get(id).ok_or(("no such container".to_string(), 1))?.clone();
+        let lower = self.lower(&c.image).map_err(|e| (e, 1))?;
+        let view = c.merged(&lower, &self.volumes);
+        let env = c.env_map();
+        // The simulated entrypoint scripts only `exec "$@"`.
+        let mut argv: &[String] = &c.argv;
+        while argv.len() > 1 && argv[0].ends_with("docker-entrypoint.sh") {
+            argv = &argv[1..];
+        }
+        let program = argv.first().cloned().unwrap_or_default();
+        if crate::runtime::which(&view, &program, &env, &c.working_dir).is_none() {
+            return Err((
+                format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{program}\": executable file not found in $PATH: unknown"),
+                127,
+            ));
+        }
+        // The program that runs: a shell form's script names it.
+        let script = (argv.len() >= 3 && matches!(argv[0].rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash")) && argv[1] == "-c").then(|| argv[2].clone());
+        let words: Vec<String> = match &script {
+            Some(s) => s.split_whitespace().map(str::to_string).collect(),
+            None => argv.to_vec(),
+        };
+        let base = words.first().map(|w| w.rsplit('/').next().unwrap_or(w).to_string()).unwrap_or_default();
+        let service = |on_term| Process::Service { on_term };
+        let mut logs = String::new();
+        let (process, status) = match base.as_str() {
+            "sleep" if words.get(1).is_some_and(|d| d.trim_start_matches('0').is_empty()) => (Process::Finished, 0),
+            "sleep" | "top" => (service(137), 0),
+            "tail" if words.iter().any(|w| w == "-f" || w == "-F") => (service(137), 0),
+            "nginx" => {
+                logs.push_str("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Configuration complete; ready for start up\n[notice] 1#1: using the \"epoll\" event method\n[notice] 1#1: nginx/1.27.4\n[notice] 1#1: start worker processes\n[notice] 1#1: start worker process 29\n");
+                self.service_files(id, &lower, &[("/var/run/nginx.pid", "1\n"), ("/var/cache/nginx/client_temp/.keep", ""), ("/var/cache/nginx/proxy_temp/.keep", "")], events);
+                (service(0), 0)
+            }
+            "mysqld" if crate::mysql::initialised(&view) => {
+                logs.push_str("[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '9.2.0'  port: 3306\n");
+                (service(0), 0)
+            }
+            "mysqld" => match crate::mysql::start(&env) {
+                Ok((files, out)) => {
+                    logs.push_str(&out);
+                    let files: Vec<(String, Node)> = files;
+                    self.service_nodes(id, &lower, files, events);
+                    (service(0), 0)
+                }
+                Err(out) => {
+                    logs.push_str(&out);
+                    (Process::Finished, 1)
+                }
+            },
+            "java" => {
+                let jar = words.iter().position(|w| w == "-jar").and_then(|i| words.get(i + 1));
+                match jar {
+                    Some(j) if crate::runtime::which(&view, j, &BTreeMap::new(), &c.working_dir).is_some() || view.get(&components(&format!("{}/{j}", c.working_dir))).is_some() || view.get(&components(j)).is_some() => {
+                        logs.push_str("  .   ____          _            __ _ _\n /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\\n( ( )\\___ | '_ | '_| | '_ \\/ _` | \\ \\ \\ \\\n \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )\n  '  |____| .__|_| |_|_| |_\\__, | / / / /\n =========|_|==============|___/=/_/_/_/\n\nINFO  Tomcat initialized with port(s): 8080 (http)\nINFO  Tomcat started on port(s): 8080 (http) with context path ''\nINFO  Started application (simulated by Layer Lab)\n");
+                        self.service_files(id, &lower, &[("/tmp/tomcat.8080.1/work/.keep", ""), ("/tmp/hsperfdata_root/1", "simulated JVM performance data\n")], events);
+                        (service(143), 0)
+                    }
+                    Some(j) => {
+                        logs.push_str(&format!("Error: Unable to access jarfile {j}\n"));
+                        (Process::Finished, 1)
+                    }
+                    None => {
+                        logs.push_str("Usage: java [options] <mainclass> [args...]\n           (to execute a class)\n   or  java [options] -jar <jarfile> [args...]\n");
+                        (Process::Finished, 1)
+                    }
+                }
+            }
+            "postgres" => {
+                if env.contains_key("POSTGRES_PASSWORD") || env.get("POSTGRES_HOST_AUTH_METHOD").is_some_and(|v| v == "trust") {
+                    logs.push_str("The files belonging to this database system will be owned by user \"postgres\".\n...\nPostgreSQL init process complete; ready for start up.\n\nLOG:  database system is ready to accept connections\n");
+                    self.service_files(id, &lower, &[("/var/lib/postgresql/data/PG_VERSION", "17\n"), ("/var/lib/postgresql/data/postgresql.conf", "# simulated by Layer Lab\n")], events);
+                    (service(0), 0)
+                } else {
+                    logs.push_str("Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".\n");
+                    (Process::Finished, 1)
+                }
+            }
+            "run.sh" | "grafana" | "grafana-server" => {
+                logs.push_str("logger=settings msg=\"Starting Grafana\" version=11.5.2 (simulated by Layer Lab)\nlogger=http.server msg=\"HTTP Server Listen\" address=[::]:3000 protocol=http\n");
+                self.service_files(id, &lower, &[("/var/lib/grafana/grafana.db", "SQLite format 3 (simulated by Layer Lab)\n")], events);
+                (service(0), 0)
+            }
+            "sh" | "bash" | "ash" | "dash" if script.is_none() && words.len() == 1 => {
+                if c.interactive && c.tty {
+                    (Process::Shell, 0)
+                } else {
+                    // No terminal: the shell reads an empty input and exits.
+                    (Process::Finished, 0)
+                }
+            }
+            _ => {
+                let (status, out, _, _) = match &script {
+                    Some(s) => self.exec_script(id, Some(s), &[], &c.working_dir, env.clone(), events),
+                    None => self.exec_script(id, None, argv, &c.working_dir, env.clone(), events),
+                }
+                .map_err(|e| (e, 1))?;
+                logs.push_str(&out);
+                (Process::Finished, status)
+            }
+        };
+        let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
+        c.logs.push_str(&logs);
+        c.process = process;
+        c.started = now;
+        c.state = match process {
+            Process::Finished => {
+                c.finished = now;
+                State::Exited(status)
+            }
+            _ => State::Running,
+        };
+        events.push(Event::ContainerStarted { id: id.to_string() });
+        Ok(())
+    }
+
+    /// Files a service writes when it starts (pid files, caches).
+    fn service_files(&mut self, id: &str, lower: &Tree, files: &[(&str, &str)], events: &mut Vec<Event>) {
+        let nodes = files.iter().map(|(p, t)| (p.to_string(), Node::file(t.as_bytes().to_vec(), 0o644))).collect();
+        self.service_nodes(id, lower, nodes, events);
+    }
+
+    fn service_nodes(&mut self, id: &str, lower: &Tree, files: Vec<(String, Node)>, events: &mut Vec<Event>) {
+        let Some(c) = self.containers.get(id) else { return };
+        let mut merged = c.merged(lower, &self.volumes);
+        for (path, node) in files {
+            let key = components(&path);
+            if merged.get(&key).is_none() {
+                let _ = merged.insert(key, node); // ok: parents are made
+            }
+        }
+        let mut volumes = std::mem::take(&mut self.volumes);
+        if let Some(c) = self.containers.get_mut(id) {
+            let (copied, _) = c.absorb(lower, &merged, &[], &mut volumes);
+            for path in copied {
+                events.push(Event::CopyUp { container: id.to_string(), path });
+            }
+        }
+        self.volumes = volumes;
+    }
+
+    pub(crate) fn cmd_start(&mut self, args: &[&str], host: &dyn Host) -> Output {
+        let p = match flags::parse(args, &[flag(Some('a'), "attach"), flag(Some('i'), "interactive")], false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        if p.args.is_empty() {
+            return fail("\"docker start\" requires at least 1 argument.\nSee 'docker start --help'.\n", 1);
+        }
+        let mut out = Output::default();
+        for name in &p.args {
+            let Some(id) = self.container_id(name) else {
+                out.text.push_str(&format!("Error response from daemon: No such container: {name}\n"));
+                out.status = 1;
+                continue;
+            };
+            if matches!(self.containers[&id].state, State::Running | State::Paused) {
+                out.text.push_str(&format!("{name}\n"));
+                continue;
+            }
+            match self.start_process(&id, host.now(), &mut out.events) {
+                Ok(()) => out.text.push_str(&format!("{name}\n")),
+                Err((e, _)) => {
+                    out.text.push_str(&format!("Error response from daemon: {e}\n"));
+                    out.status = 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// stop, kill, restart, pause, unpause.
+    pub(crate) fn cmd_lifecycle(&mut self, verb: &str, args: &[&str], host: &dyn Host) -> Output {
+        let specs = [opt(Some('t'), "time"), opt(Some('s'), "signal")];
+        let p = match flags::parse(args, &specs, false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        if p.args.is_empty() {
+            return fail(format!("\"docker {verb}\" requires at least 1 argument.\nSee 'docker {verb} --help'.\n"), 1);
+        }
+        let mut out = Output::default();
+        for name in &p.args {
+            let Some(id) = self.container_id(name) else {
+                out.text.push_str(&format!("Error response from daemon: No such container: {name}\n"));
+                out.status = 1;
+                continue;
+            };
+            let c = &self.containers[&id];
+            let (state, process) = (c.state, c.process);
+            let error = match (verb, state) {
+                ("pause", State::Running) => None,
+                ("pause", State::Paused) => Some(format!("container {id} is already paused")),
+                ("pause", _) => Some(format!("container {id} is not running")),
+                ("unpause", State::Paused) => None,
+                ("unpause", _) => Some(format!("Container {id} is not paused")),
+                ("kill", State::Running | State::Paused) => None,
+                ("kill", _) => Some(format!("cannot kill container: {name}: container {id} is not running")),
+                _ => None,
+            };
+            if let Some(e) = error {
+                out.text.push_str(&format!("Error response from daemon: {e}\n"));
+                out.status = 1;
+                continue;
+            }
+            match verb {
+                "pause" | "unpause" => {
+                    if let Some(c) = self.containers.get_mut(&id) {
+                        c.state = if verb == "pause" { State::Paused } else { State::Running };
+                    }
+                }
+                "stop" | "kill" | "restart" => {
+                    if matches!(state, State::Running | State::Paused) {
+                        let code = match (verb, process) {
+                            ("kill", _) => 137,
+                            (_, Process::Service { on_term }) => on_term,
+                            _ => 137,
+                        };
+                        if self.session.as_ref().is_some_and(|s| matches!(s, Session::Shell { container, .. } | Session::Sql { container, .. } if *container == id)) {
+                            self.session = None;
+                        }
+                        let auto_remove = self.containers[&id].auto_remove && verb != "restart";
+                        if let Some(c) = self.containers.get_mut(&id) {
+                            c.auto_remove = auto_remove;
+                        }
+                        self.finish(&id, code, host.now(), &mut out.events);
+                    }
+                    if verb == "restart" {
+                        if let Some(c) = self.containers.get_mut(&id) {
+                            c.restart_count += u32::from(matches!(state, State::Running | State::Paused));
+                        }
+                        if let Err((e, _)) = self.start_process(&id, host.now(), &mut out.events) {
+                            out.text.push_str(&format!("Error response from daemon: {e}\n"));
+                            out.status = 1;
+                            continue;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            out.text.push_str(&format!("{name}\n"));
+        }
+        out
+    }
+
+    pub(crate) fn cmd_rm(&mut self, args: &[&str]) -> Output {
+        let p = match flags::parse(args, &[flag(Some('f'), "force"), flag(Some('v'), "volumes"), flag(Some('l'), "link")], false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        if p.args.is_empty() {
+            return fail("\"docker rm\" requires at least 1 argument.\nSee 'docker rm --help'.\n", 1);
+        }
+        let mut out = Output::default();
+        for name in &p.args {
+            let Some(id) = self.container_id(name) else {
+                out.text.push_str(&format!("Error response from daemon: No such container: {name}\n"));
+                out.status = 1;
+                continue;
+            };
+            let c = &self.containers[&id];
+            if matches!(c.state, State::Running | State::Paused) && !p.has("force") {
+                let what = if c.state == State::Paused { "container is paused and must be unpaused first" } else { "container is running: stop the container before removing or force remove" };
+                out.text.push_str(&format!("Error response from daemon: cannot remove container \"/{}\": {what}\n", c.name));
+                out.status = 1;
+                continue;
+            }
+            if self.session.as_ref().is_some_and(|s| matches!(s, Session::Shell { container, .. } | Session::Sql { container, .. } if *container == id)) {
+                self.session = None;
+            }
+            self.remove_container(&id, p.has("volumes"), &mut out.events);
+            out.text.push_str(&format!("{name}\n"));
+        }
+        out
+    }
+
+    pub(crate) fn cmd_ps(&self, args: &[&str], host: &dyn Host) -> Output {
+        let specs = [flag(Some('a'), "all"), flag(Some('s'), "size"), flag(Some('q'), "quiet"), flag(None, "no-trunc"), opt(None, "format"), opt(Some('f'), "filter"), flag(Some('l'), "latest"), opt(Some('n'), "last")];
+        let p = match flags::parse(args, &specs, false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\nSee 'docker ps --help'.\n"), 1),
+        };
+        if let Some(a) = p.args.first() {
+            return fail(format!("\"docker ps\" accepts no arguments (got {a}).\nSee 'docker ps --help'.\n"), 1);
+        }
+        let mut list: Vec<&Container> = self.containers.values().filter(|c| p.has("all") || p.has("latest") || matches!(c.state, State::Running | State::Paused)).collect();
+        list.sort_by(|a, b| b.seq.cmp(&a.seq));
+        if p.has("latest") {
+            list.truncate(1);
+        }
+        let now = host.now();
+        if p.has("quiet") {
+            return ok(list.iter().map(|c| format!("{}\n", if p.has("no-trunc") { &c.id } else { c.short_id() })).collect::<String>());
+        }
+        if let Some(format) = p.value("format") {
+            let t = match crate::template::Template::parse(format) {
+                Ok(t) => t,
+                Err(e) => return fail(format!("{e}\n"), 1),
+            };
+            let mut text = String::new();
+            for c in &list {
+                let (size, virt) = self.container_sizes(c);
+                let v = serde_json::json!({
+                    "ID": c.short_id(), "Image": c.image_name, "Command": format!("\"{}\"", c.command()), "CreatedAt": "",
+                    "RunningFor": format!("{} ago", since(c.created, now)), "Status": status_text(c, now), "State": c.state.name(),
+                    "Ports": c.ports.join(", "), "Names": c.name, "Size": format!("{} (virtual {})", human_size(size), human_size(virt)),
+                    "Mounts": c.mounts.iter().map(|m| m.volume.clone()).collect::<Vec<_>>().join(","),
+                });
+                match t.execute(&v) {
+                    Ok(s) => {
+                        text.push_str(&s);
+                        text.push('\n');
+                    }
+                    Err(e) => return fail(format!("{text}{e}\n"), 1),
+                }
+            }
+            return ok(text);
+        }
+        let mut header = vec!["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"];
+        if p.has("size") {
+            header.push("SIZE");
+        }
+        let mut rows = vec![header.into_iter().map(String::from).collect::<Vec<_>>()];
+        for c in list {
+            let mut command = c.command();
+            if !p.has("no-trunc") && command.chars().count() > 20 {
+                command = format!("{}…", command.chars().take(19).collect::<String>());
+            }
+            let mut row = vec![
+                c.short_id().to_string(),
+                c.image_name.clone(),
+                format!("\"{command}\""),
+                format!("{} ago", since(c.created, now)),
+                status_text(c, now),
+                c.ports.join(", "),
+                c.name.clone(),
+            ];
+            if p.has("size") {
+                let (size, virt) = self.container_sizes(c);
+                row.push(format!("{} (virtual {})", human_size(size), human_size(virt)));
+            }
+            rows.push(row);
+        }
+        ok(crate::listing::table(&rows))
+    }
+
+    /// (writable layer, image + writable layer): `docker ps -s`.
+    pub fn container_sizes(&self, c: &Container) -> (u64, u64) {
+        let size = c.writable.size();
+        let image = self.images.get(&c.image).map_or(0, |i| i.size());
+        (size, image + size)
+    }
+
+    pub(crate) fn cmd_exec(&mut self, args: &[&str]) -> Output {
+        let specs = [flag(Some('i'), "interactive"), flag(Some('t'), "tty"), flag(Some('d'), "detach"), opt(Some('e'), "env"), opt(Some('w'), "workdir"), opt(Some('u'), "user")];
+        let p = match flags::parse(args, &specs, true) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\nSee 'docker exec --help'.\n"), 1),
+        };
+        let (Some(name), Some(cmd)) = (p.args.first(), p.args.get(1)) else {
+            return fail("\"docker exec\" requires at least 2 arguments.\nSee 'docker exec --help'.\n", 1);
+        };
+        let Some(id) = self.container_id(name) else { return Self::no_such(name) };
+        let c = &self.containers[&id];
+        match c.state {
+            State::Running => {}
+            State::Paused => return fail(format!("Error response from daemon: container {id} is paused, unpause the container before exec\n"), 1),
+            _ => return fail(format!("Error response from daemon: container {id} is not running\n"), 1),
+        }
+        let argv: Vec<String> = p.args[1..].to_vec();
+        let mut env = c.env_map();
+        for e in p.values("env") {
+            if let Some((k, v)) = e.split_once('=') {
+                env.insert(k.to_string(), v.to_string());
+            }
+        }
+        let cwd = p.value("workdir").map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
+        let base = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
+        let lower = match self.lower(&c.image) {
+            Ok(l) => l,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        let view = c.merged(&lower, &self.volumes);
+        if crate::runtime::which(&view, cmd, &env, &cwd).is_none() && !matches!(base.as_str(), "sh" | "echo" | "cat" | "ls" | "touch" | "rm" | "mkdir" | "cp" | "mv" | "env" | "pwd" | "id") {
+            return fail(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{cmd}\": executable file not found in $PATH: unknown\n"), 127);
+        }
+        if base == "mysql" {
+            return self.mysql_client(&id, &argv[1..], p.has("interactive") && p.has("tty"));
+        }
+        let interactive_shell = matches!(base.as_str(), "sh" | "bash" | "ash" | "dash") && argv.len() == 1;
+        if interactive_shell {
+            if p.has("interactive") && p.has("tty") {
+                self.session = Some(Session::Shell { container: id, cwd, env, main: false });
+            }
+            return ok("");
+        }
+        let mut events = Vec::new();
+        match self.exec_script(&id, None, &argv, &cwd, env, &mut events) {
+            Ok((status, text, _, _)) => {
+                let text = if status == 127 && text.contains("not found") {
+                    format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{cmd}\": executable file not found in $PATH: unknown\n")
+                } else {
+                    text
+                };
+                Output { text, status, events }
+            }
+            Err(e) => fail(format!("{e}\n"), 1),
+        }
+    }
+
+    pub(crate) fn cmd_logs(&self, args: &[&str]) -> Output {
+        let p = match flags::parse(args, &[flag(Some('f'), "follow"), flag(Some('t'), "timestamps"), opt(Some('n'), "tail")], false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        let Some(name) = p.args.first() else { return fail("\"docker logs\" requires exactly 1 argument.\n", 1) };
+        let Some(id) = self.container_id(name) else { return Self::no_such(name) };
+        let logs = &self.containers[&id].logs;
+        match p.value("tail").and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) => {
+                let lines: Vec<&str> = logs.lines().collect();
+                ok(lines[lines.len().saturating_sub(n)..].iter().map(|l| format!("{l}\n")).collect::<String>())
+            }
+            None => ok(logs.clone()),
+        }
+    }
+
+    pub(crate) fn cmd_diff(&self, args: &[&str]) -> Output {
+        let Some(name) = args.first() else { return fail("\"docker diff\" requires exactly 1 argument.\n", 1) };
+        let Some(id) = self.container_id(name) else { return Self::no_such(name) };
+        let c = &self.containers[&id];
+        let lower = match self.lower(&c.image) {
+            Ok(l) => l,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        // Docker lists a changed path's directories in the image as changed (their mtime moved).
+        let mut marks: BTreeMap<Vec<String>, char> = BTreeMap::new();
+        for change in &c.writable.changes {
+            let (key, mark) = match change {
+                Change::Added(k) => (k, 'A'),
+                Change::Modified(k) => (k, 'C'),
+                Change::Deleted(k) => (k, 'D'),
+                Change::Opaque(k) => (k, 'C'),
+            };
+            for i in 1..key.len() {
+                if lower.get(&key[..i]).is_some() {
+                    marks.entry(key[..i].to_vec()).or_insert('C');
+                }
+            }
+            marks.insert(key.clone(), mark);
+        }
+        ok(marks.iter().map(|(k, m)| format!("{m} {}\n", display(k))).collect::<String>())
+    }
+
+    pub(crate) fn cmd_rename(&mut self, args: &[&str]) -> Output {
+        let [old, new] = args else { return fail("\"docker rename\" requires exactly 2 arguments.\n", 1) };
+        let Some(id) = self.container_id(old) else { return Self::no_such(old) };
+        if let Some(other) = self.containers.values().find(|c| c.name == *new) {
+            return fail(format!("Error response from daemon: Conflict. The container name \"/{new}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.\n", other.id), 1);
+        }
+        if let Some(c) = self.containers.get_mut(&id) {
+            c.name = new.to_string();
+        }
+        ok("")
+    }
+
+    pub(crate) fn cmd_top(&self, args: &[&str]) -> Output {
+        let Some(name) = args.first() else { return fail("\"docker top\" requires at least 1 argument.\n", 1) };
+        let Some(id) = self.container_id(name) else { return Self::no_such(name) };
+        let c = &self.containers[&id];
+        if !matches!(c.state, State::Running | State::Paused) {
+            return fail(format!("Error response from daemon: container {id} is not running\n"), 1);
+        }
+        let pid = 3000 + (c.seq * 37) % 5000;
+        let rows = vec![
+            ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"].map(String::from).to_vec(),
+            vec!["root".into(), pid.to_string(), (pid - 21).to_string(), "0".into(), "00:00".into(), if c.tty { "pts/0" } else { "?" }.into(), "00:00:00".into(), c.command()],
+        ];
+        ok(crate::listing::table(&rows))
+    }
+
+    pub(crate) fn cmd_container_prune(&mut self, args: &[&str]) -> Output {
+        if !args.iter().any(|a| *a == "-f" || *a == "--force") {
+            return fail("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n", 1);
+        }
+        let victims: Vec<String> = self.containers.values().filter(|c| matches!(c.state, State::Exited(_) | State::Created)).map(|c| c.id.clone()).collect();
+        let mut out = Output::default();
+        let mut reclaimed = 0;
+        if !victims.is_empty() {
+            out.text.push_str("Deleted Containers:\n");
+        }
+        for id in victims {
+            reclaimed += self.containers[&id].writable.size();
+            out.text.push_str(&format!("{id}\n"));
+            self.remove_container(&id, false, &mut out.events);
+        }
+        if !out.text.is_empty() {
+            out.text.push('\n');
+        }
+        out.text.push_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed)));
+        out
+    }
+
+    /// `docker inspect` of a container.
+    pub fn container_inspect(&self, c: &Container, size: bool) -> serde_json::Value {
+        let image = self.images.get(&c.image);
+        let chains = image.map(|i| crate::digest::chain_ids(i.diff_ids())).unwrap_or_default();
+        let dir = |d: &Digest| format!("{}/diff", crate::image::overlay2_dir(d).trim_end_matches("/diff"));
+        let own = Digest::of(format!("rw {}", c.id).as_bytes());
+        let root = crate::image::overlay2_dir(&own).trim_end_matches("/diff").to_string();
+        let mut lower: Vec<String> = vec![format!("{root}-init/diff")];
+        lower.extend(chains.iter().rev().map(dir));
+        let (exit, running, paused) = match c.state {
+            State::Exited(code) => (code, false, false),
+            State::Running => (0, true, false),
+            State::Paused => (0, true, true),
+            State::Created => (0, false, false),
+        };
+        let time = |t: Option<i64>| t.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339);
+        let mounts: Vec<serde_json::Value> = c.mounts.iter().map(|m| serde_json::json!({
+            "Type": "volume", "Name": m.volume, "Source": format!("/var/lib/docker/volumes/{}/_data", m.volume),
+            "Destination": m.destination, "Driver": "local", "Mode": "z", "RW": true, "Propagation": ""
+        })).collect();
+        let (args0, rest) = c.argv.split_first().map(|(a, r)| (a.clone(), r.to_vec())).unwrap_or_default();
+        let mut v = serde_json::json!({
+            "Id": c.id,
+            "Created": time(c.created),
+            "Path": args0,
+            "Args": rest,
+            "State": {
+                "Status": c.state.name(), "Running": running, "Paused": paused, "Restarting": false, "OOMKilled": false,
+                "Dead": false, "Pid": if running { 3000 + (c.seq * 37) % 5000 } else { 0 }, "ExitCode": exit, "Error": "",
+                "StartedAt": time(c.started), "FinishedAt": time(c.finished)
+            },
+            "Image": c.image.to_string(),
+            "Name": format!("/{}", c.name),
+            "RestartCount": c.restart_count,
+            "Driver": "overlay2",
+            "Mounts": mounts,
+            "Config": {
+                "Hostname": c.short_id(), "Tty": c.tty, "OpenStdin": c.interactive, "Env": c.env, "Cmd": rest,
+                "Image": c.image_name, "WorkingDir": c.working_dir, "Entrypoint": [args0.clone()],
+                "Volumes": c.mounts.iter().map(|m| (m.destination.clone(), serde_json::json!({}))).collect::<serde_json::Map<_, _>>(),
+            },
+            "GraphDriver": {
+                "Data": {
+                    "LowerDir": lower.join(":"),
+                    "MergedDir": format!("{root}/merged"),
+                    "UpperDir": format!("{root}/diff"),
+                    "WorkDir": format!("{root}/work"),
+                },
+                "Name": "overlay2"
+            },
+            "NetworkSettings": { "Ports": c.ports.iter().map(|p| {
+                let (host, cont) = p.split_once("->").unwrap_or(("", p));
+                let port = host.rsplit(':').next().unwrap_or("");
+                (cont.to_string(), serde_json::json!([{"HostIp": "0.0.0.0", "HostPort": port}]))
+            }).collect::<serde_json::Map<_, _>>() }
+        });
+        if size {
+            let (rw, all) = self.container_sizes(c);
+            v["SizeRw"] = serde_json::json!(rw);
+            v["SizeRootFs"] = serde_json::json!(all);
+        }
+        v
+    }
+
+    pub(crate) fn cmd_commit(&mut self, args: &[&str]) -> Output {
+        let specs = [opt(Some('m'), "message"), opt(Some('a'), "author"), opt(Some('c'), "change"), flag(Some('p'), "pause")];
+        let p = match flags::parse(args, &specs, false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        let Some(name) = p.args.first() else { return fail("\"docker commit\" requires at least 1 and at most 2 arguments.\n", 1) };
+        let Some(id) = self.container_id(name) else { return Self::no_such(name) };
+        let reference = match p.args.get(1).map(|r| crate::image::normalize_reference(r)).transpose() {
+            Ok(r) => r,
+            Err(e) => return fail(format!("Error response from daemon: {e}\n"), 1),
+        };
+        let c = self.containers[&id].clone();
+        let Some(image) = self.images.get(&c.image).cloned() else { return fail("Error response from daemon: the container's image is gone\n", 1) };
+        let lower = match self.lower(&c.image) {
+            Ok(l) => l,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        let parent = self.snapshots.top(image.diff_ids());
+        let mut active = match self.snapshots.prepare(parent.as_ref()) {
+            Ok(a) => a,
+            Err(e) => return fail(format!("Error response from daemon: {e}\n"), 1),
+        };
+        active.upper = c.rootfs(&lower);
+        active.opaque = c.writable.opaque.clone();
+        let commit = match self.snapshots.commit(active) {
+            Ok(x) => x,
+            Err(e) => return fail(format!("Error response from daemon: {e}\n"), 1),
+        };
+        let mut config = image.config.clone();
+        let (entry, cmd) = c.argv.split_first().map(|(a, r)| (a.clone(), r.to_vec())).unwrap_or_default();
+        let image_entry = image.config.config.entrypoint.clone().unwrap_or_default();
+        if image_entry.first() != Some(&entry) {
+            config.config.cmd = Some(c.argv.clone());
+        } else {
+            config.config.cmd = Some(cmd);
+        }
+        config.config.env = Some(c.env.clone());
+        config.created = crate::build::BUILD_TIME.to_string();
+        config.history.push(crate::image::History {
+            created: crate::build::BUILD_TIME.to_string(),
+            created_by: c.command(),
+            comment: p.value("message").unwrap_or("").to_string(),
+            empty_layer: false,
+        });
+        config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
+        let mut sizes = image.layer_sizes.clone();
+        sizes.push(commit.layer.size);
+        let bytes = match config.to_bytes() {
+            Ok(b) => b,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        let (new_id, mut events) = self.store_image(bytes, config, vec![commit], sizes);
+        if let Some(r) = reference {
+            self.tag(&r, &new_id);
+            events.push(Event::Tagged { reference: r, id: new_id.clone() });
+        }
+        Output { text: format!("{new_id}\n"), status: 0, events }
+    }
+
+    pub(crate) fn cmd_export(&self, args: &[&str], host: &mut dyn Host) -> Output {
+        let p = match flags::parse(args, &[opt(Some('o'), "output")], false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        let Some(name) = p.args.first() else { return fail("\"docker export\" requires exactly 1 argument.\n", 1) };
+        let Some(file) = p.value("output") else { return fail("cowardly refusing to save to a terminal. Use the -o flag or redirect\n", 1) };
+        let Some(id) = self.container_id(name) else { return Self::no_such(name) };
+        let c = &self.containers[&id];
+        let lower = match self.lower(&c.image) {
+            Ok(l) => l,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        let tree = c.merged(&lower, &self.volumes);
+        match crate::layer::pack(&tree, &[Vec::new()]).and_then(|b| host.write_file(file, &b).map(|_| b.len())) {
+            Ok(len) => Output { text: String::new(), status: 0, events: vec![Event::FileWritten { path: file.to_string(), size: len as u64 }] },
+            Err(e) => fail(format!("Error response from daemon: {e}\n"), 1),
+        }
+    }
+
+    pub(crate) fn cmd_cp(&mut self, args: &[&str], host: &mut dyn Host) -> Output {
+        let [src, dest] = args else { return fail("\"docker cp\" requires exactly 2 arguments.\nSee 'docker cp --help'.\n", 1) };
+        let split = |s: &str| s.split_once(':').filter(|(c, _)| !c.contains('/')).map(|(c, p)| (c.to_string(), p.to_string()));
+        match (split(src), split(dest)) {
+            (Some((name, path)), None) => {
+                let Some(id) = self.container_id(&name) else { return Self::no_such(&name) };
+                let c = &self.containers[&id];
+                let lower = match self.lower(&c.image) {
+                    Ok(l) => l,
+                    Err(e) => return fail(format!("{e}\n"), 1),
+                };
+                let view = c.merged(&lower, &self.volumes);
+                let key = components(&path);
+                match view.get(&key) {
+                    Some(n) if !n.is_dir() => {
+                        let bytes = n.body().map(|b| b.to_vec()).unwrap_or_default();
+                        let target = if dest.ends_with('/') { format!("{dest}{}", key.last().cloned().unwrap_or_default()) } else { dest.to_string() };
+                        match host.write_file(&target, &bytes) {
+                            Ok(()) => Output { text: format!("Successfully copied {} to {target}\n", human_size(bytes.len() as u64)), status: 0, events: vec![Event::FileWritten { path: target, size: bytes.len() as u64 }] },
+                            Err(e) => fail(format!("{e}\n"), 1),
+                        }
+                    }
+                    Some(_) => {
+                        let mut total = 0;
+                        for (k, n) in view.descendants(&key).filter(|(_, n)| !n.is_dir()) {
+                            let rel = k[key.len() - 1..].join("/");
+                            let bytes = n.body().map(|b| b.to_vec()).unwrap_or_default();
+                            total += bytes.len();
+                            if let Err(e) = host.write_file(&format!("{}/{rel}", dest.trim_end_matches('/')), &bytes) {
+                                return fail(format!("{e}\n"), 1);
+                            }
+                        }
+                        ok(format!("Successfully copied {} to {dest}\n", human_size(total as u64)))
+                    }
+                    None => fail(format!("Error response from daemon: Could not find the file {path} in container {name}\n"), 1),
+                }
+            }
+            (None, Some((name, path))) => {
+                let Some(id) = self.container_id(&name) else { return Self::no_such(&name) };
+                let bytes = match host.read_file(src) {
+                    Ok(b) => b,
+                    Err(e) => return fail(format!("lstat {src}: no such file or directory ({e})\n"), 1),
+                };
+                let c = self.containers[&id].clone();
+                let lower = match self.lower(&c.image) {
+                    Ok(l) => l,
+                    Err(e) => return fail(format!("{e}\n"), 1),
+                };
+                let mut merged = c.merged(&lower, &self.volumes);
+                let mut key = components(&path);
+                if path.ends_with('/') || merged.get(&key).is_some_and(Node::is_dir) {
+                    key.push(src.rsplit('/').next().unwrap_or(src).to_string());
+                }
+                if let Err(e) = merged.insert(key, Node::file(bytes.clone(), 0o644)) {
+                    return fail(format!("Error response from daemon: {e}\n"), 1);
+                }
+                let mut events = Vec::new();
+                let mut volumes = std::mem::take(&mut self.volumes);
+                if let Some(c) = self.containers.get_mut(&id) {
+                    let (copied, _) = c.absorb(&lower, &merged, &[], &mut volumes);
+                    events.extend(copied.into_iter().map(|path| Event::CopyUp { container: id.clone(), path }));
+                }
+                self.volumes = volumes;
+                Output { text: format!("Successfully copied {} to {name}:{path}\n", human_size(bytes.len() as u64)), status: 0, events }
+            }
+            _ => fail("copying between containers is not supported (nor within the host): one side must be CONTAINER:PATH\n", 1),
+        }
+    }
+
+    pub(crate) fn cmd_volume(&mut self, args: &[&str], host: &dyn Host) -> Output {
+        let Some((sub, rest)) = args.split_first() else {
+            return ok("Usage:  docker volume COMMAND\n\nManage volumes\n\nCommands:\n  create      Create a volume\n  inspect     Display detailed information on one or more volumes\n  ls          List volumes\n  prune       Remove unused local volumes\n  rm          Remove one or more volumes\n\nRun 'docker volume COMMAND --help' for more information on a command.\n");
+        };
+        let in_use = |e: &Engine, name: &str| -> Vec<String> { e.containers.values().filter(|c| c.mounts.iter().any(|m| m.volume == name)).map(|c| c.id.clone()).collect() };
+        match *sub {
+            "--help" => self.cmd_volume(&[], host),
+            "create" => {
+                let name = rest.iter().find(|a| !a.starts_with('-')).map(|s| s.to_string()).unwrap_or_else(|| Digest::of(format!("volume {}", self.volumes.len() + self.seq as usize).as_bytes()).hex().to_string());
+                let mut out = ok(format!("{name}\n"));
+                if self.ensure_volume(&name, false, host.now()) {
+                    out.events.push(Event::VolumeCreated { name });
+                }
+                out
+            }
+            "ls" | "list" => {
+                if rest.contains(&"-q") || rest.contains(&"--quiet") {
+                    return ok(self.volumes.keys().map(|k| format!("{k}\n")).collect::<String>());
+                }
+                let mut rows = vec![vec!["DRIVER".to_string(), "VOLUME NAME".to_string()]];
+                rows.extend(self.volumes.keys().map(|k| vec!["local".to_string(), k.clone()]));
+                ok(crate::listing::table(&rows))
+            }
+            "inspect" => {
+                let mut found = Vec::new();
+                let mut errors = String::new();
+                for name in rest.iter().filter(|a| !a.starts_with('-')) {
+                    match self.volumes.get(*name) {
+                        Some(v) => found.push(serde_json::json!({
+                            "CreatedAt": v.created.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339),
+                            "Driver": "local",
+                            "Labels": if v.anonymous { serde_json::json!({"com.docker.volume.anonymous": ""}) } else { serde_json::json!(null) },
+                            "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name),
+                            "Name": v.name,
+                            "Options": null,
+                            "Scope": "local"
+                        })),
+                        None => errors.push_str(&format!("Error response from daemon: get {name}: no such volume\n")),
+                    }
+                }
+                let mut text = crate::json::pretty(&serde_json::Value::Array(found));
+                text.push('\n');
+                text.push_str(&errors);
+                Output { status: i32::from(!errors.is_empty()), text, events: Vec::new() }
+            }
+            "rm" | "remove" => {
+                let mut out = Output::default();
+                for name in rest.iter().filter(|a| !a.starts_with('-')) {
+                    let users = in_use(self, name);
+                    if !self.volumes.contains_key(*name) {
+                        out.text.push_str(&format!("Error response from daemon: get {name}: no such volume\n"));
+                        out.status = 1;
+                    } else if !users.is_empty() {
+                        out.text.push_str(&format!("Error response from daemon: remove {name}: volume is in use - [{}]\n", users.join(", ")));
+                        out.status = 1;
+                    } else {
+                        self.volumes.remove(*name);
+                        out.events.push(Event::VolumeRemoved { name: name.to_string() });
+                        out.text.push_str(&format!("{name}\n"));
+                    }
+                }
+                out
+            }
+            "prune" => {
+                let force = rest.iter().any(|a| matches!(*a, "-f" | "--force" | "-af" | "-fa"));
+                let all = rest.iter().any(|a| matches!(*a, "-a" | "--all" | "-af" | "-fa"));
+                if !force {
+                    let what = if all { "all local volumes not used by at least one container" } else { "all anonymous local volumes not used by at least one container" };
+                    return fail(format!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n"), 1);
+                }
+                let victims: Vec<String> = self.volumes.values().filter(|v| (all || v.anonymous) && in_use(self, &v.name).is_empty()).map(|v| v.name.clone()).collect();
+                let mut out = Output::default();
+                let mut reclaimed = 0;
+                if !victims.is_empty() {
+                    out.text.push_str("Deleted Volumes:\n");
+                }
+                for v in victims {
+                    reclaimed += self.volumes.get(&v).map_or(0, Volume::size);
+                    self.volumes.remove(&v);
+                    out.text.push_str(&format!("{v}\n"));
+                    out.events.push(Event::VolumeRemoved { name: v });
+                }
+                if !out.text.is_empty() {
+                    out.text.push('\n');
+                }
+                out.text.push_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed)));
+                out
+            }
+            other => fail(format!("docker: 'volume {other}' is not a docker command.\nSee 'docker volume --help'\n"), 1),
+        }
+    }
+
+    pub(crate) fn cmd_info(&self) -> Output {
+        let running = self.containers.values().filter(|c| c.state == State::Running).count();
+        let paused = self.containers.values().filter(|c| c.state == State::Paused).count();
+        let stopped = self.containers.len() - running - paused;
+        let text = format!(
+            "Client:\n Version:    28.5.1 (simulated by Layer Lab)\n Context:    default\n Debug Mode: false\n\nServer:\n Containers: {}\n  Running: {running}\n  Paused: {paused}\n  Stopped: {stopped}\n Images: {}\n Server Version: 28.5.1 (simulated by Layer Lab)\n Storage Driver: overlay2\n  Backing Filesystem: extfs\n  Supports d_type: true\n  Using metacopy: false\n  Native Overlay Diff: true\n  userxattr: false\n Logging Driver: json-file\n Cgroup Driver: systemd\n Cgroup Version: 2\n Plugins:\n  Volume: local\n  Network: bridge host ipvlan macvlan null overlay\n  Log: awslogs fluentd gcplogs gelf journald json-file local splunk syslog\n Swarm: inactive\n Runtimes: io.containerd.runc.v2 runc\n Default Runtime: runc\n Kernel Version: 6.1.0 (simulated)\n Operating System: Layer Lab (in your browser; no Docker daemon runs)\n OSType: linux\n Architecture: x86_64\n Docker Root Dir: /var/lib/docker\n Debug Mode: false\n Experimental: false\n Live Restore Enabled: false\n\n(Layer Lab shows the classic overlay2 storage driver the classroom notes use; Docker Engine 29 defaults to the containerd image store.)\n",
+            self.containers.len(),
+            self.images.len()
+        );
+        ok(text)
+    }
+
+    /// Disk use under overlay2 (layers shared, each container only its upper
+    /// layer) and under vfs (every layer a full copy of the ones below it,
+    /// every container a full copy of its image): the seeds' comparison.
+    pub(crate) fn storage_drivers(&self) -> String {
+        let mut unique: BTreeMap<Digest, u64> = BTreeMap::new();
+        let mut vfs_layers: BTreeMap<Digest, u64> = BTreeMap::new();
+        for img in self.images.values() {
+            let chains = crate::digest::chain_ids(img.diff_ids());
+            let mut cumulative = 0;
+            for ((d, s), chain) in img.diff_ids().iter().zip(&img.layer_sizes).zip(chains) {
+                unique.insert(d.clone(), *s);
+                cumulative += s;
+                vfs_layers.insert(chain, cumulative);
+            }
+        }
+        let uppers: u64 = self.containers.values().map(|c| c.writable.size()).sum();
+        let vfs_containers: u64 = self.containers.values().map(|c| self.container_sizes(c).1).sum();
+        let overlay = unique.values().sum::<u64>() + uppers;
+        let vfs = vfs_layers.values().sum::<u64>() + vfs_containers;
+        let rows = vec![
+            vec!["DRIVER".to_string(), "IMAGE LAYERS".into(), "CONTAINERS".into(), "TOTAL".into()],
+            vec!["overlay2".into(), human_size(unique.values().sum()), human_size(uppers), human_size(overlay)],
+            vec!["vfs".into(), human_size(vfs_layers.values().sum()), human_size(vfs_containers), human_size(vfs)],
+        ];
+        format!("\nStorage drivers compared (Layer Lab): overlay2 stores each layer once and gives a container only its writable layer; vfs copies every layer below and the whole image per container.\n\n{}", crate::listing::table(&rows))
+    }
+
+    /// (total, active, size, reclaimable) of containers and volumes, for `docker system df`.
+    pub(crate) fn df_containers(&self) -> ((usize, usize, u64, u64), (usize, usize, u64, u64)) {
+        let running = self.containers.values().filter(|c| matches!(c.state, State::Running | State::Paused)).count();
+        let size: u64 = self.containers.values().map(|c| c.writable.size()).sum();
+        let stopped_size: u64 = self.containers.values().filter(|c| !matches!(c.state, State::Running | State::Paused)).map(|c| c.writable.size()).sum();
+        let used: std::collections::BTreeSet<&String> = self.containers.values().flat_map(|c| c.mounts.iter().map(|m| &m.volume)).collect();
+        let vsize: u64 = self.volumes.values().map(Volume::size).sum();
+        let unused: u64 = self.volumes.values().filter(|v| !used.contains(&v.name)).map(Volume::size).sum();
+        ((self.containers.len(), running, size, stopped_size), (self.volumes.len(), used.len(), vsize, unused))
+    }
+
+    /// Whether a container uses the image.
+    pub(crate) fn image_in_use(&self, id: &Digest) -> Option<&Container> {
+        self.containers.values().find(|c| &c.image == id)
+    }
+}

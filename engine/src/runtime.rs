@@ -1,0 +1,268 @@
+//! Containers and volumes. A container is an image's read-only view (shared,
+//! never copied) plus its own writable layer, kept as the changes from that
+//! view: overlay2's upper directory. A command runs on the merged view; the
+//! new writable layer is the difference between the image and the result, so
+//! a changed image file is copied up whole and a deleted one becomes a
+//! whiteout, in that container only. Volumes are trees of their own, mounted
+//! over the view; what is written under a mount goes to the volume.
+
+use crate::fs::{components, display, Node, PathKey, Tree};
+use crate::layer::Change;
+use std::collections::BTreeMap;
+
+/// A container's writable layer: the changes from the image's view and the
+/// nodes added or modified (copied up).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Writable {
+    pub changes: Vec<Change>,
+    pub nodes: Tree,
+    /// Directories removed and made again (opaque in a committed layer).
+    pub opaque: Vec<PathKey>,
+}
+
+impl Writable {
+    /// Bytes of the files (and symlink targets) in the layer: `docker ps -s` SIZE.
+    pub fn size(&self) -> u64 {
+        self.nodes.iter().filter(|(_, n)| !n.is_dir()).map(|(_, n)| n.size()).sum()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Created,
+    Running,
+    Paused,
+    Exited(i32),
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Created => "created",
+            State::Running => "running",
+            State::Paused => "paused",
+            State::Exited(_) => "exited",
+        }
+    }
+}
+
+/// A volume mounted into a container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    pub volume: String,
+    pub destination: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Volume {
+    pub name: String,
+    /// Contents, keyed relative to the volume's root.
+    pub tree: Tree,
+    /// Made for one container (`VOLUME` in the image, `-v /path`).
+    pub anonymous: bool,
+    pub created: Option<i64>,
+}
+
+impl Volume {
+    pub fn size(&self) -> u64 {
+        self.tree.iter().filter(|(_, n)| !n.is_dir()).map(|(_, n)| n.size()).sum()
+    }
+}
+
+/// What the main process is, once started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Process {
+    /// Ran to completion when started.
+    Finished,
+    /// Keeps running until stopped: exit code on SIGTERM.
+    Service { on_term: i32 },
+    /// An interactive shell (`-it … sh`).
+    Shell,
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub id: String,
+    pub name: String,
+    pub image: crate::Digest,
+    /// The image as the user named it (`docker ps` IMAGE).
+    pub image_name: String,
+    /// Order of creation (`docker ps` lists newest first).
+    pub seq: u64,
+    pub created: Option<i64>,
+    /// The process: entrypoint + command.
+    pub argv: Vec<String>,
+    pub env: Vec<String>,
+    pub working_dir: String,
+    pub tty: bool,
+    pub interactive: bool,
+    /// `0.0.0.0:32768->8080/tcp`.
+    pub ports: Vec<String>,
+    pub state: State,
+    pub process: Process,
+    pub writable: Writable,
+    pub mounts: Vec<Mount>,
+    pub logs: String,
+    pub auto_remove: bool,
+    pub started: Option<i64>,
+    pub finished: Option<i64>,
+    pub restart_count: u32,
+}
+
+impl Container {
+    pub fn short_id(&self) -> &str {
+        &self.id[..12]
+    }
+
+    /// `sleep 1d` as `docker ps` quotes it (shell form unwrapped to its script).
+    pub fn command(&self) -> String {
+        self.argv.join(" ")
+    }
+
+    /// The environment as a map, for the shell.
+    pub fn env_map(&self) -> BTreeMap<String, String> {
+        self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// The merged view: the image's view, the writable layer over it, the
+    /// volumes over both.
+    pub fn merged(&self, lower: &Tree, volumes: &BTreeMap<String, Volume>) -> Tree {
+        let mut view = lower.clone();
+        for change in &self.writable.changes {
+            match change {
+                Change::Deleted(k) => {
+                    view.remove(k);
+                }
+                Change::Added(k) | Change::Modified(k) => {
+                    if let Some(n) = self.writable.nodes.get(k) {
+                        if view.get(k).is_some_and(|old| old.is_dir() != n.is_dir()) {
+                            view.remove(k);
+                        }
+                        let _ = view.insert(k.clone(), n.clone()); // ok: parents precede children in the changes
+                    }
+                }
+                Change::Opaque(_) => {}
+            }
+        }
+        for m in &self.mounts {
+            let key = components(&m.destination);
+            view.remove(&key);
+            let _ = view.insert(key.clone(), Node::dir(0o755)); // ok: an absolute path's parents are made
+            if let Some(vol) = volumes.get(&m.volume) {
+                for (k, n) in vol.tree.iter() {
+                    let mut full = key.clone();
+                    full.extend_from_slice(k);
+                    let _ = view.insert(full, n.clone()); // ok: parents come first in a tree's order
+                }
+            }
+        }
+        view
+    }
+
+    /// Takes the result of a command back: what lies under a mount goes to
+    /// its volume, the rest becomes the new writable layer. Returns the files
+    /// this made newly copied up and newly whited out (for the page).
+    pub fn absorb(&mut self, lower: &Tree, merged: &Tree, opaque: &[PathKey], volumes: &mut BTreeMap<String, Volume>) -> (Vec<String>, Vec<String>) {
+        let mut upper = merged.clone();
+        let mut lower_outside = lower.clone();
+        for m in &self.mounts {
+            let key = components(&m.destination);
+            if let Some(vol) = volumes.get_mut(&m.volume) {
+                let mut tree = Tree::new();
+                for (k, n) in merged.descendants(&key) {
+                    let _ = tree.insert(k[key.len()..].to_vec(), n.clone()); // ok: parents come first
+                }
+                vol.tree = tree;
+            }
+            // The mount point itself is made in the writable layer when the image lacks it.
+            upper.remove(&key);
+            lower_outside.remove(&key);
+            if lower.get(&key).is_some_and(Node::is_dir) {
+                let _ = lower_outside.insert(key.clone(), Node::dir(0o755));
+            }
+            let _ = upper.insert(key.clone(), lower_outside.get(&key).cloned().unwrap_or_else(|| Node::dir(0o755)));
+        }
+        let changes = crate::layer::diff(&lower_outside, &upper);
+        let mut nodes = Tree::new();
+        for c in &changes {
+            if let Change::Added(k) | Change::Modified(k) = c {
+                if let Some(n) = upper.get(k) {
+                    let _ = nodes.insert(k.clone(), n.clone()); // ok: parents precede children
+                }
+            }
+        }
+        let old: std::collections::BTreeSet<&Change> = self.writable.changes.iter().collect();
+        let copied_up = changes.iter().filter(|c| !old.contains(c)).filter_map(|c| match c {
+            Change::Modified(k) if !upper.get(k).is_some_and(Node::is_dir) => Some(display(k)),
+            _ => None,
+        });
+        let copied_up: Vec<String> = copied_up.collect();
+        let whiteouts: Vec<String> = changes.iter().filter(|c| !old.contains(c)).filter_map(|c| match c {
+            Change::Deleted(k) => Some(display(k)),
+            _ => None,
+        }).collect();
+        let mut opaque_dirs = self.writable.opaque.clone();
+        for o in opaque {
+            if !opaque_dirs.contains(o) && upper.get(o).is_some_and(Node::is_dir) {
+                opaque_dirs.push(o.clone());
+            }
+        }
+        opaque_dirs.retain(|o| upper.get(o).is_some_and(Node::is_dir));
+        self.writable = Writable { changes, nodes, opaque: opaque_dirs };
+        (copied_up, whiteouts)
+    }
+
+    /// The merged view without the volumes (what `docker commit` takes).
+    pub fn rootfs(&self, lower: &Tree) -> Tree {
+        let mut c = self.clone();
+        c.mounts.clear();
+        c.merged(lower, &BTreeMap::new())
+    }
+}
+
+/// Docker's names for containers without `--name`: an adjective and a
+/// scientist, picked from the container's ID.
+pub fn generated_name(id: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    const LEFT: [&str; 16] = [
+        "admiring", "brave", "clever", "eager", "focused", "gallant", "happy", "jolly", "keen", "loving", "modest", "nifty", "quirky", "serene", "tender", "zealous",
+    ];
+    const RIGHT: [&str; 16] = [
+        "babbage", "curie", "darwin", "einstein", "hopper", "johnson", "kepler", "lovelace", "meitner", "noether", "pasteur", "ritchie", "shannon", "tesla", "turing", "wozniak",
+    ];
+    let bytes = id.as_bytes();
+    let base = format!("{}_{}", LEFT[usize::from(bytes[0]) % 16], RIGHT[usize::from(bytes[1]) % 16]);
+    if !taken(&base) {
+        return base;
+    }
+    (1..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or(base)
+}
+
+fn utility_in_image(view: &Tree, program: &str) -> bool {
+    crate::shell::UTILITIES.contains(&program) && view.get(&components("/bin/sh")).is_some()
+}
+
+/// Finds a program the way `exec` does: a path as given, or each PATH entry.
+pub fn which(view: &Tree, program: &str, env: &BTreeMap<String, String>, cwd: &str) -> Option<String> {
+    let is_exec = |p: &str| -> bool {
+        let mut key = components(p);
+        for _ in 0..8 {
+            match view.get(&key).map(|n| &n.kind) {
+                Some(crate::fs::Kind::Symlink(t)) => {
+                    key = if t.starts_with('/') { components(t) } else { components(&format!("{}/{t}", display(&key[..key.len().saturating_sub(1)]))) };
+                }
+                Some(_) => return view.get(&key).is_some_and(|n| !n.is_dir()),
+                None => return false,
+            }
+        }
+        false
+    };
+    if program.contains('/') {
+        let path = if program.starts_with('/') { program.to_string() } else { format!("{cwd}/{program}") };
+        return is_exec(&path).then_some(path);
+    }
+    if utility_in_image(view, program) {
+        return Some(format!("/bin/{program}"));
+    }
+    let path = env.get("PATH").cloned().unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+    path.split(':').map(|dir| format!("{}/{program}", dir.trim_end_matches('/'))).find(|p| is_exec(p))
+}

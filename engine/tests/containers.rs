@@ -1,0 +1,142 @@
+//! The seeds' container flows (seed 000/001): two containers from one image
+//! keep their writable layers apart; `ps -s` shows each one's size; changing
+//! an image file copies it up; `diff` lists A/C/D; `rm` drops only that layer.
+
+use layerlab_engine::fs::components;
+use layerlab_engine::{Engine, Event, MemHost};
+
+fn ok(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
+    let out = e.run(line, h);
+    assert_eq!(out.status, 0, "{line}\n{}", out.text);
+    out.text
+}
+
+/// springpetclinic:1.0 as the seed builds it: openjdk:8 plus one COPY of the jar.
+fn petclinic() -> (Engine, MemHost) {
+    let mut h = MemHost::new([
+        ("Dockerfile", "FROM openjdk:8\nCOPY spring-petclinic.jar /spring-petclinic.jar\nEXPOSE 8080\nCMD [\"java\", \"-jar\", \"/spring-petclinic.jar\"]\n"),
+        ("spring-petclinic.jar", "PK simulated jar\n"),
+    ]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker image build -t springpetclinic:1.0 .");
+    (e, h)
+}
+
+fn row<'a>(table: &'a str, name: &str) -> &'a str {
+    table.lines().find(|l| l.trim_end().ends_with(name) || l.contains(&format!(" {name} "))).unwrap_or_else(|| panic!("no row for {name} in\n{table}"))
+}
+
+#[test]
+fn two_containers_from_one_image_stay_isolated() {
+    let (mut e, mut h) = petclinic();
+    let image_layers = e.image("springpetclinic:1.0").unwrap().diff_ids().len();
+    assert_eq!(image_layers, e.image("openjdk:8").unwrap().diff_ids().len() + 1, "seven layers plus one COPY");
+    let id1 = ok(&mut e, &mut h, "docker container run --name cont1 -d -P springpetclinic:1.0");
+    assert_eq!(id1.trim().len(), 64);
+    ok(&mut e, &mut h, "docker container run --name cont2 -d -P springpetclinic:1.0");
+    let ps = ok(&mut e, &mut h, "docker ps");
+    assert!(ps.starts_with("CONTAINER ID   IMAGE                 COMMAND                  CREATED                  STATUS                  PORTS                     NAMES\n"), "{ps}");
+    assert!(row(&ps, "cont1").contains("\"java -jar /spring-p…\"") && row(&ps, "cont1").contains("Up Less than a second") && row(&ps, "cont1").contains("0.0.0.0:32768->8080/tcp"), "{ps}");
+    let before = ok(&mut e, &mut h, "docker ps -s");
+
+    // A change in cont1: a new file, an image file changed (copied up), one deleted (whiteout).
+    let out = e.run("docker exec cont1 sh -c 'echo hello > /hello.txt && echo changed >> /etc/passwd && rm /etc/os-release'", &mut h);
+    assert_eq!(out.status, 0, "{}", out.text);
+    assert!(out.events.iter().any(|ev| matches!(ev, Event::CopyUp { path, .. } if path == "/etc/passwd")), "{:?}", out.events);
+    assert!(out.events.iter().any(|ev| matches!(ev, Event::Whiteout { path, .. } if path == "/etc/os-release")), "{:?}", out.events);
+    assert_eq!(ok(&mut e, &mut h, "docker exec cont1 cat /hello.txt"), "hello\n");
+    let other = e.run("docker exec cont2 cat /hello.txt", &mut h);
+    assert_eq!((other.status, other.text.as_str()), (1, "cat: /hello.txt: No such file or directory\n"), "cont2 does not see cont1's file");
+    assert!(ok(&mut e, &mut h, "docker exec cont2 cat /etc/os-release").contains("Debian"), "cont2 still sees the image's file");
+
+    let diff = ok(&mut e, &mut h, "docker diff cont1");
+    for line in ["C /etc", "C /etc/passwd", "D /etc/os-release", "A /hello.txt"] {
+        assert!(diff.lines().any(|l| l == line), "{line} in\n{diff}");
+    }
+    let diff2 = ok(&mut e, &mut h, "docker diff cont2");
+    assert!(!diff2.contains("hello.txt") && !diff2.contains("os-release"), "{diff2}");
+
+    // ps -s: SIZE is the writable layer; virtual adds the image.
+    let sized = ok(&mut e, &mut h, "docker ps -s");
+    let image_size = e.image("springpetclinic:1.0").unwrap().size();
+    let c1 = e.containers().find(|c| c.name == "cont1").unwrap();
+    let (rw1, virt1) = e.container_sizes(c1);
+    assert_eq!(virt1, image_size + rw1);
+    assert!(row(&sized, "cont1").contains(&format!("{} (virtual {})", layerlab_engine::units::human_size(rw1), layerlab_engine::units::human_size(virt1))), "{sized}");
+    assert_ne!(row(&sized, "cont1"), row(&before, "cont1"), "cont1's size grew");
+    let c2 = e.containers().find(|c| c.name == "cont2").unwrap();
+    assert!(e.container_sizes(c2).0 < rw1, "cont2's layer holds only what its own process wrote");
+
+    // The image never changes.
+    let img = e.image("springpetclinic:1.0").unwrap();
+    assert!(e.rootfs(img).unwrap().get(&components("/hello.txt")).is_none());
+    assert_eq!(img.size(), image_size);
+
+    // rm: running needs -f; it removes only cont1's writable layer.
+    let refused = e.run("docker rm cont1", &mut h);
+    assert_eq!(refused.text, "Error response from daemon: cannot remove container \"/cont1\": container is running: stop the container before removing or force remove\n");
+    ok(&mut e, &mut h, "docker stop cont1");
+    assert!(ok(&mut e, &mut h, "docker ps -a").contains("Exited (143)"), "java exits 143 on SIGTERM");
+    assert_eq!(ok(&mut e, &mut h, "docker rm cont1"), "cont1\n");
+    assert_eq!(e.containers().count(), 1);
+    assert!(ok(&mut e, &mut h, "docker exec cont2 cat /etc/os-release").contains("Debian"));
+    let conflict = e.run("docker run --name cont2 -d springpetclinic:1.0", &mut h);
+    assert!(conflict.text.contains("Conflict. The container name \"/cont2\" is already in use by container"), "{}", conflict.text);
+    let missing = e.run("docker exec nosuch ls", &mut h);
+    assert_eq!(missing.text, "Error response from daemon: No such container: nosuch\n");
+}
+
+#[test]
+fn an_interactive_shell_in_a_container() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -d --name a1 alpine sleep 1d");
+    assert!(e.prompt().is_none());
+    ok(&mut e, &mut h, "docker exec -it a1 sh");
+    assert_eq!(e.prompt().as_deref(), Some("/ # "));
+    ok(&mut e, &mut h, "cd /tmp");
+    assert_eq!(e.prompt().as_deref(), Some("/tmp # "));
+    ok(&mut e, &mut h, "echo inside > note.txt");
+    let nf = e.run("docker ps", &mut h);
+    assert_eq!((nf.status, nf.text.as_str()), (127, "/bin/sh: docker: not found\n"));
+    ok(&mut e, &mut h, "exit");
+    assert!(e.prompt().is_none());
+    assert!(ok(&mut e, &mut h, "docker ps").contains("Up "), "exec's shell leaving does not stop the container");
+    assert!(ok(&mut e, &mut h, "docker diff a1").contains("A /tmp/note.txt"));
+
+    // docker run -it: the shell is the main process; exit stops the container.
+    ok(&mut e, &mut h, "docker run -it --name deb debian bash");
+    let prompt = e.prompt().unwrap();
+    assert!(prompt.starts_with("root@") && prompt.ends_with(":/# "), "{prompt}");
+    ok(&mut e, &mut h, "exit");
+    assert!(row(&ok(&mut e, &mut h, "docker ps -a"), "deb").contains("Exited (0)"));
+    // Without a terminal the shell ends at once, as in Docker.
+    ok(&mut e, &mut h, "docker run --name quick alpine");
+    assert!(row(&ok(&mut e, &mut h, "docker ps -a"), "quick").contains("Exited (0)"));
+    let out = e.run("docker run --rm alpine sh -c 'echo hi; exit 3'", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (3, "hi\n"));
+    assert!(!ok(&mut e, &mut h, "docker ps -a").contains("echo hi"), "--rm removed it");
+    let nf = e.run("docker run alpine nosuchcmd", &mut h);
+    assert_eq!(nf.status, 127);
+    assert!(nf.text.contains("exec: \"nosuchcmd\": executable file not found in $PATH"), "{}", nf.text);
+}
+
+#[test]
+fn commit_makes_the_writable_layer_an_image_layer() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
+    ok(&mut e, &mut h, "docker exec c sh -c 'mkdir -p /app && echo v1 > /app/v && rm /etc/hostname'");
+    let id = ok(&mut e, &mut h, "docker commit c snap:1");
+    assert!(id.starts_with("sha256:"));
+    let img = e.image("snap:1").unwrap().clone();
+    assert_eq!(img.diff_ids().len(), e.image("alpine").unwrap().diff_ids().len() + 1);
+    let view = e.rootfs(&img).unwrap();
+    assert!(view.get(&components("/app/v")).is_some() && view.get(&components("/etc/hostname")).is_none());
+    let blob = e.blob(img.diff_ids().last().unwrap()).unwrap();
+    let names: Vec<String> = tar::Archive::new(&*blob).entries().unwrap().map(|x| x.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+    assert!(names.contains(&"app/v".to_string()) && names.contains(&"etc/.wh.hostname".to_string()), "{names:?}");
+    // The image a container uses cannot be removed.
+    let refused = e.run("docker rmi alpine", &mut h);
+    assert!(refused.status == 1 && refused.text.contains("container") && refused.text.contains("is using its referenced image"), "{}", refused.text);
+}

@@ -1,0 +1,108 @@
+//! Seed 002's walk-through: a MySQL container loses its rows with the
+//! container unless the data directory is a named volume; `docker volume`
+//! create/ls/inspect/rm/prune; one volume shared by two containers.
+
+use layerlab_engine::{Engine, MemHost};
+
+fn ok(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
+    let out = e.run(line, h);
+    assert_eq!(out.status, 0, "{line}\n{}", out.text);
+    out.text
+}
+
+/// The seed's SQL session, typed line by line; returns what the SELECT printed.
+fn create_and_fill(e: &mut Engine, h: &mut MemHost, container: &str) -> String {
+    let banner = ok(e, h, &format!("docker container exec -it {container} mysql --password=rootroot"));
+    assert!(banner.starts_with("mysql: [Warning] Using a password on the command line interface can be insecure.\nWelcome to the MySQL monitor."), "{banner}");
+    assert_eq!(e.prompt().as_deref(), Some("mysql> "));
+    assert_eq!(ok(e, h, "use employees;"), "Database changed\n");
+    ok(e, h, "CREATE TABLE Persons (");
+    assert_eq!(e.prompt().as_deref(), Some("    -> "), "a statement goes on until ;");
+    for line in ["  PersonID int,", "  LastName varchar(255),", "  FirstName varchar(255),", "  Address varchar(255),"] {
+        ok(e, h, line);
+    }
+    assert_eq!(ok(e, h, "  City varchar(255)\n);"), "Query OK, 0 rows affected (0.02 sec)\n\n");
+    assert_eq!(ok(e, h, "Insert into Persons Values (1,'test','test', 'test', 'test');"), "Query OK, 1 row affected (0.01 sec)\n\n");
+    let select = ok(e, h, "Select * from Persons;");
+    assert_eq!(ok(e, h, "exit"), "Bye\n");
+    assert!(e.prompt().is_none());
+    select
+}
+
+fn select(e: &mut Engine, h: &mut MemHost, container: &str) -> String {
+    let out = e.run(&format!("docker exec {container} mysql --password=rootroot employees -e 'SELECT * FROM Persons'"), h);
+    out.text
+}
+
+#[test]
+fn mysql_rows_go_with_the_container_unless_they_live_in_a_volume() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    // Without a root password the server refuses to start, as the real image does.
+    let refused = e.run("docker run --name nopass mysql", &mut h);
+    assert_eq!(refused.status, 1, "{}", refused.text);
+    assert!(refused.text.contains("Database is uninitialized and password option is not specified"), "{}", refused.text);
+    ok(&mut e, &mut h, "docker rm nopass");
+
+    ok(&mut e, &mut h, "docker container run -d --name mysqlldb -e MYSQL_ROOT_PASSWORD=rootroot -e MYSQL_DATABASE=employees mysql");
+    let denied = e.run("docker exec mysqlldb mysql --password=wrong", &mut h);
+    assert_eq!(denied.text, "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)\n");
+    let table = create_and_fill(&mut e, &mut h, "mysqlldb");
+    assert_eq!(
+        table,
+        "+----------+----------+-----------+---------+------+\n| PersonID | LastName | FirstName | Address | City |\n+----------+----------+-----------+---------+------+\n|        1 | test     | test      | test    | test |\n+----------+----------+-----------+---------+------+\n1 row in set (0.00 sec)\n\n"
+    );
+    // The rows are a file in the image's VOLUME (/var/lib/mysql): an anonymous volume.
+    let inspect = ok(&mut e, &mut h, "docker inspect -f '{{range .Mounts}}{{.Name}} {{.Destination}}{{end}}' mysqlldb");
+    let (anon, dest) = inspect.trim().split_once(' ').unwrap();
+    assert_eq!((anon.len(), dest), (64, "/var/lib/mysql"));
+    assert!(ok(&mut e, &mut h, "docker diff mysqlldb").lines().all(|l| !l.contains("/var/lib/mysql/")), "writes under a volume do not touch the writable layer");
+
+    // docker rm: a new container starts with a new, empty data directory.
+    ok(&mut e, &mut h, "docker rm -f mysqlldb");
+    ok(&mut e, &mut h, "docker container run -d --name mysqlldb -e MYSQL_ROOT_PASSWORD=rootroot -e MYSQL_DATABASE=employees mysql");
+    assert_eq!(select(&mut e, &mut h, "mysqlldb"), "mysql: [Warning] Using a password on the command line interface can be insecure.\nERROR 1146 (42S02): Table 'employees.Persons' doesn't exist\n", "the row is lost");
+    assert!(ok(&mut e, &mut h, "docker volume ls").contains(anon), "the old anonymous volume is left behind (rm without -v)");
+    ok(&mut e, &mut h, "docker rm -f -v mysqlldb");
+
+    // With a named volume the row survives the container.
+    assert_eq!(ok(&mut e, &mut h, "docker volume create mydata"), "mydata\n");
+    ok(&mut e, &mut h, "docker run -d --name db1 -e MYSQL_ROOT_PASSWORD=rootroot -e MYSQL_DATABASE=employees -v mydata:/var/lib/mysql mysql");
+    create_and_fill(&mut e, &mut h, "db1");
+    let in_use = e.run("docker volume rm mydata", &mut h);
+    assert!(in_use.text.starts_with("Error response from daemon: remove mydata: volume is in use - ["), "{}", in_use.text);
+    ok(&mut e, &mut h, "docker rm -f db1");
+    ok(&mut e, &mut h, "docker run -d --name db2 -e MYSQL_ROOT_PASSWORD=rootroot -v mydata:/var/lib/mysql mysql");
+    assert!(select(&mut e, &mut h, "db2").contains("|        1 | test     | test      | test    | test |"), "the row is kept");
+    let vol = ok(&mut e, &mut h, "docker volume inspect mydata");
+    assert!(vol.contains("\"Mountpoint\": \"/var/lib/docker/volumes/mydata/_data\"") && vol.contains("\"Driver\": \"local\""), "{vol}");
+    // A volume's data survives; prune removes only unused anonymous volumes.
+    let pruned = ok(&mut e, &mut h, "docker volume prune -f");
+    assert!(pruned.contains(anon) && !pruned.contains("mydata"), "{pruned}");
+}
+
+#[test]
+fn one_volume_in_two_containers_and_first_mount_copies_the_image() {
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN mkdir /data && echo seeded > /data/seed.txt\nVOLUME /data\nCMD [\"sleep\", \"1d\"]\n")]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -t vol .");
+    ok(&mut e, &mut h, "docker run -d --name w -v shared:/data vol");
+    ok(&mut e, &mut h, "docker run -d --name r -v shared:/data vol");
+    assert_eq!(ok(&mut e, &mut h, "docker exec r cat /data/seed.txt"), "seeded\n", "an empty volume is filled from the image on first mount");
+    ok(&mut e, &mut h, "docker exec w sh -c 'echo from-w > /data/note.txt'");
+    assert_eq!(ok(&mut e, &mut h, "docker exec r cat /data/note.txt"), "from-w\n", "both see the same volume");
+    let (rw, _) = e.container_sizes(e.containers().find(|c| c.name == "w").unwrap());
+    assert_eq!(rw, 0, "the write went to the volume, not the writable layer");
+    // VOLUME in the image: each container gets its own anonymous volume.
+    ok(&mut e, &mut h, "docker run -d --name a1 vol");
+    ok(&mut e, &mut h, "docker run -d --name a2 vol");
+    ok(&mut e, &mut h, "docker exec a1 sh -c 'echo a1 > /data/mine.txt'");
+    assert_eq!(e.run("docker exec a2 cat /data/mine.txt", &mut h).status, 1);
+    let before = e.volumes().count();
+    ok(&mut e, &mut h, "docker rm -f -v a1");
+    assert_eq!(e.volumes().count(), before - 1, "rm -v removes the container's anonymous volume");
+    let df = ok(&mut e, &mut h, "docker system df");
+    assert!(df.contains("Local Volumes   ") && df.contains("\nvfs "), "{df}");
+    let info = ok(&mut e, &mut h, "docker info");
+    assert!(info.contains(" Containers: 3\n  Running: 3\n  Paused: 0\n  Stopped: 0\n Images: 2\n") && info.contains(" Storage Driver: overlay2\n") && info.contains(" Docker Root Dir: /var/lib/docker\n"), "{info}");
+}
