@@ -118,6 +118,13 @@ impl Engine {
         }
     }
 
+    /// A container's merged view (image, writable layer, volumes), by name or ID.
+    pub fn container_fs(&self, name: &str) -> Result<Tree, String> {
+        let id = self.container_id(name).ok_or_else(|| format!("No such container: {name}"))?;
+        let c = &self.containers[&id];
+        Ok(c.merged(&*self.lower(&c.image)?, &self.volumes))
+    }
+
     pub fn containers(&self) -> impl Iterator<Item = &Container> {
         self.containers.values()
     }

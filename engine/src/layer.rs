@@ -154,6 +154,14 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, S
     for dir in opaque {
         if upper.get(dir).is_some_and(Node::is_dir) {
             changes.push(Change::Opaque(dir.clone()));
+            // The marker hides everything below in the lower layers, so what the
+            // directory holds now is written again, even where it equals the lower copy.
+            let listed: std::collections::BTreeSet<PathKey> = changes.iter().map(|c| change_key(c).clone()).collect();
+            for (k, _) in upper.descendants(dir) {
+                if !listed.contains(k) {
+                    changes.push(if lower.get(k).is_some() { Change::Modified(k.clone()) } else { Change::Added(k.clone()) });
+                }
+            }
         }
     }
     changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));

@@ -654,6 +654,14 @@ impl<'a> Shell<'a> {
                     if into_dir {
                         target.extend(src_key.last().cloned());
                     }
+                    if target == src_key {
+                        err.push_str(&format!("{cmd}: '{src}' and '{dest}' are the same file\n"));
+                        continue;
+                    }
+                    if node.is_dir() && target.starts_with(&src_key) {
+                        err.push_str(&format!("{cmd}: can't {} '{src}' into itself\n", if cmd == "mv" { "move" } else { "copy a directory" }));
+                        continue;
+                    }
                     let below: Vec<(PathKey, Node)> = self.root.descendants(&src_key).map(|(k, n)| (k.clone(), n.clone())).collect();
                     let copy = match node.kind {
                         Kind::HardLink { body, .. } => Node { kind: Kind::File(body), ..node },

@@ -3,90 +3,12 @@
 //! them again and applies the whiteouts; the rootfs it writes must equal the
 //! engine's merged view, file by file.
 
-use layerlab_engine::fs::{components, display, Kind, Node, Tree};
-use layerlab_engine::{layer, Digest, Engine, ImportStep, MemHost};
+mod common;
+
+use common::judge::judge;
+use layerlab_engine::fs::{components, Kind, Node, Tree};
+use layerlab_engine::{layer, Engine, ImportStep, MemHost};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
-
-/// What a file tree holds, for comparison: path -> description.
-fn describe_tree(tree: &Tree) -> BTreeMap<String, String> {
-    tree.iter()
-        .map(|(k, n)| {
-            let what = match &n.kind {
-                Kind::Dir => "dir".to_string(),
-                Kind::File(b) | Kind::HardLink { body: b, .. } => format!("file {:o} {} {}", n.mode, b.len(), Digest::of(&b.to_vec()).short()),
-                Kind::Symlink(t) => format!("symlink {t}"),
-            };
-            (display(k), what)
-        })
-        .collect()
-}
-
-fn describe_dir(root: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = format!("/{}", path.strip_prefix(root).unwrap().to_string_lossy());
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            if meta.file_type().is_symlink() {
-                out.insert(rel, format!("symlink {}", std::fs::read_link(&path).unwrap().to_string_lossy()));
-            } else if meta.is_dir() {
-                out.insert(rel, "dir".to_string());
-                walk(root, &path, out);
-            } else {
-                use std::os::unix::fs::PermissionsExt;
-                let body = std::fs::read(&path).unwrap();
-                out.insert(rel, format!("file {:o} {} {}", meta.permissions().mode() & 0o7777, body.len(), Digest::of(&body).short()));
-            }
-        }
-    }
-    walk(root, root, &mut out);
-    out
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (./dev.sh test installs skopeo and umoci)"));
-    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Saves `reference` with `docker save`, has skopeo and umoci judge it, and
-/// returns the unpacked rootfs description next to the engine's.
-fn judge(engine: &mut Engine, reference: &str) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut host = MemHost::default();
-    let out = engine.run(&format!("docker save -o image.tar {reference}"), &mut host);
-    assert_eq!(out.status, 0, "{}", out.text);
-    let tar = dir.path().join("image.tar");
-    std::fs::write(&tar, &host.files["image.tar"]).unwrap();
-
-    let oci = dir.path().join("oci");
-    run(Command::new("skopeo").args(["copy", "--quiet"]).arg(format!("docker-archive:{}", tar.display())).arg(format!("oci:{}:t", oci.display())));
-    // The same archive is an OCI layout too.
-    let oci2 = dir.path().join("oci2");
-    run(Command::new("skopeo").args(["copy", "--quiet"]).arg(format!("oci-archive:{}", tar.display())).arg(format!("oci:{}:t", oci2.display())));
-    let bundle = dir.path().join("bundle");
-    run(Command::new("umoci").args(["unpack", "--rootless", "--image"]).arg(format!("{}:t", oci.display())).arg(&bundle));
-
-    let image = engine.image(reference).unwrap().clone();
-    // skopeo reports the diff_ids the engine showed.
-    let inspect = run(Command::new("skopeo").arg("inspect").arg(format!("docker-archive:{}", tar.display())));
-    let inspect: serde_json::Value = serde_json::from_str(&inspect).unwrap();
-    let layers: Vec<String> = image.diff_ids().iter().map(|d| d.to_string()).collect();
-    assert_eq!(inspect["Layers"], serde_json::json!(layers));
-
-    // The engine's own reader agrees with its merged view.
-    let mut applied = Tree::new();
-    for d in image.diff_ids() {
-        layer::apply(&mut applied, &engine.blob(d).unwrap()).unwrap();
-    }
-    let view = engine.rootfs(&image).unwrap();
-    assert_eq!(describe_tree(&applied), describe_tree(view));
-    (describe_dir(&bundle.join("rootfs")), describe_tree(view))
-}
 
 fn file(text: &str, mode: u32) -> Node {
     Node::file(text.as_bytes().to_vec(), mode)
@@ -250,4 +172,17 @@ fn base_images_and_images_built_on_them_are_accepted_and_unpack_as_shown() {
         assert_eq!(unpacked, view, "{image}");
         assert!(view.contains_key("/bin/sh"), "{image}");
     }
+}
+
+#[test]
+fn a_file_put_back_into_a_replaced_directory_is_in_the_layer() {
+    // The opaque marker hides the lower /data; the unchanged /data/y must be written again.
+    let mut engine = Engine::new();
+    let df = "FROM busybox\nRUN mkdir /data && echo y > /data/y && echo z > /data/z\nRUN mv /data/y /tmp/y && rm -rf /data && mkdir /data && mv /tmp/y /data/y\n";
+    let mut host = MemHost::new([("Dockerfile", df)]);
+    let out = engine.run("docker build -t putback .", &mut host);
+    assert_eq!(out.status, 0, "{}", out.text);
+    let (umoci, view) = judge(&mut engine, "putback");
+    assert_eq!(umoci, view);
+    assert!(view.contains_key("/data/y") && !view.contains_key("/data/z"), "{view:?}");
 }
