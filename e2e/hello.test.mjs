@@ -172,3 +172,52 @@ test('a Dockerfile error is shown with its line, and the page keeps working', as
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('two containers from one image: a change in one is invisible in the other (seed 000)', async () => {
+  const { page, problems, requests } = await openPage();
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.locator('#new-file-name').fill('app.jar');
+  await page.locator('.new-file button').click();
+  await page.locator('textarea[data-file="app.jar"]').fill('PK simulated jar\n');
+  await page.locator('textarea[data-file="Dockerfile"]').fill('FROM openjdk:8\nCOPY app.jar /spring-petclinic.jar\nEXPOSE 8080\nCMD ["java", "-jar", "/spring-petclinic.jar"]\n');
+  await run(page, 'docker image build -t springpetclinic:1.0 .');
+  const id1 = await run(page, 'docker container run --name cont1 -d -P springpetclinic:1.0');
+  assert.match(id1, /[0-9a-f]{64}/);
+  await run(page, 'docker container run --name cont2 -d -P springpetclinic:1.0');
+  // Both containers sit on the same image, drawn once.
+  const image = page.locator('article.image', { hasText: 'springpetclinic:1.0' });
+  assert.equal(await image.locator('li.container').count(), 2);
+  // Drawn under the image's title, on top of its layers.
+  assert.deepEqual(await image.evaluate((a) => [...a.children].map((c) => c.tagName)), ['H3', 'UL', 'OL']);
+
+  // An interactive shell in cont1: the prompt becomes the container's.
+  await run(page, 'docker exec -it cont1 bash');
+  assert.match(await page.locator('.ps1').innerText(), /^root@[0-9a-f]{12}:\/#$/);
+  await run(page, 'echo hello > /hello.txt');
+  await run(page, 'echo more >> /etc/passwd');
+  await run(page, 'exit');
+  assert.equal(await page.locator('.ps1').innerText(), '$');
+
+  const cont1 = page.locator('li.container[data-name="cont1"]');
+  const cont2 = page.locator('li.container[data-name="cont2"]');
+  assert.match(await cont1.innerText(), /A \/hello\.txt/);
+  assert.match(await cont1.innerText(), /C \/etc\/passwd/, 'the image file was copied up into cont1 only');
+  assert.doesNotMatch(await cont2.innerText(), /hello\.txt|\/etc\/passwd/);
+  const other = await run(page, 'docker exec cont2 cat /hello.txt');
+  assert.match(other, /No such file or directory/);
+  const ps = await run(page, 'docker ps -s');
+  assert.match(ps, /SIZE/);
+  assert.match(ps, /cont1\s+\S+ \(virtual [\d.]+MB\)/);
+  assert.match(await run(page, 'docker diff cont1'), /C \/etc\nC \/etc\/passwd\nA \/hello\.txt/);
+  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(here, 'test-results', 'containers.png') });
+
+  // rm throws the writable layer away: cont1 is gone from the picture, cont2 unchanged.
+  await run(page, 'docker rm -f cont1');
+  assert.equal(await image.locator('li.container').count(), 1);
+  assert.equal(await cont1.count(), 0);
+  const origin = new URL(server.url).origin;
+  assert.deepEqual(requests.filter((r) => !r.startsWith(origin) && !r.startsWith('blob:') && !r.startsWith('data:')), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

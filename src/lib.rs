@@ -37,3 +37,26 @@ impl BenchSeeds {
         self.0.build(n)
     }
 }
+
+/// For bench/: containers started in wasm, the same workload as
+/// `layerlab_engine::bench::ContainerStarts` natively.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub struct BenchContainers(layerlab_engine::bench::ContainerStarts);
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+impl BenchContainers {
+    /// Pulls alpine (not timed).
+    #[wasm_bindgen::prelude::wasm_bindgen(constructor)]
+    pub fn new() -> Result<BenchContainers, String> {
+        layerlab_engine::bench::ContainerStarts::new().map(BenchContainers)
+    }
+
+    /// `docker run -d alpine sleep 1d`; returns the container ID.
+    pub fn start(&mut self) -> Result<String, String> {
+        self.0.start()
+    }
+
+    pub fn running(&self) -> usize {
+        self.0.running()
+    }
+}

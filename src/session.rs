@@ -2,7 +2,8 @@
 //! edits, and the terminal's scrollback. Components read it through signals
 //! and change it only through [`Session::run`] and [`Session::set_file`].
 
-use layerlab_engine::{Engine, ImageView, MemHost, Output};
+use layerlab_engine::containers::{ContainerView, VolumeView};
+use layerlab_engine::{Engine, Event, ImageView, MemHost, Output};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -12,6 +13,8 @@ pub const START_FILES: [(&str, &str); 2] = [("Dockerfile", "FROM scratch\nCOPY h
 /// One command typed in the terminal and what it printed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// The prompt the command was typed at (`$ `, `/ # `, `mysql> `).
+    pub prompt: String,
     pub command: String,
     pub output: String,
     pub status: i32,
@@ -44,6 +47,12 @@ pub struct Session {
     pub images: RwSignal<Vec<ImageView>>,
     /// diff_ids created by the last command, to mark them as new.
     pub fresh: RwSignal<Vec<String>>,
+    pub containers: RwSignal<Vec<ContainerView>>,
+    pub volumes: RwSignal<Vec<VolumeView>>,
+    /// Files the last command copied up or whited out: (container ID, path).
+    pub touched: RwSignal<Vec<(String, String)>>,
+    /// The terminal's prompt: `$ ` on the host, the container's inside `docker exec -it`.
+    pub prompt: RwSignal<String>,
 }
 
 impl Session {
@@ -55,6 +64,10 @@ impl Session {
             entries: RwSignal::new(Vec::new()),
             images: RwSignal::new(Vec::new()),
             fresh: RwSignal::new(Vec::new()),
+            containers: RwSignal::new(Vec::new()),
+            volumes: RwSignal::new(Vec::new()),
+            touched: RwSignal::new(Vec::new()),
+            prompt: RwSignal::new("$ ".to_string()),
         }
     }
 
@@ -90,6 +103,7 @@ impl Session {
         let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
         // The browser's clock, for "2 weeks ago" only (never part of a digest).
         host.now = Some((js_sys::Date::now() / 1000.0) as i64);
+        let prompt = self.prompt.get_untracked();
         let output = self.engine.try_update_value(|e| e.run(line, &mut host)).unwrap_or_else(|| Output {
             text: "layerlab: the engine is gone (page unloading?)\n".to_string(),
             status: 1,
@@ -104,8 +118,20 @@ impl Session {
             })
             .collect();
         self.fresh.set(fresh);
-        if let Some(images) = self.engine.try_with_value(Engine::images_view) {
+        let touched = output
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::CopyUp { container, path } | Event::Whiteout { container, path } => Some((container.clone(), path.clone())),
+                _ => None,
+            })
+            .collect();
+        self.touched.set(touched);
+        if let Some((images, containers, volumes, prompt)) = self.engine.try_with_value(|e| (e.images_view(), e.containers_view(), e.volumes_view(), e.prompt())) {
             self.images.set(images);
+            self.containers.set(containers);
+            self.volumes.set(volumes);
+            self.prompt.set(prompt.unwrap_or_else(|| "$ ".to_string()));
         }
         let mut text = output.text.clone();
         let mut downloads = Vec::new();
@@ -118,7 +144,7 @@ impl Session {
                 }
             }
         }
-        self.entries.update(|e| e.push(Entry { command: line.to_string(), output: text, status: output.status, downloads }));
+        self.entries.update(|e| e.push(Entry { prompt, command: line.to_string(), output: text, status: output.status, downloads }));
         output
     }
 }

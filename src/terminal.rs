@@ -28,10 +28,10 @@ pub fn Terminal() -> impl IntoView {
         <section class="panel terminal" aria-labelledby="term-title">
             <h2 id="term-title">"Terminal"</h2>
             <div class="scrollback" role="log" aria-live="polite" node_ref=scrollback>
-                <p class="hint">"Try " <kbd>"docker build -t hello ."</kbd> " then " <kbd>"docker image inspect hello"</kbd></p>
+                <p class="hint">"Try " <kbd>"docker build -t hello ."</kbd> ", " <kbd>"docker run -d --name c1 alpine sleep 1d"</kbd> " then " <kbd>"docker exec -it c1 sh"</kbd></p>
                 <For each=move || session.entries.get().into_iter().enumerate() key=|(i, _)| *i let:item>
                     <div class="entry" class:failed=item.1.status != 0>
-                        <pre class="command">"$ " {item.1.command.clone()}</pre>
+                        <pre class="command">{format!("{}{}", item.1.prompt, item.1.command)}</pre>
                         <pre class="output">{item.1.output.clone()}</pre>
                         {item.1.downloads.iter().map(|d| view! {
                             <a class="download" href=d.url.clone() download=d.name.clone()>
@@ -42,8 +42,9 @@ pub fn Terminal() -> impl IntoView {
                 </For>
             </div>
             <div class="prompt">
-                <label for="term-input" class="ps1">"$"</label>
-                <input id="term-input" type="text" autocomplete="off" spellcheck="false" aria-label="docker command"
+                <label for="term-input" class="ps1">{move || session.prompt.get().trim_end().to_string()}</label>
+                <input id="term-input" type="text" autocomplete="off" spellcheck="false"
+                    aria-label=move || if session.prompt.get() == "$ " { "docker command".to_string() } else { format!("command in the container ({})", session.prompt.get().trim_end()) }
                     prop:value=move || input.get()
                     on:input=move |ev| input.set(event_target_value(&ev))
                     on:keydown=on_keydown/>

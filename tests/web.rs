@@ -97,3 +97,28 @@ async fn a_bad_command_shows_its_error_and_keeps_the_page() {
     assert!(root.query_selector("#term-input").unwrap().is_some());
     root.remove();
 }
+
+fn text_of(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector).unwrap().and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn two_containers_are_drawn_with_their_own_writable_layers() {
+    let root = mount().await;
+    type_command(&root, "docker run -d --name c1 busybox sleep 1d").await;
+    type_command(&root, "docker run -d --name c2 busybox sleep 1d").await;
+    assert!(text_of(&root, "li.container[data-name='c1']").contains("running"), "{}", text_of(&root, ".images"));
+    // Inside the container the prompt is the container's.
+    type_command(&root, "docker exec -it c1 sh").await;
+    assert_eq!(text_of(&root, ".ps1"), "/ #");
+    type_command(&root, "echo hi > /hi.txt && rm /etc/group").await;
+    type_command(&root, "exit").await;
+    assert_eq!(text_of(&root, ".ps1"), "$");
+    let c1 = text_of(&root, "li.container[data-name='c1']");
+    assert!(c1.contains("A /hi.txt") && c1.contains("D /etc/group"), "{c1}");
+    let c2 = text_of(&root, "li.container[data-name='c2']");
+    assert!(!c2.contains("/hi.txt") && c2.contains("writable layer 0B"), "{c2}");
+    // The whiteout was marked when it happened.
+    assert!(root.query_selector("li.container[data-name='c1'] li.change-D").unwrap().is_some());
+    root.remove();
+}

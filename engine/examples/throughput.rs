@@ -1,6 +1,27 @@
 //! Native side of bench/run.sh: times the same workloads the page runs in
 //! wasm (layerlab_engine::bench) and prints one JSON line.
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// Counts the bytes the program holds on the heap, to measure what the
+/// engine keeps per container exactly (not through the RSS).
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -42,8 +63,23 @@ fn main() -> Result<(), String> {
         seed_ms.push(format!("{:.3}", t[10]));
         seed_ids.push(format!("\"{id}\""));
     }
+    // 1,000 idle containers from one image: heap bytes held per container, and the time to start one.
+    let mut starts = layerlab_engine::bench::ContainerStarts::new()?;
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut start_ms = Vec::new();
+    for _ in 0..1000 {
+        let t = Instant::now();
+        starts.start()?;
+        start_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let per_container = (LIVE.load(Ordering::Relaxed) - before) / 1000;
+    if starts.running() != 1000 {
+        return Err(format!("{} containers running, not 1000", starts.running()));
+    }
+    start_ms.sort_by(f64::total_cmp);
     println!(
-        "{{\"seed_ms\":[{}],\"seed_ids\":[{}],\"layer_mb\":{layer_mb},\"layer_ms\":{:.1},\"diff_id\":\"{digest}\",\"export_mb\":{export_mb},\"export_ms\":{export_ms:.1},\"archive_bytes\":{len},\"peak_rss_kb_before\":{rss_before},\"peak_rss_kb\":{}}}",
+        "{{\"container_bytes\":{per_container},\"start_ms\":{:.3},\"seed_ms\":[{}],\"seed_ids\":[{}],\"layer_mb\":{layer_mb},\"layer_ms\":{:.1},\"diff_id\":\"{digest}\",\"export_mb\":{export_mb},\"export_ms\":{export_ms:.1},\"archive_bytes\":{len},\"peak_rss_kb_before\":{rss_before},\"peak_rss_kb\":{}}}",
+        start_ms[500],
         seed_ms.join(","),
         seed_ids.join(","),
         times[runs / 2],

@@ -71,3 +71,35 @@ impl SeedBuilds {
         self.engine.image(&format!("exp{n}")).map(|i| i.id.to_string()).ok_or_else(|| "no image".to_string())
     }
 }
+
+/// An engine with alpine pulled, for starting containers one at a time
+/// (`docker run -d alpine sleep 1d`); the pull is not timed.
+pub struct ContainerStarts {
+    engine: Engine,
+    host: crate::MemHost,
+}
+
+impl ContainerStarts {
+    pub fn new() -> Result<ContainerStarts, String> {
+        let mut host = crate::MemHost::default();
+        let mut engine = Engine::new();
+        let out = engine.run("docker pull alpine", &mut host);
+        if out.status != 0 {
+            return Err(out.text);
+        }
+        Ok(ContainerStarts { engine, host })
+    }
+
+    /// Starts one more idle container; returns its ID.
+    pub fn start(&mut self) -> Result<String, String> {
+        let out = self.engine.run("docker run -d alpine sleep 1d", &mut self.host);
+        if out.status != 0 {
+            return Err(out.text);
+        }
+        Ok(out.text.trim().to_string())
+    }
+
+    pub fn running(&self) -> usize {
+        self.engine.containers().filter(|c| c.state == crate::runtime::State::Running).count()
+    }
+}

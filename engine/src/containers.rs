@@ -303,12 +303,17 @@ impl Engine {
             let names: Vec<String> = self.containers.values().map(|c| c.name.clone()).collect();
             generated_name(&id, &|n| names.iter().any(|x| x == n))
         });
-        // Ports: -p HOST:CONTAINER, -P publishes every exposed port from 32768 on.
-        let mut ports = Vec::new();
+        // Ports: -p HOST:CONTAINER, -P publishes every exposed port on the next free host port from 32768 on.
+        let mut ports: Vec<String> = Vec::new();
+        let used: Vec<u32> = self.containers.values().flat_map(|c| c.ports.iter()).filter_map(|p| p.split("->").next()?.rsplit(':').next()?.parse().ok()).collect();
+        let mut next_port = used.iter().copied().filter(|p| *p >= 32768).max().map_or(32768, |p| p + 1);
         for spec in p.values("publish") {
             let parts: Vec<&str> = spec.split(':').collect();
             let (host_port, container_port) = match parts.as_slice() {
-                [c] => ((32768 + ports.len()).to_string(), c.to_string()),
+                [c] => {
+                    next_port += 1;
+                    ((next_port - 1).to_string(), c.to_string())
+                }
                 [h, c] => (h.to_string(), c.to_string()),
                 [_, h, c] => (h.to_string(), c.to_string()),
                 _ => return fail(format!("docker: invalid publish opts format: {spec}\n"), 125),
@@ -318,7 +323,8 @@ impl Engine {
         }
         if p.has("publish-all") {
             for port in cfg.exposed_ports.iter().flat_map(|m| m.keys()) {
-                ports.push(format!("0.0.0.0:{}->{port}", 32768 + ports.len()));
+                ports.push(format!("0.0.0.0:{next_port}->{port}"));
+                next_port += 1;
             }
         }
         // Volumes: -v NAME:/path (named), -v /path (anonymous), --mount type=volume,…, and the image's VOLUMEs.
@@ -1312,5 +1318,84 @@ impl Engine {
     /// Whether a container uses the image.
     pub(crate) fn image_in_use(&self, id: &Digest) -> Option<&Container> {
         self.containers.values().find(|c| &c.image == id)
+    }
+}
+
+/// A container, as the page draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ContainerView {
+    pub id: String,
+    pub name: String,
+    pub image: Digest,
+    pub image_name: String,
+    /// `running`, `exited (0)`, `paused`, `created`.
+    pub state: String,
+    /// The writable layer's bytes, and the image's plus those.
+    pub size: u64,
+    pub virtual_size: u64,
+    /// `docker diff`'s lines: (A|C|D, path), the layer's own changes only.
+    pub changes: Vec<(char, String)>,
+    /// (volume, mount point).
+    pub mounts: Vec<(String, String)>,
+}
+
+/// A volume, as the page draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct VolumeView {
+    pub name: String,
+    pub size: u64,
+    pub anonymous: bool,
+    /// Names of the containers it is mounted in.
+    pub used_by: Vec<String>,
+}
+
+impl Engine {
+    /// Every container, oldest first, for the page.
+    pub fn containers_view(&self) -> Vec<ContainerView> {
+        let mut list: Vec<&Container> = self.containers.values().collect();
+        list.sort_by_key(|c| c.seq);
+        list.into_iter()
+            .map(|c| {
+                let (size, virtual_size) = self.container_sizes(c);
+                let changes = c
+                    .writable
+                    .changes
+                    .iter()
+                    .filter_map(|ch| match ch {
+                        Change::Added(k) => Some(('A', display(k))),
+                        Change::Modified(k) => Some(('C', display(k))),
+                        Change::Deleted(k) => Some(('D', display(k))),
+                        Change::Opaque(_) => None,
+                    })
+                    .collect();
+                let state = match c.state {
+                    State::Exited(code) => format!("exited ({code})"),
+                    s => s.name().to_string(),
+                };
+                ContainerView {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    image: c.image.clone(),
+                    image_name: c.image_name.clone(),
+                    state,
+                    size,
+                    virtual_size,
+                    changes,
+                    mounts: c.mounts.iter().map(|m| (m.volume.clone(), m.destination.clone())).collect(),
+                }
+            })
+            .collect()
+    }
+
+    pub fn volumes_view(&self) -> Vec<VolumeView> {
+        self.volumes
+            .values()
+            .map(|v| VolumeView {
+                name: v.name.clone(),
+                size: v.size(),
+                anonymous: v.anonymous,
+                used_by: self.containers.values().filter(|c| c.mounts.iter().any(|m| m.volume == v.name)).map(|c| c.name.clone()).collect(),
+            })
+            .collect()
     }
 }

@@ -37,6 +37,7 @@ fn two_containers_from_one_image_stay_isolated() {
     let ps = ok(&mut e, &mut h, "docker ps");
     assert!(ps.starts_with("CONTAINER ID   IMAGE                 COMMAND                  CREATED                  STATUS                  PORTS                     NAMES\n"), "{ps}");
     assert!(row(&ps, "cont1").contains("\"java -jar /spring-p…\"") && row(&ps, "cont1").contains("Up Less than a second") && row(&ps, "cont1").contains("0.0.0.0:32768->8080/tcp"), "{ps}");
+    assert!(row(&ps, "cont2").contains("0.0.0.0:32769->8080/tcp"), "-P takes the next free host port\n{ps}");
     let before = ok(&mut e, &mut h, "docker ps -s");
 
     // A change in cont1: a new file, an image file changed (copied up), one deleted (whiteout).
