@@ -2,7 +2,7 @@
 //! the Dockerfile parser, the shell lexer, the RUN shell, the template and
 //! jq subsets, the layer reader and `docker load`, and stops at the first
 //! panic. Usage: `cargo run --release --example fuzz -- TARGET SECONDS [SEED]`
-//! with TARGET one of parser, shell, build, formats, archives.
+//! with TARGET one of parser, shell, build, console, formats, archives.
 use layerlab_engine::fs::{components, Node, Tree};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -31,6 +31,17 @@ const SHELL: &[&str] = &[
     "a", "/b", "/b/c", "*", "?", "[a-z]", "&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "<", "\"", "'", "\\", "$A", "${A:-x}", "${A/a/b}",
     "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
     "tar xf /t.tgz ", "-C ", ".",
+];
+const CONSOLE: &[&str] = &[
+    "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",
+    "docker run -d --name db -e MYSQL_ROOT_PASSWORD=p -e MYSQL_DATABASE=d mysql", "docker exec -it db mysql -pp", "use d;", "CREATE TABLE t (a int, b text);",
+    "INSERT INTO t VALUES (1,'x');", "SELECT * FROM t;", "exit", "docker exec c1 sh -c 'echo x > /f; rm /etc/passwd; mv /f /g'", "docker exec -it c1 sh",
+    "docker stop c1", "docker start c1", "docker restart c1", "docker pause c1", "docker unpause c1", "docker kill c1", "docker rm -f c1", "docker rm -v c1",
+    "docker commit c1 snap", "docker diff c1", "docker ps -a -s", "docker ps --format '{{.Names}} {{.Size}}'", "docker logs c1", "docker top c1",
+    "docker cp c1:/etc/passwd out", "docker cp out c1:/x", "docker export -o e.tar c1", "docker rename c1 c3", "docker inspect c1", "docker rmi alpine",
+    "docker rmi -f alpine", "docker image prune -af", "docker container prune -f", "docker volume create v", "docker volume rm v", "docker volume prune -af",
+    "docker volume ls", "docker volume inspect v", "docker system df", "docker info", "docker save -o s.tar snap", "docker load -i s.tar", "docker build -t b .",
+    "cd /tmp", "echo $A > x", "ls", "mkdir -p /a/b", "rm -rf /a", " ", "c1", "-", "--", "'", "\"", "=", ":", "/", "x",
 ];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",
@@ -61,8 +72,8 @@ fn main() {
     let _ = base.insert(components("/sbin/apk"), Node::file(Vec::new(), 0o755));
     let inspect = serde_json::json!([{"Id": "sha256:00", "RootFS": {"Type": "layers", "Layers": ["a", "b"]}, "a": [1, {"b": null}]}]);
     let mut built = layerlab_engine::Engine::new();
-    if target == "build" {
-        for image in ["alpine", "debian"] {
+    if target == "build" || target == "console" {
+        for image in ["alpine", "debian", "mysql"] {
             let _ = built.run(&format!("docker pull {image}"), &mut layerlab_engine::MemHost::default());
         }
     }
@@ -73,6 +84,7 @@ fn main() {
             "shell" => gen(&mut rng, SHELL, 24),
             "formats" => gen(&mut rng, FORMAT, 16),
             "archives" => String::new(),
+            "console" => gen(&mut rng, CONSOLE, 10),
             "build" => format!("FROM {}\n{}", rng.pick(&["alpine", "scratch", "debian"]), gen(&mut rng, DOCKERFILE, 30)),
             _ => gen(&mut rng, DOCKERFILE, 40),
         };
@@ -100,6 +112,19 @@ fn main() {
                 let mut host = layerlab_engine::MemHost::new([("Dockerfile", input.as_bytes().to_vec()), ("a", b"a\n".to_vec()), ("b/c", b"c\n".to_vec())]);
                 let _ = engine.run("docker build -t f .", &mut host);
                 let _ = engine.run("DOCKER_BUILDKIT=0 docker build -t g .", &mut host);
+            }
+            "console" => {
+                // Random command lines, mostly whole ones, against a host with images pulled.
+                let mut engine = built.clone();
+                let mut host = layerlab_engine::MemHost::new([("Dockerfile", b"FROM alpine\nRUN echo hi > /hi\n".to_vec())]);
+                for line in input.split_inclusive(|c| c == ';' || c == '\n').chain(CONSOLE.iter().copied().filter(|_| rng.next() % 7 == 0)) {
+                    let _ = engine.run(line, &mut host);
+                    let _ = engine.prompt();
+                    let _ = (engine.containers_view(), engine.volumes_view(), engine.images_view());
+                }
+                for _ in 0..(rng.next() % 12) {
+                    let _ = engine.run(rng.pick(CONSOLE), &mut host);
+                }
             }
             "archives" => {
                 let mut tree = Tree::new();

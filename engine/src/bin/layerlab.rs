@@ -14,7 +14,8 @@ Usage: layerlab run [--context DIR] [SCRIPT]
 
 Runs console commands (`docker build …`, `docker image inspect …`), one per
 line, from SCRIPT or standard input (when SCRIPT is absent or `-`). Prints
-`$ <command>` and its output for each. Blank lines and lines starting with #
+`$ <command>` (inside `docker exec -it …` the container's prompt, `/ # `,
+`mysql> `) and its output for each. Blank lines and lines starting with #
 are skipped. DIR (default: the current directory) is the folder that build
 contexts and file paths are relative to. Exits 1 if any command failed.
 
