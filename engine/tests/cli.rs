@@ -108,3 +108,82 @@ fn parse_prints_buildkits_dump() {
     assert_eq!(code, 1);
     assert!(err.ends_with("dockerfile parse error on line 2: ENV must have two arguments\n"), "{err}");
 }
+
+/// The seeds' container flows (000/001 and 002) as a classroom script, through the binary.
+#[test]
+fn the_seeds_container_flows_run_through_layerlab_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM openjdk:8\nCOPY spring-petclinic.jar /\nCMD [\"java\", \"-jar\", \"/spring-petclinic.jar\"]\n").unwrap();
+    std::fs::write(dir.path().join("spring-petclinic.jar"), "PK simulated\n").unwrap();
+    let script = "\
+docker image build -t springpetclinic:1.0 .
+docker container run --name cont1 -d -P springpetclinic:1.0
+docker container run --name cont2 -d -P springpetclinic:1.0
+docker exec cont1 sh -c 'echo hello > /hello.txt'
+docker exec cont2 cat /hello.txt
+docker ps -s
+docker diff cont1
+docker rm -f cont1
+docker ps -a
+docker container run -d --name mysqlldb -e MYSQL_ROOT_PASSWORD=rootroot -e MYSQL_DATABASE=employees mysql
+docker container exec -it mysqlldb mysql --password=rootroot
+use employees;
+CREATE TABLE Persons (PersonID int, LastName varchar(255));
+Insert into Persons Values (1,'test');
+Select * from Persons;
+exit
+docker rm -f mysqlldb
+docker container run -d --name mysqlldb -e MYSQL_ROOT_PASSWORD=rootroot -e MYSQL_DATABASE=employees -v dbdata:/var/lib/mysql mysql
+docker container exec -it mysqlldb mysql --password=rootroot employees
+CREATE TABLE Persons (PersonID int, LastName varchar(255));
+Insert into Persons Values (1,'kept');
+exit
+docker rm -f mysqlldb
+docker container run -d --name mysql2 -e MYSQL_ROOT_PASSWORD=rootroot -v dbdata:/var/lib/mysql mysql
+docker exec mysql2 mysql --password=rootroot employees -e 'Select * from Persons'
+docker info
+";
+    std::fs::write(dir.path().join("classroom.txt"), script).unwrap();
+    let (code, out, err) = layerlab(&["run", "--context", dir.path().to_str().unwrap(), dir.path().join("classroom.txt").to_str().unwrap()], "");
+    assert_eq!(code, 1, "one command fails on purpose (cat in cont2)\n{out}{err}");
+    let after = |cmd: &str| -> String {
+        let start = out.find(&format!("{cmd}\n")).unwrap_or_else(|| panic!("{cmd} missing in\n{out}")) + cmd.len() + 1;
+        let rest = &out[start..];
+        rest[..rest.find("\n$ ").map_or(rest.len(), |i| i + 1)].to_string()
+    };
+    assert_eq!(after("$ docker exec cont2 cat /hello.txt"), "cat: /hello.txt: No such file or directory\n");
+    assert!(after("$ docker diff cont1").contains("A /hello.txt\n"));
+    let ps = after("$ docker ps -a");
+    assert!(ps.contains(" cont2\n") && !ps.contains("cont1"), "{ps}");
+    assert!(out.contains("mysql> use employees;\nDatabase changed\n"), "the prompt is the client's\n{out}");
+    assert!(out.contains("|        1 | test     |\n"), "{out}");
+    assert!(after("$ docker exec mysql2 mysql --password=rootroot employees -e 'Select * from Persons'").contains("|        1 | kept     |"), "{out}");
+    assert!(after("$ docker info").contains(" Storage Driver: overlay2\n"));
+}
+
+/// Seed 002's Experiments 1–4 with their exact Dockerfiles, classic builder, through the binary.
+#[test]
+fn the_seeds_experiments_through_layerlab_run_have_1_2_4_2_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in layerlab_engine::bench::SEED_EXPERIMENTS {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("1.txt"), "one\n").unwrap();
+    let mut script = String::from("docker image pull alpine\nexport DOCKER_BUILDKIT=0\n");
+    for n in 1..=4 {
+        script.push_str(&format!("docker image build -t exp{n} -f exp{n} .\n"));
+    }
+    for name in ["alpine", "exp1", "exp2", "exp3", "exp4"] {
+        script.push_str(&format!("docker inspect {name} --format '{{{{json .RootFS.Layers}}}}'\n"));
+    }
+    let (code, out, err) = layerlab(&["run", "--context", dir.path().to_str().unwrap()], &script);
+    assert_eq!(code, 0, "{out}{err}");
+    let layers: Vec<Vec<String>> = out.lines().filter(|l| l.starts_with("[\"sha256:")).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let counts: Vec<usize> = layers.iter().map(Vec::len).collect();
+    assert_eq!(counts, [1, 1, 2, 4, 2], "alpine, exp1…exp4\n{out}");
+    for exp in &layers[1..] {
+        assert_eq!(exp[0], layers[0][0], "every experiment starts with alpine's layer");
+    }
+    assert_eq!(out.matches("Successfully built ").count(), 4);
+    assert!(out.contains("Step 1/3 : FROM alpine\n ---> ") && out.contains("Step 3/4 : ADD 1.txt /\n ---> "), "{out}");
+}
