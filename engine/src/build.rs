@@ -120,6 +120,8 @@ struct Built {
     /// The target stage's instructions and the layers they made, for the lint.
     instructions: Vec<Instruction>,
     steps: Vec<(usize, Option<usize>)>,
+    /// Cache mounts' contents after the build.
+    caches: BTreeMap<String, Tree>,
 }
 
 /// The base image a `FROM` names, made present.
@@ -251,6 +253,12 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
                 continue;
             }
             let full = normalize_reference(&stage.base).map_err(|e| at(&stage.from, e))?;
+            // Stages on the same image share one metadata load.
+            if let Some(same) = bases.values().find(|b| b.reference == full) {
+                let shared = Base { id: same.id.clone(), reference: full, manifest: same.manifest.clone(), pulled: None };
+                bases.insert(i, shared);
+                continue;
+            }
             if classic {
                 let resolved = resolve_base(engine, &stage.base, &full).map_err(|e| Failure {
                     classic: Some(format!("Step 1/{} : {}\n{}", progress.total, stage.from.text(), classic_pull_error(&e))),
@@ -298,6 +306,8 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         }
 
         let mut pending: Vec<Commit> = Vec::new();
+        // RUN --mount=type=cache contents this build wrote (kept only if it succeeds).
+        let mut caches: BTreeMap<String, Tree> = BTreeMap::new();
         let mut outs: BTreeMap<usize, StageOut> = BTreeMap::new();
         let mut sources: BTreeMap<String, Tree> = BTreeMap::new();
         let mut cache = Vec::new();
@@ -330,7 +340,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             }
             let label = stage_label(stage, i, multi);
             let scope = ArgScope { build_args: &opts.build_args, globals: &globals };
-            let out = run_stage(engine, &stage.body, start, &label, &context, &sources, &scope, opts.no_cache, &mut progress, &mut pending)?;
+            let out = run_stage(engine, &stage.body, start, &label, &context, &sources, &scope, opts.no_cache, &mut progress, &mut pending, &mut caches)?;
             let view = match pending.iter().find(|c| Some(&c.chain_id) == out.parent.as_ref()) {
                 Some(c) => Tree::clone(&c.snapshot.view),
                 None => out.parent.as_ref().and_then(|p| engine.snapshots.view(p)).cloned().unwrap_or_default(),
@@ -347,7 +357,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         let chains = crate::digest::chain_ids(&out.config.rootfs.diff_ids);
         let commits = pending.into_iter().filter(|c| chains.contains(&c.chain_id)).collect();
         let instructions = stages.swap_remove(target).body;
-        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache, instructions, steps: out.steps })
+        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache, instructions, steps: out.steps, caches })
     })();
 
     let built = match result {
@@ -377,6 +387,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
     for new in built.cache {
         engine.build_cache.insert(new);
     }
+    engine.cache_mounts.extend(built.caches);
 
     let mut details = vec!["exporting layers 0.0s done".to_string(), format!("writing image {id} done")];
     if classic {
@@ -572,6 +583,9 @@ fn needed_stages(stages: &[StageDef], target: usize) -> Vec<usize> {
         for ins in &stages[i].body {
             let from = ins.args.split_whitespace().find_map(|w| w.strip_prefix("--from="));
             todo.extend(from.and_then(|f| stage_index(earlier, f)));
+            // RUN --mount=type=bind,from=stage,… reads a stage too.
+            let mounted = ins.args.split_whitespace().filter_map(|w| w.strip_prefix("--mount=")).flat_map(|m| m.split(',')).filter_map(|p| p.strip_prefix("from="));
+            todo.extend(mounted.filter_map(|f| stage_index(earlier, f)));
         }
     }
     needed.into_iter().collect()
@@ -645,6 +659,7 @@ fn run_stage(
     no_cache: bool,
     progress: &mut Progress,
     pending: &mut Vec<Commit>,
+    caches: &mut BTreeMap<String, Tree>,
 ) -> Result<StageOut, Failure> {
     let classic = progress.classic;
     // ARGs declared in this stage, in order (None: declared without a value).
@@ -800,6 +815,7 @@ fn run_stage(
                 };
                 let workdir = c.working_dir.clone().unwrap_or_else(|| "/".to_string());
                 let mut created_by = format!("{} # buildkit", ins.text());
+                let mut linked: Option<Tree> = None;
                 let result = match ins.keyword.as_str() {
                     "WORKDIR" => workdir_step(&args, &workdir, &mut active.upper).map(|dir| {
                         if classic {
@@ -809,7 +825,36 @@ fn run_stage(
                     }),
                     "RUN" => {
                         let shell_cmd = c.shell.clone();
-                        let (argv, output, status) = run_step(&ins.args, &ins.heredocs, &workdir, &run_env, shell_cmd.as_deref(), &mut active);
+                        let (mounts, script) = run_flags(&ins.args).map_err(|e| at(ins, e))?;
+                        let mut contents = Vec::new();
+                        for m in &mounts {
+                            let content = mount_content(m, engine, caches, context, sources).map_err(|e| at(ins, e))?;
+                            graft(&mut active.upper, &m.target, &content).map_err(|e| at(ins, e))?;
+                            contents.push(content);
+                        }
+                        let (argv, output, status) = run_step(script, &ins.heredocs, &workdir, &run_env, shell_cmd.as_deref(), &mut active);
+                        // Take the mounts out again: nothing under them goes into the layer.
+                        for (m, before) in mounts.iter().zip(contents) {
+                            let after = subtree(&active.upper, &m.target);
+                            match m.kind.as_str() {
+                                "cache" => {
+                                    caches.insert(m.id.clone(), after);
+                                }
+                                "bind" if m.readonly && after != before => {
+                                    let e = format!("the command wrote under {}, a read-only bind mount: Read-only file system (add ,rw to the mount to allow it; the writes are discarded)", display(&m.target));
+                                    return Err(at(ins, e));
+                                }
+                                _ => {}
+                            }
+                            let (upper, lower, _) = active.parts();
+                            let kept = subtree(lower, &m.target);
+                            graft(upper, &m.target, &kept).map_err(|e| at(ins, e))?;
+                            if let (Some(dir), Some(up)) = (lower.get(&m.target).cloned(), upper.get(&m.target).cloned()) {
+                                if dir != up {
+                                    let _ = upper.insert(m.target.clone(), dir);
+                                }
+                            }
+                        }
                         progress.output(n, &output);
                         // Both builders show the stage's build args first: `RUN |1 V=2 /bin/sh -c …`.
                         let shown: Vec<String> = stage_args.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or(""))).collect();
@@ -827,6 +872,24 @@ fn run_stage(
                             }
                             Err(e) => Err(e),
                         }
+                    }
+                    keyword if args.split_whitespace().any(|w| w == "--link") => {
+                        // --link: the files go into a layer of their own, made without
+                        // looking at the layers below (only a destination directory is kept a directory).
+                        let mut fresh = Tree::new();
+                        let dest = args.split_whitespace().last().unwrap_or("");
+                        let dest_key = if dest.starts_with('/') { components(dest) } else { components(&format!("{workdir}/{dest}")) };
+                        if active.upper.get(&dest_key).is_some_and(|n| n.is_dir()) && !dest_key.is_empty() {
+                            for i in 1..=dest_key.len() {
+                                let _ = fresh.insert(dest_key[..i].to_vec(), active.upper.get(&dest_key[..i]).cloned().unwrap_or_else(|| crate::fs::Node::dir(0o755)));
+                            }
+                        }
+                        let copied = copy(keyword, &args, &workdir, source, &mut fresh);
+                        linked = Some(fresh);
+                        if classic {
+                            created_by = classic_copy_text(keyword, &args, &files, source);
+                        }
+                        copied
                     }
                     keyword => {
                         let copied = copy(keyword, &args, &workdir, source, &mut active.upper);
@@ -846,7 +909,11 @@ fn run_stage(
                     };
                     Failure { classic: classic_text, ..at(ins, e) }
                 })?;
-                let commit = engine.snapshots.commit(active).map_err(|e| at(ins, e))?;
+                let commit = match linked {
+                    Some(fresh) => Snapshotter::commit_linked(active, fresh),
+                    None => engine.snapshots.commit(active),
+                }
+                .map_err(|e| at(ins, e))?;
                 progress.done(n);
                 let cache_files = files.clone();
                 let parent_key = std::mem::replace(&mut key, step_key.clone());
@@ -958,14 +1025,101 @@ fn classic_copy_text(keyword: &str, args: &str, files: &[(String, Digest)], sour
     format!("/bin/sh -c #(nop) {keyword} {kind}:{sum} in {dest} ")
 }
 
+/// A `RUN --mount=…`.
+struct RunMount {
+    /// cache, tmpfs or bind.
+    kind: String,
+    target: PathKey,
+    /// bind: the path in the context or stage.
+    source: String,
+    /// bind: the stage to read from (default: the build context).
+    from: Option<String>,
+    /// cache: which cache (default: the target path).
+    id: String,
+    readonly: bool,
+}
+
+/// RUN's flags (`--mount=…`, `--network=…`) and the command after them.
+fn run_flags(args: &str) -> Result<(Vec<RunMount>, &str), String> {
+    let mut rest = args.trim_start();
+    let mut mounts = Vec::new();
+    while rest.starts_with("--") {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let flag = &rest[..end];
+        rest = rest[end..].trim_start();
+        if let Some(spec) = flag.strip_prefix("--mount=") {
+            let kv: BTreeMap<&str, &str> = spec.split(',').map(|p| p.split_once('=').unwrap_or((p, "true"))).collect();
+            let kind = kv.get("type").copied().unwrap_or("bind").to_string();
+            if !matches!(kind.as_str(), "cache" | "tmpfs" | "bind") {
+                return Err(format!("RUN --mount=type={kind} is not available in this version of Layer Lab (cache, tmpfs and bind are)"));
+            }
+            let target = kv.get("target").or(kv.get("dst")).or(kv.get("destination")).ok_or_else(|| format!("RUN --mount={spec}: target is required"))?;
+            let target = components(target);
+            let id = kv.get("id").map_or_else(|| display(&target), |s| s.to_string());
+            let readonly = kind == "bind" && !kv.contains_key("rw") && !kv.contains_key("readwrite");
+            mounts.push(RunMount { kind, target, source: kv.get("source").or(kv.get("src")).unwrap_or(&"/").to_string(), from: kv.get("from").map(|s| s.to_string()), id, readonly });
+        } else if let Some(net) = flag.strip_prefix("--network=") {
+            if !matches!(net, "none" | "default" | "host") {
+                return Err(format!("RUN --network={net}: unknown network mode"));
+            }
+        } else {
+            return Err(format!("RUN flag {flag} is not available in this version of Layer Lab"));
+        }
+    }
+    Ok((mounts, rest))
+}
+
+/// What a mount shows at its target.
+fn mount_content(m: &RunMount, engine: &Engine, caches: &BTreeMap<String, Tree>, context: &Tree, sources: &BTreeMap<String, Tree>) -> Result<Tree, String> {
+    Ok(match m.kind.as_str() {
+        "cache" => caches.get(&m.id).or_else(|| engine.cache_mounts.get(&m.id)).cloned().unwrap_or_default(),
+        "bind" => {
+            let from = match &m.from {
+                Some(name) => sources.get(&name.to_lowercase()).ok_or_else(|| format!("RUN --mount from={name}: no earlier stage is named {name}"))?,
+                None => context,
+            };
+            let key = components(&m.source);
+            match from.get(&key) {
+                Some(n) if !n.is_dir() => return Err(format!("RUN --mount source={}: binding a single file is not available in this version of Layer Lab", m.source)),
+                None if !key.is_empty() => return Err(format!("RUN --mount source={}: not found", m.source)),
+                _ => subtree(from, &key),
+            }
+        }
+        _ => Tree::new(),
+    })
+}
+
+/// The nodes below `key`, keyed relative to it.
+fn subtree(tree: &Tree, key: &[String]) -> Tree {
+    let mut out = Tree::new();
+    for (k, n) in tree.descendants(key) {
+        let _ = out.insert(k[key.len()..].to_vec(), n.clone()); // ok: parents come first
+    }
+    out
+}
+
+/// Replaces what is below `key` with `content` (the directory itself stays or is made).
+fn graft(tree: &mut Tree, key: &PathKey, content: &Tree) -> Result<(), String> {
+    let below: Vec<PathKey> = tree.descendants(key).map(|(k, _)| k.clone()).collect();
+    for k in below {
+        tree.remove(&k);
+    }
+    if !key.is_empty() && !tree.get(key).is_some_and(|n| n.is_dir()) {
+        tree.remove(key);
+        tree.insert(key.clone(), crate::fs::Node::dir(0o755))?;
+    }
+    for (k, n) in content.iter() {
+        let mut full = key.clone();
+        full.extend_from_slice(k);
+        tree.insert(full, n.clone())?;
+    }
+    Ok(())
+}
+
 /// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what
 /// it printed, and its exit status (Err for what this version cannot run).
 fn run_step(args: &str, heredocs: &[crate::parser::Heredoc], workdir: &str, env: &[String], shell_cmd: Option<&[String]>, active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
     let args = args.trim();
-    if args.starts_with("--") {
-        let flag = args.split_whitespace().next().unwrap_or(args).to_string();
-        return (vec![args.to_string()], String::new(), Err(format!("RUN flag {flag} is not available in this version of Layer Lab")));
-    }
     // `RUN <<EOF` alone runs the document as the script; otherwise the shell
     // gets the command line followed by the documents (BuildKit's rule).
     let script = match heredocs {
@@ -1286,7 +1440,7 @@ fn copy(keyword: &str, args: &str, workdir: &str, context: &Tree, root: &mut Tre
             owner = Some((id(u, "/etc/passwd")?, g.map(|g| id(g, "/etc/group")).transpose()?));
         } else if let Some(v) = w.strip_prefix("--chmod=") {
             chmod = Some(u32::from_str_radix(v, 8).map_err(|_| format!("invalid chmod parameter {v:?} (octal modes only)"))?);
-        } else if !(keyword == "COPY" && w.starts_with("--from=")) {
+        } else if !(keyword == "COPY" && w.starts_with("--from=")) && w != "--link" {
             words.push(w);
         }
     }

@@ -95,6 +95,8 @@ pub struct Engine {
     volumes: BTreeMap<String, runtime::Volume>,
     /// Counts containers made (their order, and their IDs).
     seq: u64,
+    /// `RUN --mount=type=cache` contents, by cache id, kept between builds.
+    cache_mounts: BTreeMap<String, fs::Tree>,
     /// The interactive session the terminal is in (`docker exec -it c sh`).
     session: Option<containers::Session>,
 }

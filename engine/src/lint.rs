@@ -127,9 +127,11 @@ pub fn lint(instructions: &[Instruction], layer_of: &dyn Fn(usize) -> Option<Lay
                         };
                         hints.push(hint(ins.start_line, "DL3059", "info", DL3059, cost));
                     }
-                    _ => previous = Some((flags, count, ins.start_line)),
+                    _ => previous = Some((flags.clone(), count, ins.start_line)),
                 }
-                let updates = cmds.iter().any(|c| is_cmd(c, &["apt-get", "apt"], "update"));
+                // A cache mount over the directory is hadolint's other accepted fix.
+                let cached = |dir: &str| flags.iter().any(|f| f.starts_with("--mount=") && f.contains("type=cache") && f.split(',').any(|p| p.split_once('=').is_some_and(|(k, v)| matches!(k, "target" | "dst" | "destination") && v.trim_end_matches('/') == dir)));
+                let updates = cmds.iter().any(|c| is_cmd(c, &["apt-get", "apt"], "update")) && !cached("/var/lib/apt/lists");
                 let cleans = cmds.iter().any(|c| c.first().is_some_and(|w| w == "rm") && c.iter().any(|w| w.starts_with("/var/lib/apt/lists")));
                 if updates && !cleans {
                     let cost = layer.as_ref().map(|l| format!("{} of apt lists stay in layer {}", human_size(sum_under(l, &["/var/lib/apt/lists/"])), l.index)).unwrap_or_default();
@@ -149,12 +151,12 @@ pub fn lint(instructions: &[Instruction], layer_of: &dyn Fn(usize) -> Option<Lay
                         };
                         hints.push(hint(ins.start_line, "DL3015", "info", DL3015, cost));
                     }
-                    if is_cmd(c, &["apk"], "add") && !c.iter().any(|w| w == "--no-cache") {
+                    if is_cmd(c, &["apk"], "add") && !c.iter().any(|w| w == "--no-cache") && !cached("/var/cache/apk") {
                         let cost = layer.as_ref().map(|l| format!("{} of apk cache stays in layer {}", human_size(sum_under(l, &["/var/cache/apk/"])), l.index)).unwrap_or_default();
                         hints.push(hint(ins.start_line, "DL3019", "info", DL3019, cost));
                     }
                     let pip = c.first().is_some_and(|w| w.starts_with("pip"));
-                    if pip && c.iter().any(|w| w == "install") && !c.iter().any(|w| w == "--no-cache-dir") {
+                    if pip && c.iter().any(|w| w == "install") && !c.iter().any(|w| w == "--no-cache-dir") && !cached("/root/.cache/pip") {
                         hints.push(hint(ins.start_line, "DL3042", "warning", DL3042, "pip is not simulated here: the cache's size is not measured".to_string()));
                     }
                 }
@@ -216,7 +218,7 @@ mod tests {
         let hints = codes("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apk add git\nRUN pip install flask\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\n");
         assert!(hints.contains(&(2, "DL3009")) && hints.contains(&(2, "DL3015")), "{hints:?}");
         assert!(hints.contains(&(3, "DL3019")) && hints.contains(&(4, "DL3042")) && hints.contains(&(5, "DL3010")), "{hints:?}");
-        let clean = codes("FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache git\n");
+        let clean = codes("FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache git\nWORKDIR /\nRUN --mount=type=cache,target=/var/cache/apk apk add git\n");
         assert!(clean.is_empty(), "{clean:?}");
     }
 }

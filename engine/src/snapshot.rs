@@ -78,6 +78,23 @@ impl Snapshotter {
         Ok(Commit { chain_id, layer, snapshot })
     }
 
+    /// `COPY --link`: a layer holding exactly `fresh` (made without the layers
+    /// below), committed on the active snapshot's parent; the view is the
+    /// parent's with `fresh` laid over it.
+    pub fn commit_linked(active: Active, fresh: Tree) -> Result<Commit, String> {
+        let layer = layer::commit(&Tree::new(), &fresh, &[])?;
+        let mut view = active.lower;
+        for (k, n) in fresh.iter() {
+            if view.get(k).is_some_and(|old| old.is_dir() != n.is_dir()) {
+                view.remove(k);
+            }
+            view.insert(k.clone(), n.clone())?;
+        }
+        let chain_id = chain_id(active.parent.as_ref(), &layer.diff_id);
+        let snapshot = Committed { refs: 0, parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: Arc::new(view) };
+        Ok(Commit { chain_id, layer, snapshot })
+    }
+
     /// Stores a commit's snapshot, and its tar (as a recipe) in `content`.
     pub fn insert(&mut self, content: &mut ContentStore, commit: Commit) -> Digest {
         content.put_layer(&commit.layer, Arc::clone(&commit.snapshot.view));

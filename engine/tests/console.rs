@@ -103,10 +103,10 @@ fn what_is_not_built_yet_says_so() {
     assert_eq!(out.status, 1);
     assert!(out.text.contains("failed to resolve source metadata for docker.io/library/nosuchimage:latest"), "{}", out.text);
     assert!(out.text.contains("Layer Lab simulates these images: alpine:3.17"), "{}", out.text);
-    host.files.insert("Dockerfile".into(), b"FROM busybox\nCOPY --link a /\n".to_vec());
+    host.files.insert("Dockerfile".into(), b"FROM busybox\nRUN --mount=type=secret,id=token cat /run/secrets/token\n".to_vec());
     let out = engine.run("docker build .", &mut host);
-    assert!(out.text.contains("COPY flag --link is not available in this version of Layer Lab"), "{}", out.text);
-    assert!(out.text.contains("   2 | >>> COPY --link a /"), "{}", out.text);
+    assert!(out.text.contains("RUN --mount=type=secret is not available in this version of Layer Lab (cache, tmpfs and bind are)"), "{}", out.text);
+    assert!(out.text.contains("   2 | >>> RUN --mount=type=secret,id=token cat /run/secrets/token"), "{}", out.text);
     let out = engine.run("docker network ls", &mut host);
     assert_eq!((out.status, out.text.as_str()), (1, "docker network: not available in this version of Layer Lab\n"));
     let out = engine.run("docker frobnicate", &mut host);

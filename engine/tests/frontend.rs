@@ -99,3 +99,54 @@ fn predefined_platform_args() {
     build(&mut e, &mut h, "docker build -t p .");
     assert_eq!(file(&e, "p", "/p"), "linux/amd64 amd64 []\n", "a stage sees only the ARGs it declares");
 }
+
+#[test]
+fn run_mounts_keep_their_files_out_of_the_layer() {
+    let df = "FROM alpine AS tools\nRUN mkdir /opt/tool && echo v1 > /opt/tool/version\n\
+FROM alpine\n\
+RUN --mount=type=cache,target=/var/cache/apk apk add curl\n\
+RUN --mount=type=cache,target=/var/cache/apk ls /var/cache/apk > /seen-cache\n\
+RUN --mount=type=tmpfs,target=/scratch echo temp > /scratch/t && cat /scratch/t > /from-tmpfs\n\
+RUN --mount=type=bind,source=conf,target=/mnt/conf cp /mnt/conf/app.conf /app.conf\n\
+RUN --mount=type=bind,from=tools,source=/opt/tool,target=/tool cat /tool/version > /tool-version\n";
+    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df), ("conf/app.conf", "port=80\n")]));
+    let out = build(&mut e, &mut h, "docker build -t m .");
+    assert!(!out.contains("DL3019"), "a cache mount over /var/cache/apk is hadolint's other accepted fix: {out}");
+    let img = e.image("m").unwrap().clone();
+    let view = e.rootfs(&img).unwrap();
+    // The apk cache lived in the cache mount, not in the image.
+    assert!(view.descendants(&components("/var/cache/apk")).next().is_none(), "nothing under the cache mount's target is in the image");
+    assert!(file(&e, "m", "/seen-cache").contains("APKINDEX"), "the next RUN saw the cache");
+    assert_eq!(file(&e, "m", "/from-tmpfs"), "temp\n");
+    assert!(view.descendants(&components("/scratch")).next().is_none());
+    assert_eq!(file(&e, "m", "/app.conf"), "port=80\n");
+    assert!(view.get(&components("/mnt/conf/app.conf")).is_none(), "the bind mount's files are not in the image");
+    assert_eq!(file(&e, "m", "/tool-version"), "v1\n");
+    // The cache outlives the build: a new build's RUN sees it.
+    let mut h2 = MemHost::new([("Dockerfile", "FROM alpine\nRUN --mount=type=cache,target=/var/cache/apk ls /var/cache/apk > /again\n")]);
+    build(&mut e, &mut h2, "docker build -t again .");
+    assert!(file(&e, "again", "/again").contains("APKINDEX"));
+    // A read-only bind mount cannot be written.
+    let mut bad = MemHost::new([("Dockerfile", "FROM alpine\nRUN --mount=type=bind,target=/src echo x > /src/new\n"), ("a", "a")]);
+    let out = e.run("docker build .", &mut bad);
+    assert!(out.status != 0 && out.text.contains("a read-only bind mount: Read-only file system"), "{}", out.text);
+}
+
+#[test]
+fn copy_link_makes_a_layer_independent_of_the_ones_below() {
+    let df = "FROM alpine\nCOPY --link app.conf /etc/app/\nCOPY --link app.conf /tmp\n";
+    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df), ("app.conf", "x=1\n")]));
+    build(&mut e, &mut h, "docker build -t linked .");
+    assert_eq!(file(&e, "linked", "/etc/app/app.conf"), "x=1\n");
+    assert_eq!(file(&e, "linked", "/tmp/app.conf"), "x=1\n", "an existing destination directory stays a directory");
+    let img = e.image("linked").unwrap().clone();
+    let top = e.blob(img.diff_ids().last().unwrap()).unwrap();
+    let names: Vec<String> = tar::Archive::new(&*top).entries().unwrap().map(|x| x.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["tmp/", "tmp/app.conf"], "the layer holds its own directories");
+    // The same COPY --link on another base gives the same layer.
+    let (mut e2, mut h2) = (Engine::new(), MemHost::new([("Dockerfile", "FROM debian\nCOPY --link app.conf /etc/app/\n"), ("app.conf", "x=1\n")]));
+    build(&mut e2, &mut h2, "docker build -t linked2 .");
+    let a = e.image("linked").unwrap().diff_ids()[1].clone();
+    let b = e2.image("linked2").unwrap().diff_ids().last().unwrap().clone();
+    assert_eq!(a, b, "a linked layer does not depend on its parent");
+}
