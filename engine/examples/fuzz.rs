@@ -23,7 +23,7 @@ impl Rng {
 const DOCKERFILE: &[&str] = &[
     "FROM ", "RUN ", "COPY ", "ADD ", "ENV ", "ARG ", "LABEL ", "CMD ", "ENTRYPOINT ", "ONBUILD ", "HEALTHCHECK ", "SHELL ", "WORKDIR ",
     "EXPOSE ", "VOLUME ", "USER ", "# escape=`\n", "# syntax=x\n", "\\\n", "`\n", "\n", " ", "\t", "[", "]", "\"", "'", ",", "=", "--from=a ",
-    "--chown=1:2 ", "-- ", "$X", "${X:-y}", "${", "}", "\\", "<<EOF\n", "EOF\n", "a", "b/c", "*", "AS ", "scratch", "♥", "\u{0}", "\r",
+    "--chown=1:2 ", "--link ", "--mount=type=cache,target=/c ", "--mount=type=bind,source=b,target=/m ", "--mount=type=tmpfs,target=/t ", "-- ", "$X", "${X:-y}", "${", "}", "\\", "<<EOF\n", "EOF\n", "a", "b/c", "*", "AS ", "scratch", "♥", "\u{0}", "\r",
 ];
 const SHELL: &[&str] = &[
     "echo ", "printf '%s\\n' ", "cat ", "touch ", "mkdir -p ", "rm -rf ", "rmdir ", "cp -r ", "mv ", "ln -s ", "chmod +x ", "chown 1:2 ", "ls ",
