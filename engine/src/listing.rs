@@ -403,7 +403,12 @@ impl Engine {
                 vec!["Images".into(), self.images.len().to_string(), active_images.len().to_string(), human(images), format!("{} ({}%)", human(reclaim), pct(reclaim, images))],
                 vec!["Containers".into(), ctotal.to_string(), cactive.to_string(), human(csize), format!("{} ({}%)", human(creclaim), pct(creclaim, csize))],
                 vec!["Local Volumes".into(), vtotal.to_string(), vactive.to_string(), human(vsize), format!("{} ({}%)", human(vreclaim), pct(vreclaim, vsize))],
-                vec!["Build Cache".into(), "0".into(), "0".into(), "0B".into(), "0B".into()],
+                {
+                    // Step records (their layers belong to images) and cache mounts' contents.
+                    let mounts: u64 = self.cache_mounts.values().flat_map(|t| t.iter()).filter(|(_, n)| !n.is_dir()).map(|(_, n)| n.size()).sum();
+                    let records = self.build_cache.len() + self.cache_mounts.len();
+                    vec!["Build Cache".into(), records.to_string(), "0".into(), human(mounts), human(mounts)]
+                },
             ];
             let mut text = table(&rows);
             text.push_str(&self.storage_drivers());

@@ -126,6 +126,9 @@ RUN --mount=type=bind,from=tools,source=/opt/tool,target=/tool cat /tool/version
     let mut h2 = MemHost::new([("Dockerfile", "FROM alpine\nRUN --mount=type=cache,target=/var/cache/apk ls /var/cache/apk > /again\n")]);
     build(&mut e, &mut h2, "docker build -t again .");
     assert!(file(&e, "again", "/again").contains("APKINDEX"));
+    let df = e.run("docker system df", &mut h2).text;
+    let row = df.lines().find(|l| l.starts_with("Build Cache")).unwrap();
+    assert!(row.contains("2.516MB") && !row.contains(" 0B"), "the apk cache mount is build cache\n{df}");
     // A read-only bind mount cannot be written.
     let mut bad = MemHost::new([("Dockerfile", "FROM alpine\nRUN --mount=type=bind,target=/src echo x > /src/new\n"), ("a", "a")]);
     let out = e.run("docker build .", &mut bad);
