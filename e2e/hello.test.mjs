@@ -221,3 +221,49 @@ test('two containers from one image: a change in one is invisible in the other (
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the terminal: history, Tab completion, Ctrl-C, Ctrl-L and a multi-line paste', async () => {
+  const { page, problems } = await openPage();
+  const input = page.locator('#term-input');
+  await run(page, 'docker run -d --name web1 busybox sleep 1d');
+  await run(page, 'docker run -d --name web2 busybox sleep 1d');
+  // ↑ brings back the last command, ↑↑ the one before, ↓ walks forward again.
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'docker run -d --name web2 busybox sleep 1d');
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'docker run -d --name web1 busybox sleep 1d');
+  await input.press('ArrowDown');
+  await input.press('ArrowDown');
+  assert.equal(await input.inputValue(), '');
+  // Tab completes commands and names from the engine; several candidates are listed.
+  await input.fill('docker ex');
+  await input.press('Tab');
+  assert.equal(await input.inputValue(), 'docker ex');
+  assert.match(await page.locator('.completions').innerText(), /exec\s+export/);
+  await input.fill('docker exe');
+  await input.press('Tab');
+  assert.equal(await input.inputValue(), 'docker exec ');
+  await input.pressSequentially('w');
+  await input.press('Tab');
+  assert.equal(await input.inputValue(), 'docker exec web');
+  assert.match(await page.locator('.completions').innerText(), /web1\s+web2/);
+  // Ctrl-C drops the line; nothing runs.
+  await input.press('Control+c');
+  assert.equal(await input.inputValue(), '');
+  assert.match(await page.locator('.entry').last().innerText(), /docker exec web\^C/);
+  // A pasted block runs line by line; a last line without newline waits in the prompt.
+  const before = await page.locator('.entry').count();
+  await input.evaluate((el, text) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, 'docker exec web1 sh -c "echo pasted > /p.txt"\ndocker exec web1 cat /p.txt\ndocker ps');
+  await page.waitForFunction((n) => document.querySelectorAll('.entry').length >= n + 2, before);
+  assert.match(await page.locator('.entry').last().innerText(), /pasted/);
+  assert.equal(await input.inputValue(), 'docker ps');
+  // Ctrl-L clears the screen.
+  await input.press('Control+l');
+  assert.equal(await page.locator('.entry').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

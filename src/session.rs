@@ -98,6 +98,22 @@ impl Session {
         });
     }
 
+    /// Commands typed, oldest first (the terminal's ↑/↓ history).
+    pub fn history(&self) -> Vec<String> {
+        self.entries.with_untracked(|e| e.iter().filter(|x| x.status != 130 || !x.command.ends_with("^C")).map(|x| x.command.clone()).filter(|c| !c.is_empty()).collect())
+    }
+
+    /// Completions for the last word of `line` (the engine knows the names).
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        self.engine.try_with_value(|e| e.complete(line)).unwrap_or_default()
+    }
+
+    /// Ctrl-C: the line is dropped, as a shell does.
+    pub fn interrupt(&self, line: &str) {
+        let prompt = self.prompt.get_untracked();
+        self.entries.update(|e| e.push(Entry { prompt, command: format!("{line}^C"), output: String::new(), status: 130, downloads: Vec::new() }));
+    }
+
     /// Runs one console line in the engine and publishes what changed.
     pub fn run(&self, line: &str) -> Output {
         let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));

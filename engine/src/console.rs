@@ -575,3 +575,63 @@ fn help() -> String {
      Other docker commands say so when this version of Layer Lab does not run them yet.\n"
         .to_string()
 }
+
+/// `docker` subcommands the console knows, for completion.
+const SUBCOMMANDS: &[&str] = &[
+    "build", "commit", "container", "cp", "create", "diff", "exec", "export", "history", "image", "images", "info", "inspect", "kill", "load", "logs", "pause", "ps",
+    "pull", "rename", "restart", "rm", "rmi", "run", "save", "start", "stop", "system", "tag", "top", "unpause", "volume",
+];
+
+impl Engine {
+    /// Completions for the last word of a partly typed line: `docker` and its
+    /// subcommands, then container, image or volume names as the subcommand
+    /// takes them. Sorted, unique.
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        if self.session.is_some() {
+            return Vec::new();
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let typing_new = line.is_empty() || line.ends_with(char::is_whitespace);
+        let (done, partial): (&[&str], &str) = if typing_new { (&words, "") } else { (&words[..words.len() - 1], words.last().copied().unwrap_or("")) };
+        let names_of = |kind: &str| -> Vec<String> {
+            match kind {
+                "container" => self.containers.values().map(|c| c.name.clone()).collect(),
+                "image" => self.tags.keys().map(|t| t.strip_suffix(":latest").unwrap_or(t).to_string()).collect(),
+                "volume" => self.volumes.keys().cloned().collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut candidates: Vec<String> = match done {
+            [] => ["docker", "export", "unset"].map(String::from).to_vec(),
+            ["docker"] => SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
+            ["docker", "container"] => ["commit", "cp", "create", "diff", "exec", "export", "inspect", "kill", "logs", "ls", "pause", "prune", "rename", "restart", "rm", "run", "start", "stop", "top", "unpause"].map(String::from).to_vec(),
+            ["docker", "image"] => ["build", "history", "inspect", "load", "ls", "prune", "pull", "rm", "save", "tag"].map(String::from).to_vec(),
+            ["docker", "volume"] => ["create", "inspect", "ls", "prune", "rm"].map(String::from).to_vec(),
+            ["docker", "system"] => ["df", "info"].map(String::from).to_vec(),
+            ["docker", "volume", "rm" | "inspect", ..] => names_of("volume"),
+            ["docker", "container" | "image", sub, rest @ ..] | ["docker", sub, rest @ ..] => {
+                let flag_value = rest.last().is_some_and(|w| matches!(*w, "-t" | "--tag" | "-f" | "--file" | "--name" | "-e" | "-o" | "-i" | "-v" | "-p" | "-w"));
+                match *sub {
+                    _ if flag_value => Vec::new(),
+                    "rm" if done.get(1) == Some(&"image") => names_of("image"),
+                    "exec" | "stop" | "start" | "restart" | "kill" | "pause" | "unpause" | "rm" | "logs" | "diff" | "top" | "rename" | "commit" | "export" | "cp" => {
+                        // exec and commit take one container; what follows is not a name.
+                        let positional = rest.iter().filter(|w| !w.starts_with('-')).count();
+                        if matches!(*sub, "exec" | "commit" | "export" | "rename") && positional > 0 { Vec::new() } else { names_of("container") }
+                    }
+                    "run" | "create" => {
+                        if rest.iter().any(|w| !w.starts_with('-') && !rest.iter().any(|f| matches!(*f, "--name" | "-e" | "-v" | "-p" | "-w"))) { Vec::new() } else { names_of("image") }
+                    }
+                    "rmi" | "history" | "tag" | "save" | "push" => names_of("image"),
+                    "inspect" => names_of("container").into_iter().chain(names_of("image")).collect(),
+                    _ => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
+        candidates.retain(|c| c.starts_with(partial));
+        candidates.sort();
+        candidates.dedup();
+        candidates
+    }
+}

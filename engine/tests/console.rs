@@ -141,3 +141,22 @@ fn words_split_like_a_shell() {
     let mut engine = Engine::new();
     assert_eq!(engine.run("docker build 'oops", &mut MemHost::default()).status, 2);
 }
+
+#[test]
+fn completion_knows_commands_and_names() {
+    let mut engine = Engine::new();
+    let mut host = MemHost::default();
+    assert_eq!(engine.complete("doc"), ["docker"]);
+    assert_eq!(engine.complete("docker ru"), ["run"]);
+    assert_eq!(engine.complete("docker e"), ["exec", "export"]);
+    engine.run("docker run -d --name cont1 busybox sleep 1d", &mut host);
+    engine.run("docker run -d --name cont2 busybox sleep 1d", &mut host);
+    assert_eq!(engine.complete("docker exec co"), ["cont1", "cont2"]);
+    assert_eq!(engine.complete("docker stop cont1 c"), ["cont1", "cont2"]);
+    assert!(engine.complete("docker exec cont1 ").is_empty(), "after the container comes the command");
+    assert_eq!(engine.complete("docker run -d bus"), ["busybox"]);
+    assert_eq!(engine.complete("docker rmi b"), ["busybox"]);
+    assert_eq!(engine.complete("docker image rm b"), ["busybox"]);
+    engine.run("docker volume create data", &mut host);
+    assert_eq!(engine.complete("docker volume rm d"), ["data"]);
+}
