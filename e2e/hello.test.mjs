@@ -267,3 +267,47 @@ test('the terminal: history, Tab completion, Ctrl-C, Ctrl-L and a multi-line pas
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('autosave: a reload restores the state exactly; a foreign state is refused; a full storage is reported', async () => {
+  const { page, problems } = await openPage();
+  await run(page, 'docker run -d --name keep busybox sleep 1d');
+  await run(page, 'docker exec keep sh -c "echo kept > /k"');
+  await page.locator('textarea[data-file="hello.txt"]').fill('edited before the reload\n');
+  await run(page, 'docker build -t hello .');
+  const layers = async () => page.locator('li.layer').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
+  const before = { layers: await layers(), keep: await page.locator('li.container[data-name="keep"]').innerText() };
+
+  await page.reload();
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.match(await page.locator('.notice').innerText(), /Restored your last session: 3 commands replayed/);
+  assert.equal(await page.locator('textarea[data-file="hello.txt"]').inputValue(), 'edited before the reload\n');
+  assert.deepEqual(await layers(), before.layers, 'the same layers, digests and all');
+  assert.match(await page.locator('li.container[data-name="keep"]').innerText(), /A \/k/);
+  assert.equal(await page.locator('.entry').count(), 3, 'the scrollback is back too');
+
+  // A state from elsewhere is refused with a message, never a blank page.
+  await page.evaluate(() => localStorage.setItem('layerlab.state', '{"version": 99, "files": {}, "commands": ["docker ps"]}'));
+  await page.reload();
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.match(await page.locator('.notice').innerText(), /The saved state was refused: it is of version 99/);
+  assert.equal(await page.locator('li.container').count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem('layerlab.state.refused')), '{"version": 99, "files": {}, "commands": ["docker ps"]}');
+
+  // A full storage quota: the page says so and keeps working.
+  await page.evaluate(() => {
+    let i = 0;
+    for (const size of [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1]) {
+      try { for (;;) localStorage.setItem(`fill${i++}`, 'x'.repeat(size)); } catch (e) { /* full at this size */ }
+    }
+  });
+  await run(page, 'docker run -d --name after busybox sleep 1d');
+  assert.match(await page.locator('.notice').innerText(), /Autosave failed: the browser's storage for this page is full/);
+  assert.equal(await page.locator('li.container[data-name="after"]').count(), 1);
+  await page.evaluate(() => localStorage.clear());
+  // Start again forgets everything.
+  await page.locator('button.reset').click();
+  assert.equal(await page.locator('li.container').count(), 0);
+  assert.equal(await page.locator('.entry').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -8,11 +8,29 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
+    // The last session comes back on reload; from then on every change is saved.
+    session.restore();
+    Effect::new(move |first: Option<()>| {
+        session.files.track();
+        session.log.track();
+        if first.is_some() {
+            if let Err(e) = session.save() {
+                session.notice.set(Some(format!("Autosave failed: {e}. Nothing on the page is lost, but a reload would not bring it back.")));
+            }
+        }
+    });
     view! {
         <header class="top">
             <h1>"Layer Lab"</h1>
             <p class="tagline">"A simulated Docker host in your browser: real layer tars, real " <code>"sha256:"</code> " digests, nothing sent anywhere."</p>
+            <button class="reset" on:click=move |_| session.reset() title="forget the files, images and containers and start from the example">"Start again"</button>
         </header>
+        <Show when=move || session.notice.with(Option::is_some)>
+            <p class="notice" role="status">
+                {move || session.notice.get().unwrap_or_default()}
+                " " <button class="dismiss" aria-label="dismiss the message" on:click=move |_| session.notice.set(None)>"×"</button>
+            </p>
+        </Show>
         <main class="lab" data-ready="true">
             <Files/>
             <Terminal/>

@@ -1,6 +1,10 @@
 //! The page's session: the engine, the build-context files the learner
 //! edits, and the terminal's scrollback. Components read it through signals
 //! and change it only through [`Session::run`] and [`Session::set_file`].
+//!
+//! Autosave: the state is the files and every line run, in the browser's
+//! local storage. The engine is deterministic, so replaying the lines on the
+//! files rebuilds exactly the same images, containers and digests.
 
 use layerlab_engine::containers::{ContainerView, VolumeView};
 use layerlab_engine::{Engine, Event, ImageView, MemHost, Output};
@@ -53,7 +57,24 @@ pub struct Session {
     pub touched: RwSignal<Vec<(String, String)>>,
     /// The terminal's prompt: `$ ` on the host, the container's inside `docker exec -it`.
     pub prompt: RwSignal<String>,
+    /// Every line run since the start (Ctrl-L clears the screen, not this).
+    pub log: RwSignal<Vec<String>>,
+    /// A message about the saved state (restored, refused, storage full).
+    pub notice: RwSignal<Option<String>>,
 }
+
+/// What autosave keeps: the files and the lines to replay.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Saved {
+    /// Always [`SAVED_VERSION`]: a state of another version is refused.
+    pub version: u32,
+    pub files: BTreeMap<String, String>,
+    pub commands: Vec<String>,
+}
+
+pub const SAVED_VERSION: u32 = 1;
+/// The local-storage key of the autosaved state.
+pub const STORAGE_KEY: &str = "layerlab.state";
 
 impl Session {
     pub fn new() -> Session {
@@ -68,6 +89,8 @@ impl Session {
             volumes: RwSignal::new(Vec::new()),
             touched: RwSignal::new(Vec::new()),
             prompt: RwSignal::new("$ ".to_string()),
+            log: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
         }
     }
 
@@ -114,12 +137,97 @@ impl Session {
         self.entries.update(|e| e.push(Entry { prompt, command: format!("{line}^C"), output: String::new(), status: 130, downloads: Vec::new() }));
     }
 
+    /// The state to save.
+    pub fn snapshot(&self) -> Saved {
+        Saved { version: SAVED_VERSION, files: self.files.get_untracked(), commands: self.log.get_untracked() }
+    }
+
+    /// Writes the state to local storage; a full quota or a refusing browser is an Err.
+    pub fn save(&self) -> Result<(), String> {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::set(STORAGE_KEY, self.snapshot()).map_err(|e| match e {
+            gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => "the browser's storage for this page is full".to_string(),
+            other => other.to_string(),
+        })
+    }
+
+    /// Checks a saved state before anything of it is used.
+    pub fn check(saved: &Saved) -> Result<(), String> {
+        if saved.version != SAVED_VERSION {
+            return Err(format!("it is of version {}, this page reads version {SAVED_VERSION}", saved.version));
+        }
+        if saved.files.keys().any(|p| p.is_empty() || p.starts_with('/') || p.split('/').any(|c| c == "..")) {
+            return Err("it names a file outside the build context".to_string());
+        }
+        Ok(())
+    }
+
+    /// Starts again from `saved`: its files, then its lines replayed.
+    pub fn load(&self, saved: Saved) -> Result<(), String> {
+        Session::check(&saved)?;
+        self.reset_to(saved.files);
+        for line in &saved.commands {
+            self.run(line);
+        }
+        Ok(())
+    }
+
+    /// Back to an empty engine with `files`.
+    fn reset_to(&self, files: BTreeMap<String, String>) {
+        self.engine.set_value(Engine::new());
+        self.files.set(files);
+        self.entries.set(Vec::new());
+        self.log.set(Vec::new());
+        self.images.set(Vec::new());
+        self.containers.set(Vec::new());
+        self.volumes.set(Vec::new());
+        self.fresh.set(Vec::new());
+        self.touched.set(Vec::new());
+        self.prompt.set("$ ".to_string());
+    }
+
+    /// Forgets everything (the saved state too) and starts with the example files.
+    pub fn reset(&self) {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::delete(STORAGE_KEY);
+        self.reset_to(START_FILES.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect());
+        self.notice.set(Some("Started again: the saved state was cleared.".to_string()));
+    }
+
+    /// Restores the autosaved state, if there is one. A state that cannot be
+    /// read is refused and kept aside under `layerlab.state.refused`.
+    pub fn restore(&self) {
+        use gloo_storage::Storage;
+        let raw = match gloo_storage::LocalStorage::raw().get_item(STORAGE_KEY) {
+            Ok(Some(raw)) => raw,
+            Ok(None) => return,
+            Err(e) => {
+                self.notice.set(Some(format!("The saved state could not be read ({e:?}); starting fresh.")));
+                return;
+            }
+        };
+        let parsed = serde_json::from_str::<Saved>(&raw).map_err(|e| format!("it is not Layer Lab's format ({e})")).and_then(|s| Session::check(&s).map(|_| s));
+        match parsed {
+            Ok(saved) => {
+                let n = saved.commands.len();
+                if self.load(saved).is_ok() {
+                    self.notice.set(Some(format!("Restored your last session: {n} command{} replayed.", if n == 1 { "" } else { "s" })));
+                }
+            }
+            Err(e) => {
+                let _ = gloo_storage::LocalStorage::raw().set_item("layerlab.state.refused", &raw);
+                self.notice.set(Some(format!("The saved state was refused: {e}. It is kept aside (layerlab.state.refused); starting fresh.")));
+            }
+        }
+    }
+
     /// Runs one console line in the engine and publishes what changed.
     pub fn run(&self, line: &str) -> Output {
         let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
         // The browser's clock, for "2 weeks ago" only (never part of a digest).
         host.now = Some((js_sys::Date::now() / 1000.0) as i64);
         let prompt = self.prompt.get_untracked();
+        self.log.update(|l| l.push(line.to_string()));
         let output = self.engine.try_update_value(|e| e.run(line, &mut host)).unwrap_or_else(|| Output {
             text: "layerlab: the engine is gone (page unloading?)\n".to_string(),
             status: 1,

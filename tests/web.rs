@@ -25,8 +25,9 @@ fn document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")
 }
 
-/// Mounts the app into a fresh element and returns it.
+/// Mounts the app into a fresh element and returns it (with no autosaved state).
 async fn mount() -> HtmlElement {
+    <gloo_storage::LocalStorage as gloo_storage::Storage>::clear();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
     leptos::mount::mount_to(root.clone(), layerlab_web::App).forget();
