@@ -311,3 +311,21 @@ test('autosave: a reload restores the state exactly; a foreign state is refused;
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a strict Content-Security-Policy, and a panic shows its message while the saved state stays', async () => {
+  const { page, problems } = await openPage();
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]{44}'/);
+  assert.match(csp, /connect-src 'self'/);
+  await run(page, 'docker run -d --name before busybox sleep 1d');
+  // A panic in the wasm: the message is shown on top of the page.
+  await page.evaluate(() => { try { window.wasmBindings.debug_panic('boom for the test'); } catch (e) { /* the wasm traps after the hook */ } });
+  assert.match(await page.locator('.crash').innerText(), /Layer Lab hit an internal error and stopped: .*boom for the test.*reload the page to go on/);
+  assert.ok(await page.locator('main.lab').isVisible(), 'the page is still there');
+  await page.reload();
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.equal(await page.locator('li.container[data-name="before"]').count(), 1, 'the work before the panic is back');
+  // The panic's own console error is expected; nothing else.
+  assert.deepEqual(problems.filter((p) => !/boom for the test|unreachable|RuntimeError/.test(p)), []);
+  await page.close();
+});

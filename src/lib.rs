@@ -12,6 +12,29 @@ pub mod terminal;
 
 pub use app::App;
 
+/// A panic must not leave a dead page that looks alive: the message goes on
+/// top of the page (and to the console). The state up to the last finished
+/// command is in local storage, so a reload goes on from there.
+pub fn show_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = format!("Layer Lab hit an internal error and stopped: {info}. Your work up to the last finished command is saved: reload the page to go on.");
+        web_sys::console::error_1(&message.clone().into());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let (Ok(el), Some(body)) = (doc.create_element("p"), doc.body()) {
+            el.set_class_name("notice crash");
+            let _ = el.set_attribute("role", "alert");
+            el.set_text_content(Some(&message));
+            let _ = body.prepend_with_node_1(&el);
+        }
+    }));
+}
+
+/// For the end-to-end test of [`show_panics`]: panics with `message`.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn debug_panic(message: String) {
+    panic!("{message}");
+}
+
 /// For bench/: the same workload as `layerlab_engine::bench::layer_digest`
 /// natively, called from the page by the benchmark script (not by the UI).
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -227,12 +227,14 @@ impl Session {
         // The browser's clock, for "2 weeks ago" only (never part of a digest).
         host.now = Some((js_sys::Date::now() / 1000.0) as i64);
         let prompt = self.prompt.get_untracked();
-        self.log.update(|l| l.push(line.to_string()));
         let output = self.engine.try_update_value(|e| e.run(line, &mut host)).unwrap_or_else(|| Output {
             text: "layerlab: the engine is gone (page unloading?)\n".to_string(),
             status: 1,
             events: Vec::new(),
         });
+        // Logged (and so autosaved) only once the engine has answered: a line
+        // that crashed the engine is never replayed on reload.
+        self.log.update(|l| l.push(line.to_string()));
         let fresh = output
             .events
             .iter()
