@@ -329,3 +329,37 @@ test('a strict Content-Security-Policy, and a panic shows its message while the 
   assert.deepEqual(problems.filter((p) => !/boom for the test|unreachable|RuntimeError/.test(p)), []);
   await page.close();
 });
+
+test('a shared link opens the scenario in a fresh browser profile; a damaged one is refused', async () => {
+  const { page, problems } = await openPage();
+  await page.locator('textarea[data-file="hello.txt"]').fill('shared with the class\n');
+  await run(page, 'docker build -t hello .');
+  await run(page, 'docker run -d --name shared busybox sleep 1d');
+  const layers = async (p) => p.locator('li.layer').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
+  const mine = await layers(page);
+  await page.locator('button.share').click();
+  const link = await page.locator('.share-link').inputValue();
+  assert.match(link, /#scenario=[A-Za-z0-9_-]+$/);
+  assert.ok(link.length < 2000, `a link short enough to share: ${link.length} characters`);
+
+  const other = await browser.newContext();
+  const fresh = await other.newPage();
+  const freshProblems = [];
+  fresh.on('console', (m) => { if (m.type() === 'error') freshProblems.push(m.text()); });
+  await fresh.goto(link);
+  await fresh.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.match(await fresh.locator('.notice').innerText(), /Opened the shared scenario: 2 commands replayed/);
+  assert.equal(await fresh.locator('textarea[data-file="hello.txt"]').inputValue(), 'shared with the class\n');
+  assert.deepEqual(await layers(fresh), mine, 'the same digests in another profile');
+  assert.equal(await fresh.locator('li.container[data-name="shared"]').count(), 1);
+  assert.doesNotMatch(fresh.url(), /#scenario=/, 'the fragment is taken out of the address once opened');
+
+  await fresh.goto(link.replace(/#scenario=.*/, '#scenario=damaged!'));
+  await fresh.reload();
+  await fresh.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.match(await fresh.locator('.notice').innerText(), /The shared scenario was refused: the link is damaged/);
+  assert.deepEqual(freshProblems, []);
+  await other.close();
+  assert.deepEqual(problems, []);
+  await page.close();
+});

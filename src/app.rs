@@ -8,8 +8,15 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    // The last session comes back on reload; from then on every change is saved.
-    session.restore();
+    // A shared link opens its scenario; otherwise the last session comes back.
+    // From then on every change is saved.
+    if !crate::share::open_from_link(&session) {
+        let about_link = session.notice.get_untracked();
+        session.restore();
+        if about_link.is_some() {
+            session.notice.set(about_link);
+        }
+    }
     Effect::new(move |first: Option<()>| {
         session.files.track();
         session.log.track();
@@ -23,6 +30,7 @@ pub fn App() -> impl IntoView {
         <header class="top">
             <h1>"Layer Lab"</h1>
             <p class="tagline">"A simulated Docker host in your browser: real layer tars, real " <code>"sha256:"</code> " digests, nothing sent anywhere."</p>
+            <crate::share::ScenarioBar/>
             <button class="reset" on:click=move |_| session.reset() title="forget the files, images and containers and start from the example">"Start again"</button>
         </header>
         <Show when=move || session.notice.with(Option::is_some)>

@@ -8,6 +8,7 @@ pub mod app;
 pub mod files;
 pub mod layers;
 pub mod session;
+pub mod share;
 pub mod terminal;
 
 pub use app::App;

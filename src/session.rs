@@ -35,7 +35,7 @@ pub struct Download {
 }
 
 /// A `blob:` URL for `bytes`, or the browser's error.
-fn blob_url(bytes: &[u8]) -> Result<String, String> {
+pub fn blob_url(bytes: &[u8]) -> Result<String, String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|e| format!("{e:?}"))?;
     web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))

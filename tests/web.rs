@@ -123,3 +123,17 @@ async fn two_containers_are_drawn_with_their_own_writable_layers() {
     assert!(root.query_selector("li.container[data-name='c1'] li.change-D").unwrap().is_some());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_scenario_survives_the_link_and_damage_is_refused() {
+    let saved = layerlab_web::session::Saved { version: 1, files: [("Dockerfile".to_string(), "FROM alpine\n".to_string())].into(), commands: vec!["docker build -t a .".into()] };
+    let data = layerlab_web::share::encode(&saved).unwrap();
+    assert!(data.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{data}");
+    assert_eq!(layerlab_web::share::decode(&data).unwrap(), saved);
+    assert!(layerlab_web::share::decode(&data[..data.len() / 2]).unwrap_err().contains("damaged"));
+    assert!(layerlab_web::share::decode("not base64!").unwrap_err().contains("damaged"));
+    let foreign = layerlab_web::share::encode(&layerlab_web::session::Saved { version: 7, ..saved.clone() }).unwrap();
+    assert!(layerlab_web::share::decode(&foreign).unwrap_err().contains("version 7"));
+    let escaping = layerlab_web::share::encode(&layerlab_web::session::Saved { files: [("../x".to_string(), String::new())].into(), ..saved }).unwrap();
+    assert!(layerlab_web::share::decode(&escaping).unwrap_err().contains("outside the build context"));
+}
