@@ -110,16 +110,19 @@ test('pulling a simulated base image and building on it', async () => {
   const { page, problems } = await openPage();
   const pull = await run(page, 'docker pull alpine:3.17');
   assert.match(pull, /3\.17: Pulling from library\/alpine\n[0-9a-f]{12}: Pull complete/);
-  const alpine = page.locator('article.image', { hasText: 'alpine:3.17' });
+  const alpine = page.locator('article[aria-label="image alpine:3.17"]');
   assert.match(await alpine.innerText(), /simulated/i);
   const base = await alpine.locator('li.layer').first().getAttribute('data-diff-id');
   await page.locator('textarea[data-file="Dockerfile"]').fill('FROM alpine:3.17\nCOPY hello.txt /\n');
   const build = await run(page, 'docker build -t onalpine .');
   assert.match(build, /\[1\/2\] FROM docker\.io\/library\/alpine:3\.17@sha256:[0-9a-f]{64}\n#\d+ CACHED/);
-  const built = page.locator('article.image', { hasText: 'onalpine:latest' });
-  const ids = await built.locator('li.layer').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
+  const built = page.locator('article[aria-label="image onalpine:latest"]');
+  const ids = (await built.getAttribute('data-diff-ids')).split(' ');
   assert.equal(ids.length, 2);
-  assert.equal(ids[1], base, 'the bottom layer is alpine\'s own');
+  assert.equal(ids[0], base, 'the bottom layer is alpine\'s own');
+  assert.equal(await built.locator('li.layer').count(), 1, 'only its own layer is drawn');
+  assert.match(await built.locator('p.base').innerText(), /on top of alpine:3\.17 \(1 layer, drawn there\)/);
+  assert.match(await alpine.locator('li.layer').innerText(), /also in onalpine:latest/);
   const images = await run(page, 'docker images');
   assert.match(images, /\nREPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
   assert.match(images, /alpine\s+3\.17\s+[0-9a-f]{12}\s+\d+ years ago\s+7\.05MB/);
@@ -145,12 +148,16 @@ test('the seeds\' exp1 and exp3 in the page: files added, built with -f, layers 
   await run(page, 'docker image build -t exp1 -f exp1 .');
   const exp3 = await run(page, 'docker image build -t exp3 -f exp3 .');
   assert.match(exp3, /\[4\/4\] RUN echo "three" > 3.txt/);
-  const layers = async (tag) => page.locator('article.image', { hasText: tag }).locator('li.layer').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
+  const layers = async (tag) => (await page.locator(`article[aria-label="image ${tag}"]`).getAttribute('data-diff-ids')).split(' ');
   const alpine = await layers('alpine:latest');
   assert.deepEqual(await layers('exp1:latest'), alpine, 'exp1 has exactly alpine\'s layers');
+  assert.match(await page.locator('article[aria-label="image exp1:latest"] p.base').innerText(), /no layers of its own: exactly alpine:latest's 1 layer/);
   const three = await layers('exp3:latest');
   assert.equal(three.length, alpine.length + 3, 'exp3 adds three layers');
-  assert.equal(three[three.length - 1], alpine[0], 'drawn newest first: the bottom layer is alpine\'s');
+  assert.equal(three[0], alpine[0], 'the bottom layer is alpine\'s');
+  assert.equal(await page.locator('article[aria-label="image exp3:latest"] li.layer').count(), 3, 'exp3 draws its three own layers');
+  assert.equal(await page.locator(`li.layer[data-diff-id="${alpine[0]}"]`).count(), 1, 'alpine\'s layer is drawn once, for all three images');
+  assert.match(await page.locator(`li.layer[data-diff-id="${alpine[0]}"]`).innerText(), /also in exp1:latest, exp3:latest/);
   fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
   await page.screenshot({ path: path.join(here, 'test-results', 'seeds.png') });
   await page.locator('button[aria-label="remove exp3"]').click();
@@ -185,10 +192,11 @@ test('two containers from one image: a change in one is invisible in the other (
   assert.match(id1, /[0-9a-f]{64}/);
   await run(page, 'docker container run --name cont2 -d -P springpetclinic:1.0');
   // Both containers sit on the same image, drawn once.
-  const image = page.locator('article.image', { hasText: 'springpetclinic:1.0' });
+  const image = page.locator('article[aria-label="image springpetclinic:1.0"]');
   assert.equal(await image.locator('li.container').count(), 2);
   // Drawn under the image's title, on top of its layers.
-  assert.deepEqual(await image.evaluate((a) => [...a.children].map((c) => c.tagName)), ['H3', 'UL', 'OL']);
+  assert.deepEqual(await image.evaluate((a) => [...a.children].map((c) => c.tagName)), ['H3', 'UL', 'OL', 'P']);
+  assert.match(await image.locator('p.base').innerText(), /on top of openjdk:8 \(7 layers, drawn there\)/);
 
   // An interactive shell in cont1: the prompt becomes the container's.
   await run(page, 'docker exec -it cont1 bash');

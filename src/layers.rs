@@ -69,12 +69,19 @@ fn ContainerBox(container: ContainerView) -> impl IntoView {
 fn ImageStack(image: ImageView) -> impl IntoView {
     let session = expect_context::<Session>();
     let name = if image.tags.is_empty() { "<none>".to_string() } else { image.tags.join(", ") };
-    let layers: Vec<_> = image.layers.iter().rev().cloned().collect();
+    // Only the image's own layers are drawn; the ones below are its base's, drawn there once.
+    let below = image.base.as_ref().map_or(0, |(_, n)| *n);
+    let layers: Vec<_> = image.layers.iter().skip(below).rev().cloned().collect();
+    let all_ids = image.layers.iter().map(|l| l.diff_id.to_string()).collect::<Vec<_>>().join(" ");
+    let base_line = image.base.clone().map(|(base, n)| {
+        let count = format!("{n} layer{}", if n == 1 { "" } else { "s" });
+        if layers.is_empty() { format!("no layers of its own: exactly {base}'s {count}") } else { format!("on top of {base} ({count}, drawn there)") }
+    });
     let label = format!("image {name}");
     let id = image.id.clone();
     let containers = move || session.containers.with(|cs| cs.iter().filter(|c| c.image == id).cloned().collect::<Vec<_>>());
     view! {
-        <article class="image" aria-label=label>
+        <article class="image" aria-label=label data-diff-ids=all_ids>
 
             <h3><span class="tag">{name}</span> " " <code class="image-id">{image.id.short().to_string()}</code>
                 <span class="size">{human_size_precision(image.size, 3)}</span>
@@ -97,10 +104,12 @@ fn ImageStack(image: ImageView) -> impl IntoView {
                             <code class="diff-id">{short}</code>
                             <span class="size">{human_size_precision(layer.size, 3)}</span>
                             <span class="created-by">{layer.created_by.trim_end_matches(" # buildkit").to_string()}</span>
+                            {(!layer.shared_with.is_empty()).then(|| view! { <span class="shared">{format!("also in {}", layer.shared_with.join(", "))}</span> })}
                         </li>
                     }
                 }).collect_view()}
             </ol>
+            {base_line.map(|t| view! { <p class="base">{t}</p> })}
         </article>
     }
 }

@@ -117,6 +117,8 @@ pub struct LayerView {
     pub size: u64,
     /// The history entry that made the layer (`COPY hello.txt / # buildkit`).
     pub created_by: String,
+    /// The other images that have this layer (by their first tag or short ID).
+    pub shared_with: Vec<String>,
 }
 
 /// An image, as the page draws it.
@@ -128,6 +130,9 @@ pub struct ImageView {
     pub simulated: bool,
     pub size: u64,
     pub layers: Vec<LayerView>,
+    /// The image this one is built on, drawn once: the other image whose
+    /// layers are the longest first part of this one's (its name, and how many).
+    pub base: Option<(String, usize)>,
 }
 
 impl Engine {
@@ -368,11 +373,23 @@ impl Engine {
         &self.content
     }
 
-    /// Every image with its layers, newest tag order, for the page.
+    /// An image's name for the page: its first tag, or its short ID.
+    fn display_name(&self, id: &Digest) -> String {
+        self.tags_of(id).first().cloned().unwrap_or_else(|| id.short().to_string())
+    }
+
+    /// Every image with its layers, for the page.
     pub fn images_view(&self) -> Vec<ImageView> {
         self.images
             .values()
             .map(|img| {
+                // Who draws a list of layers: the simplest image that has exactly them
+                // (fewest history steps, then the lowest ID).
+                let owner = |layers: &[Digest]| self.images.values().filter(|o| o.diff_ids() == layers).min_by_key(|o| (o.config.history.len(), o.id.clone()));
+                let base = (1..=img.diff_ids().len())
+                    .rev()
+                    .find_map(|n| owner(&img.diff_ids()[..n]).filter(|o| o.id != img.id))
+                    .map(|o| (self.display_name(&o.id), o.diff_ids().len()));
                 let mut history = img.config.history.iter().filter(|h| !h.empty_layer);
                 let layers = img
                     .diff_ids()
@@ -382,10 +399,15 @@ impl Engine {
                         diff_id: d.clone(),
                         size: *s,
                         created_by: history.next().map(|h| h.created_by.clone()).unwrap_or_default(),
+                        shared_with: {
+                            let mut names: Vec<String> = self.images.values().filter(|o| o.id != img.id && o.diff_ids().contains(d)).map(|o| self.display_name(&o.id)).collect();
+                            names.sort();
+                            names
+                        },
                     })
                     .collect();
                 let simulated = img.config.config.labels.as_ref().is_some_and(|l| l.contains_key("layerlab.simulated"));
-                ImageView { id: img.id.clone(), tags: self.tags_of(&img.id), simulated, size: img.size(), layers }
+                ImageView { id: img.id.clone(), tags: self.tags_of(&img.id), simulated, size: img.size(), layers, base }
             })
             .collect()
     }

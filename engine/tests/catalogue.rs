@@ -202,3 +202,19 @@ fn system_df_counts_shared_layers_once_and_prune_reclaims() {
     assert!(out.ends_with(&format!("\nTotal reclaimed space: {total}\n")), "{out}");
     assert!(engine.content().is_empty());
 }
+
+#[test]
+fn images_view_draws_shared_layers_once() {
+    let mut h = layerlab_engine::MemHost::new([("exp1", "FROM alpine\nLABEL a=b\n"), ("exp2", "FROM alpine\nCOPY exp1 /\n")]);
+    let mut e = layerlab_engine::Engine::new();
+    for line in ["docker pull alpine", "docker build -t exp1 -f exp1 .", "docker build -t exp2 -f exp2 ."] {
+        assert_eq!(e.run(line, &mut h).status, 0, "{line}");
+    }
+    let views = e.images_view();
+    let by = |t: &str| views.iter().find(|v| v.tags.contains(&t.to_string())).unwrap().clone();
+    let (alpine, exp1, exp2) = (by("alpine:latest"), by("exp1:latest"), by("exp2:latest"));
+    assert_eq!(alpine.base, None, "alpine draws its layer");
+    assert_eq!(exp1.base, Some(("alpine:latest".to_string(), 1)), "exp1's only layer is alpine's, drawn there");
+    assert_eq!(exp2.base, Some(("alpine:latest".to_string(), 1)));
+    assert_eq!(alpine.layers[0].shared_with, ["exp1:latest", "exp2:latest"]);
+}
