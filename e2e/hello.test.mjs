@@ -371,3 +371,36 @@ test('a shared link opens the scenario in a fresh browser profile; a damaged one
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the layer explorer: a layer\'s files with marks and sizes, the wasted space, the layer tar', async () => {
+  const { page, problems } = await openPage();
+  await page.locator('textarea[data-file="Dockerfile"]').fill('FROM alpine\nRUN dd if=/dev/zero of=/big bs=1k count=100 && echo v1 > /app.conf && echo s > /small\nRUN rm /big && echo v2 > /app.conf\n');
+  await run(page, 'docker build -t waste .');
+  const image = page.locator('article[aria-label="image waste:latest"]');
+  // From the keyboard: the top layer (drawn first) opens with Enter.
+  await image.locator('li.layer button.diff-id').first().focus();
+  await page.keyboard.press('Enter');
+  const explorer = page.locator('section.explorer');
+  assert.match(await explorer.locator('h3').innerText(), /Layer 3 of 3 in waste:latest/);
+  const files = async () => explorer.locator('li.file').evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
+  assert.deepEqual(await files(), ['M 3B /app.conf', 'D /big']);
+  assert.match(await explorer.locator('.efficiency').innerText(), /Image efficiency \d+\.\d% · 102kB wasted/);
+  // The layer below, sorted by size: the 100 kB file first.
+  await image.locator('li.layer button.diff-id').nth(1).click();
+  assert.match(await explorer.locator('h3').innerText(), /Layer 2 of 3/);
+  await explorer.locator('.sort button', { hasText: 'size' }).click();
+  assert.match((await files())[0], /^A 102kB \/big$/);
+  // The download is the layer tar, whose sha256 is the diff_id.
+  const diffId = await image.locator('li.layer.open').getAttribute('data-diff-id');
+  const [download] = await Promise.all([page.waitForEvent('download'), explorer.locator('a.download-layer').click()]);
+  const bytes = fs.readFileSync(await download.path());
+  const { createHash } = await import('node:crypto');
+  assert.equal(`sha256:${createHash('sha256').update(bytes).digest('hex')}`, diffId);
+  await explorer.locator('details.waste summary').click();
+  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(here, 'test-results', 'explorer.png') });
+  await explorer.locator('button.close').click();
+  assert.equal(await page.locator('section.explorer').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

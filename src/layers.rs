@@ -13,6 +13,7 @@ pub fn Images() -> impl IntoView {
     view! {
         <section class="panel images" aria-labelledby="images-title">
             <h2 id="images-title">"Images"</h2>
+            <crate::explorer::Explorer/>
             <Show when=move || session.images.with(|i| i.is_empty())>
                 <p class="empty">"No images yet. Build one in the terminal."</p>
             </Show>
@@ -71,7 +72,7 @@ fn ImageStack(image: ImageView) -> impl IntoView {
     let name = if image.tags.is_empty() { "<none>".to_string() } else { image.tags.join(", ") };
     // Only the image's own layers are drawn; the ones below are its base's, drawn there once.
     let below = image.base.as_ref().map_or(0, |(_, n)| *n);
-    let layers: Vec<_> = image.layers.iter().skip(below).rev().cloned().collect();
+    let layers: Vec<(usize, _)> = image.layers.iter().cloned().enumerate().skip(below).rev().collect();
     let all_ids = image.layers.iter().map(|l| l.diff_id.to_string()).collect::<Vec<_>>().join(" ");
     let base_line = image.base.clone().map(|(base, n)| {
         let count = format!("{n} layer{}", if n == 1 { "" } else { "s" });
@@ -92,7 +93,10 @@ fn ImageStack(image: ImageView) -> impl IntoView {
                 </For>
             </ul>
             <ol class="stack" aria-label="layers, newest first">
-                {layers.into_iter().map(|layer| {
+                {layers.into_iter().map(|(index, layer)| {
+                    let (image_id, open_id) = (image.id.clone(), image.id.clone());
+                    let open = move |_| session.selected.set(Some((open_id.clone(), index)));
+                    let is_open = move || session.selected.with(|s| s.as_ref().is_some_and(|(i, n)| *i == image_id && *n == index));
                     let diff_id = layer.diff_id.to_string();
                     let short = format!("sha256:{}", layer.diff_id.short());
                     let fresh = {
@@ -100,8 +104,8 @@ fn ImageStack(image: ImageView) -> impl IntoView {
                         move || session.fresh.with(|f| f.contains(&d))
                     };
                     view! {
-                        <li class="layer" class:fresh=fresh data-diff-id=diff_id.clone() title=diff_id>
-                            <code class="diff-id">{short}</code>
+                        <li class="layer" class:fresh=fresh class:open=is_open data-diff-id=diff_id.clone() title=diff_id on:click=open>
+                            <button class="diff-id" aria-label=format!("explore layer {short}")>{short.clone()}</button>
                             <span class="size">{human_size_precision(layer.size, 3)}</span>
                             <span class="created-by">{layer.created_by.trim_end_matches(" # buildkit").to_string()}</span>
                             {(!layer.shared_with.is_empty()).then(|| view! { <span class="shared">{format!("also in {}", layer.shared_with.join(", "))}</span> })}

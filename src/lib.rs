@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod files;
+pub mod explorer;
 pub mod layers;
 pub mod session;
 pub mod share;

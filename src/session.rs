@@ -61,6 +61,8 @@ pub struct Session {
     pub log: RwSignal<Vec<String>>,
     /// A message about the saved state (restored, refused, storage full).
     pub notice: RwSignal<Option<String>>,
+    /// The layer open in the explorer: (image ID, layer index from the bottom).
+    pub selected: RwSignal<Option<(layerlab_engine::Digest, usize)>>,
 }
 
 /// What autosave keeps: the files and the lines to replay.
@@ -91,6 +93,7 @@ impl Session {
             prompt: RwSignal::new("$ ".to_string()),
             log: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
+            selected: RwSignal::new(None),
         }
     }
 
@@ -129,6 +132,21 @@ impl Session {
     /// Completions for the last word of `line` (the engine knows the names).
     pub fn complete(&self, line: &str) -> Vec<String> {
         self.engine.try_with_value(|e| e.complete(line)).unwrap_or_default()
+    }
+
+    /// What a layer changes (the explorer asks; the engine knows).
+    pub fn layer_entries(&self, image: &layerlab_engine::Digest, index: usize) -> Result<Vec<layerlab_engine::explore::LayerEntry>, String> {
+        self.engine.try_with_value(|e| e.layer_entries(image, index)).unwrap_or_else(|| Err("the engine is gone".into()))
+    }
+
+    pub fn efficiency(&self, image: &layerlab_engine::Digest) -> Result<layerlab_engine::explore::Efficiency, String> {
+        self.engine.try_with_value(|e| e.efficiency(image)).unwrap_or_else(|| Err("the engine is gone".into()))
+    }
+
+    /// A `blob:` URL of a layer's tar, to download it.
+    pub fn layer_download(&self, image: &layerlab_engine::Digest, index: usize) -> Result<String, String> {
+        let bytes = self.engine.try_with_value(|e| e.layer_tar(image, index)).unwrap_or_else(|| Err("the engine is gone".into()))?;
+        blob_url(&bytes)
     }
 
     /// Ctrl-C: the line is dropped, as a shell does.
@@ -183,6 +201,7 @@ impl Session {
         self.volumes.set(Vec::new());
         self.fresh.set(Vec::new());
         self.touched.set(Vec::new());
+        self.selected.set(None);
         self.prompt.set("$ ".to_string());
     }
 

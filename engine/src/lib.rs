@@ -14,6 +14,7 @@ pub mod containers;
 pub mod content;
 pub mod digest;
 pub mod dockerfile;
+pub mod explore;
 pub mod fs;
 pub mod host;
 pub mod image;

@@ -154,3 +154,22 @@ RUN adduser -D app
     ok(&mut e, &mut h, "docker build -t dd .");
     assert_eq!(*e.image("dd").unwrap().layer_sizes.last().unwrap(), 3 * 1024 * 1024);
 }
+
+#[test]
+fn the_explorer_shows_a_layers_changes_and_the_wasted_bytes() {
+    let df = "FROM alpine\nRUN dd if=/dev/zero of=/big bs=1k count=100 && echo v1 > /app.conf\nRUN rm /big && echo v2 > /app.conf\n";
+    let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df)]));
+    assert_eq!(e.run("docker build -t waste .", &mut h).status, 0);
+    let id = e.image("waste").unwrap().id.clone();
+    let top = e.layer_entries(&id, 2).unwrap();
+    let marks: Vec<(char, &str)> = top.iter().map(|x| (x.mark, x.path.as_str())).collect();
+    assert_eq!(marks, [('M', "/app.conf"), ('D', "/big")]);
+    let first = e.layer_entries(&id, 1).unwrap();
+    assert!(first.iter().any(|x| x.path == "/big" && x.mark == 'A' && x.size == 102_400), "{first:?}");
+    let eff = e.efficiency(&id).unwrap();
+    assert_eq!(eff.wasted, 102_400 + 3, "the deleted /big and the overwritten first app.conf");
+    assert_eq!(eff.files[0], layerlab_engine::explore::Waste { path: "/big".into(), copies: 1, wasted: 102_400 });
+    assert!(eff.score < 1.0 && eff.score > 0.9, "{}", eff.score);
+    let tar = e.layer_tar(&id, 2).unwrap();
+    assert_eq!(layerlab_engine::Digest::of(&tar), e.image("waste").unwrap().diff_ids()[2], "the download is the layer's own bytes");
+}
