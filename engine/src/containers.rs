@@ -598,40 +598,17 @@ impl Engine {
         self.volumes = volumes;
     }
 
-    pub(crate) fn cmd_start(&mut self, args: &[&str], host: &dyn Host) -> Output {
-        let p = match flags::parse(args, &[flag(Some('a'), "attach"), flag(Some('i'), "interactive")], false) {
-            Ok(p) => p,
-            Err(e) => return fail(format!("{e}\n"), 1),
-        };
-        if p.args.is_empty() {
-            return fail("\"docker start\" requires at least 1 argument.\nSee 'docker start --help'.\n", 1);
-        }
-        let mut out = Output::default();
-        for name in &p.args {
-            let Some(id) = self.container_id(name) else {
-                out.text.push_str(&format!("Error response from daemon: No such container: {name}\n"));
-                out.status = 1;
-                continue;
-            };
-            if matches!(self.containers[&id].state, State::Running | State::Paused) {
-                out.text.push_str(&format!("{name}\n"));
-                continue;
-            }
-            match self.start_process(&id, host.now(), &mut out.events) {
-                Ok(()) => out.text.push_str(&format!("{name}\n")),
-                Err((e, _)) => {
-                    out.text.push_str(&format!("Error response from daemon: {e}\n"));
-                    out.status = 1;
-                }
-            }
-        }
-        out
-    }
-
-    /// stop, kill, restart, pause, unpause.
-    pub(crate) fn cmd_lifecycle(&mut self, verb: &str, args: &[&str], host: &dyn Host) -> Output {
-        let specs = [opt(Some('t'), "time"), opt(Some('s'), "signal")];
-        let p = match flags::parse(args, &specs, false) {
+    /// `docker VERB [flags] CONTAINER…`: reads the flags, then runs `f` on
+    /// each container named; prints the name when it succeeds and Docker's
+    /// error line when not (`No such container` for an unknown name).
+    fn for_each_container(
+        &mut self,
+        verb: &str,
+        args: &[&str],
+        specs: &[Spec],
+        mut f: impl FnMut(&mut Engine, &flags::Parsed, &str, &str, &mut Vec<Event>) -> Result<(), String>,
+    ) -> Output {
+        let p = match flags::parse(args, specs, false) {
             Ok(p) => p,
             Err(e) => return fail(format!("{e}\n"), 1),
         };
@@ -640,97 +617,94 @@ impl Engine {
         }
         let mut out = Output::default();
         for name in &p.args {
-            let Some(id) = self.container_id(name) else {
-                out.text.push_str(&format!("Error response from daemon: No such container: {name}\n"));
-                out.status = 1;
-                continue;
+            let result = match self.container_id(name) {
+                Some(id) => f(self, &p, name, &id, &mut out.events),
+                None => Err(format!("No such container: {name}")),
             };
-            let c = &self.containers[&id];
-            let (state, process) = (c.state, c.process);
-            let error = match (verb, state) {
-                ("pause", State::Running) => None,
-                ("pause", State::Paused) => Some(format!("container {id} is already paused")),
-                ("pause", _) => Some(format!("container {id} is not running")),
-                ("unpause", State::Paused) => None,
-                ("unpause", _) => Some(format!("Container {id} is not paused")),
-                ("kill", State::Running | State::Paused) => None,
-                ("kill", _) => Some(format!("cannot kill container: {name}: container {id} is not running")),
-                _ => None,
-            };
-            if let Some(e) = error {
-                out.text.push_str(&format!("Error response from daemon: {e}\n"));
-                out.status = 1;
-                continue;
-            }
-            match verb {
-                "pause" | "unpause" => {
-                    if let Some(c) = self.containers.get_mut(&id) {
-                        c.state = if verb == "pause" { State::Paused } else { State::Running };
-                    }
+            match result {
+                Ok(()) => out.text.push_str(&format!("{name}\n")),
+                Err(e) => {
+                    out.text.push_str(&format!("Error response from daemon: {e}\n"));
+                    out.status = 1;
                 }
-                "stop" | "kill" | "restart" => {
-                    if matches!(state, State::Running | State::Paused) {
-                        let code = match (verb, process) {
-                            ("kill", _) => 137,
-                            (_, Process::Service { on_term }) => on_term,
-                            _ => 137,
-                        };
-                        if self.session.as_ref().is_some_and(|s| matches!(s, Session::Shell { container, .. } | Session::Sql { container, .. } if *container == id)) {
-                            self.session = None;
-                        }
-                        let auto_remove = self.containers[&id].auto_remove && verb != "restart";
-                        if let Some(c) = self.containers.get_mut(&id) {
-                            c.auto_remove = auto_remove;
-                        }
-                        self.finish(&id, code, host.now(), &mut out.events);
-                    }
-                    if verb == "restart" {
-                        if let Some(c) = self.containers.get_mut(&id) {
-                            c.restart_count += u32::from(matches!(state, State::Running | State::Paused));
-                        }
-                        if let Err((e, _)) = self.start_process(&id, host.now(), &mut out.events) {
-                            out.text.push_str(&format!("Error response from daemon: {e}\n"));
-                            out.status = 1;
-                            continue;
-                        }
-                    }
-                }
-                _ => {}
             }
-            out.text.push_str(&format!("{name}\n"));
         }
         out
     }
 
-    pub(crate) fn cmd_rm(&mut self, args: &[&str]) -> Output {
-        let p = match flags::parse(args, &[flag(Some('f'), "force"), flag(Some('v'), "volumes"), flag(Some('l'), "link")], false) {
-            Ok(p) => p,
-            Err(e) => return fail(format!("{e}\n"), 1),
-        };
-        if p.args.is_empty() {
-            return fail("\"docker rm\" requires at least 1 argument.\nSee 'docker rm --help'.\n", 1);
+    /// The terminal leaves a session in a container that stops or goes.
+    fn leave_session_of(&mut self, id: &str) {
+        if self.session.as_ref().is_some_and(|s| matches!(s, Session::Shell { container, .. } | Session::Sql { container, .. } if *container == id)) {
+            self.session = None;
         }
-        let mut out = Output::default();
-        for name in &p.args {
-            let Some(id) = self.container_id(name) else {
-                out.text.push_str(&format!("Error response from daemon: No such container: {name}\n"));
-                out.status = 1;
-                continue;
-            };
-            let c = &self.containers[&id];
+    }
+
+    pub(crate) fn cmd_start(&mut self, args: &[&str], host: &dyn Host) -> Output {
+        let now = host.now();
+        self.for_each_container("start", args, &[flag(Some('a'), "attach"), flag(Some('i'), "interactive")], |e, _, _, id, events| {
+            if matches!(e.containers[id].state, State::Running | State::Paused) {
+                return Ok(());
+            }
+            e.start_process(id, now, events).map_err(|(message, _)| message)
+        })
+    }
+
+    /// stop, kill, restart, pause, unpause.
+    pub(crate) fn cmd_lifecycle(&mut self, verb: &str, args: &[&str], host: &dyn Host) -> Output {
+        let now = host.now();
+        self.for_each_container(verb, args, &[opt(Some('t'), "time"), opt(Some('s'), "signal")], |e, _, name, id, events| {
+            let c = &e.containers[id];
+            let (state, process) = (c.state, c.process);
+            let running = matches!(state, State::Running | State::Paused);
+            match (verb, state) {
+                ("pause", State::Paused) => return Err(format!("container {id} is already paused")),
+                ("pause", s) if s != State::Running => return Err(format!("container {id} is not running")),
+                ("unpause", s) if s != State::Paused => return Err(format!("Container {id} is not paused")),
+                ("kill", _) if !running => return Err(format!("cannot kill container: {name}: container {id} is not running")),
+                _ => {}
+            }
+            match verb {
+                "pause" | "unpause" => {
+                    if let Some(c) = e.containers.get_mut(id) {
+                        c.state = if verb == "pause" { State::Paused } else { State::Running };
+                    }
+                }
+                _ => {
+                    if running {
+                        let code = match (verb, process) {
+                            (_, Process::Service { on_term }) if verb != "kill" => on_term,
+                            _ => 137,
+                        };
+                        e.leave_session_of(id);
+                        if let Some(c) = e.containers.get_mut(id) {
+                            // A restart keeps a --rm container.
+                            c.auto_remove &= verb != "restart";
+                        }
+                        e.finish(id, code, now, events);
+                    }
+                    if verb == "restart" {
+                        if let Some(c) = e.containers.get_mut(id) {
+                            c.restart_count += u32::from(running);
+                        }
+                        e.start_process(id, now, events).map_err(|(message, _)| message)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    pub(crate) fn cmd_rm(&mut self, args: &[&str]) -> Output {
+        self.for_each_container("rm", args, &[flag(Some('f'), "force"), flag(Some('v'), "volumes"), flag(Some('l'), "link")], |e, p, _, id, events| {
+            let c = &e.containers[id];
             if matches!(c.state, State::Running | State::Paused) && !p.has("force") {
                 let what = if c.state == State::Paused { "container is paused and must be unpaused first" } else { "container is running: stop the container before removing or force remove" };
-                out.text.push_str(&format!("Error response from daemon: cannot remove container \"/{}\": {what}\n", c.name));
-                out.status = 1;
-                continue;
+                return Err(format!("cannot remove container \"/{}\": {what}", c.name));
             }
-            if self.session.as_ref().is_some_and(|s| matches!(s, Session::Shell { container, .. } | Session::Sql { container, .. } if *container == id)) {
-                self.session = None;
-            }
-            self.remove_container(&id, p.has("volumes"), &mut out.events);
-            out.text.push_str(&format!("{name}\n"));
-        }
-        out
+            e.leave_session_of(id);
+            e.remove_container(id, p.has("volumes"), events);
+            Ok(())
+        })
     }
 
     pub(crate) fn cmd_ps(&self, args: &[&str], host: &dyn Host) -> Output {
