@@ -404,3 +404,35 @@ test('the layer explorer: a layer\'s files with marks and sizes, the wasted spac
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+// axe-core (npm) judges each main view: no serious or critical violation.
+async function axe(page) {
+  await page.addScriptTag({ path: path.join(here, 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('accessibility: axe-core finds no serious or critical violation on the main views, light and dark', async () => {
+  for (const scheme of ['light', 'dark']) {
+    // axe is injected as a script: this context lets it past the page's Content-Security-Policy.
+    const context = await browser.newContext({ bypassCSP: true, colorScheme: scheme, viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+    const views = {};
+    views.start = await axe(page);
+    await run(page, 'docker build -t hello .');
+    await run(page, 'docker run -d --name a11y busybox sleep 1d');
+    await run(page, 'docker exec a11y sh -c "echo x > /x"');
+    views['images and containers'] = await axe(page);
+    await page.locator('li.layer button.diff-id').first().click();
+    await page.locator('details.waste summary').click().catch(() => {});
+    views.explorer = await axe(page);
+    await page.locator('button.share').click();
+    views['share link'] = await axe(page);
+    for (const [view, found] of Object.entries(views)) {
+      assert.deepEqual(found, [], `${scheme} theme, ${view}`);
+    }
+    await context.close();
+  }
+});

@@ -58,7 +58,7 @@ pub fn Explorer() -> impl IntoView {
                         Ok(list) => {
                             let total = list.len();
                             view! {
-                                <ul class="tree" aria-label="files this layer changes">
+                                <ul class="tree" aria-label="files this layer changes" tabindex="0">
                                     {move || {
                                         let mut list = list.clone();
                                         if by_size.get() {

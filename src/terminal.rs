@@ -116,7 +116,8 @@ pub fn Terminal() -> impl IntoView {
     view! {
         <section class="panel terminal" aria-labelledby="term-title">
             <h2 id="term-title">"Terminal"</h2>
-            <div class="scrollback" role="log" aria-live="polite" node_ref=scrollback>
+            // One focusable region: the keyboard can scroll the log, sideways too (Docker's tables do not wrap).
+            <div class="scrollback" role="log" aria-live="polite" aria-label="terminal output" tabindex="0" node_ref=scrollback>
                 <p class="hint">"Try " <kbd>"docker build -t hello ."</kbd> ", " <kbd>"docker run -d --name c1 alpine sleep 1d"</kbd> " then " <kbd>"docker exec -it c1 sh"</kbd>
                     ". " <kbd>"↑"</kbd> "/" <kbd>"↓"</kbd> " history, " <kbd>"Tab"</kbd> " completes."</p>
                 <For each=move || session.entries.get().into_iter().enumerate() key=|(i, e)| (*i, e.command.clone()) let:item>
