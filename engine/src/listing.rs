@@ -440,8 +440,28 @@ impl Engine {
         }
         let mut text = String::from("Images space usage:\n\n");
         text.push_str(&table(&rows));
-        text.push_str("\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n");
-        text.push_str("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
+        text.push_str("\nContainers space usage:\n\n");
+        let mut rows = vec![["CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS", "NAMES"].map(String::from).to_vec()];
+        let mut list: Vec<_> = self.containers().collect();
+        list.sort_by(|a, b| b.seq.cmp(&a.seq));
+        for c in list {
+            let command = c.command();
+            let command = if command.chars().count() > 20 { format!("\"{}…\"", command.chars().take(19).collect::<String>()) } else { format!("\"{command}\"") };
+            let status = match c.state {
+                crate::runtime::State::Exited(code) => format!("Exited ({code})"),
+                crate::runtime::State::Running => "Up".to_string(),
+                crate::runtime::State::Paused => "Up (Paused)".to_string(),
+                crate::runtime::State::Created => "Created".to_string(),
+            };
+            rows.push(vec![c.short_id().to_string(), c.image_name.clone(), command, c.mounts.len().to_string(), human(c.writable.size()), String::new(), status, c.name.clone()]);
+        }
+        text.push_str(&table(&rows));
+        text.push_str("\nLocal Volumes space usage:\n\n");
+        let mut rows = vec![["VOLUME NAME", "LINKS", "SIZE"].map(String::from).to_vec()];
+        for v in self.volumes_view() {
+            rows.push(vec![v.name.clone(), v.used_by.len().to_string(), human(v.size)]);
+        }
+        text.push_str(&table(&rows));
         text.push_str("\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n");
         Output { text, status: 0, events: Vec::new() }
     }

@@ -106,3 +106,17 @@ fn one_volume_in_two_containers_and_first_mount_copies_the_image() {
     let info = ok(&mut e, &mut h, "docker info");
     assert!(info.contains(" Containers: 3\n  Running: 3\n  Paused: 0\n  Stopped: 0\n Images: 2\n") && info.contains(" Storage Driver: overlay2\n") && info.contains(" Docker Root Dir: /var/lib/docker\n"), "{info}");
 }
+
+#[test]
+fn system_df_verbose_lists_containers_and_volumes() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -d --name w -v data:/data busybox sleep 1d");
+    ok(&mut e, &mut h, "docker exec w sh -c 'echo 12345 > /data/f && echo abc > /g'");
+    let df = ok(&mut e, &mut h, "docker system df -v");
+    let containers = &df[df.find("Containers space usage:").unwrap()..df.find("Local Volumes space usage:").unwrap()];
+    let row = containers.lines().find(|l| l.ends_with(" w")).unwrap_or_else(|| panic!("{df}"));
+    assert!(row.contains("busybox") && row.contains("\"sleep 1d\"") && row.contains(" 1 ") && row.contains(" 4B ") && row.contains(" Up "), "{row}");
+    let volumes = &df[df.find("Local Volumes space usage:").unwrap()..];
+    assert!(volumes.lines().any(|l| l.starts_with("data ") && l.contains(" 1 ") && l.ends_with("6B")), "{volumes}");
+}
