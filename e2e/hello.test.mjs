@@ -436,3 +436,47 @@ test('accessibility: axe-core finds no serious or critical violation on the main
     await context.close();
   }
 });
+
+test('every lesson, run as a learner would: its checks go from open to passed', async () => {
+  const { page, problems } = await openPage();
+  const titles = await page.locator('#lesson-choice option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v !== ''));
+  assert.equal(titles.length, 7);
+  for (const value of titles) {
+    await page.locator('#lesson-choice').selectOption(value);
+    const lesson = page.locator('.lesson');
+    const name = await page.locator(`#lesson-choice option[value="${value}"]`).innerText();
+    const checks = lesson.locator('li.check');
+    const total = await checks.count();
+    assert.ok(total > 0, name);
+    if (await lesson.locator('button.setup').count()) await lesson.locator('button.setup').click();
+    const steps = lesson.locator('button.step');
+    for (let i = 0; i < await steps.count(); i++) {
+      const before = await page.locator('.entry').count();
+      await steps.nth(i).click();
+      await page.waitForFunction((n) => document.querySelectorAll('.entry').length > n, before);
+    }
+    assert.equal(await lesson.locator('li.check.passed').count(), total, `${name}: ${await checks.allInnerTexts()}`);
+    assert.ok((await checks.allInnerTexts()).every((t) => t.startsWith('✓')), name);
+  }
+  await page.locator('#lesson-choice').selectOption(titles[1]);
+  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(here, 'test-results', 'lessons.png') });
+  // The free sandbox shows no lesson.
+  await page.locator('#lesson-choice').selectOption('');
+  assert.equal(await page.locator('.lesson').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a lesson\'s checks are not passed before the learner did the work', async () => {
+  const { page, problems } = await openPage();
+  await page.locator('#lesson-choice').selectOption({ index: 1 });
+  const lesson = page.locator('.lesson');
+  assert.equal(await lesson.locator('li.check.passed').count(), 0);
+  await lesson.locator('button.setup').click();
+  // exp1 built but not yet the others: only the first check passes.
+  await run(page, 'docker image build -t exp1 -f exp1 .');
+  assert.deepEqual(await lesson.locator('li.check').evaluateAll((ls) => ls.map((l) => l.classList.contains('passed'))), [true, false, false]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -40,7 +40,10 @@ pub fn App() -> impl IntoView {
             </p>
         </Show>
         <main class="lab" data-ready="true">
-            <Files/>
+            <div class="left">
+                <crate::lessons::Lessons/>
+                <Files/>
+            </div>
             <Terminal/>
             <Images/>
         </main>

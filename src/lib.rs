@@ -8,6 +8,7 @@ pub mod app;
 pub mod files;
 pub mod explorer;
 pub mod layers;
+pub mod lessons;
 pub mod session;
 pub mod share;
 pub mod terminal;

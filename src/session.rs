@@ -134,6 +134,19 @@ impl Session {
         self.engine.try_with_value(|e| e.complete(line)).unwrap_or_default()
     }
 
+    /// The answers to `lines` from a copy of the engine: the state is not
+    /// changed (the lessons' checks ask this way).
+    pub fn query(&self, lines: &[&str]) -> Vec<Output> {
+        let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
+        self.engine
+            .try_with_value(|e| {
+                let mut copy = e.clone();
+                copy.leave_session();
+                lines.iter().map(|l| copy.run(l, &mut host)).collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// What a layer changes (the explorer asks; the engine knows).
     pub fn layer_entries(&self, image: &layerlab_engine::Digest, index: usize) -> Result<Vec<layerlab_engine::explore::LayerEntry>, String> {
         self.engine.try_with_value(|e| e.layer_entries(image, index)).unwrap_or_else(|| Err("the engine is gone".into()))

@@ -81,6 +81,11 @@ fn status_text(c: &Container, now: Option<i64>) -> String {
 }
 
 impl Engine {
+    /// Leaves the interactive session, if any (the container goes on).
+    pub fn leave_session(&mut self) {
+        self.session = None;
+    }
+
     /// The prompt of the session the terminal is in, if any.
     pub fn prompt(&self) -> Option<String> {
         match self.session.as_ref()? {

@@ -1,0 +1,219 @@
+//! Guided lessons, one per flow of the classroom notes: each sets up its
+//! files, proposes the notes' commands (a click types and runs one), says
+//! what to look at, and checks the engine's state after every command. The
+//! checks ask the engine read-only questions on a copy of it
+//! ([`Session::query`]); they never change what the learner built.
+
+use crate::session::Session;
+use layerlab_engine::Output;
+use leptos::prelude::*;
+
+pub struct Check {
+    pub label: &'static str,
+    /// Console lines whose answers the check reads.
+    pub queries: &'static [&'static str],
+    pub pass: fn(&[Output]) -> bool,
+}
+
+pub struct Lesson {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub files: &'static [(&'static str, &'static str)],
+    pub steps: &'static [&'static str],
+    pub look: &'static str,
+    pub checks: &'static [Check],
+}
+
+/// The layers an inspect printed as JSON (`{{json .RootFS.Layers}}`).
+fn layers(o: &Output) -> Option<Vec<String>> {
+    (o.status == 0).then(|| serde_json::from_str(o.text.trim()).ok()).flatten()
+}
+
+fn ok_with(o: &Output, text: &str) -> bool {
+    o.status == 0 && o.text.contains(text)
+}
+
+
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        id: "layers",
+        title: "1. Which instructions make layers (Experiments 1–4)",
+        intro: "Four Dockerfiles on alpine: LABEL and CMD only; one ADD; three RUNs; one chained RUN. Build each and compare their layers with alpine's.",
+        files: &[
+            ("exp1", "FROM alpine\nlabel author=khaja\nCMD [\"sleep\", \"1d\"]\n"),
+            ("exp2", "FROM alpine\nlabel author=khaaja\nADD 1.txt /\nCMD [\"sleep\", \"1d\"]\n"),
+            ("exp3", "FROM alpine\nlabel author=khaaja\nRUN echo \"one\" > 1.txt\nRUN echo \"two\" > 2.txt\nRUN echo \"three\" > 3.txt\nCMD [\"sleep\", \"1d\"]\n"),
+            ("exp4", "FROM alpine\nlabel author=khaaja\nRUN echo \"one\" > 1.txt && \\\n  echo \"two\" > 2.txt && \\\n  echo \"three\" > 3.txt\nCMD [\"sleep\", \"1d\"]\n"),
+            ("1.txt", "one\n"),
+        ],
+        steps: &[
+            "docker image pull alpine",
+            "docker image build -t exp1 -f exp1 .",
+            "docker image build -t exp2 -f exp2 .",
+            "docker image build -t exp3 -f exp3 .",
+            "docker image build -t exp4 -f exp4 .",
+            "docker image inspect exp1 --format '{{json .RootFS}}'",
+        ],
+        look: "In Images, alpine's layer is drawn once and every experiment sits on it: exp1 has no layer of its own, exp2 one, exp3 three, exp4 one.",
+        checks: &[
+            Check {
+                label: "exp1 has exactly alpine's layers",
+                queries: &["docker inspect exp1 --format '{{json .RootFS.Layers}}'", "docker inspect alpine --format '{{json .RootFS.Layers}}'"],
+                pass: |o| layers(&o[0]).is_some() && layers(&o[0]) == layers(&o[1]),
+            },
+            Check {
+                label: "exp2 adds one layer on top of alpine's",
+                queries: &["docker inspect exp2 --format '{{json .RootFS.Layers}}'", "docker inspect alpine --format '{{json .RootFS.Layers}}'"],
+                pass: |o| matches!((layers(&o[0]), layers(&o[1])), (Some(a), Some(b)) if a.len() == b.len() + 1 && a.starts_with(&b)),
+            },
+            Check {
+                label: "exp3's three RUNs make three layers, exp4's one chained RUN makes one",
+                queries: &["docker inspect exp3 --format '{{json .RootFS.Layers}}'", "docker inspect exp4 --format '{{json .RootFS.Layers}}'", "docker inspect alpine --format '{{json .RootFS.Layers}}'"],
+                pass: |o| matches!((layers(&o[0]), layers(&o[1]), layers(&o[2])), (Some(a), Some(b), Some(c)) if a.len() == c.len() + 3 && b.len() == c.len() + 1),
+            },
+        ],
+    },
+    Lesson {
+        id: "containers",
+        title: "2. Two containers, two writable layers",
+        intro: "springpetclinic:1.0 is openjdk:8 plus one COPY. Start two containers from it and change a file in one of them.",
+        files: &[
+            ("petclinic.Dockerfile", "FROM openjdk:8\nCOPY spring-petclinic.jar /spring-petclinic.jar\nEXPOSE 8080\nCMD [\"java\", \"-jar\", \"/spring-petclinic.jar\"]\n"),
+            ("spring-petclinic.jar", "PK (a simulated jar)\n"),
+        ],
+        steps: &[
+            "docker image build -t springpetclinic:1.0 -f petclinic.Dockerfile .",
+            "docker container run --name cont1 -d -P springpetclinic:1.0",
+            "docker container run --name cont2 -d -P springpetclinic:1.0",
+            "docker exec cont1 sh -c 'echo hello > /hello.txt && echo more >> /etc/passwd'",
+            "docker exec cont2 cat /hello.txt",
+            "docker ps -s",
+            "docker diff cont1",
+        ],
+        look: "Both containers sit on the image. cont1's writable layer holds /hello.txt and a copy of /etc/passwd (copied up when changed); cont2's does not. docker ps -s: SIZE is the writable layer, virtual adds the image.",
+        checks: &[
+            Check { label: "cont1 sees its new file", queries: &["docker exec cont1 cat /hello.txt"], pass: |o| ok_with(&o[0], "hello") },
+            Check { label: "cont2 does not see it", queries: &["docker exec cont2 cat /hello.txt", "docker exec cont2 true"], pass: |o| o[0].status != 0 && o[1].status == 0 },
+            Check { label: "changing an image file copied it up into cont1 only", queries: &["docker diff cont1", "docker diff cont2"], pass: |o| ok_with(&o[0], "C /etc/passwd") && o[1].status == 0 && !o[1].text.contains("/etc/passwd") },
+            Check { label: "the image did not change", queries: &["docker run --rm springpetclinic:1.0 cat /hello.txt", "docker image inspect springpetclinic:1.0"], pass: |o| o[0].status != 0 && o[1].status == 0 },
+        ],
+    },
+    Lesson {
+        id: "deletion",
+        title: "3. Deleting in a later layer does not shrink the image",
+        intro: "A 100 kB file made in one RUN and removed in the next: the second layer holds a whiteout that hides it.",
+        files: &[("deletion.Dockerfile", "FROM alpine\nRUN dd if=/dev/zero of=/big bs=1k count=100\nRUN rm /big\n")],
+        steps: &["docker build -t deletion -f deletion.Dockerfile .", "docker image history deletion", "docker run --rm deletion ls /big"],
+        look: "Open the top layer in Images: it deletes /big (a whiteout); the layer below still adds 102 kB, and the explorer counts them as wasted.",
+        checks: &[
+            Check { label: "/big is gone from the container's view", queries: &["docker run --rm deletion ls /big", "docker image inspect deletion"], pass: |o| o[0].status != 0 && o[1].status == 0 },
+            Check {
+                label: "the image is still 100 kB bigger than alpine",
+                queries: &["docker image inspect deletion --format '{{.Size}}'", "docker image inspect alpine --format '{{.Size}}'"],
+                pass: |o| matches!((o[0].text.trim().parse::<u64>(), o[1].text.trim().parse::<u64>()), (Ok(a), Ok(b)) if o[0].status == 0 && a >= b + 102_400),
+            },
+        ],
+    },
+    Lesson {
+        id: "cache",
+        title: "4. The build cache, and why instruction order matters",
+        intro: "Build twice: the second build reuses every step. Then edit hello.txt and build again: the cache breaks at its COPY, and every step after it runs again.",
+        files: &[("cache.Dockerfile", "FROM alpine\nRUN echo installing dependencies > /deps\nCOPY hello.txt /\nRUN cat /hello.txt > /built\n"), ("hello.txt", "hello, layers\n")],
+        steps: &["docker build -t cached -f cache.Dockerfile .", "docker build -t cached -f cache.Dockerfile ."],
+        look: "The second build says CACHED for every step. Change hello.txt in the editor and build again: the RUN before the COPY stays CACHED, the COPY says why it missed.",
+        checks: &[
+            Check { label: "a rebuild now reuses every step", queries: &["docker build -t cached -f cache.Dockerfile ."], pass: |o| o[0].status == 0 && o[0].text.matches("CACHED").count() >= 4 },
+        ],
+    },
+    Lesson {
+        id: "multistage",
+        title: "5. Multi-stage: a single-layer image",
+        intro: "Build in a first stage, then copy only the result into an image FROM scratch.",
+        files: &[("multistage.Dockerfile", "FROM alpine AS build\nRUN mkdir -p /bin/project && echo 'echo hello from the app' > /bin/project/run\n\nFROM scratch\nCOPY --from=build /bin/project /bin/project\nENTRYPOINT [\"/bin/project/run\"]\nCMD [\"--help\"]\n")],
+        steps: &["docker build -t project -f multistage.Dockerfile .", "docker image history project"],
+        look: "project has one layer and no base: the build stage's layers stayed out of it.",
+        checks: &[Check { label: "project has a single layer", queries: &["docker inspect project --format '{{json .RootFS.Layers}}'"], pass: |o| layers(&o[0]).is_some_and(|l| l.len() == 1) }],
+    },
+    Lesson {
+        id: "volumes",
+        title: "6. A database keeps its rows only in a volume",
+        intro: "MySQL's data directory is /var/lib/mysql. In the container's writable layer (an anonymous volume here) the rows go with the container; in a named volume they stay.",
+        files: &[],
+        steps: &[
+            "docker volume create dbdata",
+            "docker run -d --name db1 -e MYSQL_ROOT_PASSWORD=rootroot -e MYSQL_DATABASE=employees -v dbdata:/var/lib/mysql mysql",
+            "docker exec db1 mysql --password=rootroot employees -e 'CREATE TABLE Persons (PersonID int, LastName varchar(255))'",
+            "docker exec db1 mysql --password=rootroot employees -e \"INSERT INTO Persons VALUES (1, 'test')\"",
+            "docker rm -f db1",
+            "docker run -d --name db2 -e MYSQL_ROOT_PASSWORD=rootroot -v dbdata:/var/lib/mysql mysql",
+            "docker exec db2 mysql --password=rootroot employees -e 'SELECT * FROM Persons'",
+        ],
+        look: "The volume is listed under Images with the container it is mounted in. Try it without -v: the new container starts empty.",
+        checks: &[Check {
+            label: "db2 reads the row db1 wrote",
+            queries: &["docker exec db2 mysql --password=rootroot employees -e 'SELECT * FROM Persons'"],
+            pass: |o| ok_with(&o[0], "|        1 | test     |"),
+        }],
+    },
+    Lesson {
+        id: "shared",
+        title: "7. Shared base layers are stored once",
+        intro: "grafana/grafana is built on alpine 3.17: pulling it after alpine:3.17 finds that layer already there.",
+        files: &[],
+        steps: &["docker pull alpine:3.17", "docker pull grafana/grafana", "docker inspect grafana/grafana | jq -r '.[].RootFS'", "docker system df -v"],
+        look: "The pull says Already exists for the shared layer; in Images it is drawn once, with both images that use it.",
+        checks: &[Check {
+            label: "grafana's first layer is alpine 3.17's",
+            queries: &["docker inspect grafana/grafana --format '{{json .RootFS.Layers}}'", "docker inspect alpine:3.17 --format '{{json .RootFS.Layers}}'"],
+            pass: |o| matches!((layers(&o[0]), layers(&o[1])), (Some(g), Some(a)) if !a.is_empty() && g.starts_with(&a)),
+        }],
+    },
+];
+
+#[component]
+pub fn Lessons() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let chosen = RwSignal::new(None::<usize>);
+    let results = Memo::new(move |_| {
+        session.log.track();
+        chosen.get().map(|i| LESSONS[i].checks.iter().map(|c| (c.pass)(&session.query(c.queries))).collect::<Vec<bool>>()).unwrap_or_default()
+    });
+    view! {
+        <section class="panel lessons" aria-labelledby="lessons-title">
+            <h2 id="lessons-title">"Lessons"</h2>
+            <label for="lesson-choice" class="visually-hidden">"Choose a lesson"</label>
+            <select id="lesson-choice" on:change=move |ev| chosen.set(event_target_value(&ev).parse::<usize>().ok())>
+                <option value="">"Free sandbox (no lesson)"</option>
+                {LESSONS.iter().enumerate().map(|(i, l)| view! { <option value=i.to_string()>{l.title}</option> }).collect_view()}
+            </select>
+            {move || chosen.get().map(|i| {
+                let lesson = &LESSONS[i];
+                view! {
+                    <div class="lesson" data-lesson=lesson.id>
+                        <p>{lesson.intro}</p>
+                        {(!lesson.files.is_empty()).then(|| view! {
+                            <button class="setup" on:click=move |_| {
+                                for (p, c) in lesson.files {
+                                    session.set_file(p, c.to_string());
+                                }
+                            }>{format!("Add its files ({})", lesson.files.iter().map(|(p, _)| *p).collect::<Vec<_>>().join(", "))}</button>
+                        })}
+                        <ol class="steps">
+                            {lesson.steps.iter().map(|step| view! {
+                                <li><button class="step" title="run this in the terminal" on:click=move |_| { session.run(step); }><code>{*step}</code></button></li>
+                            }).collect_view()}
+                        </ol>
+                        <p class="look">{lesson.look}</p>
+                        <ul class="checks" aria-label="checks" aria-live="polite">
+                            {lesson.checks.iter().enumerate().map(|(n, c)| {
+                                let done = move || results.with(|r| r.get(n).copied().unwrap_or(false));
+                                view! { <li class="check" class:passed=done>{move || if done() { "✓ " } else { "○ " }}{c.label}</li> }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
