@@ -480,3 +480,25 @@ test('a lesson\'s checks are not passed before the learner did the work', async 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('docker save then docker load in the page, and an archive picked from disk loads', async () => {
+  const { page, problems } = await openPage();
+  await run(page, 'docker build -t hello .');
+  await run(page, 'docker save -o hello.tar hello');
+  assert.equal(await page.locator('li.binary[data-file="hello.tar"]').count(), 1, 'the archive stays on the page');
+  await run(page, 'docker rmi hello');
+  assert.match(await run(page, 'docker load -i hello.tar'), /Loaded image: hello:latest/);
+  // An archive from disk (here the one the page wrote, downloaded) loads as well.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a.download').first().click()]);
+  const bytes = fs.readFileSync(await download.path());
+  await page.locator('label.upload input[type="file"]').setInputFiles({ name: 'from-disk.tar', mimeType: 'application/x-tar', buffer: bytes });
+  await page.waitForSelector('li.binary[data-file="from-disk.tar"]');
+  await run(page, 'docker rmi hello');
+  assert.match(await run(page, 'docker load -i from-disk.tar'), /Loaded image: hello:latest/);
+  // A text file from disk becomes an editable file of the build context.
+  await page.locator('label.upload input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('from disk\n') });
+  await page.waitForSelector('textarea[data-file="notes.txt"]');
+  assert.equal(await page.locator('textarea[data-file="notes.txt"]').inputValue(), 'from disk\n');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,7 +1,9 @@
 //! The build context: one editor per file.
 
 use crate::session::Session;
+use layerlab_engine::units::human_size_precision;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn Files() -> impl IntoView {
@@ -16,12 +18,41 @@ pub fn Files() -> impl IntoView {
         }
         Err(e) => error.set(e),
     };
+    let binaries = move || session.binaries.with(|b| b.iter().map(|(n, v)| (n.clone(), v.len() as u64)).collect::<Vec<_>>());
+    // Files picked from disk: text ones become editors, others (an image archive) binary files.
+    let upload = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(list) = input.files() else { return };
+        for i in 0..list.length() {
+            let Some(file) = list.get(i) else { continue };
+            leptos::task::spawn_local(async move {
+                let name = file.name();
+                match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                    Ok(buffer) => {
+                        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                        if let Err(e) = session.add_upload(&name, bytes) {
+                            error.set(e);
+                        }
+                    }
+                    Err(e) => error.set(format!("{name} could not be read: {e:?}")),
+                }
+            });
+        }
+    };
     view! {
         <section class="panel files" aria-labelledby="files-title">
             <h2 id="files-title">"Build context"</h2>
             <For each=names key=|n| n.clone() let:name>
                 <FileEditor name=name/>
             </For>
+            <Show when=move || session.binaries.with(|b| !b.is_empty())>
+                <ul class="binaries" aria-label="files that are not text">
+                    <For each=binaries key=|x| x.clone() let:item>
+                        <BinaryFile name=item.0 size=item.1/>
+                    </For>
+                </ul>
+            </Show>
+            <label class="upload">"Add files from disk " <input type="file" multiple on:change=upload/></label>
             <form class="new-file" on:submit=move |ev| { ev.prevent_default(); add(); }>
                 <label for="new-file-name">"New file"</label>
                 <input id="new-file-name" type="text" placeholder="exp1, app/main.c" autocomplete="off" spellcheck="false"
@@ -56,5 +87,19 @@ fn FileEditor(name: String) -> impl IntoView {
             </div>
             <textarea id=id data-file=name spellcheck="false" rows="4" prop:value=text on:input=on_input></textarea>
         </div>
+    }
+}
+
+/// A file that is not text: its name, size and a remove button.
+#[component]
+fn BinaryFile(name: String, size: u64) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let label = format!("remove {name}");
+    let (target, attr) = (name.clone(), name.clone());
+    view! {
+        <li class="binary" data-file=attr>
+            <code>{name}</code> " " <span class="size">{human_size_precision(size, 3)}</span>
+            <button class="remove" type="button" aria-label=label on:click=move |_| session.remove_binary(&target)>"×"</button>
+        </li>
     }
 }

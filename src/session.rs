@@ -61,6 +61,11 @@ pub struct Session {
     pub log: RwSignal<Vec<String>>,
     /// A message about the saved state (restored, refused, storage full).
     pub notice: RwSignal<Option<String>>,
+    /// Files that are not text: written by a command (`docker save -o`) or
+    /// picked from disk (an archive to `docker load -i`). Part of the host
+    /// and the build context like the others; not autosaved (a replay
+    /// writes the ones commands wrote again).
+    pub binaries: RwSignal<BTreeMap<String, std::sync::Arc<Vec<u8>>>>,
     /// The layer open in the explorer: (image ID, layer index from the bottom).
     pub selected: RwSignal<Option<(layerlab_engine::Digest, usize)>>,
 }
@@ -94,6 +99,7 @@ impl Session {
             log: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
             selected: RwSignal::new(None),
+            binaries: RwSignal::new(BTreeMap::new()),
         }
     }
 
@@ -134,10 +140,52 @@ impl Session {
         self.engine.try_with_value(|e| e.complete(line)).unwrap_or_default()
     }
 
+    /// The host the engine sees: the text files and the binary ones.
+    fn host(&self) -> MemHost {
+        let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
+        self.binaries.with_untracked(|b| {
+            for (p, bytes) in b {
+                host.files.insert(p.clone(), bytes.to_vec());
+            }
+        });
+        host
+    }
+
+    /// A file picked from disk: text becomes an editable file, anything else a binary one.
+    pub fn add_upload(&self, name: &str, bytes: Vec<u8>) -> Result<(), String> {
+        let normal = layerlab_engine::fs::components(name).join("/");
+        if normal.is_empty() || name.split('/').any(|c| c == "..") {
+            return Err(format!("{name:?} is not a file name inside the build context"));
+        }
+        // Text: UTF-8 without NUL bytes (a tar of text files is UTF-8 too, padded with NULs).
+        let text = if bytes.contains(&0) { Err(bytes) } else { String::from_utf8(bytes).map_err(|e| e.into_bytes()) };
+        match text {
+            Ok(text) => {
+                self.binaries.update(|b| {
+                    b.remove(&normal);
+                });
+                self.set_file(&normal, text);
+            }
+            Err(bytes) => {
+                self.remove_file(&normal);
+                self.binaries.update(|b| {
+                    b.insert(normal, std::sync::Arc::new(bytes));
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn remove_binary(&self, name: &str) {
+        self.binaries.update(|b| {
+            b.remove(name);
+        });
+    }
+
     /// The answers to `lines` from a copy of the engine: the state is not
     /// changed (the lessons' checks ask this way).
     pub fn query(&self, lines: &[&str]) -> Vec<Output> {
-        let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
+        let mut host = self.host();
         self.engine
             .try_with_value(|e| {
                 let mut copy = e.clone();
@@ -215,6 +263,7 @@ impl Session {
         self.fresh.set(Vec::new());
         self.touched.set(Vec::new());
         self.selected.set(None);
+        self.binaries.set(BTreeMap::new());
         self.prompt.set("$ ".to_string());
     }
 
@@ -255,7 +304,7 @@ impl Session {
 
     /// Runs one console line in the engine and publishes what changed.
     pub fn run(&self, line: &str) -> Output {
-        let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
+        let mut host = self.host();
         // The browser's clock, for "2 weeks ago" only (never part of a digest).
         host.now = Some((js_sys::Date::now() / 1000.0) as i64);
         let prompt = self.prompt.get_untracked();
@@ -295,6 +344,13 @@ impl Session {
         let mut downloads = Vec::new();
         for event in &output.events {
             if let layerlab_engine::Event::FileWritten { path, size } = event {
+                // It stays on the page's host, for a later `docker load -i`.
+                if let Some(bytes) = host.files.get(path) {
+                    let (path, bytes) = (path.clone(), std::sync::Arc::new(bytes.clone()));
+                    self.binaries.update(|b| {
+                        b.insert(path, bytes);
+                    });
+                }
                 match host.files.get(path).map(|b| blob_url(b)) {
                     Some(Ok(url)) => downloads.push(Download { name: path.clone(), size: *size, url }),
                     Some(Err(e)) => text.push_str(&format!("layerlab: could not offer {path} for download: {e}\n")),
