@@ -151,7 +151,10 @@ test('the seeds\' exp1 and exp3 in the page: files added, built with -f, layers 
   const layers = async (tag) => (await page.locator(`article[aria-label="image ${tag}"]`).getAttribute('data-diff-ids')).split(' ');
   const alpine = await layers('alpine:latest');
   assert.deepEqual(await layers('exp1:latest'), alpine, 'exp1 has exactly alpine\'s layers');
-  assert.match(await page.locator('article[aria-label="image exp1:latest"] p.base').innerText(), /no layers of its own: exactly alpine:latest's 1 layer/);
+  assert.match(await page.locator('article[aria-label="image exp1:latest"] p.base').innerText(), /no layer of its own: exactly alpine:latest's 1 layer/);
+  // Its steps are drawn though, as metadata without a layer (dive hides them), newest first.
+  assert.deepEqual(await page.locator('article[aria-label="image exp1:latest"] li.meta .created-by').allInnerTexts(), ['CMD ["sleep" "1d"]', 'LABEL author=anil']);
+  assert.equal(await page.locator('article[aria-label="image exp3:latest"] li.meta').count(), 2, 'exp3: LABEL and CMD between its three layers');
   const three = await layers('exp3:latest');
   assert.equal(three.length, alpine.length + 3, 'exp3 adds three layers');
   assert.equal(three[0], alpine[0], 'the bottom layer is alpine\'s');

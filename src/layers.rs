@@ -73,10 +73,21 @@ fn ImageStack(image: ImageView) -> impl IntoView {
     // Only the image's own layers are drawn; the ones below are its base's, drawn there once.
     let below = image.base.as_ref().map_or(0, |(_, n)| *n);
     let layers: Vec<(usize, _)> = image.layers.iter().cloned().enumerate().skip(below).rev().collect();
+    // The image's own steps, newest first: its layers, and between them the
+    // metadata-only steps (LABEL, CMD, ENV…) that made no layer (dive hides those).
+    let own_history: Vec<(String, bool)> = image.history.iter().skip(image.base_history).cloned().collect();
+    let consistent = own_history.iter().filter(|(_, empty)| !empty).count() == layers.len() && (image.base.is_none() || image.base_history > 0);
+    let mut pending = layers.clone().into_iter();
+    let rows: Vec<Option<(usize, _)>> = if consistent {
+        own_history.iter().rev().map(|(_, empty)| if *empty { None } else { pending.next() }).collect()
+    } else {
+        layers.iter().cloned().map(Some).collect()
+    };
+    let metas: Vec<String> = if consistent { own_history.iter().rev().map(|(t, _)| t.clone()).collect() } else { Vec::new() };
     let all_ids = image.layers.iter().map(|l| l.diff_id.to_string()).collect::<Vec<_>>().join(" ");
     let base_line = image.base.clone().map(|(base, n)| {
         let count = format!("{n} layer{}", if n == 1 { "" } else { "s" });
-        if layers.is_empty() { format!("no layers of its own: exactly {base}'s {count}") } else { format!("on top of {base} ({count}, drawn there)") }
+        if layers.is_empty() { format!("no layer of its own: exactly {base}'s {count}, drawn there") } else { format!("on top of {base} ({count}, drawn there)") }
     });
     let label = format!("image {name}");
     let id = image.id.clone();
@@ -93,7 +104,17 @@ fn ImageStack(image: ImageView) -> impl IntoView {
                 </For>
             </ul>
             <ol class="stack" aria-label="layers, newest first">
-                {layers.into_iter().map(|(index, layer)| {
+                {rows.into_iter().enumerate().map(|(row, step)| {
+                    let Some((index, layer)) = step else {
+                        let text = metas.get(row).cloned().unwrap_or_default();
+                        let text = text.trim_end_matches(" # buildkit").trim_start_matches("/bin/sh -c #(nop) ").trim().to_string();
+                        return view! {
+                            <li class="meta" title="a metadata-only step: it changes the image's config, not its files (empty_layer in the history)">
+                                <span class="no-layer">"no layer"</span>
+                                <span class="created-by">{text}</span>
+                            </li>
+                        }.into_any();
+                    };
                     let (image_id, open_id) = (image.id.clone(), image.id.clone());
                     let open = move |_| session.selected.set(Some((open_id.clone(), index)));
                     let is_open = move || session.selected.with(|s| s.as_ref().is_some_and(|(i, n)| *i == image_id && *n == index));
@@ -110,7 +131,7 @@ fn ImageStack(image: ImageView) -> impl IntoView {
                             <span class="created-by">{layer.created_by.trim_end_matches(" # buildkit").to_string()}</span>
                             {(!layer.shared_with.is_empty()).then(|| view! { <span class="shared">{format!("also in {}", layer.shared_with.join(", "))}</span> })}
                         </li>
-                    }
+                    }.into_any()
                 }).collect_view()}
             </ol>
             {base_line.map(|t| view! { <p class="base">{t}</p> })}

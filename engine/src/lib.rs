@@ -134,6 +134,11 @@ pub struct ImageView {
     /// The image this one is built on, drawn once: the other image whose
     /// layers are the longest first part of this one's (its name, and how many).
     pub base: Option<(String, usize)>,
+    /// Every history entry: (created_by, empty_layer), oldest first.
+    pub history: Vec<(String, bool)>,
+    /// How many of those entries are the base's (0 without a base, or when
+    /// this image's history does not begin with the base's).
+    pub base_history: usize,
 }
 
 impl Engine {
@@ -387,10 +392,12 @@ impl Engine {
                 // Who draws a list of layers: the simplest image that has exactly them
                 // (fewest history steps, then the lowest ID).
                 let owner = |layers: &[Digest]| self.images.values().filter(|o| o.diff_ids() == layers).min_by_key(|o| (o.config.history.len(), o.id.clone()));
-                let base = (1..=img.diff_ids().len())
-                    .rev()
-                    .find_map(|n| owner(&img.diff_ids()[..n]).filter(|o| o.id != img.id))
-                    .map(|o| (self.display_name(&o.id), o.diff_ids().len()));
+                let base_image = (1..=img.diff_ids().len()).rev().find_map(|n| owner(&img.diff_ids()[..n]).filter(|o| o.id != img.id));
+                let base = base_image.map(|o| (self.display_name(&o.id), o.diff_ids().len()));
+                let steps: Vec<(String, bool)> = img.config.history.iter().map(|h| (h.created_by.clone(), h.empty_layer)).collect();
+                let base_history = base_image
+                    .filter(|o| img.config.history.len() >= o.config.history.len() && img.config.history[..o.config.history.len()] == o.config.history[..])
+                    .map_or(0, |o| o.config.history.len());
                 let mut history = img.config.history.iter().filter(|h| !h.empty_layer);
                 let layers = img
                     .diff_ids()
@@ -408,7 +415,7 @@ impl Engine {
                     })
                     .collect();
                 let simulated = img.config.config.labels.as_ref().is_some_and(|l| l.contains_key("layerlab.simulated"));
-                ImageView { id: img.id.clone(), tags: self.tags_of(&img.id), simulated, size: img.size(), layers, base }
+                ImageView { id: img.id.clone(), tags: self.tags_of(&img.id), simulated, size: img.size(), layers, base, history: steps, base_history }
             })
             .collect()
     }

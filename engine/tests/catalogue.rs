@@ -217,4 +217,7 @@ fn images_view_draws_shared_layers_once() {
     assert_eq!(exp1.base, Some(("alpine:latest".to_string(), 1)), "exp1's only layer is alpine's, drawn there");
     assert_eq!(exp2.base, Some(("alpine:latest".to_string(), 1)));
     assert_eq!(alpine.layers[0].shared_with, ["exp1:latest", "exp2:latest"]);
+    // exp1's own steps are the ones after alpine's history: one LABEL, no layer.
+    assert_eq!(exp1.base_history, alpine.history.len());
+    assert_eq!(exp1.history[exp1.base_history..], [("LABEL a=b".to_string(), true)]);
 }
