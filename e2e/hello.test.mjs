@@ -433,6 +433,13 @@ test('accessibility: axe-core finds no serious or critical violation on the main
     views.explorer = await axe(page);
     await page.locator('button.share').click();
     views['share link'] = await axe(page);
+    // Projector mode: larger text, still accessible.
+    await page.locator('button.projector-toggle').click();
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '20px');
+    assert.equal(await page.locator('#term-input').evaluate((el) => getComputedStyle(el).fontSize), '18px');
+    views.projector = await axe(page);
+    await page.locator('button.projector-toggle').click();
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '15px');
     for (const [view, found] of Object.entries(views)) {
       assert.deepEqual(found, [], `${scheme} theme, ${view}`);
     }

@@ -26,11 +26,20 @@ pub fn App() -> impl IntoView {
             }
         }
     });
+    // Projector mode: larger text everywhere, for the back of a classroom.
+    let projector = RwSignal::new(false);
+    Effect::new(move |_| {
+        let on = projector.get();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            root.set_class_name(if on { "projector" } else { "" });
+        }
+    });
     view! {
         <header class="top">
             <h1>"Layer Lab"</h1>
             <p class="tagline">"A simulated Docker host in your browser: real layer tars, real " <code>"sha256:"</code> " digests, nothing sent anywhere."</p>
             <crate::share::ScenarioBar/>
+            <button class="projector-toggle" aria-pressed=move || projector.get().to_string() on:click=move |_| projector.update(|p| *p = !*p)>"Large text"</button>
             <button class="reset" on:click=move |_| session.reset() title="forget the files, images and containers and start from the example">"Start again"</button>
         </header>
         <Show when=move || session.notice.with(Option::is_some)>
