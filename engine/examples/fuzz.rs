@@ -117,7 +117,7 @@ fn main() {
                 // Random command lines, mostly whole ones, against a host with images pulled.
                 let mut engine = built.clone();
                 let mut host = layerlab_engine::MemHost::new([("Dockerfile", b"FROM alpine\nRUN echo hi > /hi\n".to_vec())]);
-                for line in input.split_inclusive(|c| c == ';' || c == '\n').chain(CONSOLE.iter().copied().filter(|_| rng.next() % 7 == 0)) {
+                for line in input.split_inclusive([';', '\n']).chain(CONSOLE.iter().copied().filter(|_| rng.next().is_multiple_of(7))) {
                     let _ = engine.run(line, &mut host);
                     let _ = engine.prompt();
                     let _ = (engine.containers_view(), engine.volumes_view(), engine.images_view());
