@@ -55,10 +55,13 @@ fn commands(script: &str) -> Vec<Vec<String>> {
         match (c, quote) {
             ('\'' | '"', None) => quote = Some(c),
             (q, Some(open)) if q == open => quote = None,
-            ('\\', _)
-                if chars.next_if_eq(&'\n').is_none() => {
+            // A backslash-newline joins two lines; any other backslash stays.
+            #[allow(clippy::collapsible_match)]
+            ('\\', _) => {
+                if chars.next_if_eq(&'\n').is_none() {
                     current.push(c);
                 }
+            }
             ('&' | '|' | ';' | '\n', None) => {
                 chars.next_if(|n| *n == c);
                 out.push(std::mem::take(&mut current));
