@@ -172,13 +172,22 @@ test('the seeds\' exp1 and exp3 in the page: files added, built with -f, layers 
 test('a Dockerfile error is shown with its line, and the page keeps working', async () => {
   const { page, problems } = await openPage();
   await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPPY hello.txt /\n');
+  // Marked as it is typed, with its line, before any build.
+  assert.equal(await page.locator('textarea[data-file="Dockerfile"] + .parse-error').innerText(), 'Dockerfile error, line 2: unknown instruction: COPPY (did you mean copy?)');
+  assert.equal(await page.locator('textarea[data-file="Dockerfile"]').getAttribute('aria-invalid'), 'true');
   const out = await run(page, 'docker build -t broken .');
   assert.match(out, /dockerfile parse error on line 2: unknown instruction: COPPY \(did you mean copy\?\)/);
   assert.equal(await page.locator('.entry.failed').count(), 1);
   assert.equal(await page.locator('li.layer').count(), 0, 'a failed build adds no layer');
   await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPY hello.txt /\n');
+  assert.equal(await page.locator('textarea[data-file="Dockerfile"]').getAttribute('aria-invalid'), 'false');
+  assert.equal(await page.locator('textarea[data-file="Dockerfile"] + .parse-error').innerText(), '');
   await run(page, 'docker build -t fixed .');
   assert.equal(await page.locator('li.layer').count(), 1);
+  assert.equal(await page.locator('li.layer.cached').count(), 0);
+  // Built again: the layer came from the build cache, and the picture says so.
+  await run(page, 'docker build -t fixed .');
+  assert.match(await page.locator('li.layer.cached').innerText(), /cache hit: reused, not rebuilt/);
   assert.deepEqual(problems, []);
   await page.close();
 });

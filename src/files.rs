@@ -79,13 +79,38 @@ fn FileEditor(name: String) -> impl IntoView {
         move |_| session.remove_file(&name)
     };
     let remove_label = format!("remove {name}");
+    // A Dockerfile (by name, or by its first instruction) is parsed as it is typed:
+    // the engine's parser says what is wrong, and on which line.
+    let looks_like_dockerfile = {
+        let name = name.clone();
+        move |text: &str| {
+            let lower = name.to_ascii_lowercase();
+            let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("").to_ascii_uppercase();
+            lower.contains("dockerfile") || first.starts_with("FROM ") || first.starts_with("ARG ")
+        }
+    };
+    let parse_error = {
+        let path = name.clone();
+        move || {
+            let text = session.files.with(|f| f.get(&path).cloned().unwrap_or_default());
+            if !looks_like_dockerfile(&text) {
+                return None;
+            }
+            layerlab_engine::dockerfile::parse(&text).err().map(|e| format!("line {}: {}", e.line, e.message))
+        }
+    };
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    let has_error = parse_error.clone();
     view! {
         <div class="file">
             <div class="file-head">
                 <label for=id.clone()>{name.clone()}</label>
                 <button class="remove" type="button" aria-label=remove_label on:click=remove>"×"</button>
             </div>
-            <textarea id=id data-file=name spellcheck="false" rows="4" prop:value=text on:input=on_input></textarea>
+            <textarea id=id data-file=name spellcheck="false" rows="4" prop:value=text on:input=on_input
+                aria-invalid=move || has_error().is_some().to_string() aria-describedby=described></textarea>
+            <p class="parse-error" id=error_id role="status">{move || parse_error().map(|e| format!("Dockerfile error, {e}"))}</p>
         </div>
     }
 }

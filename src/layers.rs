@@ -124,11 +124,17 @@ fn ImageStack(image: ImageView) -> impl IntoView {
                         let d = diff_id.clone();
                         move || session.fresh.with(|f| f.contains(&d))
                     };
+                    let cached = {
+                        let d = diff_id.clone();
+                        move || session.reused.with(|f| f.contains(&d))
+                    };
+                    let cached_badge = cached.clone();
                     view! {
-                        <li class="layer" class:fresh=fresh class:open=is_open data-diff-id=diff_id.clone() title=diff_id on:click=open>
+                        <li class="layer" class:fresh=fresh class:cached=cached class:open=is_open data-diff-id=diff_id.clone() title=diff_id on:click=open>
                             <button class="diff-id" aria-label=format!("explore layer {short}")>{short.clone()}</button>
                             <span class="size">{human_size_precision(layer.size, 3)}</span>
                             <span class="created-by">{layer.created_by.trim_end_matches(" # buildkit").to_string()}</span>
+                            {move || cached_badge().then(|| view! { <span class="cache-hit">"cache hit: reused, not rebuilt"</span> })}
                             {(!layer.shared_with.is_empty()).then(|| view! { <span class="shared">{format!("also in {}", layer.shared_with.join(", "))}</span> })}
                         </li>
                     }.into_any()

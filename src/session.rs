@@ -51,6 +51,8 @@ pub struct Session {
     pub images: RwSignal<Vec<ImageView>>,
     /// diff_ids created by the last command, to mark them as new.
     pub fresh: RwSignal<Vec<String>>,
+    /// diff_ids the last build took from the build cache.
+    pub reused: RwSignal<Vec<String>>,
     pub containers: RwSignal<Vec<ContainerView>>,
     pub volumes: RwSignal<Vec<VolumeView>>,
     /// Files the last command copied up or whited out: (container ID, path).
@@ -92,6 +94,7 @@ impl Session {
             entries: RwSignal::new(Vec::new()),
             images: RwSignal::new(Vec::new()),
             fresh: RwSignal::new(Vec::new()),
+            reused: RwSignal::new(Vec::new()),
             containers: RwSignal::new(Vec::new()),
             volumes: RwSignal::new(Vec::new()),
             touched: RwSignal::new(Vec::new()),
@@ -325,6 +328,11 @@ impl Session {
             })
             .collect();
         self.fresh.set(fresh);
+        let reused = output.events.iter().filter_map(|e| match e {
+            layerlab_engine::Event::LayerReused { diff_id } => Some(diff_id.to_string()),
+            _ => None,
+        });
+        self.reused.set(reused.collect());
         let touched = output
             .events
             .iter()

@@ -122,6 +122,8 @@ struct Built {
     steps: Vec<(usize, Option<usize>)>,
     /// Cache mounts' contents after the build.
     caches: BTreeMap<String, Tree>,
+    /// The target's layers taken from the build cache.
+    reused: Vec<Digest>,
 }
 
 /// The base image a `FROM` names, made present.
@@ -357,7 +359,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         let chains = crate::digest::chain_ids(&out.config.rootfs.diff_ids);
         let commits = pending.into_iter().filter(|c| chains.contains(&c.chain_id)).collect();
         let instructions = stages.swap_remove(target).body;
-        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache, instructions, steps: out.steps, caches })
+        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache, instructions, steps: out.steps, caches, reused: out.reused })
     })();
 
     let built = match result {
@@ -388,6 +390,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         engine.build_cache.insert(new);
     }
     engine.cache_mounts.extend(built.caches);
+    events.extend(built.reused.iter().map(|d| Event::LayerReused { diff_id: d.clone() }));
 
     let mut details = vec!["exporting layers 0.0s done".to_string(), format!("writing image {id} done")];
     if classic {
@@ -645,6 +648,8 @@ struct StageOut {
     cache: Vec<crate::cache::NewEntry>,
     /// Per instruction of the stage: its first line and the (1-based) layer it made.
     steps: Vec<(usize, Option<usize>)>,
+    /// Layers its steps took from the build cache.
+    reused: Vec<Digest>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -684,6 +689,7 @@ fn run_stage(
     let instructions = all.as_slice();
     let mut cache_entries = Vec::new();
     let mut steps: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut reused: Vec<Digest> = Vec::new();
     let mut missed = false;
     let total = usize::from(from_vertex) + step_total(instructions, false);
     let mut step = usize::from(from_vertex);
@@ -776,6 +782,7 @@ fn run_stage(
                     }
                     match &entry.layer {
                         Some((chain, diff_id, size)) => {
+                            reused.push(diff_id.clone());
                             parent = Some(chain.clone());
                             layer_sizes.push(*size);
                             config.rootfs.diff_ids.push(diff_id.clone());
@@ -1002,7 +1009,7 @@ fn run_stage(
             }
         }
     }
-    Ok(StageOut { config, parent, layer_sizes, key, cache: cache_entries, steps })
+    Ok(StageOut { config, parent, layer_sizes, key, cache: cache_entries, steps, reused })
 }
 
 /// The classic builder's history text for COPY/ADD:

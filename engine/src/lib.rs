@@ -59,6 +59,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     LayerCreated { diff_id: Digest, size: u64 },
+    /// A build step was taken from the build cache (its layer, reused).
+    LayerReused { diff_id: Digest },
     ImageCreated { id: Digest },
     Tagged { reference: String, id: Digest },
     ImageRemoved { id: Digest },

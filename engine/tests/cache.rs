@@ -85,3 +85,16 @@ fn removed_layers_are_not_reused() {
     assert!(cached(&out).is_empty(), "the cached layer is gone, so the step runs: {out}");
     assert!(e.image("s").is_some());
 }
+
+#[test]
+fn a_rebuild_reports_the_layers_it_took_from_the_cache() {
+    use layerlab_engine::{Engine, Event, MemHost};
+    let mut h = MemHost::new([("Dockerfile", "FROM busybox\nCOPY a /\nRUN echo x > /x\n"), ("a", "a\n")]);
+    let mut e = Engine::new();
+    let first = e.run("docker build -t c .", &mut h);
+    assert!(!first.events.iter().any(|ev| matches!(ev, Event::LayerReused { .. })));
+    let second = e.run("docker build -t c .", &mut h);
+    let reused: Vec<_> = second.events.iter().filter_map(|ev| match ev { Event::LayerReused { diff_id } => Some(diff_id.clone()), _ => None }).collect();
+    let img = e.image("c").unwrap();
+    assert_eq!(reused, img.diff_ids()[img.diff_ids().len() - 2..], "the COPY and RUN layers were reused");
+}
