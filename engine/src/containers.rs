@@ -151,32 +151,36 @@ impl Engine {
         }
     }
 
-    /// Runs `script` in the container (its merged view), keeps the result.
-    /// Returns (status, output, cwd, env, exited) and records events.
-    fn exec_script(&mut self, id: &str, script: Option<&str>, argv: &[String], cwd: &str, env: BTreeMap<String, String>, events: &mut Vec<Event>) -> Result<(i32, String, String, BTreeMap<String, String>), String> {
+    /// Changes a container's files: `change` gets its merged view, the
+    /// image's view, and where to note directories it replaced. The result is
+    /// taken back (under a mount into the volume, the rest into the writable
+    /// layer) and its copy-ups and whiteouts reported.
+    pub(crate) fn alter<R>(&mut self, id: &str, events: &mut Vec<Event>, change: impl FnOnce(&mut Tree, &Tree, &mut Vec<crate::fs::PathKey>) -> R) -> Result<R, String> {
         let c = self.containers.get(id).ok_or("no such container")?;
         let lower = self.lower(&c.image)?;
         let mut merged = c.merged(&lower, &self.volumes);
         let mut opaque = Vec::new();
-        let (status, output, cwd, env) = {
-            let mut shell = crate::shell::Shell::new(&mut merged, &lower, &mut opaque, cwd, env);
+        let result = change(&mut merged, &lower, &mut opaque);
+        let mut volumes = std::mem::take(&mut self.volumes);
+        let absorbed = self.containers.get_mut(id).map(|c| c.absorb(&lower, &merged, &opaque, &mut volumes));
+        self.volumes = volumes;
+        let (copied, whiteouts) = absorbed.ok_or("no such container")?;
+        events.extend(copied.into_iter().map(|path| Event::CopyUp { container: id.to_string(), path }));
+        events.extend(whiteouts.into_iter().map(|path| Event::Whiteout { container: id.to_string(), path }));
+        Ok(result)
+    }
+
+    /// Runs `script` (or `argv`, exec form) in the container and keeps the
+    /// result. Returns (status, output, cwd, env).
+    fn exec_script(&mut self, id: &str, script: Option<&str>, argv: &[String], cwd: &str, env: BTreeMap<String, String>, events: &mut Vec<Event>) -> Result<(i32, String, String, BTreeMap<String, String>), String> {
+        self.alter(id, events, |merged, lower, opaque| {
+            let mut shell = crate::shell::Shell::new(merged, lower, opaque, cwd, env);
             let status = match script {
                 Some(s) => shell.run_script(s),
                 None => shell.run_argv(argv),
             };
             (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.env.clone())
-        };
-        let mut volumes = std::mem::take(&mut self.volumes);
-        let c = self.containers.get_mut(id).ok_or("no such container")?;
-        let (copied, whiteouts) = c.absorb(&lower, &merged, &opaque, &mut volumes);
-        self.volumes = volumes;
-        for path in copied {
-            events.push(Event::CopyUp { container: id.to_string(), path });
-        }
-        for path in whiteouts {
-            events.push(Event::Whiteout { container: id.to_string(), path });
-        }
-        Ok((status, output, cwd, env))
+        })
     }
 
     fn shell_line(&mut self, id: &str, cwd: String, env: BTreeMap<String, String>, main: bool, line: &str, host: &dyn Host) -> Output {
@@ -380,7 +384,7 @@ impl Engine {
             }
             container_mounts.push(Mount { volume: vol, destination: dest.clone() });
         }
-        let mut c = Container {
+        let c = Container {
             id: id.clone(),
             name: name.clone(),
             image: image.id.clone(),
@@ -403,17 +407,18 @@ impl Engine {
             finished: None,
             restart_count: 0,
         };
-        // The mount points and the working directory exist in the container's layer.
-        let merged = c.merged(&lower, &self.volumes);
-        let mut merged = merged;
-        let wd = components(&working_dir);
-        if !wd.is_empty() && merged.get(&wd).is_none() {
-            let _ = merged.insert(wd, Node::dir(0o755));
-        }
-        let mut volumes = std::mem::take(&mut self.volumes);
-        c.absorb(&lower, &merged, &[], &mut volumes);
-        self.volumes = volumes;
         self.containers.insert(id.clone(), c);
+        // The mount points and the working directory exist in the container's layer.
+        let wd = components(&working_dir);
+        let made = self.alter(&id, &mut events, |merged, _, _| {
+            if !wd.is_empty() && merged.get(&wd).is_none() {
+                let _ = merged.insert(wd, Node::dir(0o755)); // ok: an absolute path's parents are made
+            }
+        });
+        if let Err(e) = made {
+            self.containers.remove(&id);
+            return fail(format!("{text}docker: Error response from daemon: {e}\n"), 125);
+        }
         events.push(Event::ContainerCreated { id: id.clone(), name: name.clone() });
         if create_only {
             let _ = writeln!(text, "{id}");
@@ -463,8 +468,7 @@ impl Engine {
     /// Starts the main process. Err: Docker's message when it cannot start, and the exit code.
     fn start_process(&mut self, id: &str, now: Option<i64>, events: &mut Vec<Event>) -> Result<(), (String, i32)> {
         let c = self.containers.get(id).ok_or(("no such container".to_string(), 1))?.clone();
-        let lower = self.lower(&c.image).map_err(|e| (e, 1))?;
-        let view = c.merged(&lower, &self.volumes);
+        let view = self.container_fs(id).map_err(|e| (e, 1))?;
         let env = c.env_map();
         // The simulated entrypoint scripts only `exec "$@"`.
         let mut argv: &[String] = &c.argv;
@@ -493,7 +497,7 @@ impl Engine {
             "tail" if words.iter().any(|w| w == "-f" || w == "-F") => (service(137), 0),
             "nginx" => {
                 logs.push_str("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Configuration complete; ready for start up\n[notice] 1#1: using the \"epoll\" event method\n[notice] 1#1: nginx/1.27.4\n[notice] 1#1: start worker processes\n[notice] 1#1: start worker process 29\n");
-                self.service_files(id, &lower, &[("/var/run/nginx.pid", "1\n"), ("/var/cache/nginx/client_temp/.keep", ""), ("/var/cache/nginx/proxy_temp/.keep", "")], events);
+                self.service_files(id, &[("/var/run/nginx.pid", "1\n"), ("/var/cache/nginx/client_temp/.keep", ""), ("/var/cache/nginx/proxy_temp/.keep", "")], events);
                 (service(0), 0)
             }
             "mysqld" if crate::mysql::initialised(&view) => {
@@ -504,7 +508,7 @@ impl Engine {
                 Ok((files, out)) => {
                     logs.push_str(&out);
                     let files: Vec<(String, Node)> = files;
-                    self.service_nodes(id, &lower, files, events);
+                    self.service_nodes(id, files, events);
                     (service(0), 0)
                 }
                 Err(out) => {
@@ -515,9 +519,10 @@ impl Engine {
             "java" => {
                 let jar = words.iter().position(|w| w == "-jar").and_then(|i| words.get(i + 1));
                 match jar {
-                    Some(j) if crate::runtime::which(&view, j, &BTreeMap::new(), &c.working_dir).is_some() || view.get(&components(&format!("{}/{j}", c.working_dir))).is_some() || view.get(&components(j)).is_some() => {
+                    // The jar: a path, relative to the working directory unless absolute.
+                    Some(j) if view.get(&components(&if j.starts_with('/') { j.clone() } else { format!("{}/{j}", c.working_dir) })).is_some_and(|n| !n.is_dir()) => {
                         logs.push_str("  .   ____          _            __ _ _\n /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\\n( ( )\\___ | '_ | '_| | '_ \\/ _` | \\ \\ \\ \\\n \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )\n  '  |____| .__|_| |_|_| |_\\__, | / / / /\n =========|_|==============|___/=/_/_/_/\n\nINFO  Tomcat initialized with port(s): 8080 (http)\nINFO  Tomcat started on port(s): 8080 (http) with context path ''\nINFO  Started application (simulated by Layer Lab)\n");
-                        self.service_files(id, &lower, &[("/tmp/tomcat.8080.1/work/.keep", ""), ("/tmp/hsperfdata_root/1", "simulated JVM performance data\n")], events);
+                        self.service_files(id, &[("/tmp/tomcat.8080.1/work/.keep", ""), ("/tmp/hsperfdata_root/1", "simulated JVM performance data\n")], events);
                         (service(143), 0)
                     }
                     Some(j) => {
@@ -533,7 +538,7 @@ impl Engine {
             "postgres" => {
                 if env.contains_key("POSTGRES_PASSWORD") || env.get("POSTGRES_HOST_AUTH_METHOD").is_some_and(|v| v == "trust") {
                     logs.push_str("The files belonging to this database system will be owned by user \"postgres\".\n...\nPostgreSQL init process complete; ready for start up.\n\nLOG:  database system is ready to accept connections\n");
-                    self.service_files(id, &lower, &[("/var/lib/postgresql/data/PG_VERSION", "17\n"), ("/var/lib/postgresql/data/postgresql.conf", "# simulated by Layer Lab\n")], events);
+                    self.service_files(id, &[("/var/lib/postgresql/data/PG_VERSION", "17\n"), ("/var/lib/postgresql/data/postgresql.conf", "# simulated by Layer Lab\n")], events);
                     (service(0), 0)
                 } else {
                     logs.push_str("Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".\n");
@@ -542,7 +547,7 @@ impl Engine {
             }
             "run.sh" | "grafana" | "grafana-server" => {
                 logs.push_str("logger=settings msg=\"Starting Grafana\" version=11.5.2 (simulated by Layer Lab)\nlogger=http.server msg=\"HTTP Server Listen\" address=[::]:3000 protocol=http\n");
-                self.service_files(id, &lower, &[("/var/lib/grafana/grafana.db", "SQLite format 3 (simulated by Layer Lab)\n")], events);
+                self.service_files(id, &[("/var/lib/grafana/grafana.db", "SQLite format 3 (simulated by Layer Lab)\n")], events);
                 (service(0), 0)
             }
             "sh" | "bash" | "ash" | "dash" if script.is_none() && words.len() == 1 => {
@@ -578,29 +583,21 @@ impl Engine {
         Ok(())
     }
 
-    /// Files a service writes when it starts (pid files, caches).
-    fn service_files(&mut self, id: &str, lower: &Tree, files: &[(&str, &str)], events: &mut Vec<Event>) {
+    /// Files a service writes when it starts (pid files, caches); ones already there stay.
+    fn service_files(&mut self, id: &str, files: &[(&str, &str)], events: &mut Vec<Event>) {
         let nodes = files.iter().map(|(p, t)| (p.to_string(), Node::file(t.as_bytes().to_vec(), 0o644))).collect();
-        self.service_nodes(id, lower, nodes, events);
+        self.service_nodes(id, nodes, events);
     }
 
-    fn service_nodes(&mut self, id: &str, lower: &Tree, files: Vec<(String, Node)>, events: &mut Vec<Event>) {
-        let Some(c) = self.containers.get(id) else { return };
-        let mut merged = c.merged(lower, &self.volumes);
-        for (path, node) in files {
-            let key = components(&path);
-            if merged.get(&key).is_none() {
-                let _ = merged.insert(key, node); // ok: parents are made
+    fn service_nodes(&mut self, id: &str, files: Vec<(String, Node)>, events: &mut Vec<Event>) {
+        let _ = self.alter(id, events, |merged, _, _| {
+            for (path, node) in files {
+                let key = components(&path);
+                if merged.get(&key).is_none() {
+                    let _ = merged.insert(key, node); // ok: parents are made
+                }
             }
-        }
-        let mut volumes = std::mem::take(&mut self.volumes);
-        if let Some(c) = self.containers.get_mut(id) {
-            let (copied, _) = c.absorb(lower, &merged, &[], &mut volumes);
-            for path in copied {
-                events.push(Event::CopyUp { container: id.to_string(), path });
-            }
-        }
-        self.volumes = volumes;
+        });
     }
 
     /// `docker VERB [flags] CONTAINER…`: reads the flags, then runs `f` on
@@ -814,12 +811,11 @@ impl Engine {
         }
         let cwd = p.value("workdir").map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
         let base = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
-        let lower = match self.lower(&c.image) {
-            Ok(l) => l,
+        let view = match self.container_fs(&id) {
+            Ok(v) => v,
             Err(e) => return fail(format!("{e}\n"), 1),
         };
-        let view = c.merged(&lower, &self.volumes);
-        if crate::runtime::which(&view, cmd, &env, &cwd).is_none() && !matches!(base.as_str(), "sh" | "echo" | "cat" | "ls" | "touch" | "rm" | "mkdir" | "cp" | "mv" | "env" | "pwd" | "id") {
+        if crate::runtime::which(&view, cmd, &env, &cwd).is_none() {
             return fail(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{cmd}\": executable file not found in $PATH: unknown\n"), 127);
         }
         if base == "mysql" {
@@ -1071,12 +1067,10 @@ impl Engine {
         let Some(name) = p.args.first() else { return fail("\"docker export\" requires exactly 1 argument.\n", 1) };
         let Some(file) = p.value("output") else { return fail("cowardly refusing to save to a terminal. Use the -o flag or redirect\n", 1) };
         let Some(id) = self.container_id(name) else { return Self::no_such(name) };
-        let c = &self.containers[&id];
-        let lower = match self.lower(&c.image) {
-            Ok(l) => l,
+        let tree = match self.container_fs(&id) {
+            Ok(t) => t,
             Err(e) => return fail(format!("{e}\n"), 1),
         };
-        let tree = c.merged(&lower, &self.volumes);
         match crate::layer::pack(&tree, &[Vec::new()]).and_then(|b| host.write_file(file, &b).map(|_| b.len())) {
             Ok(len) => Output { text: String::new(), status: 0, events: vec![Event::FileWritten { path: file.to_string(), size: len as u64 }] },
             Err(e) => fail(format!("Error response from daemon: {e}\n"), 1),
@@ -1088,13 +1082,10 @@ impl Engine {
         let split = |s: &str| s.split_once(':').filter(|(c, _)| !c.contains('/')).map(|(c, p)| (c.to_string(), p.to_string()));
         match (split(src), split(dest)) {
             (Some((name, path)), None) => {
-                let Some(id) = self.container_id(&name) else { return Self::no_such(&name) };
-                let c = &self.containers[&id];
-                let lower = match self.lower(&c.image) {
-                    Ok(l) => l,
-                    Err(e) => return fail(format!("{e}\n"), 1),
+                let view = match self.container_fs(&name) {
+                    Ok(v) => v,
+                    Err(_) => return Self::no_such(&name),
                 };
-                let view = c.merged(&lower, &self.volumes);
                 let key = components(&path);
                 match view.get(&key) {
                     Some(n) if !n.is_dir() => {
@@ -1126,27 +1117,19 @@ impl Engine {
                     Ok(b) => b,
                     Err(e) => return fail(format!("lstat {src}: no such file or directory ({e})\n"), 1),
                 };
-                let c = self.containers[&id].clone();
-                let lower = match self.lower(&c.image) {
-                    Ok(l) => l,
-                    Err(e) => return fail(format!("{e}\n"), 1),
-                };
-                let mut merged = c.merged(&lower, &self.volumes);
-                let mut key = components(&path);
-                if path.ends_with('/') || merged.get(&key).is_some_and(Node::is_dir) {
-                    key.push(src.rsplit('/').next().unwrap_or(src).to_string());
-                }
-                if let Err(e) = merged.insert(key, Node::file(bytes.clone(), 0o644)) {
+                let mut events = Vec::new();
+                let size = bytes.len() as u64;
+                let copied = self.alter(&id, &mut events, |merged, _, _| {
+                    let mut key = components(&path);
+                    if path.ends_with('/') || merged.get(&key).is_some_and(Node::is_dir) {
+                        key.push(src.rsplit('/').next().unwrap_or(src).to_string());
+                    }
+                    merged.insert(key, Node::file(bytes, 0o644))
+                });
+                if let Err(e) = copied.and_then(|inserted| inserted) {
                     return fail(format!("Error response from daemon: {e}\n"), 1);
                 }
-                let mut events = Vec::new();
-                let mut volumes = std::mem::take(&mut self.volumes);
-                if let Some(c) = self.containers.get_mut(&id) {
-                    let (copied, _) = c.absorb(&lower, &merged, &[], &mut volumes);
-                    events.extend(copied.into_iter().map(|path| Event::CopyUp { container: id.clone(), path }));
-                }
-                self.volumes = volumes;
-                Output { text: format!("Successfully copied {} to {name}:{path}\n", human_size(bytes.len() as u64)), status: 0, events }
+                Output { text: format!("Successfully copied {} to {name}:{path}\n", human_size(size)), status: 0, events }
             }
             _ => fail("copying between containers is not supported (nor within the host): one side must be CONTAINER:PATH\n", 1),
         }

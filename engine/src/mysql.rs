@@ -147,7 +147,7 @@ impl Engine {
                 db = Some(a.clone());
             }
         }
-        let view = match self.container_view(id) {
+        let view = match self.container_fs(id) {
             Ok(v) => v,
             Err(e) => return Output { text: format!("{e}\n"), status: 1, events: Vec::new() },
         };
@@ -181,12 +181,6 @@ impl Engine {
             status: 0,
             events: Vec::new(),
         }
-    }
-
-    fn container_view(&self, id: &str) -> Result<Tree, String> {
-        let c = self.containers.get(id).ok_or("no such container")?;
-        let lower = self.lower(&c.image)?;
-        Ok(c.merged(&lower, &self.volumes))
     }
 
     /// A line typed at `mysql> `: statements end with `;` (`use` and `exit` need none).
@@ -230,7 +224,7 @@ impl Engine {
         let s = statement.trim().trim_end_matches(';').trim();
         let words: Vec<&str> = s.split_whitespace().collect();
         let lw: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
-        let view = match self.container_view(id) {
+        let view = match self.container_fs(id) {
             Ok(v) => v,
             Err(e) => return err(format!("{e}\n")),
         };
@@ -340,16 +334,8 @@ impl Engine {
 
     /// Writes files into the container (its writable layer, or a volume).
     fn write_files(&mut self, id: &str, files: Vec<(String, Vec<u8>)>) -> Result<Vec<crate::Event>, String> {
-        let c = self.containers.get(id).ok_or("no such container")?;
-        let lower = self.lower(&c.image)?;
-        let mut merged = c.merged(&lower, &self.volumes);
-        for (path, bytes) in files {
-            merged.insert(components(&path), Node::file(bytes, 0o640))?;
-        }
-        let mut volumes = std::mem::take(&mut self.volumes);
-        let result = self.containers.get_mut(id).map(|c| c.absorb(&lower, &merged, &[], &mut volumes));
-        self.volumes = volumes;
-        let (copied, _) = result.unwrap_or_default();
-        Ok(copied.into_iter().map(|path| crate::Event::CopyUp { container: id.to_string(), path }).collect())
+        let mut events = Vec::new();
+        self.alter(id, &mut events, |merged, _, _| files.into_iter().try_for_each(|(path, bytes)| merged.insert(components(&path), Node::file(bytes, 0o640))))??;
+        Ok(events)
     }
 }

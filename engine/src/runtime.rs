@@ -127,6 +127,25 @@ impl Container {
     /// The merged view: the image's view, the writable layer over it, the
     /// volumes over both.
     pub fn merged(&self, lower: &Tree, volumes: &BTreeMap<String, Volume>) -> Tree {
+        let mut view = self.rootfs(lower);
+        for m in &self.mounts {
+            let key = components(&m.destination);
+            view.remove(&key);
+            let _ = view.insert(key.clone(), Node::dir(0o755)); // ok: an absolute path's parents are made
+            if let Some(vol) = volumes.get(&m.volume) {
+                for (k, n) in vol.tree.iter() {
+                    let mut full = key.clone();
+                    full.extend_from_slice(k);
+                    let _ = view.insert(full, n.clone()); // ok: parents come first in a tree's order
+                }
+            }
+        }
+        view
+    }
+
+    /// The image's view with the writable layer over it, without the volumes
+    /// (what `docker commit` takes).
+    pub fn rootfs(&self, lower: &Tree) -> Tree {
         let mut view = lower.clone();
         for change in &self.writable.changes {
             match change {
@@ -144,18 +163,6 @@ impl Container {
                 Change::Opaque(_) => {}
             }
         }
-        for m in &self.mounts {
-            let key = components(&m.destination);
-            view.remove(&key);
-            let _ = view.insert(key.clone(), Node::dir(0o755)); // ok: an absolute path's parents are made
-            if let Some(vol) = volumes.get(&m.volume) {
-                for (k, n) in vol.tree.iter() {
-                    let mut full = key.clone();
-                    full.extend_from_slice(k);
-                    let _ = view.insert(full, n.clone()); // ok: parents come first in a tree's order
-                }
-            }
-        }
         view
     }
 
@@ -163,9 +170,12 @@ impl Container {
     /// its volume, the rest becomes the new writable layer. Returns the files
     /// this made newly copied up and newly whited out (for the page).
     pub fn absorb(&mut self, lower: &Tree, merged: &Tree, opaque: &[PathKey], volumes: &mut BTreeMap<String, Volume>) -> (Vec<String>, Vec<String>) {
-        let mut upper = merged.clone();
-        let mut lower_outside = lower.clone();
+        // Without mounts the trees are compared as they are; with mounts, copies
+        // without what lies under them.
+        let mut upper = std::borrow::Cow::Borrowed(merged);
+        let mut lower_outside = std::borrow::Cow::Borrowed(lower);
         for m in &self.mounts {
+            let (upper, lower_outside) = (upper.to_mut(), lower_outside.to_mut());
             let key = components(&m.destination);
             if let Some(vol) = volumes.get_mut(&m.volume) {
                 let mut tree = Tree::new();
@@ -212,12 +222,6 @@ impl Container {
         (copied_up, whiteouts)
     }
 
-    /// The merged view without the volumes (what `docker commit` takes).
-    pub fn rootfs(&self, lower: &Tree) -> Tree {
-        let mut c = self.clone();
-        c.mounts.clear();
-        c.merged(lower, &BTreeMap::new())
-    }
 }
 
 /// Docker's names for containers without `--name`: an adjective and a
