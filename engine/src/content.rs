@@ -19,7 +19,9 @@ pub struct ContentStore {
 
 #[derive(Clone, Debug)]
 enum Data {
-    Bytes(Vec<u8>),
+    /// Shared: cloning the engine (the page's lesson checks do, after every
+    /// command) must not copy a loaded archive's layers.
+    Bytes(Arc<Vec<u8>>),
     Layer { view: Arc<Tree>, changes: Arc<Vec<Change>>, len: u64 },
 }
 
@@ -43,7 +45,7 @@ impl ContentStore {
 
     /// Stores bytes whose digest the caller has just computed.
     pub(crate) fn put_verified(&mut self, digest: Digest, bytes: Vec<u8>) {
-        self.insert(digest, Data::Bytes(bytes));
+        self.insert(digest, Data::Bytes(Arc::new(bytes)));
     }
 
     /// Stores a layer's tar as its recipe: `view` holds what the changes name.
@@ -71,7 +73,7 @@ impl ContentStore {
     /// A blob's bytes (a layer's are made again from its recipe).
     pub fn get(&self, digest: &Digest) -> Option<Cow<'_, [u8]>> {
         match &self.blobs.get(digest)?.data {
-            Data::Bytes(b) => Some(Cow::Borrowed(b)),
+            Data::Bytes(b) => Some(Cow::Borrowed(b.as_slice())),
             Data::Layer { view, changes, .. } => layer::write_tar(view, changes).ok().map(Cow::Owned),
         }
     }
