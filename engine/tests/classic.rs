@@ -1,13 +1,10 @@
 //! The classic builder (`DOCKER_BUILDKIT=0`): its output against the seed
 //! transcript (seeds/002), its history texts, cache lines and errors.
 
-use layerlab_engine::{Engine, MemHost};
+mod common;
 
-fn ok(engine: &mut Engine, host: &mut MemHost, line: &str) -> String {
-    let out = engine.run(line, host);
-    assert_eq!(out.status, 0, "{line}\n{}", out.text);
-    out.text
-}
+use common::ok;
+use layerlab_engine::{Engine, MemHost};
 
 /// Replaces 12-hex IDs with `<id>` and the context size with `<size>`,
 /// and writes the arrow as Docker prints it (the transcript lost its space).

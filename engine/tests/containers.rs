@@ -2,14 +2,11 @@
 //! keep their writable layers apart; `ps -s` shows each one's size; changing
 //! an image file copies it up; `diff` lists A/C/D; `rm` drops only that layer.
 
+mod common;
+
+use common::ok;
 use layerlab_engine::fs::components;
 use layerlab_engine::{Engine, Event, MemHost};
-
-fn ok(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
-    let out = e.run(line, h);
-    assert_eq!(out.status, 0, "{line}\n{}", out.text);
-    out.text
-}
 
 /// springpetclinic:1.0 as the seed builds it: openjdk:8 plus one COPY of the jar.
 fn petclinic() -> (Engine, MemHost) {

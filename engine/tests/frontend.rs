@@ -1,14 +1,11 @@
 //! Dockerfile features beyond the seeds: here-documents, ADD's unpacking of
 //! local archives, the shell's tar, BuildKit's predefined platform ARGs.
 
+mod common;
+
+use common::ok;
 use layerlab_engine::fs::components;
 use layerlab_engine::{Engine, MemHost};
-
-fn build(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
-    let out = e.run(line, h);
-    assert_eq!(out.status, 0, "{line}\n{}", out.text);
-    out.text
-}
 
 fn file(e: &Engine, image: &str, path: &str) -> String {
     let img = e.image(image).unwrap_or_else(|| panic!("no image {image}"));
@@ -26,7 +23,7 @@ COPY <<EOF /etc/motd\nWelcome, ${NAME}\nEOF\n\
 COPY <<a.txt <<b.txt /docs/\nA\na.txt\nB\nb.txt\n\
 RUN <<-EOT\n\techo tabbed > /app/tab.txt\n\tEOT\n";
     let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df)]));
-    let out = build(&mut e, &mut h, "docker build -t docs .");
+    let out = ok(&mut e, &mut h, "docker build -t docs .");
     let img = e.image("docs").unwrap().clone();
     let base = e.image("alpine").unwrap().diff_ids().len();
     assert_eq!(img.diff_ids().len(), base + 6, "each RUN/COPY is one layer, however many lines its document has\n{out}");
@@ -39,10 +36,10 @@ RUN <<-EOT\n\techo tabbed > /app/tab.txt\n\tEOT\n";
     assert_eq!(file(&e, "docs", "/docs/b.txt"), "B\n");
     assert_eq!(file(&e, "docs", "/app/tab.txt"), "tabbed\n", "<<- strips leading tabs, the delimiter's too");
     // Rebuilt unchanged: cached. A changed document busts its step.
-    let again = build(&mut e, &mut h, "docker build -t docs .");
+    let again = ok(&mut e, &mut h, "docker build -t docs .");
     assert_eq!(again.matches("CACHED").count(), 7, "{again}");
     h.files.insert("Dockerfile".into(), df.replace("Welcome", "Hello").into_bytes());
-    let changed = build(&mut e, &mut h, "docker build -t docs .");
+    let changed = ok(&mut e, &mut h, "docker build -t docs .");
     assert_eq!(changed.matches("CACHED").count(), 4, "FROM and the three RUNs before the COPY\n{changed}");
 
     let bad = e.run("docker build -f bad .", &mut MemHost::new([("bad", "FROM alpine\nRUN <<EOF\necho never ends\n")]));
@@ -61,7 +58,7 @@ fn add_unpacks_a_local_tar_archive_copy_does_not() {
     let archive = std::fs::read(dir.path().join("app.tar.gz")).unwrap();
     let mut h = MemHost::new([("Dockerfile", b"FROM alpine\nADD app.tar.gz /opt/app/\nCOPY app.tar.gz /archives/\n".to_vec()), ("app.tar.gz", archive.clone())]);
     let mut e = Engine::new();
-    build(&mut e, &mut h, "docker build -t unpacked .");
+    ok(&mut e, &mut h, "docker build -t unpacked .");
     assert_eq!(file(&e, "unpacked", "/opt/app/conf/app.conf"), "port=8080\n");
     assert_eq!(file(&e, "unpacked", "/opt/app/README"), "read me\n");
     let img = e.image("unpacked").unwrap();
@@ -69,7 +66,7 @@ fn add_unpacks_a_local_tar_archive_copy_does_not() {
     assert_eq!(copied.body().unwrap().to_vec(), archive, "COPY keeps the archive as a file");
     // A file that only looks like an archive by name is copied as it is.
     let mut h = MemHost::new([("Dockerfile", "FROM alpine\nADD fake.tar /x/\n"), ("fake.tar", "not a tar\n")]);
-    build(&mut e, &mut h, "docker build -t fake .");
+    ok(&mut e, &mut h, "docker build -t fake .");
     assert_eq!(file(&e, "fake", "/x/fake.tar"), "not a tar\n");
 }
 
@@ -77,7 +74,7 @@ fn add_unpacks_a_local_tar_archive_copy_does_not() {
 fn the_shells_tar_makes_archives_gnu_tar_reads_and_unpacks_them() {
     let df = "FROM alpine\nRUN mkdir -p /src/sub && echo a > /src/a.txt && echo b > /src/sub/b.txt && \\\n    tar -czf /src.tgz -C /src . && mkdir /out && tar xzf /src.tgz -C /out && tar -tzf /src.tgz > /list.txt\n";
     let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df)]));
-    build(&mut e, &mut h, "docker build -t t .");
+    ok(&mut e, &mut h, "docker build -t t .");
     assert_eq!(file(&e, "t", "/out/a.txt"), "a\n");
     assert_eq!(file(&e, "t", "/out/sub/b.txt"), "b\n");
     assert_eq!(file(&e, "t", "/list.txt"), "a.txt\nsub/\nsub/b.txt\n");
@@ -96,7 +93,7 @@ fn the_shells_tar_makes_archives_gnu_tar_reads_and_unpacks_them() {
 fn predefined_platform_args() {
     let df = "ARG TARGETARCH\nFROM alpine\nARG TARGETPLATFORM\nARG BUILDARCH\nRUN echo $TARGETPLATFORM $BUILDARCH \"[$TARGETARCH]\" > /p\n";
     let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df)]));
-    build(&mut e, &mut h, "docker build -t p .");
+    ok(&mut e, &mut h, "docker build -t p .");
     assert_eq!(file(&e, "p", "/p"), "linux/amd64 amd64 []\n", "a stage sees only the ARGs it declares");
 }
 
@@ -110,7 +107,7 @@ RUN --mount=type=tmpfs,target=/scratch echo temp > /scratch/t && cat /scratch/t 
 RUN --mount=type=bind,source=conf,target=/mnt/conf cp /mnt/conf/app.conf /app.conf\n\
 RUN --mount=type=bind,from=tools,source=/opt/tool,target=/tool cat /tool/version > /tool-version\n";
     let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df), ("conf/app.conf", "port=80\n")]));
-    let out = build(&mut e, &mut h, "docker build -t m .");
+    let out = ok(&mut e, &mut h, "docker build -t m .");
     assert!(!out.contains("DL3019"), "a cache mount over /var/cache/apk is hadolint's other accepted fix: {out}");
     let img = e.image("m").unwrap().clone();
     let view = e.rootfs(&img).unwrap();
@@ -124,7 +121,7 @@ RUN --mount=type=bind,from=tools,source=/opt/tool,target=/tool cat /tool/version
     assert_eq!(file(&e, "m", "/tool-version"), "v1\n");
     // The cache outlives the build: a new build's RUN sees it.
     let mut h2 = MemHost::new([("Dockerfile", "FROM alpine\nRUN --mount=type=cache,target=/var/cache/apk ls /var/cache/apk > /again\n")]);
-    build(&mut e, &mut h2, "docker build -t again .");
+    ok(&mut e, &mut h2, "docker build -t again .");
     assert!(file(&e, "again", "/again").contains("APKINDEX"));
     let df = e.run("docker system df", &mut h2).text;
     let row = df.lines().find(|l| l.starts_with("Build Cache")).unwrap();
@@ -139,7 +136,7 @@ RUN --mount=type=bind,from=tools,source=/opt/tool,target=/tool cat /tool/version
 fn copy_link_makes_a_layer_independent_of_the_ones_below() {
     let df = "FROM alpine\nCOPY --link app.conf /etc/app/\nCOPY --link app.conf /tmp\n";
     let (mut e, mut h) = (Engine::new(), MemHost::new([("Dockerfile", df), ("app.conf", "x=1\n")]));
-    build(&mut e, &mut h, "docker build -t linked .");
+    ok(&mut e, &mut h, "docker build -t linked .");
     assert_eq!(file(&e, "linked", "/etc/app/app.conf"), "x=1\n");
     assert_eq!(file(&e, "linked", "/tmp/app.conf"), "x=1\n", "an existing destination directory stays a directory");
     let img = e.image("linked").unwrap().clone();
@@ -148,7 +145,7 @@ fn copy_link_makes_a_layer_independent_of_the_ones_below() {
     assert_eq!(names, ["tmp/", "tmp/app.conf"], "the layer holds its own directories");
     // The same COPY --link on another base gives the same layer.
     let (mut e2, mut h2) = (Engine::new(), MemHost::new([("Dockerfile", "FROM debian\nCOPY --link app.conf /etc/app/\n"), ("app.conf", "x=1\n")]));
-    build(&mut e2, &mut h2, "docker build -t linked2 .");
+    ok(&mut e2, &mut h2, "docker build -t linked2 .");
     let a = e.image("linked").unwrap().diff_ids()[1].clone();
     let b = e2.image("linked2").unwrap().diff_ids().last().unwrap().clone();
     assert_eq!(a, b, "a linked layer does not depend on its parent");

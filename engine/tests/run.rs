@@ -2,14 +2,11 @@
 //! one layer), deletions as whiteouts judged by umoci, and failures in the
 //! shell's and BuildKit's words.
 
+mod common;
+
+use common::ok;
 use layerlab_engine::fs::components;
 use layerlab_engine::{Digest, Engine, MemHost};
-
-fn ok(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
-    let out = e.run(line, h);
-    assert_eq!(out.status, 0, "{line}\n{}", out.text);
-    out.text
-}
 
 fn file(e: &Engine, image: &str, path: &str) -> Option<String> {
     let img = e.image(image)?;

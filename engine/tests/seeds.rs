@@ -1,6 +1,9 @@
 //! The seeds' experiments that this version can build (000/002: exp1 and
 //! exp2), and the metadata instructions that only add history.
 
+mod common;
+
+use common::ok;
 use layerlab_engine::{Engine, MemHost};
 
 fn host() -> MemHost {
@@ -9,12 +12,6 @@ fn host() -> MemHost {
         ("exp2", "    FROM alpine\n    LABEL author=\"anil\"\n    ADD 1.txt /\n    CMD [\"sleep\", \"1d\"]\n"),
         ("1.txt", "one\n"),
     ])
-}
-
-fn ok(engine: &mut Engine, host: &mut MemHost, line: &str) -> String {
-    let out = engine.run(line, host);
-    assert_eq!(out.status, 0, "{line}\n{}", out.text);
-    out.text
 }
 
 #[test]

@@ -2,13 +2,10 @@
 //! container unless the data directory is a named volume; `docker volume`
 //! create/ls/inspect/rm/prune; one volume shared by two containers.
 
-use layerlab_engine::{Engine, MemHost};
+mod common;
 
-fn ok(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
-    let out = e.run(line, h);
-    assert_eq!(out.status, 0, "{line}\n{}", out.text);
-    out.text
-}
+use common::ok;
+use layerlab_engine::{Engine, MemHost};
 
 /// The seed's SQL session, typed line by line; returns what the SELECT printed.
 fn create_and_fill(e: &mut Engine, h: &mut MemHost, container: &str) -> String {
