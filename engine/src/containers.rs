@@ -736,7 +736,7 @@ impl Engine {
             for c in &list {
                 let (size, virt) = self.container_sizes(c);
                 let v = serde_json::json!({
-                    "ID": c.short_id(), "Image": c.image_name, "Command": format!("\"{}\"", c.command()), "CreatedAt": "",
+                    "ID": c.short_id(), "Image": c.image_name, "Command": c.command_column(true), "CreatedAt": "",
                     "RunningFor": format!("{} ago", since(c.created, now)), "Status": status_text(c, now), "State": c.state.name(),
                     "Ports": c.ports.join(", "), "Names": c.name, "Size": format!("{} (virtual {})", human_size(size), human_size(virt)),
                     "Mounts": c.mounts.iter().map(|m| m.volume.clone()).collect::<Vec<_>>().join(","),
@@ -757,14 +757,10 @@ impl Engine {
         }
         let mut rows = vec![header.into_iter().map(String::from).collect::<Vec<_>>()];
         for c in list {
-            let mut command = c.command();
-            if !p.has("no-trunc") && command.chars().count() > 20 {
-                command = format!("{}…", command.chars().take(19).collect::<String>());
-            }
             let mut row = vec![
                 c.short_id().to_string(),
                 c.image_name.clone(),
-                format!("\"{command}\""),
+                c.command_column(p.has("no-trunc")),
                 format!("{} ago", since(c.created, now)),
                 status_text(c, now),
                 c.ports.join(", "),

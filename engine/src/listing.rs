@@ -445,8 +445,7 @@ impl Engine {
         let mut list: Vec<_> = self.containers().collect();
         list.sort_by(|a, b| b.seq.cmp(&a.seq));
         for c in list {
-            let command = c.command();
-            let command = if command.chars().count() > 20 { format!("\"{}…\"", command.chars().take(19).collect::<String>()) } else { format!("\"{command}\"") };
+            let command = c.command_column(false);
             let status = match c.state {
                 crate::runtime::State::Exited(code) => format!("Exited ({code})"),
                 crate::runtime::State::Running => "Up".to_string(),

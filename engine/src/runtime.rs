@@ -119,6 +119,17 @@ impl Container {
         self.argv.join(" ")
     }
 
+    /// The COMMAND column of `docker ps` and `system df -v`: quoted, cut to 20
+    /// characters unless `whole`.
+    pub fn command_column(&self, whole: bool) -> String {
+        let command = self.command();
+        if !whole && command.chars().count() > 20 {
+            format!("\"{}…\"", command.chars().take(19).collect::<String>())
+        } else {
+            format!("\"{command}\"")
+        }
+    }
+
     /// The environment as a map, for the shell.
     pub fn env_map(&self) -> BTreeMap<String, String> {
         self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
