@@ -173,7 +173,7 @@ test('a Dockerfile error is shown with its line, and the page keeps working', as
   const { page, problems } = await openPage();
   await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPPY hello.txt /\n');
   // Marked as it is typed, with its line, before any build.
-  assert.equal(await page.locator('textarea[data-file="Dockerfile"] + .parse-error').innerText(), 'Dockerfile error, line 2: unknown instruction: COPPY (did you mean copy?)');
+  assert.equal(await page.locator('.file:has(textarea[data-file="Dockerfile"]) .parse-error').innerText(), 'Dockerfile error, line 2: unknown instruction: COPPY (did you mean copy?)');
   assert.equal(await page.locator('textarea[data-file="Dockerfile"]').getAttribute('aria-invalid'), 'true');
   const out = await run(page, 'docker build -t broken .');
   assert.match(out, /dockerfile parse error on line 2: unknown instruction: COPPY \(did you mean copy\?\)/);
@@ -181,7 +181,7 @@ test('a Dockerfile error is shown with its line, and the page keeps working', as
   assert.equal(await page.locator('li.layer').count(), 0, 'a failed build adds no layer');
   await page.locator('textarea[data-file="Dockerfile"]').fill('FROM scratch\nCOPY hello.txt /\n');
   assert.equal(await page.locator('textarea[data-file="Dockerfile"]').getAttribute('aria-invalid'), 'false');
-  assert.equal(await page.locator('textarea[data-file="Dockerfile"] + .parse-error').innerText(), '');
+  assert.equal(await page.locator('.file:has(textarea[data-file="Dockerfile"]) .parse-error').innerText(), '');
   await run(page, 'docker build -t fixed .');
   assert.equal(await page.locator('li.layer').count(), 1);
   assert.equal(await page.locator('li.layer.cached').count(), 0);
@@ -394,7 +394,7 @@ test('the layer explorer: a layer\'s files with marks and sizes, the wasted spac
   await page.keyboard.press('Enter');
   const explorer = page.locator('section.explorer');
   assert.match(await explorer.locator('h3').innerText(), /Layer 3 of 3 in waste:latest/);
-  const files = async () => explorer.locator('li.file').evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
+  const files = async () => explorer.locator('.vrow .file').evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
   assert.deepEqual(await files(), ['M 3B /app.conf', 'D /big']);
   assert.match(await explorer.locator('.efficiency').innerText(), /Image efficiency \d+\.\d% · 102kB wasted/);
   // The layer below, sorted by size: the 100 kB file first.
@@ -518,6 +518,121 @@ test('docker save then docker load in the page, and an archive picked from disk 
   await page.locator('label.upload input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('from disk\n') });
   await page.waitForSelector('textarea[data-file="notes.txt"]');
   assert.equal(await page.locator('textarea[data-file="notes.txt"]').inputValue(), 'from disk\n');
+  // An archive dropped on the page is loaded at once, as if typed.
+  await run(page, 'docker rmi hello');
+  const dropped = await page.evaluateHandle((b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.tar'));
+    return dt;
+  }, bytes.toString('base64'));
+  const entries = await page.locator('.entry').count();
+  await page.dispatchEvent('main.lab', 'drop', { dataTransfer: dropped });
+  await page.waitForFunction((n) => document.querySelectorAll('.entry').length > n, entries);
+  const last = await page.locator('.entry').last().innerText();
+  assert.match(last, /docker load -i dropped\.tar\s+Loaded image: hello:latest/);
+  assert.equal(await page.locator('li.binary[data-file="dropped.tar"]').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a container\'s merged view names each file\'s layer; two containers and two images side by side', async () => {
+  const { page, problems } = await openPage();
+  await page.locator('textarea[data-file="Dockerfile"]').fill('FROM alpine\nCOPY hello.txt /app/\nRUN echo v1 > /app/v\n');
+  await run(page, 'docker build -t app .');
+  await run(page, 'docker run -d --name a app sleep 1d');
+  await run(page, 'docker run -d --name b -v data:/data app sleep 1d');
+  await run(page, "docker exec a sh -c 'echo changed > /app/v; echo new > /etc/motd'");
+  await run(page, "docker exec b sh -c 'echo y > /data/y'");
+  const ids = await page.locator('article[aria-label="image app:latest"]').getAttribute('data-diff-ids');
+  const [base, copy, runLayer] = ids.split(' ').map((d) => d.slice(7, 19));
+  // Container a from the keyboard: its files, each with where it comes from.
+  await page.locator('button[aria-label="explore the files of container a"]').focus();
+  await page.keyboard.press('Enter');
+  const explorer = page.locator('section.explorer');
+  assert.equal(await explorer.locator('h3').innerText(), 'Container a: its merged view');
+  const origin = async (p) => explorer.locator(`.vrow .file[data-path="${p}"] .origin`).innerText();
+  assert.equal(await origin('/app/hello.txt'), `layer 2 sha256:${copy}`);
+  assert.equal(await origin('/app/v'), 'writable layer', 'changed, so copied up');
+  assert.equal(await origin('/bin/busybox'), `layer 1 sha256:${base}`);
+  assert.match(await explorer.locator('.merged-summary').innerText(), /^\d+ paths: \d+ from the image's layers, 2 in its writable layer, 0 in volumes$/);
+  await explorer.locator('.only-own input').check();
+  assert.deepEqual(await explorer.locator('.vrow .file').evaluateAll((els) => els.map((e) => e.dataset.path)), ['/app/v', '/etc/motd']);
+  // b's volume.
+  await page.locator('button[aria-label="explore the files of container b"]').click();
+  await explorer.locator('.vrow .file[data-path="/data/y"]').waitFor();
+  assert.equal(await origin('/data/y'), 'volume data');
+  assert.equal(await origin('/app/v'), `layer 3 sha256:${runLayer}`, 'b still sees the image\'s file');
+  // a and b side by side: only their own changes differ.
+  await page.locator('#compare-left').selectOption('container:a');
+  await page.locator('#compare-right').selectOption('container:b');
+  await page.locator('.compare-form button[type="submit"]').click();
+  assert.equal(await explorer.locator('h3').innerText(), 'container a ↔ container b');
+  assert.match(await explorer.locator('.compare-summary').innerText(), /^They share 3 image layers \(a has 3, b has 3\); \d+ paths are the same, 4 differ\.$/);
+  const rows = async () => explorer.locator('.vrow .file').evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
+  assert.deepEqual(await rows(), ['M 8B → 3B /app/v', '+ /data/', '+ 2B /data/y', '− 4B /etc/motd']);
+  // alpine and app: one shared layer, the rest added.
+  await page.locator('#compare-left').selectOption('image:alpine:latest');
+  await page.locator('#compare-right').selectOption('image:app:latest');
+  await page.locator('.compare-form button[type="submit"]').click();
+  assert.match(await explorer.locator('.compare-summary').innerText(), /^They share 1 image layer \(alpine:latest has 1, app:latest has 3\)/);
+  assert.deepEqual(await rows(), ['+ /app/', '+ 14B /app/hello.txt', '+ 3B /app/v']);
+  fs.mkdirSync(path.join(here, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(here, 'test-results', 'compare.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('files: rename, download, highlighting, the error line marked; the theme toggle', async () => {
+  const { page, problems } = await openPage();
+  const editor = page.locator('textarea[data-file="Dockerfile"]');
+  await editor.fill('# a comment\nFROM alpine\nRUN --mount=type=cache,target=/c echo "$HOME" ${X:-y}\nCOPY <<EOF /x\nhi\nEOF\n');
+  const pre = page.locator('.file:has(textarea[data-file="Dockerfile"]) pre');
+  const tokens = async (cls) => pre.locator(`.${cls}`).allInnerTexts();
+  assert.deepEqual(await tokens('tok-instruction'), ['FROM', 'RUN', 'COPY']);
+  assert.deepEqual(await tokens('tok-comment'), ['# a comment\n']);
+  assert.deepEqual(await tokens('tok-flag'), ['--mount=type=cache,target=/c']);
+  assert.deepEqual(await tokens('tok-string'), ['"$HOME"']);
+  assert.deepEqual(await tokens('tok-variable'), ['${X:-y}']);
+  assert.equal((await tokens('tok-heredoc')).join(''), 'hi\nEOF\n');
+  // The coloured copy is exactly the text (the textarea lies over it).
+  assert.equal(await pre.evaluate((p) => p.textContent.slice(0, -1)), await editor.inputValue());
+  // A parse error: its line is marked.
+  await editor.fill('FROM alpine\nRUN echo ok\nFROOM x\n');
+  assert.match(await page.locator('.file:has(textarea[data-file="Dockerfile"]) .parse-error').innerText(), /line 3/);
+  assert.deepEqual(await pre.locator('.line.bad-line').allInnerTexts(), ['FROOM x\n']);
+  await editor.fill('FROM alpine\nRUN echo hi > /hi\n');
+  // Rename: the build's -f follows the new name; the old one is gone.
+  await page.locator('button[aria-label="rename Dockerfile"]').click();
+  await page.locator('input[aria-label="new name for Dockerfile"]').fill('app.Dockerfile');
+  await page.locator('input[aria-label="new name for Dockerfile"]').press('Enter');
+  await page.waitForSelector('textarea[data-file="app.Dockerfile"]');
+  assert.equal(await page.locator('textarea[data-file="Dockerfile"]').count(), 0);
+  assert.match(await run(page, 'docker build -t renamed -f app.Dockerfile .'), /naming to docker\.io\/library\/renamed:latest done/);
+  // A taken name is refused, and said so.
+  await page.locator('button[aria-label="rename hello.txt"]').click();
+  await page.locator('input[aria-label="new name for hello.txt"]').fill('app.Dockerfile');
+  await page.locator('input[aria-label="new name for hello.txt"]').press('Enter');
+  assert.match(await page.locator('.file:has(textarea[data-file="hello.txt"]) .file-head .error').innerText(), /app\.Dockerfile already exists/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  // Download any file: its bytes.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[aria-label="download hello.txt"]').click()]);
+  assert.equal(download.suggestedFilename(), 'hello.txt');
+  assert.equal(fs.readFileSync(await download.path(), 'utf8'), 'hello, layers\n');
+  // Theme: system → dark → light → system, kept over a reload.
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? 'system');
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await theme(), 'system');
+  await page.locator('button.theme-toggle').click();
+  assert.equal(await theme(), 'dark');
+  assert.equal(await bg(), 'rgb(15, 18, 22)');
+  await page.reload();
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.equal(await theme(), 'dark');
+  await page.locator('button.theme-toggle').click();
+  assert.equal(await theme(), 'light');
+  assert.equal(await bg(), 'rgb(246, 247, 249)');
+  await page.locator('button.theme-toggle').click();
+  assert.equal(await theme(), 'system');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,7 +1,7 @@
 //! Images drawn as stacks of layers, newest on top, with their containers
 //! above them (each with its own writable layer) and the volumes beside.
 
-use crate::session::Session;
+use crate::session::{Explore, Session};
 use layerlab_engine::units::human_size_precision;
 use layerlab_engine::containers::ContainerView;
 use layerlab_engine::ImageView;
@@ -44,10 +44,12 @@ fn ContainerBox(container: ContainerView) -> impl IntoView {
     let shown = 12;
     let more = container.changes.len().saturating_sub(shown);
     let id = container.id.clone();
+    let name = container.name.clone();
     let label = format!("container {}, {}, writable layer {}", container.name, container.state, human_size_precision(container.size, 3));
     view! {
         <li class="container" class:running=container.state == "running" data-name=container.name.clone() aria-label=label>
-            <h4><span class="name">{container.name.clone()}</span> " " <code>{container.id[..12].to_string()}</code> " " <span class="state">{container.state.clone()}</span></h4>
+            <h4><span class="name">{container.name.clone()}</span> " " <code>{container.id[..12].to_string()}</code> " " <span class="state">{container.state.clone()}</span>
+                " " <button class="explore-files" aria-label=format!("explore the files of container {}", container.name) on:click=move |_| session.explore.set(Some(Explore::Container(name.clone())))>"files"</button></h4>
             <p class="writable"><span class="size">{format!("writable layer {}", human_size_precision(container.size, 3))}</span>
                 " " <span class="virtual">{format!("(virtual {})", human_size_precision(container.virtual_size, 3))}</span></p>
             {(!container.mounts.is_empty()).then(|| view! {
@@ -116,8 +118,8 @@ fn ImageStack(image: ImageView) -> impl IntoView {
                         }.into_any();
                     };
                     let (image_id, open_id) = (image.id.clone(), image.id.clone());
-                    let open = move |_| session.selected.set(Some((open_id.clone(), index)));
-                    let is_open = move || session.selected.with(|s| s.as_ref().is_some_and(|(i, n)| *i == image_id && *n == index));
+                    let open = move |_| session.explore.set(Some(Explore::Layer(open_id.clone(), index)));
+                    let is_open = move || session.explore.with(|s| matches!(s, Some(Explore::Layer(i, n)) if *i == image_id && *n == index));
                     let diff_id = layer.diff_id.to_string();
                     let short = format!("sha256:{}", layer.diff_id.short());
                     let fresh = {

@@ -12,6 +12,7 @@ pub mod lessons;
 pub mod session;
 pub mod share;
 pub mod terminal;
+pub mod vlist;
 
 pub use app::App;
 

@@ -7,6 +7,7 @@
 //! files rebuilds exactly the same images, containers and digests.
 
 use layerlab_engine::containers::{ContainerView, VolumeView};
+use layerlab_engine::explore::{Comparison, Efficiency, LayerEntry, MergedEntry, Target};
 use layerlab_engine::{Engine, Event, ImageView, MemHost, Output};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -68,8 +69,29 @@ pub struct Session {
     /// and the build context like the others; not autosaved (a replay
     /// writes the ones commands wrote again).
     pub binaries: RwSignal<BTreeMap<String, std::sync::Arc<Vec<u8>>>>,
-    /// The layer open in the explorer: (image ID, layer index from the bottom).
-    pub selected: RwSignal<Option<(layerlab_engine::Digest, usize)>>,
+    /// What the explorer shows.
+    pub explore: RwSignal<Option<Explore>>,
+}
+
+/// What the explorer can show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Explore {
+    /// One layer's changes: (image ID, layer index from the bottom).
+    Layer(layerlab_engine::Digest, usize),
+    /// A container's merged view, by name.
+    Container(String),
+    /// Two images or containers side by side.
+    Compare(Target, Target),
+}
+
+/// A file name inside the build context (`exp1`, `app/main.c`), normalised.
+fn checked_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    let normal = layerlab_engine::fs::components(name).join("/");
+    if name.is_empty() || name.starts_with('/') || name.split('/').any(|p| p == "..") || normal.is_empty() {
+        return Err(format!("{name:?} is not a file name inside the build context"));
+    }
+    Ok(normal)
 }
 
 /// What autosave keeps: the files and the lines to replay.
@@ -101,7 +123,7 @@ impl Session {
             prompt: RwSignal::new("$ ".to_string()),
             log: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
-            selected: RwSignal::new(None),
+            explore: RwSignal::new(None),
             binaries: RwSignal::new(BTreeMap::new()),
         }
     }
@@ -109,11 +131,7 @@ impl Session {
     /// Adds an empty build-context file. The name is a relative path
     /// (`exp1`, `app/main.c`); it must be new.
     pub fn add_file(&self, name: &str) -> Result<(), String> {
-        let name = name.trim();
-        let normal = layerlab_engine::fs::components(name).join("/");
-        if name.is_empty() || name.starts_with('/') || name.split('/').any(|p| p == "..") || normal.is_empty() {
-            return Err(format!("{name:?} is not a file name inside the build context"));
-        }
+        let normal = checked_name(name)?;
         if self.files.with_untracked(|f| f.contains_key(&normal) || f.keys().any(|k| k.starts_with(&format!("{normal}/")))) {
             return Err(format!("{normal} already exists"));
         }
@@ -121,10 +139,41 @@ impl Session {
         Ok(())
     }
 
+    /// Removes a file, text or not.
     pub fn remove_file(&self, path: &str) {
         self.files.update(|f| {
             f.remove(path);
         });
+        self.binaries.update(|b| {
+            b.remove(path);
+        });
+    }
+
+    /// Renames a file (text or not) to a new relative path.
+    pub fn rename_file(&self, from: &str, to: &str) -> Result<(), String> {
+        let normal = checked_name(to)?;
+        if normal == from {
+            return Ok(());
+        }
+        let taken = self.files.with_untracked(|f| f.contains_key(&normal) || f.keys().any(|k| k.starts_with(&format!("{normal}/")) || normal.starts_with(&format!("{k}/"))))
+            || self.binaries.with_untracked(|b| b.contains_key(&normal));
+        if taken {
+            return Err(format!("{normal} already exists"));
+        }
+        if let Some(text) = self.files.with_untracked(|f| f.get(from).cloned()) {
+            self.files.update(|f| {
+                f.remove(from);
+                f.insert(normal, text);
+            });
+        } else if let Some(bytes) = self.binaries.with_untracked(|b| b.get(from).cloned()) {
+            self.binaries.update(|b| {
+                b.remove(from);
+                b.insert(normal, bytes);
+            });
+        } else {
+            return Err(format!("{from} is gone"));
+        }
+        Ok(())
     }
 
     pub fn set_file(&self, path: &str, text: String) {
@@ -179,12 +228,6 @@ impl Session {
         Ok(())
     }
 
-    pub fn remove_binary(&self, name: &str) {
-        self.binaries.update(|b| {
-            b.remove(name);
-        });
-    }
-
     /// The answers to `lines` from a copy of the engine: the state is not
     /// changed (the lessons' checks ask this way).
     pub fn query(&self, lines: &[&str]) -> Vec<Output> {
@@ -198,18 +241,32 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// What a layer changes (the explorer asks; the engine knows).
-    pub fn layer_entries(&self, image: &layerlab_engine::Digest, index: usize) -> Result<Vec<layerlab_engine::explore::LayerEntry>, String> {
-        self.engine.try_with_value(|e| e.layer_entries(image, index)).unwrap_or_else(|| Err("the engine is gone".into()))
+    /// Asks the engine without changing it (the explorer's questions).
+    fn ask<T>(&self, question: impl FnOnce(&Engine) -> Result<T, String>) -> Result<T, String> {
+        self.engine.try_with_value(question).unwrap_or_else(|| Err("the engine is gone".into()))
     }
 
-    pub fn efficiency(&self, image: &layerlab_engine::Digest) -> Result<layerlab_engine::explore::Efficiency, String> {
-        self.engine.try_with_value(|e| e.efficiency(image)).unwrap_or_else(|| Err("the engine is gone".into()))
+    /// What a layer changes (the explorer asks; the engine knows).
+    pub fn layer_entries(&self, image: &layerlab_engine::Digest, index: usize) -> Result<Vec<LayerEntry>, String> {
+        self.ask(|e| e.layer_entries(image, index))
+    }
+
+    pub fn efficiency(&self, image: &layerlab_engine::Digest) -> Result<Efficiency, String> {
+        self.ask(|e| e.efficiency(image))
+    }
+
+    /// A container's files, each with the layer, writable layer or volume it comes from.
+    pub fn merged_entries(&self, container: &str) -> Result<Vec<MergedEntry>, String> {
+        self.ask(|e| e.merged_entries(container))
+    }
+
+    pub fn compare(&self, left: &Target, right: &Target) -> Result<Comparison, String> {
+        self.ask(|e| e.compare(left, right))
     }
 
     /// A `blob:` URL of a layer's tar, to download it.
     pub fn layer_download(&self, image: &layerlab_engine::Digest, index: usize) -> Result<String, String> {
-        let bytes = self.engine.try_with_value(|e| e.layer_tar(image, index)).unwrap_or_else(|| Err("the engine is gone".into()))?;
+        let bytes = self.ask(|e| e.layer_tar(image, index))?;
         blob_url(&bytes)
     }
 
@@ -265,7 +322,7 @@ impl Session {
         self.volumes.set(Vec::new());
         self.fresh.set(Vec::new());
         self.touched.set(Vec::new());
-        self.selected.set(None);
+        self.explore.set(None);
         self.binaries.set(BTreeMap::new());
         self.prompt.set("$ ".to_string());
     }

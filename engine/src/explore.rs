@@ -116,3 +116,161 @@ impl Engine {
         Ok(Efficiency { score, wasted, files })
     }
 }
+
+/// A file of a container's merged view and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MergedEntry {
+    pub path: String,
+    /// `d`, `f`, `l`, `h` as in [`LayerEntry`].
+    pub kind: char,
+    pub size: u64,
+    pub origin: Origin,
+}
+
+/// Which part of a container's filesystem a path shows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// The image layer (0-based, bottom first) that last wrote it, with that
+    /// layer's short diff_id.
+    Layer(usize, String),
+    /// Created or copied up into the container's writable layer.
+    Writable,
+    /// Inside a mounted volume (its name).
+    Volume(String),
+    /// A directory no layer wrote itself (made as a file's parent).
+    Implied,
+}
+
+impl Origin {
+    pub fn label(&self) -> String {
+        match self {
+            Origin::Layer(i, short) => format!("layer {} sha256:{short}", i + 1),
+            Origin::Writable => "writable layer".to_string(),
+            Origin::Volume(v) => format!("volume {}", &v[..v.len().min(12)]),
+            Origin::Implied => String::new(),
+        }
+    }
+}
+
+/// One side of a comparison: an image or a container, by name or ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Image(String),
+    Container(String),
+}
+
+/// A path whose file differs between the two sides of a comparison.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Difference {
+    pub path: String,
+    /// `-` only in the first, `+` only in the second, `M` in both but not the same.
+    pub mark: char,
+    /// `d`, `f`, `l`, `h`: the second side's kind, or the first's if it has none.
+    pub kind: char,
+    pub left: Option<u64>,
+    pub right: Option<u64>,
+}
+
+/// Two filesystems side by side (container-diff's view).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub left: String,
+    pub right: String,
+    /// Image layers both stand on (the same diff_ids from the bottom).
+    pub shared_layers: usize,
+    pub left_layers: usize,
+    pub right_layers: usize,
+    /// Paths present and identical on both sides.
+    pub same: usize,
+    pub differences: Vec<Difference>,
+}
+
+impl Engine {
+    /// A container's merged view, each path with the layer, writable layer
+    /// or volume it comes from (what `docker exec … ls` shows, explained).
+    pub fn merged_entries(&self, container: &str) -> Result<Vec<MergedEntry>, String> {
+        let id = self.container_id(container).ok_or_else(|| format!("No such container: {container}"))?;
+        let c = &self.containers[&id];
+        let img = self.images.get(&c.image).ok_or("the container's image is gone")?;
+        // The last image layer to write each path.
+        let mut layer_of: BTreeMap<String, usize> = BTreeMap::new();
+        for i in 0..img.diff_ids().len() {
+            for e in self.layer_entries(&c.image, i)? {
+                if e.mark == 'D' {
+                    layer_of.remove(&e.path);
+                } else {
+                    layer_of.insert(e.path, i);
+                }
+            }
+        }
+        let written: std::collections::BTreeSet<String> = c
+            .writable
+            .changes
+            .iter()
+            .filter_map(|ch| match ch {
+                Change::Added(k) | Change::Modified(k) => Some(display(k)),
+                _ => None,
+            })
+            .collect();
+        let mounts: Vec<(crate::fs::PathKey, &str)> = c.mounts.iter().map(|m| (crate::fs::components(&m.destination), m.volume.as_str())).collect();
+        let view = c.merged(&*self.lower(&c.image)?, &self.volumes);
+        let entries = view
+            .iter()
+            .filter(|(k, _)| !k.is_empty())
+            .map(|(k, node)| {
+                let path = display(k);
+                let origin = if let Some((_, vol)) = mounts.iter().find(|(m, _)| k.starts_with(m)) {
+                    Origin::Volume(vol.to_string())
+                } else if written.contains(&path) {
+                    Origin::Writable
+                } else if let Some(&i) = layer_of.get(&path) {
+                    Origin::Layer(i, img.diff_ids()[i].short().to_string())
+                } else {
+                    Origin::Implied
+                };
+                MergedEntry { path, kind: kind_of(node), size: if node.is_dir() { 0 } else { node.size() }, origin }
+            })
+            .collect();
+        Ok(entries)
+    }
+
+    /// A target's name as the page shows it, its filesystem and its image's diff_ids.
+    fn target(&self, target: &Target) -> Result<(String, Tree, Vec<Digest>), String> {
+        match target {
+            Target::Image(name) => {
+                let img = self.image(name).ok_or_else(|| format!("No such image: {name}"))?;
+                let tree = self.rootfs(img).cloned().unwrap_or_default();
+                Ok((name.clone(), tree, img.diff_ids().to_vec()))
+            }
+            Target::Container(name) => {
+                let tree = self.container_fs(name)?;
+                let id = self.container_id(name).ok_or_else(|| format!("No such container: {name}"))?;
+                let img = self.images.get(&self.containers[&id].image).ok_or("the container's image is gone")?;
+                Ok((name.clone(), tree, img.diff_ids().to_vec()))
+            }
+        }
+    }
+
+    /// Two images or containers side by side: the layers they share and every
+    /// path that differs (added, missing, or with other contents, mode or owner).
+    pub fn compare(&self, left: &Target, right: &Target) -> Result<Comparison, String> {
+        let (left_name, a, a_layers) = self.target(left)?;
+        let (right_name, b, b_layers) = self.target(right)?;
+        let shared_layers = a_layers.iter().zip(&b_layers).take_while(|(x, y)| x == y).count();
+        let size = |n: &Node| if n.is_dir() { 0 } else { n.size() };
+        let mut differences = Vec::new();
+        let mut same = 0;
+        for (k, n) in a.iter().filter(|(k, _)| !k.is_empty()) {
+            match b.get(k) {
+                None => differences.push(Difference { path: display(k), mark: '-', kind: kind_of(n), left: Some(size(n)), right: None }),
+                Some(m) if m != n => differences.push(Difference { path: display(k), mark: 'M', kind: kind_of(m), left: Some(size(n)), right: Some(size(m)) }),
+                Some(_) => same += 1,
+            }
+        }
+        for (k, m) in b.iter().filter(|(k, _)| !k.is_empty() && a.get(k).is_none()) {
+            differences.push(Difference { path: display(k), mark: '+', kind: kind_of(m), left: None, right: Some(size(m)) });
+        }
+        differences.sort_by(|x, y| crate::fs::components(&x.path).cmp(&crate::fs::components(&y.path)));
+        Ok(Comparison { left: left_name, right: right_name, shared_layers, left_layers: a_layers.len(), right_layers: b_layers.len(), same, differences })
+    }
+}

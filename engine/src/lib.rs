@@ -16,6 +16,7 @@ pub mod digest;
 pub mod dockerfile;
 pub mod explore;
 pub mod fs;
+pub mod highlight;
 pub mod host;
 pub mod image;
 pub mod jq;
