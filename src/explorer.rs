@@ -237,10 +237,9 @@ fn CompareForm() -> impl IntoView {
         }
     };
     let (l, r) = (pick(left, 0), pick(right, 1));
-    let (l2, r2) = (l.clone(), r.clone());
     let go = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let (Some(a), Some(b)) = (target(&l2()), target(&r2())) {
+        if let (Some(a), Some(b)) = (target(&l()), target(&r())) {
             session.explore.set(Some(Explore::Compare(a, b)));
         }
     };
@@ -257,11 +256,11 @@ fn CompareForm() -> impl IntoView {
     };
     view! {
         <Show when=move || { choices().len() >= 2 }>
-            <form class="compare-form" on:submit=go.clone()>
+            <form class="compare-form" on:submit=go>
                 <label for="compare-left">"Compare"</label>
-                {select("compare-left", left, Box::new(l.clone()))}
+                {select("compare-left", left, Box::new(l))}
                 <label for="compare-right">"with"</label>
-                {select("compare-right", right, Box::new(r.clone()))}
+                {select("compare-right", right, Box::new(r))}
                 <button type="submit">"Compare"</button>
             </form>
         </Show>

@@ -270,7 +270,7 @@ impl Engine {
         for (k, m) in b.iter().filter(|(k, _)| !k.is_empty() && a.get(k).is_none()) {
             differences.push(Difference { path: display(k), mark: '+', kind: kind_of(m), left: None, right: Some(size(m)) });
         }
-        differences.sort_by(|x, y| crate::fs::components(&x.path).cmp(&crate::fs::components(&y.path)));
+        differences.sort_by_key(|d| crate::fs::components(&d.path));
         Ok(Comparison { left: left_name, right: right_name, shared_layers, left_layers: a_layers.len(), right_layers: b_layers.len(), same, differences })
     }
 }

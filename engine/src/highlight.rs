@@ -117,7 +117,7 @@ fn words<'a>(out: &mut Vec<(Token, &'a str)>, text: &'a str, escape: char) {
         let c = bytes[i];
         let span = match c {
             b'"' | b'\'' => {
-                let close = text[i + 1..].find(|x: char| x == c as char || x == '\n').map_or(text.len(), |p| i + 1 + p + 1).min(text.len());
+                let close = text[i + 1..].find([c as char, '\n']).map_or(text.len(), |p| i + 1 + p + 1).min(text.len());
                 Some((Token::String, close))
             }
             b'$' => {
