@@ -63,7 +63,7 @@ fn human_duration(secs: i64) -> String {
     }
 }
 
-fn since(t: Option<i64>, now: Option<i64>) -> String {
+pub(crate) fn since(t: Option<i64>, now: Option<i64>) -> String {
     match (t, now) {
         (Some(t), Some(n)) => human_duration(n - t),
         _ => "Less than a second".into(),
@@ -71,7 +71,7 @@ fn since(t: Option<i64>, now: Option<i64>) -> String {
 }
 
 /// `docker ps` STATUS.
-fn status_text(c: &Container, now: Option<i64>) -> String {
+pub(crate) fn status_text(c: &Container, now: Option<i64>) -> String {
     match c.state {
         State::Created => "Created".into(),
         State::Running => format!("Up {}", since(c.started, now)),

@@ -436,7 +436,7 @@ impl Engine {
             let tags = self.tags_of(&img.id);
             let (repo, tag) = tags.first().map(|t| split_ref(t)).unwrap_or(("<none>".into(), "<none>".into()));
             let p3 = |n| human_size_precision(n, 3);
-            rows.push(vec![repo, tag, img.id.short().into(), ago(&img.config.created, host.now()), p3(img.size()), p3(shared), p3(unique), "0".into()]);
+            rows.push(vec![repo, tag, img.id.short().into(), ago(&img.config.created, host.now()), p3(img.size()), p3(shared), p3(unique), self.containers().filter(|c| c.image == img.id).count().to_string()]);
         }
         let mut text = String::from("Images space usage:\n\n");
         text.push_str(&table(&rows));
@@ -446,13 +446,8 @@ impl Engine {
         list.sort_by(|a, b| b.seq.cmp(&a.seq));
         for c in list {
             let command = c.command_column(false);
-            let status = match c.state {
-                crate::runtime::State::Exited(code) => format!("Exited ({code})"),
-                crate::runtime::State::Running => "Up".to_string(),
-                crate::runtime::State::Paused => "Up (Paused)".to_string(),
-                crate::runtime::State::Created => "Created".to_string(),
-            };
-            rows.push(vec![c.short_id().to_string(), c.image_name.clone(), command, c.mounts.len().to_string(), human(c.writable.size()), String::new(), status, c.name.clone()]);
+            let (created, status) = (format!("{} ago", crate::containers::since(c.created, host.now())), crate::containers::status_text(c, host.now()));
+            rows.push(vec![c.short_id().to_string(), c.image_name.clone(), command, c.mounts.len().to_string(), human(c.writable.size()), created, status, c.name.clone()]);
         }
         text.push_str(&table(&rows));
         text.push_str("\nLocal Volumes space usage:\n\n");

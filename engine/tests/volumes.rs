@@ -113,7 +113,11 @@ fn system_df_verbose_lists_containers_and_volumes() {
     let df = ok(&mut e, &mut h, "docker system df -v");
     let containers = &df[df.find("Containers space usage:").unwrap()..df.find("Local Volumes space usage:").unwrap()];
     let row = containers.lines().find(|l| l.ends_with(" w")).unwrap_or_else(|| panic!("{df}"));
-    assert!(row.contains("busybox") && row.contains("\"sleep 1d\"") && row.contains(" 1 ") && row.contains(" 4B ") && row.contains(" Up "), "{row}");
+    assert!(row.contains("busybox") && row.contains("\"sleep 1d\"") && row.contains(" 1 ") && row.contains(" 4B ") && row.contains(" Less than a second ago ") && row.contains(" Up Less than a second "), "{row}");
+    // The image's row counts the container that uses it.
+    let images = &df[..df.find("Containers space usage:").unwrap()];
+    let busybox = images.lines().find(|l| l.starts_with("busybox ")).unwrap_or_else(|| panic!("{df}"));
+    assert!(busybox.ends_with(" 1"), "{busybox}");
     let volumes = &df[df.find("Local Volumes space usage:").unwrap()..];
     assert!(volumes.lines().any(|l| l.starts_with("data ") && l.contains(" 1 ") && l.ends_with("6B")), "{volumes}");
 }
