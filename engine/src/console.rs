@@ -229,7 +229,7 @@ impl Engine {
             ["docker", "container", "prune", rest @ ..] => self.cmd_container_prune(rest),
             ["docker", "container", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, Some("container")),
             ["docker", "volume", rest @ ..] => self.cmd_volume(rest, host),
-            ["docker", "info", ..] | ["docker", "system", "info", ..] => self.cmd_info(),
+            ["docker", "info", rest @ ..] | ["docker", "system", "info", rest @ ..] => self.cmd_info(rest),
             ["docker", "image", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, Some("image")),
             ["docker", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, None),
             ["docker", "images", rest @ ..] | ["docker", "image", "ls" | "list", rest @ ..] => self.cmd_images(rest, host),

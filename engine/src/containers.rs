@@ -709,6 +709,36 @@ impl Engine {
         })
     }
 
+    /// `docker ps --filter KEY=VALUE`s, checked: the keys Layer Lab knows.
+    fn ps_filters<'a>(&self, given: &[&'a str]) -> Result<Vec<(&'a str, &'a str)>, String> {
+        given
+            .iter()
+            .map(|f| match f.split_once('=') {
+                Some((k @ ("name" | "id" | "status" | "ancestor" | "volume"), v)) => {
+                    if k == "status" && !["created", "restarting", "running", "removing", "paused", "exited", "dead"].contains(&v) {
+                        return Err(format!("invalid filter 'status={v}'"));
+                    }
+                    Ok((k, v))
+                }
+                Some((k, _)) => Err(format!("invalid filter '{k}'")),
+                None => Err("bad format of filter (expected name=value)".to_string()),
+            })
+            .collect()
+    }
+
+    /// Docker's rule: values of one key are alternatives, different keys must all match.
+    fn ps_matches(&self, c: &Container, filters: &[(&str, &str)]) -> bool {
+        let one = |key: &str, value: &str| match key {
+            "name" => c.name.contains(value.trim_start_matches('/')),
+            "id" => c.id.starts_with(value),
+            "status" => c.state.name() == value,
+            "ancestor" => self.image(value).is_some_and(|i| i.id == c.image),
+            _ => c.mounts.iter().any(|m| m.volume == value || m.destination == value),
+        };
+        let keys: std::collections::BTreeSet<&str> = filters.iter().map(|(k, _)| *k).collect();
+        keys.iter().all(|k| filters.iter().any(|(key, v)| key == k && one(k, v)))
+    }
+
     pub(crate) fn cmd_ps(&self, args: &[&str], host: &dyn Host) -> Output {
         let specs = [flag(Some('a'), "all"), flag(Some('s'), "size"), flag(Some('q'), "quiet"), flag(None, "no-trunc"), opt(None, "format"), opt(Some('f'), "filter"), flag(Some('l'), "latest"), opt(Some('n'), "last")];
         let p = match flags::parse(args, &specs, false) {
@@ -718,7 +748,18 @@ impl Engine {
         if let Some(a) = p.args.first() {
             return fail(format!("\"docker ps\" accepts no arguments (got {a}).\nSee 'docker ps --help'.\n"), 1);
         }
-        let mut list: Vec<&Container> = self.containers.values().filter(|c| p.has("all") || p.has("latest") || matches!(c.state, State::Running | State::Paused)).collect();
+        let filters = match self.ps_filters(&p.values("filter")) {
+            Ok(f) => f,
+            Err(e) => return fail(format!("Error response from daemon: {e}\n"), 1),
+        };
+        // A status filter shows stopped containers too, as -a does.
+        let all = p.has("all") || p.has("latest") || filters.iter().any(|(k, _)| *k == "status");
+        let mut list: Vec<&Container> = self
+            .containers
+            .values()
+            .filter(|c| all || matches!(c.state, State::Running | State::Paused))
+            .filter(|c| self.ps_matches(c, &filters))
+            .collect();
         list.sort_by(|a, b| b.seq.cmp(&a.seq));
         if p.has("latest") {
             list.truncate(1);
@@ -1223,10 +1264,31 @@ impl Engine {
         }
     }
 
-    pub(crate) fn cmd_info(&self) -> Output {
+    pub(crate) fn cmd_info(&self, args: &[&str]) -> Output {
+        let p = match flags::parse(args, &[opt(Some('f'), "format")], false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\nSee 'docker info --help'.\n"), 1),
+        };
+        if let Some(a) = p.args.first() {
+            return fail(format!("\"docker info\" accepts no arguments (got {a}).\nSee 'docker info --help'.\n"), 1);
+        }
         let running = self.containers.values().filter(|c| c.state == State::Running).count();
         let paused = self.containers.values().filter(|c| c.state == State::Paused).count();
         let stopped = self.containers.len() - running - paused;
+        if let Some(format) = p.value("format") {
+            // The fields of Docker's info JSON that Layer Lab has.
+            let v = serde_json::json!({
+                "Containers": self.containers.len(), "ContainersRunning": running, "ContainersPaused": paused, "ContainersStopped": stopped,
+                "Images": self.images.len(), "Driver": "overlay2", "DriverStatus": [["Backing Filesystem", "extfs"], ["Supports d_type", "true"], ["Using metacopy", "false"], ["Native Overlay Diff", "true"], ["userxattr", "false"]],
+                "LoggingDriver": "json-file", "CgroupDriver": "systemd", "CgroupVersion": "2", "KernelVersion": "6.1.0 (simulated)",
+                "OperatingSystem": "Layer Lab (in your browser; no Docker daemon runs)", "OSType": "linux", "Architecture": "x86_64",
+                "DockerRootDir": "/var/lib/docker", "ServerVersion": "28.5.1 (simulated by Layer Lab)", "DefaultRuntime": "runc",
+            });
+            return match crate::template::Template::parse(format).and_then(|t| t.execute(&v)) {
+                Ok(text) => ok(format!("{text}\n")),
+                Err(e) => fail(format!("{e}\n"), 1),
+            };
+        }
         let text = format!(
             "Client:\n Version:    28.5.1 (simulated by Layer Lab)\n Context:    default\n Debug Mode: false\n\nServer:\n Containers: {}\n  Running: {running}\n  Paused: {paused}\n  Stopped: {stopped}\n Images: {}\n Server Version: 28.5.1 (simulated by Layer Lab)\n Storage Driver: overlay2\n  Backing Filesystem: extfs\n  Supports d_type: true\n  Using metacopy: false\n  Native Overlay Diff: true\n  userxattr: false\n Logging Driver: json-file\n Cgroup Driver: systemd\n Cgroup Version: 2\n Plugins:\n  Volume: local\n  Network: bridge host ipvlan macvlan null overlay\n  Log: awslogs fluentd gcplogs gelf journald json-file local splunk syslog\n Swarm: inactive\n Runtimes: io.containerd.runc.v2 runc\n Default Runtime: runc\n Kernel Version: 6.1.0 (simulated)\n Operating System: Layer Lab (in your browser; no Docker daemon runs)\n OSType: linux\n Architecture: x86_64\n Docker Root Dir: /var/lib/docker\n Debug Mode: false\n Experimental: false\n Live Restore Enabled: false\n\n(Layer Lab shows the classic overlay2 storage driver the classroom notes use; Docker Engine 29 defaults to the containerd image store.)\n",
             self.containers.len(),

@@ -127,15 +127,20 @@ fn fail(text: String) -> Output {
 
 impl Engine {
     pub(crate) fn cmd_images(&self, args: &[&str], host: &dyn Host) -> Output {
-        let mut quiet = false;
-        let mut filter = None;
-        for a in args {
-            match *a {
-                "-q" | "--quiet" => quiet = true,
-                f if f.starts_with('-') => return unknown_flag(f),
-                name => filter = Some(name),
-            }
+        use crate::flags::{flag, opt};
+        let p = match crate::flags::parse(args, &[flag(Some('q'), "quiet"), opt(None, "format")], false) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{e}\nSee 'docker images --help'.\n")),
+        };
+        if p.args.len() > 1 {
+            return fail("\"docker images\" requires at most 1 argument.\nSee 'docker images --help'.\n".to_string());
         }
+        let (quiet, filter) = (p.has("quiet"), p.args.first().map(String::as_str));
+        let template = match p.value("format").map(crate::template::Template::parse).transpose() {
+            Ok(t) => t,
+            Err(e) => return fail(format!("{e}\n")),
+        };
+        let mut formatted = String::new();
         let mut images: Vec<_> = self.images.values().collect();
         images.sort_by(|a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
         let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"].map(String::from).to_vec()];
@@ -161,12 +166,25 @@ impl Engine {
                     ids.push(img.id.clone());
                 }
                 let created = ago(&img.config.created, host.now());
+                if let Some(t) = &template {
+                    let v = serde_json::json!({
+                        "Repository": repo, "Tag": tag, "ID": img.id.short(), "Digest": "<none>", "CreatedSince": created,
+                        "CreatedAt": img.config.created, "Size": human_size_precision(img.size(), 3), "Containers": "N/A",
+                    });
+                    match t.execute(&v) {
+                        Ok(line) => formatted.push_str(&format!("{line}\n")),
+                        Err(e) => return fail(format!("{formatted}{e}\n")),
+                    }
+                }
                 rows.push(vec![repo, tag, img.id.short().to_string(), created, human_size_precision(img.size(), 3)]);
             }
         }
         if quiet {
             let text: String = ids.iter().map(|id| format!("{}\n", id.short())).collect();
             return Output { text, status: 0, events: Vec::new() };
+        }
+        if template.is_some() {
+            return Output { text: formatted, status: 0, events: Vec::new() };
         }
         Output { text: table(&rows), status: 0, events: Vec::new() }
     }

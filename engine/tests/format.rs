@@ -65,3 +65,27 @@ fn template_subset_behaves_like_go() {
     assert!(Template::parse("{{.A}").is_err());
     assert!(Template::parse("{{.S}}").unwrap().execute(&json!("x")).is_err());
 }
+
+#[test]
+fn ps_filters_info_and_images_formats() {
+    let (mut e, mut h) = engine_with_alpine();
+    for line in ["docker run -d --name web alpine:3.17 sleep 1d", "docker run -d --name worker alpine:3.17 sleep 1d", "docker create --name idle alpine:3.17", "docker run -d --name db -v data:/var/lib/db alpine:3.17 sleep 1d"] {
+        assert_eq!(e.run(line, &mut h).status, 0, "{line}");
+    }
+    let names = |e: &mut Engine, h: &mut MemHost, filters: &str| e.run(&format!("docker ps {filters} --format '{{{{.Names}}}}'"), h).text;
+    assert_eq!(names(&mut e, &mut h, "--filter name=w"), "worker\nweb\n", "a name filter matches a part of the name");
+    assert_eq!(names(&mut e, &mut h, "--filter name=web --filter name=db"), "db\nweb\n", "one key's values are alternatives");
+    assert_eq!(names(&mut e, &mut h, "-f name=w -f status=running -f id=nope"), "", "different keys must all match");
+    assert_eq!(names(&mut e, &mut h, "--filter status=created"), "idle\n", "a status filter looks at stopped containers too");
+    assert_eq!(names(&mut e, &mut h, "--filter volume=data"), "db\n");
+    assert_eq!(e.run("docker ps --filter ancestor=alpine:3.17 -q", &mut h).text.lines().count(), 3);
+    let bad = e.run("docker ps --filter colour=red", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (1, "Error response from daemon: invalid filter 'colour'\n"));
+    let bad = e.run("docker ps --filter status=sleeping", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (1, "Error response from daemon: invalid filter 'status=sleeping'\n"));
+    assert_eq!(e.run("docker info --format '{{.Driver}} {{.Containers}} {{.ContainersRunning}} {{.Images}}'", &mut h).text, "overlay2 4 3 1\n");
+    assert_eq!(e.run("docker system info -f '{{json .DriverStatus}}'", &mut h).text.lines().count(), 1);
+    assert_eq!(e.run("docker info extra", &mut h).status, 1);
+    assert_eq!(e.run("docker images alpine --format '{{.Repository}}:{{.Tag}} {{.ID}}'", &mut h).text, format!("alpine:3.17 {}\n", e.image("alpine:3.17").unwrap().id.short()));
+    assert_eq!(e.run("docker images --format '{{.Repository}}' nothing", &mut h).text, "");
+}
