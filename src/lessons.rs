@@ -34,6 +34,40 @@ fn ok_with(o: &Output, text: &str) -> bool {
     o.status == 0 && o.text.contains(text)
 }
 
+/// Bytes of a size as Docker prints it (`1.024MB`, `512kB`, `0B`).
+fn bytes(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let scale = match unit {
+        "B" => 1.0,
+        "kB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        _ => return None,
+    };
+    number.parse::<f64>().ok().map(|n| n * scale)
+}
+
+/// `docker ps -s`'s SIZE column (`0B (virtual 8.867MB)`) as (size, virtual) bytes.
+fn ps_size(o: &Output) -> Option<(f64, f64)> {
+    let (size, rest) = o.text.trim().split_once(" (virtual ")?;
+    Some((bytes(size)?, bytes(rest.strip_suffix(')')?)?))
+}
+
+/// A row of `docker system df`'s storage-driver table: (image layers, containers, total) bytes.
+fn driver_row(o: &Output, driver: &str) -> Option<(f64, f64, f64)> {
+    let row = o.text.lines().find(|l| l.split_whitespace().next() == Some(driver))?;
+    let cells: Vec<f64> = row.split_whitespace().skip(1).map(bytes).collect::<Option<_>>()?;
+    match cells[..] {
+        [layers, containers, total] => Some((layers, containers, total)),
+        _ => None,
+    }
+}
+
+/// The lessons' image with a 1 MB layer on alpine.
+const MEGABYTE_LAYER: &str = "FROM alpine\nRUN dd if=/dev/zero of=/big bs=1k count=1000\n";
+
 
 pub const LESSONS: &[Lesson] = &[
     Lesson {
@@ -168,6 +202,82 @@ pub const LESSONS: &[Lesson] = &[
             queries: &["docker inspect grafana/grafana --format '{{json .RootFS.Layers}}'", "docker inspect alpine:3.17 --format '{{json .RootFS.Layers}}'"],
             pass: |o| matches!((layers(&o[0]), layers(&o[1])), (Some(g), Some(a)) if !a.is_empty() && g.starts_with(&a)),
         }],
+    },
+    Lesson {
+        id: "sizes",
+        title: "8. docker ps -s: SIZE and virtual size",
+        intro: "Two containers from one image with a 1 MB layer; one of them writes 500 kB. docker ps -s tells them apart.",
+        files: &[("sizes.Dockerfile", MEGABYTE_LAYER)],
+        steps: &[
+            "docker build -t sizes -f sizes.Dockerfile .",
+            "docker run -d --name quiet sizes sleep 1d",
+            "docker run -d --name busy sizes sleep 1d",
+            "docker exec busy dd if=/dev/zero of=/data.bin bs=1k count=500",
+            "docker ps -s",
+        ],
+        look: "SIZE is the container's own writable layer only: 0B for quiet, 512kB for busy (drawn in each container's box). virtual adds the image's layers, which both containers share on disk: counted in each virtual size, stored once.",
+        checks: &[
+            Check { label: "quiet's writable layer is empty (0B)", queries: &["docker ps -s --filter name=quiet --format '{{.Size}}'"], pass: |o| ps_size(&o[0]).is_some_and(|(s, _)| s == 0.0) },
+            Check { label: "busy's writable layer holds the 512kB it wrote", queries: &["docker ps -s --filter name=busy --format '{{.Size}}'"], pass: |o| ps_size(&o[0]).is_some_and(|(s, _)| s == 512_000.0) },
+            Check {
+                label: "virtual = the image's size + SIZE",
+                queries: &["docker ps -s --filter name=quiet --format '{{.Size}}'", "docker ps -s --filter name=busy --format '{{.Size}}'", "docker image inspect sizes --format '{{.Size}}'"],
+                pass: |o| match (ps_size(&o[0]), ps_size(&o[1]), o[2].text.trim().parse::<f64>()) {
+                    (Some((_, quiet)), Some((size, busy)), Ok(image)) => (quiet - image).abs() <= image * 0.001 && (busy - image - size).abs() <= image * 0.001,
+                    _ => false,
+                },
+            },
+        ],
+    },
+    Lesson {
+        id: "copy-up",
+        title: "9. Copy-on-write: a changed file is copied up whole",
+        intro: "The image holds a 1 MB file. A container appends one short line to it.",
+        files: &[("cow.Dockerfile", MEGABYTE_LAYER)],
+        steps: &[
+            "docker build -t cow -f cow.Dockerfile .",
+            "docker run -d --name writer cow sleep 1d",
+            "docker exec writer sh -c 'echo one-more-line >> /big'",
+            "docker diff writer",
+            "docker ps -s --filter name=writer",
+            "docker run --rm cow wc -c /big",
+        ],
+        look: "14 bytes appended, yet writer's writable layer is over 1 MB: overlay2 copies the whole file up into the container's layer the first time the container changes it (C /big, marked in writer's box). The image's layer keeps the original, and a new container still sees it.",
+        checks: &[
+            Check { label: "docker diff writer shows C /big", queries: &["docker diff writer"], pass: |o| ok_with(&o[0], "C /big") },
+            Check { label: "writer's writable layer holds the whole file (over 1 MB) for a 14-byte change", queries: &["docker ps -s --filter name=writer --format '{{.Size}}'"], pass: |o| ps_size(&o[0]).is_some_and(|(s, _)| s >= 1_024_000.0) },
+            Check { label: "the image's /big is unchanged: 1024000 bytes", queries: &["docker run --rm cow wc -c /big", "docker exec writer true"], pass: |o| ok_with(&o[0], "1024000") && o[1].status == 0 },
+        ],
+    },
+    Lesson {
+        id: "drivers",
+        title: "10. Storage drivers: overlay2 shares, vfs copies",
+        intro: "The same images and containers under two storage drivers: overlay2 (Docker's, here) and vfs, which has no union mount.",
+        files: &[("drivers.Dockerfile", MEGABYTE_LAYER)],
+        steps: &[
+            "docker build -t drivers -f drivers.Dockerfile .",
+            "docker run -d --name d1 drivers sleep 1d",
+            "docker run -d --name d2 drivers sleep 1d",
+            "docker info --format '{{.Driver}}'",
+            "docker system df",
+        ],
+        look: "docker system df ends with the two drivers side by side. overlay2 stores each layer once (alpine's is shared by both images) and gives each container only its writable layer: two idle containers add 0B. vfs stores each layer as a full copy of everything below it, and each container as a full copy of its image.",
+        checks: &[
+            Check {
+                label: "drivers is alpine's layer plus one layer of its own",
+                queries: &["docker inspect drivers --format '{{json .RootFS.Layers}}'", "docker inspect alpine --format '{{json .RootFS.Layers}}'"],
+                pass: |o| matches!((layers(&o[0]), layers(&o[1])), (Some(d), Some(a)) if d.len() == a.len() + 1 && d.starts_with(&a)),
+            },
+            Check {
+                label: "a container costs only its writable layer under overlay2, a whole copy of its image under vfs",
+                queries: &["docker system df", "docker image inspect drivers --format '{{.Size}}'", "docker ps -q --filter ancestor=drivers"],
+                // Other lessons' containers may be there too: d1 and d2 add at least two images' worth to vfs.
+                pass: |o| match (driver_row(&o[0], "overlay2"), driver_row(&o[0], "vfs"), o[1].text.trim().parse::<f64>()) {
+                    (Some((_, overlay, _)), Some((_, vfs, _)), Ok(image)) => o[2].text.lines().count() >= 2 && vfs - overlay >= 2.0 * image * 0.999,
+                    _ => false,
+                },
+            },
+        ],
     },
 ];
 
