@@ -440,6 +440,19 @@ test('accessibility: axe-core finds no serious or critical violation on the main
     await page.locator('li.layer button.diff-id').first().click();
     await page.locator('details.waste summary').click().catch(() => {});
     views.explorer = await axe(page);
+    await page.locator('button[aria-label="explore the files of container a11y"]').click();
+    await page.locator('section.explorer .vrow').first().waitFor();
+    views['container files'] = await axe(page);
+    await page.locator('#compare-left').selectOption('container:a11y');
+    await page.locator('#compare-right').selectOption('image:busybox:latest');
+    await page.locator('.compare-form button[type="submit"]').click();
+    await page.locator('section.explorer .compare-summary').waitFor();
+    views.comparison = await axe(page);
+    // The theme button overrides the system's choice; the page must stay readable.
+    await page.locator('button.theme-toggle').click();
+    await page.locator('button.theme-toggle').click();
+    views['theme chosen (light)'] = await axe(page);
+    await page.locator('button.theme-toggle').click();
     await page.locator('button.share').click();
     views['share link'] = await axe(page);
     // Projector mode: larger text, still accessible.
