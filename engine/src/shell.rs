@@ -211,8 +211,24 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
     if let Some((_, delimiter, _)) = pending.first() {
         return Err(format!("syntax error: here-document delimited by end-of-file (wanted `{delimiter}')"));
     }
+    // A compound command where a command starts: said plainly rather than
+    // run as a program called `for` that is not found.
+    let mut starts = true;
+    for t in &toks {
+        match t {
+            Tok::Word(w) if starts && COMPOUND.contains(&w.as_str()) => {
+                return Err(format!("`{w}` (loops, conditionals, functions and {{ }} groups) is not available in this version of Layer Lab"));
+            }
+            Tok::Word(w) => starts = starts && w.contains('=') && !w.starts_with('='), // after NAME=value a command may still start
+            Tok::Op(_) => starts = true,
+            Tok::Redir { .. } => starts = false,
+        }
+    }
     Ok(toks)
 }
+
+/// The words that begin a shell compound command.
+const COMPOUND: [&str; 9] = ["for", "while", "until", "if", "case", "select", "function", "{", "!"];
 
 /// `$VAR` and `${VAR}` in a here-document's body (the only expansion it gets).
 pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String {

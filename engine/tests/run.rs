@@ -124,6 +124,17 @@ echo unreachable"#;
     h.files.insert("Dockerfile".into(), b"FROM busybox\nENV GREETING=hello\nWORKDIR /srv\nRUN echo \"$GREETING\" > x\n".to_vec());
     ok(&mut e, &mut h, "docker build -t env .");
     assert_eq!(file(&e, "env", "/srv/x").as_deref(), Some("hello\n"));
+    // Loops and conditionals say they are missing, wherever a command starts.
+    for script in ["for i in 1 2; do touch /f$i; done", "true && while true; do :; done", "X=1 if true; then :; fi", "{ echo a; }"] {
+        h.files.insert("Dockerfile".into(), format!("FROM busybox\nRUN {script}\n").into_bytes());
+        let out = e.run("docker build -t loops .", &mut h);
+        assert_eq!(out.status, 1, "{script}");
+        assert!(out.text.contains("is not available in this version of Layer Lab"), "{script}: {}", out.text);
+    }
+    // The same words as arguments are only words.
+    h.files.insert("Dockerfile".into(), b"FROM busybox\nRUN echo for while if > /w && test ! -f /nothing\n".to_vec());
+    ok(&mut e, &mut h, "docker build -t words .");
+    assert_eq!(file(&e, "words", "/w").as_deref(), Some("for while if\n"));
     let _ = Digest::of(b"");
 }
 
