@@ -571,6 +571,10 @@ test('a container\'s merged view names each file\'s layer; two containers and tw
   assert.match(await explorer.locator('.merged-summary').innerText(), /^\d+ paths: \d+ from the image's layers, 2 in its writable layer, 0 in volumes$/);
   await explorer.locator('.only-own input').check();
   assert.deepEqual(await explorer.locator('.vrow .file').evaluateAll((els) => els.map((e) => e.dataset.path)), ['/app/v', '/etc/motd']);
+  // The open view follows the container: a file written now appears in it.
+  await run(page, 'docker exec a touch /later.txt');
+  await explorer.locator('.vrow .file[data-path="/later.txt"]').waitFor();
+  assert.equal(await origin('/later.txt'), 'writable layer');
   // b's volume.
   await page.locator('button[aria-label="explore the files of container b"]').click();
   await explorer.locator('.vrow .file[data-path="/data/y"]').waitFor();
@@ -581,9 +585,9 @@ test('a container\'s merged view names each file\'s layer; two containers and tw
   await page.locator('#compare-right').selectOption('container:b');
   await page.locator('.compare-form button[type="submit"]').click();
   assert.equal(await explorer.locator('h3').innerText(), 'container a ↔ container b');
-  assert.match(await explorer.locator('.compare-summary').innerText(), /^They share 3 image layers \(a has 3, b has 3\); \d+ paths are the same, 4 differ\.$/);
+  assert.match(await explorer.locator('.compare-summary').innerText(), /^They share 3 image layers \(a has 3, b has 3\); \d+ paths are the same, 5 differ\.$/);
   const rows = async () => explorer.locator('.vrow .file').evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
-  assert.deepEqual(await rows(), ['M 8B → 3B /app/v', '+ /data/', '+ 2B /data/y', '− 4B /etc/motd']);
+  assert.deepEqual(await rows(), ['M 8B → 3B /app/v', '+ /data/', '+ 2B /data/y', '− 4B /etc/motd', '− 0B /later.txt']);
   // alpine and app: one shared layer, the rest added.
   await page.locator('#compare-left').selectOption('image:alpine:latest');
   await page.locator('#compare-right').selectOption('image:app:latest');

@@ -41,7 +41,8 @@ pub fn Explorer() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
         <CompareForm/>
-        {move || session.explore.get().map(|what| match what {
+        // Redrawn after every command too: an open container view shows its new files.
+        {move || session.explore.get().inspect(|_| { session.images.track(); session.containers.track(); session.volumes.track(); }).map(|what| match what {
             Explore::Layer(image, index) => layer_view(image, index),
             Explore::Container(name) => container_view(name),
             Explore::Compare(left, right) => match session.compare(&left, &right) {
