@@ -70,6 +70,13 @@ pub(crate) fn since(t: Option<i64>, now: Option<i64>) -> String {
     }
 }
 
+/// `docker ps -s` SIZE: the writable layer and, when there is one, the
+/// virtual size, both to 3 significant digits as Docker's CLI prints them.
+fn size_column(size: u64, virt: u64) -> String {
+    let p3 = |n| crate::units::human_size_precision(n, 3);
+    if virt > 0 { format!("{} (virtual {})", p3(size), p3(virt)) } else { p3(size) }
+}
+
 /// `docker ps` STATUS.
 pub(crate) fn status_text(c: &Container, now: Option<i64>) -> String {
     match c.state {
@@ -779,7 +786,7 @@ impl Engine {
                 let v = serde_json::json!({
                     "ID": c.short_id(), "Image": c.image_name, "Command": c.command_column(true), "CreatedAt": "",
                     "RunningFor": format!("{} ago", since(c.created, now)), "Status": status_text(c, now), "State": c.state.name(),
-                    "Ports": c.ports.join(", "), "Names": c.name, "Size": format!("{} (virtual {})", human_size(size), human_size(virt)),
+                    "Ports": c.ports.join(", "), "Names": c.name, "Size": size_column(size, virt),
                     "Mounts": c.mounts.iter().map(|m| m.volume.clone()).collect::<Vec<_>>().join(","),
                 });
                 match t.execute(&v) {
@@ -809,7 +816,7 @@ impl Engine {
             ];
             if p.has("size") {
                 let (size, virt) = self.container_sizes(c);
-                row.push(format!("{} (virtual {})", human_size(size), human_size(virt)));
+                row.push(size_column(size, virt));
             }
             rows.push(row);
         }
