@@ -89,7 +89,7 @@ fn layer_view(image: layerlab_engine::Digest, index: usize) -> AnyView {
             Ok(list) => {
                 let by_name = Arc::new(list);
                 let mut sorted = (*by_name).clone();
-                sorted.sort_by(|a, b| b.size.cmp(&a.size).then(a.path.cmp(&b.path)));
+                layerlab_engine::sorting::sort_by(&mut sorted, |a, b| b.size.cmp(&a.size).then(a.path.cmp(&b.path)));
                 let sorted = Arc::new(sorted);
                 let rows = Signal::derive(move || if by_size.get() { sorted.clone() } else { by_name.clone() });
                 view! {

@@ -630,7 +630,7 @@ impl Engine {
             _ => Vec::new(),
         };
         candidates.retain(|c| c.starts_with(partial));
-        candidates.sort();
+        crate::sorting::sort(&mut candidates);
         candidates.dedup();
         candidates
     }

@@ -767,7 +767,7 @@ impl Engine {
             .filter(|c| all || matches!(c.state, State::Running | State::Paused))
             .filter(|c| self.ps_matches(c, &filters))
             .collect();
-        list.sort_by(|a, b| b.seq.cmp(&a.seq));
+        crate::sorting::sort_by(&mut list, |a, b| b.seq.cmp(&a.seq));
         if p.has("latest") {
             list.truncate(1);
         }
@@ -1380,7 +1380,7 @@ impl Engine {
     /// Every container, oldest first, for the page.
     pub fn containers_view(&self) -> Vec<ContainerView> {
         let mut list: Vec<&Container> = self.containers.values().collect();
-        list.sort_by_key(|c| c.seq);
+        crate::sorting::sort_by_key(&mut list, |c| c.seq);
         list.into_iter()
             .map(|c| {
                 let (size, virtual_size) = self.container_sizes(c);

@@ -110,7 +110,7 @@ impl Engine {
                 (wasted > 0).then_some(Waste { path, copies: sizes.len(), wasted })
             })
             .collect();
-        files.sort_by(|a, b| b.wasted.cmp(&a.wasted).then(a.path.cmp(&b.path)));
+        crate::sorting::sort_by(&mut files, |a, b| b.wasted.cmp(&a.wasted).then(a.path.cmp(&b.path)));
         let wasted: u64 = files.iter().map(|w| w.wasted).sum();
         let score = if total == 0 { 1.0 } else { 1.0 - wasted as f64 / total as f64 };
         Ok(Efficiency { score, wasted, files })
@@ -270,7 +270,7 @@ impl Engine {
         for (k, m) in b.iter().filter(|(k, _)| !k.is_empty() && a.get(k).is_none()) {
             differences.push(Difference { path: display(k), mark: '+', kind: kind_of(m), left: None, right: Some(size(m)) });
         }
-        differences.sort_by_key(|d| crate::fs::components(&d.path));
+        crate::sorting::sort_by_key(&mut differences, |d| crate::fs::components(&d.path));
         Ok(Comparison { left: left_name, right: right_name, shared_layers, left_layers: a_layers.len(), right_layers: b_layers.len(), same, differences })
     }
 }

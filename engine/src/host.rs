@@ -107,7 +107,7 @@ fn walk(dir: &Path, prefix: &mut Vec<String>, tree: &mut Tree) -> Result<(), Str
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .collect::<Result<_, _>>()
         .map_err(|e| format!("{}: {e}", dir.display()))?;
-    entries.sort_by_key(|e| e.file_name());
+    crate::sorting::sort_by_key(&mut entries, |e| e.file_name());
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();

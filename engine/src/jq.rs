@@ -95,7 +95,7 @@ fn apply(term: &Term, input: Value) -> Result<Vec<Value>, String> {
         Term::Builtin(name) => Ok(vec![match (name.as_str(), &input) {
             ("keys", Value::Object(m)) => {
                 let mut k: Vec<&String> = m.keys().collect();
-                k.sort();
+                crate::sorting::sort(&mut k);
                 Value::from(k.into_iter().cloned().collect::<Vec<_>>())
             }
             ("keys", Value::Array(a)) => Value::from((0..a.len()).collect::<Vec<_>>()),

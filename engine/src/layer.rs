@@ -61,7 +61,7 @@ pub fn diff(lower: &Tree, upper: &Tree) -> Vec<Change> {
             changes.push(Change::Deleted(key.clone()));
         }
     }
-    changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
+    crate::sorting::sort_by(&mut changes, |a, b| change_key(a).cmp(change_key(b)));
     changes
 }
 
@@ -164,7 +164,7 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, S
             }
         }
     }
-    changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
+    crate::sorting::sort_by(&mut changes, |a, b| change_key(a).cmp(change_key(b)));
     let sink = write_tar_to(upper, &changes, HashCount::default())?;
     let written: std::collections::BTreeSet<&PathKey> = changes
         .iter()
@@ -255,7 +255,7 @@ pub fn pack(tree: &Tree, paths: &[PathKey]) -> Result<Vec<u8>, String> {
             }
         }
     }
-    changes.sort_by(|a, b| change_key(a).cmp(change_key(b)));
+    crate::sorting::sort_by(&mut changes, |a, b| change_key(a).cmp(change_key(b)));
     write_tar(&selected, &changes)
 }
 

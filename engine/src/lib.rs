@@ -33,6 +33,7 @@ pub mod runtime;
 pub mod shell;
 pub mod shell_lex;
 pub mod snapshot;
+pub mod sorting;
 pub mod template;
 pub mod units;
 
@@ -412,7 +413,7 @@ impl Engine {
                         created_by: history.next().map(|h| h.created_by.clone()).unwrap_or_default(),
                         shared_with: {
                             let mut names: Vec<String> = self.images.values().filter(|o| o.id != img.id && o.diff_ids().contains(d)).map(|o| self.display_name(&o.id)).collect();
-                            names.sort();
+                            sorting::sort(&mut names);
                             names
                         },
                     })

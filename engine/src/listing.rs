@@ -142,7 +142,7 @@ impl Engine {
         };
         let mut formatted = String::new();
         let mut images: Vec<_> = self.images.values().collect();
-        images.sort_by(|a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
+        crate::sorting::sort_by(&mut images, |a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
         let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"].map(String::from).to_vec()];
         let mut ids = Vec::new();
         for img in images {
@@ -442,7 +442,7 @@ impl Engine {
         }
         let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"].map(String::from).to_vec()];
         let mut list: Vec<_> = self.images.values().collect();
-        list.sort_by(|a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
+        crate::sorting::sort_by(&mut list, |a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
         for img in list {
             let mut seen = std::collections::BTreeSet::new();
             let (mut shared, mut unique) = (0, 0);
@@ -461,7 +461,7 @@ impl Engine {
         text.push_str("\nContainers space usage:\n\n");
         let mut rows = vec![["CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS", "NAMES"].map(String::from).to_vec()];
         let mut list: Vec<_> = self.containers().collect();
-        list.sort_by(|a, b| b.seq.cmp(&a.seq));
+        crate::sorting::sort_by(&mut list, |a, b| b.seq.cmp(&a.seq));
         for c in list {
             let command = c.command_column(false);
             let (created, status) = (format!("{} ago", crate::containers::since(c.created, host.now())), crate::containers::status_text(c, host.now()));

@@ -246,7 +246,7 @@ impl Engine {
             }
             ["show", "databases"] => {
                 let mut all: Vec<String> = SYSTEM_DBS.iter().map(|s| s.to_string()).chain(user_dbs.clone()).collect();
-                all.sort();
+                crate::sorting::sort(&mut all);
                 let rows: Vec<Vec<String>> = all.into_iter().map(|d| vec![d]).collect();
                 okay(format!("{}{}", boxed(&["Database".into()], &rows, &[false]), rows_in_set(rows.len())))
             }

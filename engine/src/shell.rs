@@ -402,7 +402,7 @@ impl<'a> Shell<'a> {
             .filter(|name| !name.starts_with('.') && crate::shell_lex::glob(&pat, &name.chars().collect::<Vec<_>>()))
             .map(|name| if dir.is_empty() { name.clone() } else { format!("{}/{name}", dir.trim_end_matches('/')) })
             .collect();
-        out.sort();
+        crate::sorting::sort(&mut out);
         out
     }
 

@@ -207,7 +207,7 @@ pub fn go_value(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sorting::sort(&mut keys);
             let items: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&m[*k]))).collect();
             format!("map[{}]", items.join(" "))
         }
@@ -289,7 +289,7 @@ fn run(nodes: &[Node], dot: &Value, out: &mut String) -> Result<(), String> {
                 }
                 Value::Object(m) => {
                     let mut keys: Vec<&String> = m.keys().collect();
-                    keys.sort();
+                    crate::sorting::sort(&mut keys);
                     for k in keys {
                         run(body, &m[k], out)?;
                     }
