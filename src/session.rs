@@ -15,6 +15,11 @@ use std::collections::BTreeMap;
 /// The files the page starts with: the walking skeleton's example.
 pub const START_FILES: [(&str, &str); 2] = [("Dockerfile", "FROM scratch\nCOPY hello.txt /\n"), ("hello.txt", "hello, layers\n")];
 
+/// [`START_FILES`] as the session keeps them.
+fn start_files() -> BTreeMap<String, String> {
+    layerlab_engine::sorting::map_of(START_FILES.iter().map(|(p, c)| (p.to_string(), c.to_string())))
+}
+
 /// One command typed in the terminal and what it printed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -109,7 +114,7 @@ pub const STORAGE_KEY: &str = "layerlab.state";
 
 impl Session {
     pub fn new() -> Session {
-        let files = START_FILES.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect();
+        let files = start_files();
         Session {
             engine: StoredValue::new(Engine::new()),
             files: RwSignal::new(files),
@@ -331,7 +336,7 @@ impl Session {
     pub fn reset(&self) {
         use gloo_storage::Storage;
         gloo_storage::LocalStorage::delete(STORAGE_KEY);
-        self.reset_to(START_FILES.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect());
+        self.reset_to(start_files());
         self.notice.set(Some("Started again: the saved state was cleared.".to_string()));
     }
 

@@ -706,7 +706,7 @@ fn run_stage(
             progress.classic_step(&ins.original);
         }
         // ENV wins over ARG of the same name.
-        let mut vars: Vars = stage_args.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect();
+        let mut vars: Vars = crate::sorting::map_of(stage_args.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))));
         for e in config.config.env.iter().flatten() {
             if let Some((k, v)) = e.split_once('=') {
                 vars.insert(k.to_string(), v.to_string());
@@ -1055,7 +1055,7 @@ fn run_flags(args: &str) -> Result<(Vec<RunMount>, &str), String> {
         let flag = &rest[..end];
         rest = rest[end..].trim_start();
         if let Some(spec) = flag.strip_prefix("--mount=") {
-            let kv: BTreeMap<&str, &str> = spec.split(',').map(|p| p.split_once('=').unwrap_or((p, "true"))).collect();
+            let kv: BTreeMap<&str, &str> = crate::sorting::map_of(spec.split(',').map(|p| p.split_once('=').unwrap_or((p, "true"))));
             let kind = kv.get("type").copied().unwrap_or("bind").to_string();
             if !matches!(kind.as_str(), "cache" | "tmpfs" | "bind") {
                 return Err(format!("RUN --mount=type={kind} is not available in this version of Layer Lab (cache, tmpfs and bind are)"));

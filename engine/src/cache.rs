@@ -88,8 +88,8 @@ impl BuildCache {
     /// Why a step with this parent and instruction missed, when it can be told.
     pub fn miss_reason(&self, parent: &Digest, instruction: &str, files: &[(String, Digest)]) -> Option<String> {
         let old = self.files.get(&(parent.clone(), instruction.to_string()))?;
-        let old: BTreeMap<&String, &Digest> = old.iter().map(|(p, d)| (p, d)).collect();
-        let new: BTreeMap<&String, &Digest> = files.iter().map(|(p, d)| (p, d)).collect();
+        let old: BTreeMap<&String, &Digest> = crate::sorting::map_of(old.iter().map(|(p, d)| (p, d)));
+        let new: BTreeMap<&String, &Digest> = crate::sorting::map_of(files.iter().map(|(p, d)| (p, d)));
         let mut reasons = Vec::new();
         for (p, d) in &new {
             match old.get(p) {

@@ -356,7 +356,7 @@ impl Engine {
             }
         }
         for m in p.values("mount") {
-            let kv: BTreeMap<&str, &str> = m.split(',').filter_map(|x| x.split_once('=')).collect();
+            let kv: BTreeMap<&str, &str> = crate::sorting::map_of(m.split(',').filter_map(|x| x.split_once('=')));
             match (kv.get("type").copied().unwrap_or("volume"), kv.get("target").or(kv.get("destination")).or(kv.get("dst"))) {
                 ("volume", Some(dest)) => mounts.push((kv.get("source").or(kv.get("src")).map(|s| s.to_string()), dest.to_string())),
                 ("volume", None) => return fail(format!("invalid argument \"{m}\" for \"--mount\" flag: target is required\n"), 125),
@@ -742,7 +742,7 @@ impl Engine {
             "ancestor" => self.image(value).is_some_and(|i| i.id == c.image),
             _ => c.mounts.iter().any(|m| m.volume == value || m.destination == value),
         };
-        let keys: std::collections::BTreeSet<&str> = filters.iter().map(|(k, _)| *k).collect();
+        let keys = crate::sorting::set_of(filters.iter().map(|(k, _)| *k));
         keys.iter().all(|k| filters.iter().any(|(key, v)| key == k && one(k, v)))
     }
 
@@ -1336,7 +1336,7 @@ impl Engine {
         let running = self.containers.values().filter(|c| matches!(c.state, State::Running | State::Paused)).count();
         let size: u64 = self.containers.values().map(|c| c.writable.size()).sum();
         let stopped_size: u64 = self.containers.values().filter(|c| !matches!(c.state, State::Running | State::Paused)).map(|c| c.writable.size()).sum();
-        let used: std::collections::BTreeSet<&String> = self.containers.values().flat_map(|c| c.mounts.iter().map(|m| &m.volume)).collect();
+        let used = crate::sorting::set_of(self.containers.values().flat_map(|c| c.mounts.iter().map(|m| &m.volume)));
         let vsize: u64 = self.volumes.values().map(Volume::size).sum();
         let unused: u64 = self.volumes.values().filter(|v| !used.contains(&v.name)).map(Volume::size).sum();
         ((self.containers.len(), running, size, stopped_size), (self.volumes.len(), used.len(), vsize, unused))

@@ -203,15 +203,10 @@ impl Engine {
                 }
             }
         }
-        let written: std::collections::BTreeSet<String> = c
-            .writable
-            .changes
-            .iter()
-            .filter_map(|ch| match ch {
-                Change::Added(k) | Change::Modified(k) => Some(display(k)),
-                _ => None,
-            })
-            .collect();
+        let written = crate::sorting::set_of(c.writable.changes.iter().filter_map(|ch| match ch {
+            Change::Added(k) | Change::Modified(k) => Some(display(k)),
+            _ => None,
+        }));
         let mounts: Vec<(crate::fs::PathKey, &str)> = c.mounts.iter().map(|m| (crate::fs::components(&m.destination), m.volume.as_str())).collect();
         let view = c.merged(&*self.lower(&c.image)?, &self.volumes);
         let entries = view

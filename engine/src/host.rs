@@ -33,7 +33,7 @@ impl MemHost {
         P: Into<String>,
         B: Into<Vec<u8>>,
     {
-        MemHost { files: files.into_iter().map(|(p, b)| (p.into(), b.into())).collect(), now: None }
+        MemHost { files: crate::sorting::map_of(files.into_iter().map(|(p, b)| (p.into(), b.into()))), now: None }
     }
 }
 

@@ -156,7 +156,7 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, S
             changes.push(Change::Opaque(dir.clone()));
             // The marker hides everything below in the lower layers, so what the
             // directory holds now is written again, even where it equals the lower copy.
-            let listed: std::collections::BTreeSet<PathKey> = changes.iter().map(|c| change_key(c).clone()).collect();
+            let listed = crate::sorting::set_of(changes.iter().map(|c| change_key(c).clone()));
             for (k, _) in upper.descendants(dir) {
                 if !listed.contains(k) {
                     changes.push(if lower.get(k).is_some() { Change::Modified(k.clone()) } else { Change::Added(k.clone()) });
@@ -166,13 +166,10 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, S
     }
     crate::sorting::sort_by(&mut changes, |a, b| change_key(a).cmp(change_key(b)));
     let sink = write_tar_to(upper, &changes, HashCount::default())?;
-    let written: std::collections::BTreeSet<&PathKey> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Added(k) | Change::Modified(k) => Some(k),
-            _ => None,
-        })
-        .collect();
+    let written = crate::sorting::set_of(changes.iter().filter_map(|c| match c {
+        Change::Added(k) | Change::Modified(k) => Some(k),
+        _ => None,
+    }));
     let size = written
         .iter()
         .filter_map(|k| upper.get(k))

@@ -408,7 +408,7 @@ impl Engine {
         let ((ctotal, cactive, csize, creclaim), (vtotal, vactive, vsize, vreclaim)) = self.df_containers();
         let pct = |part: u64, whole: u64| if whole == 0 { 0 } else { part * 100 / whole };
         if !verbose {
-            let active_images: std::collections::BTreeSet<_> = self.containers().map(|c| c.image.clone()).collect();
+            let active_images = crate::sorting::set_of(self.containers().map(|c| c.image.clone()));
             let mut used_layers = std::collections::BTreeMap::new();
             for id in &active_images {
                 for (d, s) in self.layers_of(id) {
@@ -435,7 +435,7 @@ impl Engine {
         // How many images use each layer: a layer used by two or more is shared.
         let mut users: std::collections::BTreeMap<crate::Digest, usize> = std::collections::BTreeMap::new();
         for id in self.images.keys() {
-            let distinct: std::collections::BTreeSet<_> = self.layers_of(id).into_iter().map(|(d, _)| d).collect();
+            let distinct = crate::sorting::set_of(self.layers_of(id).into_iter().map(|(d, _)| d));
             for d in distinct {
                 *users.entry(d).or_default() += 1;
             }

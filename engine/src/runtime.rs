@@ -132,7 +132,7 @@ impl Container {
 
     /// The environment as a map, for the shell.
     pub fn env_map(&self) -> BTreeMap<String, String> {
-        self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        crate::sorting::map_of(self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())))
     }
 
     /// The merged view: the image's view, the writable layer over it, the
@@ -212,7 +212,7 @@ impl Container {
                 }
             }
         }
-        let old: std::collections::BTreeSet<&Change> = self.writable.changes.iter().collect();
+        let old = crate::sorting::set_of(self.writable.changes.iter());
         let copied_up = changes.iter().filter(|c| !old.contains(c)).filter_map(|c| match c {
             Change::Modified(k) if !upper.get(k).is_some_and(Node::is_dir) => Some(display(k)),
             _ => None,

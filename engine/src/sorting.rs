@@ -1,4 +1,4 @@
-//! One sort for the whole program. Every `slice::sort_by` with its own
+//! One sort for the whole program, and maps and sets built without sorting. Every `slice::sort_by` with its own
 //! element type or closure makes the compiler emit the whole stable-sort
 //! machinery again (about 6 kB of wasm each: the release build had 212 sort
 //! functions, 123 kB, 8% of all code). These helpers sort a list of indices
@@ -32,6 +32,26 @@ pub fn sort<T: Ord>(v: &mut Vec<T>) {
 #[inline(never)]
 fn sort_indices(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
     order.sort_by(|a, b| cmp(*a, *b));
+}
+
+/// A map built by inserting one entry at a time. `collect()` into a
+/// `BTreeMap` sorts the entries first, with its own copy of the stable sort
+/// for every key and value type. Later entries win, as with `collect()`.
+pub fn map_of<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> std::collections::BTreeMap<K, V> {
+    let mut map = std::collections::BTreeMap::new();
+    for (k, v) in entries {
+        map.insert(k, v);
+    }
+    map
+}
+
+/// A set built by inserting (see [`map_of`]).
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> std::collections::BTreeSet<T> {
+    let mut set = std::collections::BTreeSet::new();
+    for x in items {
+        set.insert(x);
+    }
+    set
 }
 
 #[cfg(test)]
