@@ -406,6 +406,67 @@ impl<'a> Shell<'a> {
         out
     }
 
+    /// The cells of one `ls -l` line: mode, links, user, group, size, name
+    /// (every file's time is the epoch: layers carry mtime 0).
+    fn long_line(&self, key: &[String], node: &Node, name: &str) -> [String; 6] {
+        let kind = match node.kind {
+            Kind::Dir => 'd',
+            Kind::Symlink(_) => 'l',
+            _ => '-',
+        };
+        let bit = |mask: u32, c: char| if node.mode & mask != 0 { c } else { '-' };
+        let special = |x: char, mask: u32, on: char| match (x != '-', node.mode & mask != 0) {
+            (true, true) => on,
+            (false, true) => on.to_ascii_uppercase(),
+            _ => x,
+        };
+        let mode: String = [
+            kind,
+            bit(0o400, 'r'),
+            bit(0o200, 'w'),
+            special(bit(0o100, 'x'), 0o4000, 's'),
+            bit(0o040, 'r'),
+            bit(0o020, 'w'),
+            special(bit(0o010, 'x'), 0o2000, 's'),
+            bit(0o004, 'r'),
+            bit(0o002, 'w'),
+            special(bit(0o001, 'x'), 0o1000, 't'),
+        ]
+        .iter()
+        .collect();
+        let links = if node.is_dir() { 2 + self.root.descendants(key).filter(|(k, n)| k.len() == key.len() + 1 && n.is_dir()).count() } else { 1 };
+        let size = if node.is_dir() { 4096 } else { node.size() };
+        let user = self.account("/etc/passwd", node.uid);
+        let group = self.account("/etc/group", node.gid);
+        let target = match &node.kind {
+            Kind::Symlink(t) => format!(" -> {t}"),
+            _ => String::new(),
+        };
+        [mode, links.to_string(), user, group, size.to_string(), format!("{name}{target}")]
+    }
+
+    /// `ls -l` lines for entries: BusyBox's fixed columns, or coreutils'
+    /// columns as wide as their widest cell.
+    fn long_lines(&self, entries: &[(&[String], &Node, &str)]) -> String {
+        let rows: Vec<[String; 6]> = entries.iter().map(|(k, n, name)| self.long_line(k, n, name)).collect();
+        let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0);
+        let (links, user, group, size) = match self.flavour {
+            Flavour::Busybox => (4, 8, 8, 9),
+            Flavour::Dash => (width(1), width(2), width(3), width(4)),
+        };
+        rows.iter().map(|r| format!("{} {:>links$} {:<user$} {:<group$} {:>size$} Jan  1  1970 {}\n", r[0], r[1], r[2], r[3], r[4], r[5])).collect()
+    }
+
+    /// The name of a user or group ID from the image's /etc/passwd or /etc/group, or the number.
+    fn account(&self, file: &str, id: u32) -> String {
+        let text = self.root.get(&components(file)).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default();
+        text.lines().find_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            (f.nth(1)?.parse::<u32>().ok()? == id).then(|| name.to_string())
+        }).unwrap_or_else(|| id.to_string())
+    }
+
     fn resolve(&self, path: &str) -> PathKey {
         if path.starts_with('/') {
             components(path)
@@ -760,21 +821,42 @@ impl<'a> Shell<'a> {
                 None => fail(1, "chown: missing operand\n".into()),
             },
             "ls" => {
-                let all = args.iter().any(|a| a.starts_with('-') && a.contains('a'));
-                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
+                if let Some(bad) = flags.chars().find(|c| !"alds1".contains(*c)) {
+                    return fail(1, format!("ls: unrecognized option: {bad} (Layer Lab's ls knows -a, -l, -d, -1)\n"));
+                }
+                let (all, long, itself) = (flags.contains('a'), flags.contains('l'), flags.contains('d'));
+                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).copied().collect();
+                let several = paths.len() > 1;
                 let paths = if paths.is_empty() { vec!["."] } else { paths };
                 let mut out = String::new();
                 let mut err = String::new();
-                for p in paths {
-                    let key = self.follow(self.resolve(p));
-                    match self.root.get(&key) {
-                        Some(n) if !n.is_dir() => out.push_str(&format!("{p}\n")),
-                        None if !key.is_empty() => err.push_str(&format!("ls: {p}: No such file or directory\n")),
+                for (n, p) in paths.iter().enumerate() {
+                    let key = self.resolve(p);
+                    // A symlink is listed itself with -l or -d, followed otherwise.
+                    let shown = if long || itself { key.clone() } else { self.follow(key.clone()) };
+                    let node = if shown.is_empty() { None } else { self.root.get(&shown) };
+                    match node {
+                        None if !shown.is_empty() => err.push_str(&format!("ls: {p}: No such file or directory\n")),
+                        Some(node) if itself || !self.root.get(&self.follow(key.clone())).is_some_and(Node::is_dir) => {
+                            out.push_str(&if long { self.long_lines(&[(&shown, node, p)]) } else { format!("{p}\n") });
+                        }
                         _ => {
-                            for (k, _) in self.root.descendants(&key).filter(|(k, _)| k.len() == key.len() + 1) {
-                                if let Some(name) = k.last().filter(|n| all || !n.starts_with('.')) {
-                                    out.push_str(&format!("{name}\n"));
-                                }
+                            let dir = self.follow(key);
+                            let entries: Vec<(&PathKey, &Node)> = self.root.descendants(&dir).filter(|(k, _)| k.len() == dir.len() + 1).filter(|(k, _)| all || k.last().is_some_and(|n| !n.starts_with('.'))).collect();
+                            if several {
+                                out.push_str(&format!("{}{p}:\n", if n > 0 { "\n" } else { "" }));
+                            }
+                            if long {
+                                // 1K blocks: a directory takes 4, a file whole 4K blocks, a short symlink none.
+                                let blocks: u64 = entries.iter().map(|(_, e)| match e.kind { Kind::Dir => 4, Kind::Symlink(_) => 0, _ => e.size().div_ceil(4096) * 4 }).sum();
+                                out.push_str(&format!("total {blocks}\n"));
+                            }
+                            let named: Vec<(&[String], &Node, &str)> = entries.iter().map(|(k, e)| (k.as_slice(), *e, k.last().map(String::as_str).unwrap_or_default())).collect();
+                            if long {
+                                out.push_str(&self.long_lines(&named));
+                            } else {
+                                named.iter().for_each(|(_, _, name)| out.push_str(&format!("{name}\n")));
                             }
                         }
                     }
@@ -782,21 +864,33 @@ impl<'a> Shell<'a> {
                 (i32::from(!err.is_empty()), out, err)
             }
             "wc" => {
-                let text = if args.iter().any(|a| !a.starts_with('-')) {
-                    match args.iter().filter(|a| !a.starts_with('-')).map(|a| self.read(a)).collect::<Result<Vec<_>, _>>() {
-                        Ok(parts) => String::from_utf8_lossy(&parts.concat()).into_owned(),
+                let names: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let texts: Vec<(String, &str)> = if names.is_empty() {
+                    vec![(stdin.to_string(), "")]
+                } else {
+                    match names.iter().map(|a| self.read(a).map(|b| (String::from_utf8_lossy(&b).into_owned(), *a))).collect::<Result<Vec<_>, _>>() {
+                        Ok(parts) => parts,
                         Err(e) => return fail(1, format!("wc: {e}\n")),
                     }
-                } else {
-                    stdin.to_string()
                 };
-                let (l, w, c) = (text.matches('\n').count(), text.split_whitespace().count(), text.len());
-                ok(match args.iter().find(|a| a.starts_with('-')).copied() {
-                    Some("-l") => format!("{l}\n"),
-                    Some("-w") => format!("{w}\n"),
-                    Some("-c") => format!("{c}\n"),
-                    _ => format!("{l:>7} {w:>7} {c:>7}\n"),
-                })
+                let flag = args.iter().find(|a| a.starts_with('-')).copied();
+                // Each file's counts followed by its name (none for standard input), then a total for several.
+                let line = |(l, w, c): (usize, usize, usize), name: &str| {
+                    let counts = match flag {
+                        Some("-l") => l.to_string(),
+                        Some("-w") => w.to_string(),
+                        Some("-c") => c.to_string(),
+                        _ => format!("{l:>7} {w:>7} {c:>7}"),
+                    };
+                    if name.is_empty() { format!("{counts}\n") } else { format!("{counts} {name}\n") }
+                };
+                let counts: Vec<(usize, usize, usize)> = texts.iter().map(|(t, _)| (t.matches('\n').count(), t.split_whitespace().count(), t.len())).collect();
+                let mut text: String = counts.iter().zip(&texts).map(|(n, (_, name))| line(*n, name)).collect();
+                if counts.len() > 1 {
+                    let total = counts.iter().fold((0, 0, 0), |a, n| (a.0 + n.0, a.1 + n.1, a.2 + n.2));
+                    text.push_str(&line(total, "total"));
+                }
+                ok(text)
             }
             "head" | "tail" => {
                 let n: usize = match args.as_slice() {

@@ -154,7 +154,7 @@ RUN adduser -D app
     let lines: Vec<&str> = out.text.lines().filter_map(|l| l.split_once(" 0.000 ").map(|(_, r)| r)).collect();
     assert!(lines.contains(&"1") && lines.contains(&"app:x:1000:1000::/home/app:/bin/sh"), "{lines:?}");
     assert!(lines.contains(&"web:x:2000:2000::/home/web:/bin/sh"), "{lines:?}");
-    assert!(lines.contains(&"3+0 records out") && lines.iter().any(|l| l.trim() == "3145728"), "{lines:?}");
+    assert!(lines.contains(&"3+0 records out") && lines.iter().any(|l| l.trim() == "3145728 /big"), "wc names the file it counted: {lines:?}");
     assert!(lines.contains(&"removed"), "{lines:?}");
     assert!(out.text.contains("adduser: 'app' already exists"), "{}", out.text);
     // The layer made by dd weighs what it wrote.
@@ -180,4 +180,40 @@ fn the_explorer_shows_a_layers_changes_and_the_wasted_bytes() {
     assert!(eff.score < 1.0 && eff.score > 0.9, "{}", eff.score);
     let tar = e.layer_tar(&id, 2).unwrap();
     assert_eq!(layerlab_engine::Digest::of(&tar), e.image("waste").unwrap().diff_ids()[2], "the download is the layer's own bytes");
+}
+
+#[test]
+fn ls_long_format_and_wc_with_files() {
+    let mut e = Engine::new();
+    let mut h = MemHost::default();
+    ok(&mut e, &mut h, "docker run --name b busybox sh -c 'mkdir -p /w/sub && echo hello > /w/f && chmod 4755 /w/f && ln -s f /w/l && adduser -D app && touch /w/a && chown app /w/a'");
+    ok(&mut e, &mut h, "docker commit b files");
+    // BusyBox: fixed columns, the owner's name from /etc/passwd, sizes, the link target.
+    let out = ok(&mut e, &mut h, "docker run --rm files ls -l /w");
+    assert_eq!(
+        out,
+        "total 8\n\
+         -rw-r--r--    1 app      root             0 Jan  1  1970 a\n\
+         -rwsr-xr-x    1 root     root             6 Jan  1  1970 f\n\
+         lrwxrwxrwx    1 root     root             1 Jan  1  1970 l -> f\n\
+         drwxr-xr-x    2 root     root          4096 Jan  1  1970 sub\n"
+    );
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls -ld /w"), "drwxr-xr-x    3 root     root          4096 Jan  1  1970 /w\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls /w"), "a\nf\nl\nsub\n");
+    let bad = e.run("docker run --rm files ls -Z /w", &mut h);
+    assert_eq!(bad.status, 1);
+    assert!(bad.text.contains("ls: unrecognized option: Z"), "{}", bad.text);
+    // wc names each file and totals several.
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm files wc -c /w/f /w/a"), "6 /w/f\n0 /w/a\n6 total\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm files sh -c 'cat /w/f | wc -c'"), "6\n");
+    // coreutils (debian): columns as wide as their widest cell.
+    ok(&mut e, &mut h, "docker run --name d debian sh -c 'mkdir /w && echo hello > /w/f && touch /w/longer-name && ln -s f /w/l'");
+    ok(&mut e, &mut h, "docker commit d dfiles");
+    assert_eq!(
+        ok(&mut e, &mut h, "docker run --rm dfiles ls -l /w"),
+        "total 4\n\
+         -rw-r--r-- 1 root root 6 Jan  1  1970 f\n\
+         lrwxrwxrwx 1 root root 1 Jan  1  1970 l -> f\n\
+         -rw-r--r-- 1 root root 0 Jan  1  1970 longer-name\n"
+    );
 }
