@@ -46,7 +46,23 @@ fn bytes(text: &str) -> Option<f64> {
         "GB" => 1e9,
         _ => return None,
     };
-    number.parse::<f64>().ok().map(|n| n * scale)
+    decimal(number).map(|n| n * scale)
+}
+
+/// `1.024` as a number. Not `str::parse::<f64>`: that brings the standard
+/// library's float-parsing tables (about 10 kB) into the download.
+fn decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let whole = whole.parse::<u64>().ok()? as f64;
+    if fraction.is_empty() {
+        return Some(whole);
+    }
+    Some(whole + fraction.parse::<u64>().ok()? as f64 / 10f64.powi(fraction.len() as i32))
+}
+
+/// A whole number of bytes (`docker image inspect --format '{{.Size}}'`).
+fn count(o: &Output) -> Option<f64> {
+    (o.status == 0).then(|| o.text.trim().parse::<u64>().ok().map(|n| n as f64)).flatten()
 }
 
 /// `docker ps -s`'s SIZE column (`0B (virtual 8.87MB)`) as (size, virtual) bytes.
@@ -222,9 +238,9 @@ pub const LESSONS: &[Lesson] = &[
             Check {
                 label: "virtual = the image's size + SIZE",
                 queries: &["docker ps -s --filter name=quiet --format '{{.Size}}'", "docker ps -s --filter name=busy --format '{{.Size}}'", "docker image inspect sizes --format '{{.Size}}'"],
-                pass: |o| match (ps_size(&o[0]), ps_size(&o[1]), o[2].text.trim().parse::<f64>()) {
+                pass: |o| match (ps_size(&o[0]), ps_size(&o[1]), count(&o[2])) {
                     // Docker prints 3 significant digits: equal within that rounding.
-                    (Some((_, quiet)), Some((size, busy)), Ok(image)) => (quiet - image).abs() <= image * 0.006 && (busy - image - size).abs() <= busy * 0.011,
+                    (Some((_, quiet)), Some((size, busy)), Some(image)) => (quiet - image).abs() <= image * 0.006 && (busy - image - size).abs() <= busy * 0.011,
                     _ => false,
                 },
             },
@@ -273,8 +289,8 @@ pub const LESSONS: &[Lesson] = &[
                 label: "a container costs only its writable layer under overlay2, a whole copy of its image under vfs",
                 queries: &["docker system df", "docker image inspect drivers --format '{{.Size}}'", "docker ps -q --filter ancestor=drivers"],
                 // Other lessons' containers may be there too: d1 and d2 add at least two images' worth to vfs.
-                pass: |o| match (driver_row(&o[0], "overlay2"), driver_row(&o[0], "vfs"), o[1].text.trim().parse::<f64>()) {
-                    (Some((_, overlay, _)), Some((_, vfs, _)), Ok(image)) => o[2].text.lines().count() >= 2 && vfs - overlay >= 2.0 * image * 0.999,
+                pass: |o| match (driver_row(&o[0], "overlay2"), driver_row(&o[0], "vfs"), count(&o[1])) {
+                    (Some((_, overlay, _)), Some((_, vfs, _)), Some(image)) => o[2].text.lines().count() >= 2 && vfs - overlay >= 2.0 * image * 0.999,
                     _ => false,
                 },
             },

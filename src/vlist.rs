@@ -15,7 +15,9 @@ fn row_height(el: &web_sys::HtmlDivElement) -> f64 {
     let px = web_sys::window()
         .and_then(|w| w.get_computed_style(el).ok().flatten())
         .and_then(|s| s.get_property_value("font-size").ok())
-        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        // JavaScript's parseFloat: Rust's float parsing would add its tables to the download.
+        .map(|v| js_sys::Number::parse_float(v.trim_end_matches("px")))
+        .filter(|px| px.is_finite())
         .unwrap_or(12.0);
     (px * 1.5).max(1.0)
 }
