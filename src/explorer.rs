@@ -154,7 +154,8 @@ fn merged_row(_: usize, e: &MergedEntry) -> impl IntoView {
         <span class=format!("file {class}") data-path=e.path.clone()>
             <span class="size">{shown_size(e.kind, e.size)}</span>
             <code>{shown_path(e.kind, &e.path)}</code>
-            <span class="origin">{e.origin.label()}</span>
+            // The layer's number in sight (the picture numbers them too), its diff_id on hover.
+            <span class="origin" title=e.origin.label()>{match &e.origin { Origin::Layer(i, _) => format!("layer {}", i + 1), other => other.label() }}</span>
         </span>
     }
 }
