@@ -849,10 +849,18 @@ impl<'a> Shell<'a> {
                             }
                             if long {
                                 // 1K blocks: a directory takes 4, a file whole 4K blocks, a short symlink none.
-                                let blocks: u64 = entries.iter().map(|(_, e)| match e.kind { Kind::Dir => 4, Kind::Symlink(_) => 0, _ => e.size().div_ceil(4096) * 4 }).sum();
+                                let blocks: u64 = entries.iter().map(|(_, e)| match e.kind { Kind::Dir => 4, Kind::Symlink(_) => 0, _ => e.size().div_ceil(4096) * 4 }).sum::<u64>() + if all { 8 } else { 0 };
                                 out.push_str(&format!("total {blocks}\n"));
                             }
-                            let named: Vec<(&[String], &Node, &str)> = entries.iter().map(|(k, e)| (k.as_slice(), *e, k.last().map(String::as_str).unwrap_or_default())).collect();
+                            let mut named: Vec<(&[String], &Node, &str)> = Vec::new();
+                            // -a lists the directory itself and its parent first (the root is its own parent).
+                            let root_node = Node::dir(0o755);
+                            let parent = &dir[..dir.len().saturating_sub(1)];
+                            if all {
+                                named.push((&dir, self.root.get(&dir).unwrap_or(&root_node), "."));
+                                named.push((parent, self.root.get(parent).unwrap_or(&root_node), ".."));
+                            }
+                            named.extend(entries.iter().map(|(k, e)| (k.as_slice(), *e, k.last().map(String::as_str).unwrap_or_default())));
                             if long {
                                 out.push_str(&self.long_lines(&named));
                             } else {

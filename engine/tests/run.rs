@@ -200,6 +200,10 @@ fn ls_long_format_and_wc_with_files() {
     );
     assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls -ld /w"), "drwxr-xr-x    3 root     root          4096 Jan  1  1970 /w\n");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls /w"), "a\nf\nl\nsub\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls -a /w/sub"), ".\n..\n");
+    let la = ok(&mut e, &mut h, "docker run --rm files ls -la /w");
+    assert!(la.starts_with("total 16\ndrwxr-xr-x    3 root     root          4096 Jan  1  1970 .\ndrwxr-xr-x"), "{la}");
+    assert!(la.lines().nth(2).is_some_and(|l| l.ends_with(" ..")), "{la}");
     let bad = e.run("docker run --rm files ls -Z /w", &mut h);
     assert_eq!(bad.status, 1);
     assert!(bad.text.contains("ls: unrecognized option: Z"), "{}", bad.text);
