@@ -828,7 +828,18 @@ impl<'a> Shell<'a> {
                 let (all, long, itself) = (flags.contains('a'), flags.contains('l'), flags.contains('d'));
                 let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).copied().collect();
                 let several = paths.len() > 1;
-                let paths = if paths.is_empty() { vec!["."] } else { paths };
+                let mut paths = if paths.is_empty() { vec!["."] } else { paths };
+                // Like ls: what is missing first (as errors), then files, then directories, each sorted by name.
+                let rank = |p: &&str| {
+                    let key = self.follow(self.resolve(p));
+                    match self.root.get(&key) {
+                        _ if itself => 1,
+                        None if !key.is_empty() => 0,
+                        Some(n) if !n.is_dir() => 1,
+                        _ => 2,
+                    }
+                };
+                crate::sorting::sort_by(&mut paths, |a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
                 let mut out = String::new();
                 let mut err = String::new();
                 for (n, p) in paths.iter().enumerate() {

@@ -201,6 +201,8 @@ fn ls_long_format_and_wc_with_files() {
     assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls -ld /w"), "drwxr-xr-x    3 root     root          4096 Jan  1  1970 /w\n");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls /w"), "a\nf\nl\nsub\n");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls -a /w/sub"), ".\n..\n");
+    // Several paths: files first, then each directory under its name.
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm files ls /w/sub /w/f /etc/passwd"), "/etc/passwd\n/w/f\n\n/w/sub:\n");
     let la = ok(&mut e, &mut h, "docker run --rm files ls -la /w");
     assert!(la.starts_with("total 16\ndrwxr-xr-x    3 root     root          4096 Jan  1  1970 .\ndrwxr-xr-x"), "{la}");
     assert!(la.lines().nth(2).is_some_and(|l| l.ends_with(" ..")), "{la}");
