@@ -223,22 +223,23 @@ impl Engine {
                 } else {
                     Origin::Implied
                 };
-                MergedEntry { path, kind: kind_of(node), size: if node.is_dir() { 0 } else { node.size() }, origin }
+                MergedEntry { path, kind: kind_of(node), size: node.size(), origin }
             })
             .collect();
         Ok(entries)
     }
 
     /// A target's name as the page shows it, its filesystem and its image's diff_ids.
-    fn target(&self, target: &Target) -> Result<(String, Tree, Vec<Digest>), String> {
+    /// An image's view is borrowed; a container's merged view is built.
+    fn target(&self, target: &Target) -> Result<(String, std::borrow::Cow<'_, Tree>, Vec<Digest>), String> {
         match target {
             Target::Image(name) => {
                 let img = self.image(name).ok_or_else(|| format!("No such image: {name}"))?;
-                let tree = self.rootfs(img).cloned().unwrap_or_default();
-                Ok((name.clone(), tree, img.diff_ids().to_vec()))
+                let tree = self.rootfs(img).ok_or("the image's layers are gone")?;
+                Ok((name.clone(), std::borrow::Cow::Borrowed(tree), img.diff_ids().to_vec()))
             }
             Target::Container(name) => {
-                let tree = self.container_fs(name)?;
+                let tree = std::borrow::Cow::Owned(self.container_fs(name)?);
                 let id = self.container_id(name).ok_or_else(|| format!("No such container: {name}"))?;
                 let img = self.images.get(&self.containers[&id].image).ok_or("the container's image is gone")?;
                 Ok((name.clone(), tree, img.diff_ids().to_vec()))
@@ -252,20 +253,20 @@ impl Engine {
         let (left_name, a, a_layers) = self.target(left)?;
         let (right_name, b, b_layers) = self.target(right)?;
         let shared_layers = a_layers.iter().zip(&b_layers).take_while(|(x, y)| x == y).count();
-        let size = |n: &Node| if n.is_dir() { 0 } else { n.size() };
-        let mut differences = Vec::new();
+        // Each difference with its path key; the path is written once both sides are in one tree order.
+        let at = |k: &crate::fs::PathKey, mark, shown: &Node, left, right| (k.clone(), Difference { path: String::new(), mark, kind: kind_of(shown), left, right });
+        let mut found = Vec::new();
         let mut same = 0;
         for (k, n) in a.iter().filter(|(k, _)| !k.is_empty()) {
             match b.get(k) {
-                None => differences.push(Difference { path: display(k), mark: '-', kind: kind_of(n), left: Some(size(n)), right: None }),
-                Some(m) if m != n => differences.push(Difference { path: display(k), mark: 'M', kind: kind_of(m), left: Some(size(n)), right: Some(size(m)) }),
+                None => found.push(at(k, '-', n, Some(n.size()), None)),
+                Some(m) if m != n => found.push(at(k, 'M', m, Some(n.size()), Some(m.size()))),
                 Some(_) => same += 1,
             }
         }
-        for (k, m) in b.iter().filter(|(k, _)| !k.is_empty() && a.get(k).is_none()) {
-            differences.push(Difference { path: display(k), mark: '+', kind: kind_of(m), left: None, right: Some(size(m)) });
-        }
-        crate::sorting::sort_by_key(&mut differences, |d| crate::fs::components(&d.path));
+        found.extend(b.iter().filter(|(k, _)| !k.is_empty() && a.get(k).is_none()).map(|(k, m)| at(k, '+', m, None, Some(m.size()))));
+        crate::sorting::sort_by(&mut found, |x, y| x.0.cmp(&y.0));
+        let differences = found.into_iter().map(|(k, d)| Difference { path: display(&k), ..d }).collect();
         Ok(Comparison { left: left_name, right: right_name, shared_layers, left_layers: a_layers.len(), right_layers: b_layers.len(), same, differences })
     }
 }

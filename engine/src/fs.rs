@@ -214,6 +214,11 @@ impl Tree {
         self.nodes.len()
     }
 
+    /// Bytes of the files and symlink targets (directories count 0).
+    pub fn size(&self) -> u64 {
+        self.nodes.values().map(Node::size).sum()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }

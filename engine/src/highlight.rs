@@ -37,10 +37,6 @@ impl Token {
     }
 }
 
-const INSTRUCTIONS: [&str; 18] = [
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
-];
-
 /// `text` as (token, slice) pairs; concatenated they give `text` back.
 pub fn highlight(text: &str) -> Vec<(Token, &str)> {
     let mut out: Vec<(Token, &str)> = Vec::new();
@@ -77,7 +73,7 @@ pub fn highlight(text: &str) -> Vec<(Token, &str)> {
         let mut rest = &line[lead..];
         if !continued {
             let word_end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
-            if INSTRUCTIONS.iter().any(|i| i.eq_ignore_ascii_case(&rest[..word_end])) {
+            if crate::dockerfile::INSTRUCTIONS.iter().any(|i| i.eq_ignore_ascii_case(&rest[..word_end])) {
                 push(&mut out, Token::Instruction, &rest[..word_end]);
                 rest = &rest[word_end..];
                 // Flags right after the instruction.

@@ -423,7 +423,7 @@ impl Engine {
                 vec!["Local Volumes".into(), vtotal.to_string(), vactive.to_string(), human(vsize), format!("{} ({}%)", human(vreclaim), pct(vreclaim, vsize))],
                 {
                     // Step records (their layers belong to images) and cache mounts' contents.
-                    let mounts: u64 = self.cache_mounts.values().flat_map(|t| t.iter()).filter(|(_, n)| !n.is_dir()).map(|(_, n)| n.size()).sum();
+                    let mounts: u64 = self.cache_mounts.values().map(crate::fs::Tree::size).sum();
                     let records = self.build_cache.len() + self.cache_mounts.len();
                     vec!["Build Cache".into(), records.to_string(), "0".into(), human(mounts), human(mounts)]
                 },

@@ -23,7 +23,7 @@ pub struct Writable {
 impl Writable {
     /// Bytes of the files (and symlink targets) in the layer: `docker ps -s` SIZE.
     pub fn size(&self) -> u64 {
-        self.nodes.iter().filter(|(_, n)| !n.is_dir()).map(|(_, n)| n.size()).sum()
+        self.nodes.size()
     }
 }
 
@@ -65,7 +65,7 @@ pub struct Volume {
 
 impl Volume {
     pub fn size(&self) -> u64 {
-        self.tree.iter().filter(|(_, n)| !n.is_dir()).map(|(_, n)| n.size()).sum()
+        self.tree.size()
     }
 }
 
