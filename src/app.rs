@@ -51,17 +51,10 @@ pub fn App() -> impl IntoView {
     let next_theme = move |_| theme.update(|t| *t = match t.as_str() { "" => "dark", "dark" => "light", _ => "" }.to_string());
     let theme_text = move || match theme.get().as_str() { "dark" => "Theme: dark", "light" => "Theme: light", _ => "Theme: system" };
     // A file dropped anywhere on the lab joins the build context; an image archive is loaded.
-    let drop_error = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let e = drop_error.get();
-        if !e.is_empty() {
-            session.notice.set(Some(e));
-        }
-    });
     let drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         if let Some(list) = ev.data_transfer().and_then(|d| d.files()) {
-            crate::files::read_files(session, list, drop_error, true);
+            crate::files::read_files(session, list, Callback::new(move |e| session.notice.set(Some(e))), true);
         }
     };
     view! {

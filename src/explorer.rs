@@ -41,14 +41,24 @@ pub fn Explorer() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
         <CompareForm/>
-        // Redrawn after every command too: an open container view shows its new files.
-        {move || session.explore.get().inspect(|_| { session.images.track(); session.containers.track(); session.volumes.track(); }).map(|what| match what {
+        {move || session.explore.get().map(|what| match what {
+            // A layer never changes: drawn once when opened.
             Explore::Layer(image, index) => layer_view(image, index),
-            Explore::Container(name) => container_view(name),
-            Explore::Compare(left, right) => match session.compare(&left, &right) {
-                Ok(c) => compare_view(c, &left, &right),
-                Err(e) => gone(e),
-            },
+            // Containers do: redrawn after every command, so new files show.
+            Explore::Container(name) => {
+                session.containers.track();
+                session.volumes.track();
+                container_view(name)
+            }
+            Explore::Compare(left, right) => {
+                session.images.track();
+                session.containers.track();
+                session.volumes.track();
+                match session.compare(&left, &right) {
+                    Ok(c) => compare_view(c, &left, &right),
+                    Err(e) => gone(e),
+                }
+            }
         })}
     }
 }
@@ -56,6 +66,7 @@ pub fn Explorer() -> impl IntoView {
 fn layer_view(image: layerlab_engine::Digest, index: usize) -> AnyView {
     let session = expect_context::<Session>();
     let by_size = RwSignal::new(false);
+    let download_error = RwSignal::new(String::new());
     let view_of = session.images.with_untracked(|imgs| imgs.iter().find(|i| i.id == image).cloned());
     let Some(img) = view_of else { return gone("That image is gone.".into()) };
     let Some(layer) = img.layers.get(index).cloned() else { return gone("That layer is gone.".into()) };
@@ -64,10 +75,17 @@ fn layer_view(image: layerlab_engine::Digest, index: usize) -> AnyView {
     let body = view! {
         <p class="explorer-layer"><code>{layer.diff_id.to_string()}</code> " " <span class="size">{size(layer.size)}</span></p>
         <p class="created-by-full">{layer.created_by.trim_end_matches(" # buildkit").to_string()}</p>
-        {match session.layer_download(&image, index) {
-            Ok(url) => view! { <a class="download-layer" href=url download=format!("{}.tar", layer.diff_id.short())>"Download this layer's tar"</a> }.into_any(),
-            Err(e) => view! { <p class="error">{format!("No download: {e}")}</p> }.into_any(),
-        }}
+        // The tar is made when asked for, not each time the layer is shown (a base layer is hundreds of MB).
+        <a class="download-layer" href="#" on:click={
+            let (image, name) = (image.clone(), format!("{}.tar", layer.diff_id.short()));
+            move |ev: leptos::ev::MouseEvent| {
+                ev.prevent_default();
+                if let Err(e) = session.layer_tar(&image, index).and_then(|bytes| crate::files::download(&name, &bytes)) {
+                    download_error.set(format!("No download: {e}"));
+                }
+            }
+        }>"Download this layer's tar"</a>
+        <p class="error" role="alert">{move || download_error.get()}</p>
         {match session.efficiency(&image) {
             Ok(eff) => view! {
                 <p class="efficiency">{format!("Image efficiency {:.1}% · {} wasted (stored, but hidden by a later layer)", eff.score * 100.0, size(eff.wasted))}</p>

@@ -23,7 +23,7 @@ pub fn Files() -> impl IntoView {
     let upload = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         if let Some(list) = input.files() {
-            read_files(session, list, error, false);
+            read_files(session, list, Callback::new(move |e| error.set(e)), false);
         }
     };
     view! {
@@ -60,10 +60,10 @@ fn quoted(name: &str) -> String {
     }
 }
 
-/// Reads files from disk into the build context; errors go to `error`.
+/// Reads files from disk into the build context; errors go to `report`.
 /// With `load`, an image archive (`.tar`, `.tar.gz`, `.tgz`) is then loaded
 /// with `docker load -i`, as typed in the terminal (a drop on the page).
-pub fn read_files(session: Session, list: web_sys::FileList, error: RwSignal<String>, load: bool) {
+pub fn read_files(session: Session, list: web_sys::FileList, report: Callback<String>, load: bool) {
     for i in 0..list.length() {
         let Some(file) = list.get(i) else { continue };
         leptos::task::spawn_local(async move {
@@ -76,10 +76,10 @@ pub fn read_files(session: Session, list: web_sys::FileList, error: RwSignal<Str
                             session.run(&format!("docker load -i {}", quoted(&name)));
                         }
                         Ok(()) => {}
-                        Err(e) => error.set(e),
+                        Err(e) => report.run(e),
                     }
                 }
-                Err(e) => error.set(format!("{name} could not be read: {e:?}")),
+                Err(e) => report.run(format!("{name} could not be read: {e:?}")),
             }
         });
     }

@@ -210,10 +210,7 @@ impl Session {
 
     /// A file picked from disk: text becomes an editable file, anything else a binary one.
     pub fn add_upload(&self, name: &str, bytes: Vec<u8>) -> Result<(), String> {
-        let normal = layerlab_engine::fs::components(name).join("/");
-        if normal.is_empty() || name.split('/').any(|c| c == "..") {
-            return Err(format!("{name:?} is not a file name inside the build context"));
-        }
+        let normal = checked_name(name)?;
         // Text: UTF-8 without NUL bytes (a tar of text files is UTF-8 too, padded with NULs).
         let text = if bytes.contains(&0) { Err(bytes) } else { String::from_utf8(bytes).map_err(|e| e.into_bytes()) };
         match text {
@@ -269,10 +266,9 @@ impl Session {
         self.ask(|e| e.compare(left, right))
     }
 
-    /// A `blob:` URL of a layer's tar, to download it.
-    pub fn layer_download(&self, image: &layerlab_engine::Digest, index: usize) -> Result<String, String> {
-        let bytes = self.ask(|e| e.layer_tar(image, index))?;
-        blob_url(&bytes)
+    /// A layer's tar (what `docker save` writes for it).
+    pub fn layer_tar(&self, image: &layerlab_engine::Digest, index: usize) -> Result<Vec<u8>, String> {
+        self.ask(|e| e.layer_tar(image, index))
     }
 
     /// Ctrl-C: the line is dropped, as a shell does.

@@ -54,21 +54,22 @@ where
         }
     });
     let total = move || rows.with(|r| r.len());
-    let range = move || {
+    // (first row drawn, one past the last, row height): read by the rows and both styles.
+    let range = Memo::new(move |_| {
         let (top, height, rh) = window.get();
         let first = ((top / rh) as usize).saturating_sub(OVERSCAN);
         let last = (((top + height) / rh).ceil() as usize + OVERSCAN).min(total());
         (first, last.max(first), rh)
-    };
+    });
     let visible = move || {
-        let (first, last, _) = range();
+        let (first, last, _) = range.get();
         let row = row.clone();
         rows.with(|r| (first..last).map(|i| view! { <li class="vrow" aria-setsize=r.len() aria-posinset=i + 1>{row(i, &r[i])}</li> }).collect_view())
     };
     view! {
         <div class=format!("vlist {class}") node_ref=boxed tabindex="0" role="region" aria-label=label on:scroll=move |_| measure()>
             // Through the CSSOM (style:…), which the page's CSP allows; a style attribute it refuses.
-            <ul style:height=move || format!("{}px", total() as f64 * range().2) style:padding-top=move || { let (first, _, rh) = range(); format!("{}px", first as f64 * rh) }>
+            <ul style:height=move || format!("{}px", total() as f64 * range.get().2) style:padding-top=move || { let (first, _, rh) = range.get(); format!("{}px", first as f64 * rh) }>
                 {visible}
             </ul>
         </div>
