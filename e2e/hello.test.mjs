@@ -294,16 +294,24 @@ test('autosave: a reload restores the state exactly; a foreign state is refused;
   await run(page, 'docker exec keep sh -c "echo kept > /k"');
   await page.locator('textarea[data-file="hello.txt"]').fill('edited before the reload\n');
   await run(page, 'docker build -t hello .');
+  // Edited between two builds: the first image is left dangling, and a
+  // replay must build it from the text it had then.
+  await page.locator('textarea[data-file="hello.txt"]').fill('edited again\n');
+  await run(page, 'docker build -t hello .');
+  const images = await run(page, 'docker images --no-trunc');
+  assert.match(images, /<none>/);
+  await page.locator('textarea[data-file="hello.txt"]').fill('edited before the reload\n');
   const layers = async () => page.locator('li.layer').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff-id')));
   const before = { layers: await layers(), keep: await page.locator('li.container[data-name="keep"]').innerText() };
 
   await page.reload();
   await page.waitForSelector('main.lab[data-ready="true"] #term-input');
-  assert.match(await page.locator('.notice').innerText(), /Restored your last session: 3 commands replayed/);
+  assert.match(await page.locator('.notice').innerText(), /Restored your last session: 5 commands replayed/);
   assert.equal(await page.locator('textarea[data-file="hello.txt"]').inputValue(), 'edited before the reload\n');
   assert.deepEqual(await layers(), before.layers, 'the same layers, digests and all');
   assert.match(await page.locator('li.container[data-name="keep"]').innerText(), /A \/k/);
-  assert.equal(await page.locator('.entry').count(), 3, 'the scrollback is back too');
+  assert.equal(await page.locator('.entry').count(), 5, 'the scrollback is back too');
+  assert.equal(await page.locator('.entry').nth(4).innerText(), images, 'both builds replayed on the text each saw');
 
   // A state from elsewhere is refused with a message, never a blank page.
   await page.evaluate(() => localStorage.setItem('layerlab.state', '{"version": 99, "files": {}, "commands": ["docker ps"]}'));
@@ -545,6 +553,15 @@ test('docker save then docker load in the page, and an archive picked from disk 
   const last = await page.locator('.entry').last().innerText();
   assert.match(last, /docker load -i dropped\.tar\s+Loaded image: hello:latest/);
   assert.equal(await page.locator('li.binary[data-file="dropped.tar"]').count(), 1);
+  // Files from disk are autosaved with the lines that used them: a reload
+  // loads the dropped archive again.
+  const images = await run(page, 'docker images');
+  await page.reload();
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.match(await page.locator('.notice').innerText(), /Restored your last session: 9 commands replayed/);
+  for (const name of ['hello.tar', 'from-disk.tar', 'dropped.tar']) assert.equal(await page.locator(`li.binary[data-file="${name}"]`).count(), 1, name);
+  assert.match(await page.locator('.entry').nth(7).innerText(), /docker load -i dropped\.tar\s+Loaded image: hello:latest/);
+  assert.equal(await run(page, 'docker images'), images);
   assert.deepEqual(problems, []);
   await page.close();
 });

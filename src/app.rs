@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |first: Option<()>| {
         session.files.track();
         session.log.track();
+        session.binaries.track();
         if first.is_some() {
             if let Err(e) = session.save() {
                 session.notice.set(Some(format!("Autosave failed: {e}. Nothing on the page is lost, but a reload would not bring it back.")));

@@ -2,9 +2,10 @@
 //! edits, and the terminal's scrollback. Components read it through signals
 //! and change it only through [`Session::run`] and [`Session::set_file`].
 //!
-//! Autosave: the state is the files and every line run, in the browser's
-//! local storage. The engine is deterministic, so replaying the lines on the
-//! files rebuilds exactly the same images, containers and digests.
+//! Autosave: the state is the starting files, then each change to the files
+//! and each line run (a [`Journal`]), in the browser's local storage. The
+//! engine is deterministic, so replaying the lines on the files each one
+//! saw rebuilds exactly the same images, containers and digests.
 
 use layerlab_engine::containers::{ContainerView, VolumeView};
 use layerlab_engine::explore::{Comparison, Efficiency, LayerEntry, MergedEntry, Target};
@@ -71,9 +72,11 @@ pub struct Session {
     pub notice: RwSignal<Option<String>>,
     /// Files that are not text: written by a command (`docker save -o`) or
     /// picked from disk (an archive to `docker load -i`). Part of the host
-    /// and the build context like the others; not autosaved (a replay
-    /// writes the ones commands wrote again).
+    /// and the build context like the others. Autosave keeps the picked ones
+    /// (base64); a replay writes the ones commands wrote again.
     pub binaries: RwSignal<BTreeMap<String, std::sync::Arc<Vec<u8>>>>,
+    /// The session so far, as autosave and links keep it.
+    journal: StoredValue<Journal>,
     /// What the explorer shows.
     pub explore: RwSignal<Option<Explore>>,
 }
@@ -99,16 +102,11 @@ fn checked_name(name: &str) -> Result<String, String> {
     Ok(normal)
 }
 
-/// What autosave keeps: the files and the lines to replay.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Saved {
-    /// Always [`SAVED_VERSION`]: a state of another version is refused.
-    pub version: u32,
-    pub files: BTreeMap<String, String>,
-    pub commands: Vec<String>,
-}
+/// What autosave, scenario files and links keep: the engine's
+/// [`Scenario`] (the starting files, then each file change and line run).
+pub use layerlab_engine::scenario::Scenario as Saved;
+use layerlab_engine::scenario::{Files, Journal};
 
-pub const SAVED_VERSION: u32 = 1;
 /// The local-storage key of the autosaved state.
 pub const STORAGE_KEY: &str = "layerlab.state";
 
@@ -117,7 +115,7 @@ impl Session {
         let files = start_files();
         Session {
             engine: StoredValue::new(Engine::new()),
-            files: RwSignal::new(files),
+            files: RwSignal::new(files.clone()),
             entries: RwSignal::new(Vec::new()),
             images: RwSignal::new(Vec::new()),
             fresh: RwSignal::new(Vec::new()),
@@ -130,7 +128,13 @@ impl Session {
             notice: RwSignal::new(None),
             explore: RwSignal::new(None),
             binaries: RwSignal::new(BTreeMap::new()),
+            journal: StoredValue::new(Journal::new(files)),
         }
+    }
+
+    /// The build context as it is now.
+    fn current_files(&self) -> Files {
+        Files { text: self.files.get_untracked(), binary: self.binaries.get_untracked() }
     }
 
     /// Adds an empty build-context file. The name is a relative path
@@ -279,7 +283,8 @@ impl Session {
 
     /// The state to save.
     pub fn snapshot(&self) -> Saved {
-        Saved { version: SAVED_VERSION, files: self.files.get_untracked(), commands: self.log.get_untracked() }
+        let now = self.current_files();
+        self.journal.with_value(|j| j.scenario(&now))
     }
 
     /// Writes the state to local storage; a full quota or a refusing browser is an Err.
@@ -291,23 +296,19 @@ impl Session {
         })
     }
 
-    /// Checks a saved state before anything of it is used.
-    pub fn check(saved: &Saved) -> Result<(), String> {
-        if saved.version != SAVED_VERSION {
-            return Err(format!("it is of version {}, this page reads version {SAVED_VERSION}", saved.version));
-        }
-        if saved.files.keys().any(|p| p.is_empty() || p.starts_with('/') || p.split('/').any(|c| c == "..")) {
-            return Err("it names a file outside the build context".to_string());
-        }
-        Ok(())
-    }
-
-    /// Starts again from `saved`: its files, then its lines replayed.
+    /// Starts again from `saved`, once checked: its files, then each step's
+    /// file changes and line. A scenario that fails the checks changes nothing.
     pub fn load(&self, saved: Saved) -> Result<(), String> {
-        Session::check(&saved)?;
+        let saved = saved.checked()?;
         self.reset_to(saved.files);
-        for line in &saved.commands {
-            self.run(line);
+        for step in &saved.steps {
+            let mut files = self.current_files();
+            step.apply(&mut files)?;
+            self.files.set(files.text);
+            self.binaries.set(files.binary);
+            if let Some(line) = &step.run {
+                self.run(line);
+            }
         }
         Ok(())
     }
@@ -315,6 +316,7 @@ impl Session {
     /// Back to an empty engine with `files`.
     fn reset_to(&self, files: BTreeMap<String, String>) {
         self.engine.set_value(Engine::new());
+        self.journal.set_value(Journal::new(files.clone()));
         self.files.set(files);
         self.entries.set(Vec::new());
         self.log.set(Vec::new());
@@ -348,10 +350,9 @@ impl Session {
                 return;
             }
         };
-        let parsed = serde_json::from_str::<Saved>(&raw).map_err(|e| format!("it is not Layer Lab's format ({e})")).and_then(|s| Session::check(&s).map(|_| s));
-        match parsed {
+        match Saved::read(raw.as_bytes()) {
             Ok(saved) => {
-                let n = saved.commands.len();
+                let n = saved.runs();
                 if self.load(saved).is_ok() {
                     self.notice.set(Some(format!("Restored your last session: {n} command{} replayed.", if n == 1 { "" } else { "s" })));
                 }
@@ -365,6 +366,7 @@ impl Session {
 
     /// Runs one console line in the engine and publishes what changed.
     pub fn run(&self, line: &str) -> Output {
+        let before = self.current_files();
         let mut host = self.host();
         // The browser's clock, for "2 weeks ago" only (never part of a digest).
         host.now = Some((js_sys::Date::now() / 1000.0) as i64);
@@ -424,6 +426,8 @@ impl Session {
                 }
             }
         }
+        let after = self.current_files();
+        self.journal.update_value(|j| j.record(&before, line, after));
         self.entries.update(|e| e.push(Entry { prompt, command: line.to_string(), output: text, status: output.status, downloads }));
         output
     }

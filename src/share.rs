@@ -26,9 +26,7 @@ pub fn decode(data: &str) -> Result<Saved, String> {
 
 /// A scenario file (the JSON autosave keeps).
 pub fn parse(json: &[u8]) -> Result<Saved, String> {
-    let saved: Saved = serde_json::from_slice(json).map_err(|e| format!("it is not a Layer Lab scenario ({e})"))?;
-    Session::check(&saved)?;
-    Ok(saved)
+    Saved::read(json)
 }
 
 /// The link to this page with `saved` in its fragment.
@@ -51,7 +49,7 @@ pub fn open_from_link(session: &Session) -> bool {
     }
     match decode(data) {
         Ok(saved) => {
-            let n = saved.commands.len();
+            let n = saved.runs();
             match session.load(saved) {
                 Ok(()) => session.notice.set(Some(format!("Opened the shared scenario: {n} command{} replayed.", if n == 1 { "" } else { "s" }))),
                 Err(e) => session.notice.set(Some(format!("The shared scenario was refused: {e}."))),

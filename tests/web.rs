@@ -126,7 +126,9 @@ async fn two_containers_are_drawn_with_their_own_writable_layers() {
 
 #[wasm_bindgen_test]
 fn a_scenario_survives_the_link_and_damage_is_refused() {
-    let saved = layerlab_web::session::Saved { version: 1, files: [("Dockerfile".to_string(), "FROM alpine\n".to_string())].into(), commands: vec!["docker build -t a .".into()] };
+    use layerlab_engine::scenario::Step;
+    let step = |run: &str| Step { run: Some(run.to_string()), ..Step::default() };
+    let saved = layerlab_web::session::Saved::new([("Dockerfile".to_string(), "FROM alpine\n".to_string())].into(), vec![step("docker build -t a .")]);
     let data = layerlab_web::share::encode(&saved).unwrap();
     assert!(data.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{data}");
     assert_eq!(layerlab_web::share::decode(&data).unwrap(), saved);

@@ -30,6 +30,7 @@ pub mod parser;
 pub mod listing;
 pub mod load;
 pub mod runtime;
+pub mod scenario;
 pub mod shell;
 pub mod shell_lex;
 pub mod snapshot;

@@ -5,7 +5,7 @@ use crate::console::Output;
 use crate::host::Host;
 use crate::image::normalize_reference;
 use crate::units::human_size_precision;
-use crate::{Engine, Event};
+use crate::{Digest, Engine, Event};
 use std::fmt::Write as _;
 
 /// Docker's table writer: `tabwriter` with min width 10, padding 3; the
@@ -128,14 +128,17 @@ fn fail(text: String) -> Output {
 impl Engine {
     pub(crate) fn cmd_images(&self, args: &[&str], host: &dyn Host) -> Output {
         use crate::flags::{flag, opt};
-        let p = match crate::flags::parse(args, &[flag(Some('q'), "quiet"), opt(None, "format")], false) {
+        let p = match crate::flags::parse(args, &[flag(Some('q'), "quiet"), opt(None, "format"), flag(Some('a'), "all"), flag(None, "no-trunc")], false) {
             Ok(p) => p,
             Err(e) => return fail(format!("{e}\nSee 'docker images --help'.\n")),
         };
         if p.args.len() > 1 {
             return fail("\"docker images\" requires at most 1 argument.\nSee 'docker images --help'.\n".to_string());
         }
+        // --all also lists the classic builder's intermediate images; they
+        // are not kept here, so it lists the same images.
         let (quiet, filter) = (p.has("quiet"), p.args.first().map(String::as_str));
+        let shown = |id: &Digest| if p.has("no-trunc") { id.to_string() } else { id.short().to_string() };
         let template = match p.value("format").map(crate::template::Template::parse).transpose() {
             Ok(t) => t,
             Err(e) => return fail(format!("{e}\n")),
@@ -168,7 +171,7 @@ impl Engine {
                 let created = ago(&img.config.created, host.now());
                 if let Some(t) = &template {
                     let v = serde_json::json!({
-                        "Repository": repo, "Tag": tag, "ID": img.id.short(), "Digest": "<none>", "CreatedSince": created,
+                        "Repository": repo, "Tag": tag, "ID": shown(&img.id), "Digest": "<none>", "CreatedSince": created,
                         "CreatedAt": img.config.created, "Size": human_size_precision(img.size(), 3), "Containers": "N/A",
                     });
                     match t.execute(&v) {
@@ -176,11 +179,11 @@ impl Engine {
                         Err(e) => return fail(format!("{formatted}{e}\n")),
                     }
                 }
-                rows.push(vec![repo, tag, img.id.short().to_string(), created, human_size_precision(img.size(), 3)]);
+                rows.push(vec![repo, tag, shown(&img.id), created, human_size_precision(img.size(), 3)]);
             }
         }
         if quiet {
-            let text: String = ids.iter().map(|id| format!("{}\n", id.short())).collect();
+            let text: String = ids.iter().map(|id| format!("{}\n", shown(id))).collect();
             return Output { text, status: 0, events: Vec::new() };
         }
         if template.is_some() {
