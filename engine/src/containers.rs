@@ -788,8 +788,9 @@ impl Engine {
                     "RunningFor": format!("{} ago", since(c.created, now)), "Status": status_text(c, now), "State": c.state.name(),
                     "Ports": c.ports.join(", "), "Names": c.name, "Size": size_column(size, virt),
                     "Mounts": c.mounts.iter().map(|m| m.volume.clone()).collect::<Vec<_>>().join(","),
+                    "LocalVolumes": c.mounts.len().to_string(), "Networks": "bridge", "Labels": "", "Platform": "linux/amd64",
                 });
-                match t.execute(&v) {
+                match t.execute_struct(&v, "*formatter.ContainerContext") {
                     Ok(s) => {
                         text.push_str(&s);
                         text.push('\n');

@@ -173,8 +173,9 @@ impl Engine {
                     let v = serde_json::json!({
                         "Repository": repo, "Tag": tag, "ID": shown(&img.id), "Digest": "<none>", "CreatedSince": created,
                         "CreatedAt": img.config.created, "Size": human_size_precision(img.size(), 3), "Containers": "N/A",
+                        "VirtualSize": human_size_precision(img.size(), 3), "SharedSize": "N/A", "UniqueSize": "N/A",
                     });
-                    match t.execute(&v) {
+                    match t.execute_struct(&v, "*formatter.ImageContext") {
                         Ok(line) => formatted.push_str(&format!("{line}\n")),
                         Err(e) => return fail(format!("{formatted}{e}\n")),
                     }

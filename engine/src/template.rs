@@ -151,9 +151,9 @@ fn parse_nodes(toks: &[(bool, String)], pos: &mut usize, stop: &[&str]) -> Resul
     Ok((nodes, String::new()))
 }
 
-/// A parsed template.
+/// A parsed template (and its text, for the column of an error).
 #[derive(Debug)]
-pub struct Template(Vec<Node>);
+pub struct Template(Vec<Node>, String);
 
 impl Template {
     pub fn parse(src: &str) -> Result<Template, String> {
@@ -163,7 +163,33 @@ impl Template {
         if !stop.is_empty() {
             return Err(perr(format!("unexpected {{{{{stop}}}}}")));
         }
-        Ok(Template(nodes))
+        Ok(Template(nodes, src.to_string()))
+    }
+
+    /// Executes against `data` standing for a Go struct of type `go_type`
+    /// (`docker ps`'s `*formatter.ContainerContext`): a field it lacks is an
+    /// error, as Go's templates give, instead of a map's `<no value>`.
+    pub fn execute_struct(&self, data: &Value, go_type: &str) -> Result<String, String> {
+        fn first_unknown<'a>(nodes: &'a [Node], data: &Value) -> Option<&'a str> {
+            let unknown = |call: &'a Call| {
+                call.args.iter().find_map(|a| match a {
+                    Arg::Dot(path) => path.first().filter(|f| data.get(f.as_str()).is_none()).map(String::as_str),
+                    _ => None,
+                })
+            };
+            nodes.iter().find_map(|n| match n {
+                Node::Text(_) => None,
+                Node::Action(call) => unknown(call),
+                // Inside a range the dot is an element: not checked here.
+                Node::Range(call, _) => unknown(call),
+                Node::If(call, yes, no) => unknown(call).or_else(|| first_unknown(yes, data)).or_else(|| first_unknown(no, data)),
+            })
+        }
+        if let Some(field) = first_unknown(&self.0, data) {
+            let column = self.1.find(&format!(".{field}")).unwrap_or(0);
+            return Err(format!("template: :1:{column}: executing \"\" at <.{field}>: can't evaluate field {field} in type {go_type}"));
+        }
+        self.execute(data)
     }
 
     /// Executes against `data`.

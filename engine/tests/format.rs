@@ -88,4 +88,15 @@ fn ps_filters_info_and_images_formats() {
     assert_eq!(e.run("docker info extra", &mut h).status, 1);
     assert_eq!(e.run("docker images alpine --format '{{.Repository}}:{{.Tag}} {{.ID}}'", &mut h).text, format!("alpine:3.17 {}\n", e.image("alpine:3.17").unwrap().id.short()));
     assert_eq!(e.run("docker images --format '{{.Repository}}' nothing", &mut h).text, "");
+    // A field Docker's formatter does not have is an error, as Go's templates give it.
+    let bad = e.run("docker images --format '{{.Repository}} {{.Nope}}'", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (1, "template: :1:18: executing \"\" at <.Nope>: can't evaluate field Nope in type *formatter.ImageContext\n"));
+    let bad = e.run("docker ps --format '{{if .Colour}}x{{end}}'", &mut h);
+    assert_eq!(bad.text, "template: :1:5: executing \"\" at <.Colour>: can't evaluate field Colour in type *formatter.ContainerContext\n");
+    assert_eq!(e.run("docker ps --filter name=db --format '{{.Networks}} {{.LocalVolumes}}'", &mut h).text, "bridge 1\n");
+    // --no-trunc prints whole IDs; --all lists the same images (no intermediate ones are kept).
+    let id = e.image("alpine:3.17").unwrap().id.to_string();
+    assert_eq!(e.run("docker images -q --no-trunc", &mut h).text, format!("{id}\n"));
+    assert!(e.run("docker images -a --no-trunc", &mut h).text.contains(&format!(" {id} ")));
+    assert_eq!(e.run("docker images -a", &mut h).text, e.run("docker images", &mut h).text);
 }
