@@ -224,7 +224,7 @@ impl LayerDef {
                 Op::File(p, size, mode) => tree.insert(key(p), Node::synthetic(*size, seed(&self.name, p), *mode)).map_err(err)?,
                 Op::Text(p, text) => tree.insert(key(p), Node::file(text.clone().into_bytes(), 0o644)).map_err(err)?,
                 Op::Link(p, target) => {
-                    let node = Node { kind: crate::fs::Kind::Symlink(target.clone()), mode: 0o777, uid: 0, gid: 0 };
+                    let node = Node { kind: crate::fs::Kind::Symlink(target.clone()), mode: 0o777, uid: 0, gid: 0, touched: 0 };
                     tree.remove(&key(p));
                     tree.insert(key(p), node).map_err(err)?;
                 }

@@ -116,7 +116,7 @@ fn walk(dir: &Path, prefix: &mut Vec<String>, tree: &mut Tree) -> Result<(), Str
         let mode = mode_of(&meta);
         if meta.file_type().is_symlink() {
             let target = std::fs::read_link(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let node = Node { kind: Kind::Symlink(target.to_string_lossy().into_owned()), mode: 0o777, uid: 0, gid: 0 };
+            let node = Node { kind: Kind::Symlink(target.to_string_lossy().into_owned()), mode: 0o777, uid: 0, gid: 0, touched: 0 };
             tree.insert(prefix.clone(), node)?;
         } else if meta.is_dir() {
             tree.insert(prefix.clone(), Node::dir(mode))?;

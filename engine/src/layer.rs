@@ -314,7 +314,7 @@ pub fn apply(tree: &mut Tree, tar: &[u8]) -> Result<(), String> {
             }
             other => return Err(format!("layer: {name}: entry type {other:?} is not supported")),
         };
-        let node = Node { kind, mode, uid, gid };
+        let node = Node { kind, mode, uid, gid, touched: 0 };
         match next.get(&key) {
             Some(old) if old.is_dir() && node.is_dir() => {
                 // A directory entry updates metadata and keeps the children.

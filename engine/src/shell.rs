@@ -666,11 +666,14 @@ impl<'a> Shell<'a> {
                 (i32::from(!err.is_empty()), String::from_utf8_lossy(&out).into_owned(), err)
             }
             "touch" => self.each(&args, "touch", |sh, path| {
-                let key = sh.resolve(path);
-                if sh.root.get(&key).is_none() {
-                    sh.write(path, b"", true)?;
+                // An existing file (through its links) gets new times: a
+                // change, so overlay2 copies it up and a layer records it.
+                let key = sh.follow(sh.resolve(path));
+                match sh.root.get(&key).cloned() {
+                    _ if key.is_empty() => Ok(()),
+                    Some(node) => sh.root.insert(key, Node { touched: node.touched.wrapping_add(1), ..node }),
+                    None => sh.write(path, b"", true),
                 }
-                Ok(())
             }),
             "mkdir" => {
                 let parents = args.iter().any(|a| a.starts_with('-') && a.contains('p'));
@@ -777,7 +780,7 @@ impl<'a> Shell<'a> {
                     self.root.remove(&key);
                 }
                 let node = if symbolic {
-                    Node { kind: Kind::Symlink(target.to_string()), mode: 0o777, uid: 0, gid: 0 }
+                    Node { kind: Kind::Symlink(target.to_string()), mode: 0o777, uid: 0, gid: 0, touched: 0 }
                 } else {
                     let tkey = self.resolve(target);
                     match self.root.get(&tkey) {
@@ -1030,7 +1033,7 @@ impl<'a> Shell<'a> {
                     }
                     if home_flag {
                         let key = components(&format!("/home/{name}"));
-                        let _ = self.root.insert(key, Node { kind: Kind::Dir, mode: 0o755, uid: id, gid: id });
+                        let _ = self.root.insert(key, Node { kind: Kind::Dir, mode: 0o755, uid: id, gid: id, touched: 0 });
                     }
                 }
                 ok(String::new())

@@ -141,3 +141,26 @@ fn commit_makes_the_writable_layer_an_image_layer() {
     let refused = e.run("docker rmi alpine", &mut h);
     assert!(refused.status == 1 && refused.text.contains("container") && refused.text.contains("is using its referenced image"), "{}", refused.text);
 }
+
+#[test]
+fn touch_on_an_image_file_copies_it_up_and_a_build_records_it() {
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN touch /etc/passwd\n")]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
+    let out = e.run("docker exec c touch /etc/passwd /bin/sh /", &mut h);
+    assert_eq!(out.status, 0, "{}", out.text);
+    let copied: Vec<_> = out.events.iter().filter_map(|ev| if let Event::CopyUp { path, .. } = ev { Some(path.as_str()) } else { None }).collect();
+    assert!(copied.contains(&"/etc/passwd"), "{copied:?}");
+    // /bin/sh is a link to busybox: touch sets the target's times.
+    assert_eq!(ok(&mut e, &mut h, "docker diff c"), "C /bin\nC /bin/busybox\nC /etc\nC /etc/passwd\n");
+    assert_eq!(e.run("docker exec c cat /etc/passwd", &mut h).text, e.run("docker run --rm alpine cat /etc/passwd", &mut h).text, "the contents stay");
+    // A second touch of a file already up changes nothing more.
+    ok(&mut e, &mut h, "docker exec c touch /etc/passwd");
+    assert_eq!(ok(&mut e, &mut h, "docker diff c").lines().count(), 4);
+    // In a build, the RUN's layer holds the touched file (BuildKit diffs by mtime too).
+    ok(&mut e, &mut h, "docker build -t touched .");
+    let img = e.image("touched").unwrap().clone();
+    let blob = e.blob(img.diff_ids().last().unwrap()).unwrap();
+    let names: Vec<String> = tar::Archive::new(&*blob).entries().unwrap().map(|x| x.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["etc/", "etc/passwd"]);
+}

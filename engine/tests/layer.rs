@@ -35,7 +35,7 @@ fn mixed() -> (Tree, Tree) {
     upper.remove(&components("/etc/old.conf"));
     upper.insert(components("/etc/keep.conf"), Node::file(b"changed\n".to_vec(), 0o600)).unwrap();
     upper.insert(components("/usr/bin/tool"), Node::file(b"#!/bin/sh\n".to_vec(), 0o755)).unwrap();
-    let link = Node { kind: Kind::Symlink("tool".into()), mode: 0o777, uid: 0, gid: 0 };
+    let link = Node { kind: Kind::Symlink("tool".into()), mode: 0o777, uid: 0, gid: 0, touched: 0 };
     upper.insert(components("/usr/bin/t"), link).unwrap();
     let long = format!("/deep/{}/{}", "d".repeat(120), "f".repeat(90));
     upper.insert(components(&long), Node::file(vec![b'z'; 700], 0o644)).unwrap();

@@ -31,7 +31,7 @@ fn deletions_and_replaced_directories_unpack_as_the_engine_shows() {
     for (p, t) in [("/etc/os-release", "simulated\n"), ("/etc/motd", "hello\n"), ("/var/cache/apk/a", "a"), ("/var/cache/apk/b", "b")] {
         base.insert(components(p), file(t, 0o644)).unwrap();
     }
-    let link = Node { kind: Kind::Symlink("os-release".into()), mode: 0o777, uid: 0, gid: 0 };
+    let link = Node { kind: Kind::Symlink("os-release".into()), mode: 0o777, uid: 0, gid: 0, touched: 0 };
     base.insert(components("/etc/release"), link).unwrap();
     let mut second = base.clone();
     second.remove(&components("/etc/motd")); // a whiteout
@@ -44,9 +44,9 @@ fn deletions_and_replaced_directories_unpack_as_the_engine_shows() {
     let tool = file("#!/bin/sh\n", 0o755);
     let Kind::File(body) = tool.kind.clone() else { unreachable!() };
     second.insert(components("/usr/bin/tool"), tool).unwrap();
-    second.insert(components("/usr/bin/tool-alias"), Node { kind: Kind::HardLink { target: components("/usr/bin/tool"), body }, mode: 0o755, uid: 0, gid: 0 }).unwrap();
+    second.insert(components("/usr/bin/tool-alias"), Node { kind: Kind::HardLink { target: components("/usr/bin/tool"), body }, mode: 0o755, uid: 0, gid: 0, touched: 0 }).unwrap();
     let Kind::File(motd) = file("simulated\n", 0o644).kind else { unreachable!() };
-    second.insert(components("/etc/os-release.bak"), Node { kind: Kind::HardLink { target: components("/etc/os-release-old"), body: motd }, mode: 0o644, uid: 0, gid: 0 }).unwrap();
+    second.insert(components("/etc/os-release.bak"), Node { kind: Kind::HardLink { target: components("/etc/os-release-old"), body: motd }, mode: 0o644, uid: 0, gid: 0, touched: 0 }).unwrap();
 
     let mut engine = Engine::new();
     let steps = vec![
@@ -139,13 +139,13 @@ proptest! {
                     Op::HardLink(p, t) => match tree.get(&components(t)).filter(|n| matches!(n.kind, Kind::File(_))).map(|n| (n.mode, n.body().cloned())) {
                         Some((mode, Some(body))) if p != t && !tree.get(&components(p)).is_some_and(Node::is_dir) => {
                             tree.remove(&components(p));
-                            tree.insert(components(p), Node { kind: Kind::HardLink { target: components(t), body }, mode, uid: 0, gid: 0 })
+                            tree.insert(components(p), Node { kind: Kind::HardLink { target: components(t), body }, mode, uid: 0, gid: 0, touched: 0 })
                         }
                         _ => Ok(()),
                     },
                     Op::Symlink(p, t) => if tree.get(&components(p)).is_some_and(Node::is_dir) { Ok(()) } else {
                         tree.remove(&components(p));
-                        tree.insert(components(p), Node { kind: Kind::Symlink(t.clone()), mode: 0o777, uid: 0, gid: 0 })
+                        tree.insert(components(p), Node { kind: Kind::Symlink(t.clone()), mode: 0o777, uid: 0, gid: 0, touched: 0 })
                     },
                 };
             }

@@ -56,7 +56,7 @@ pub fn golden_actual() -> Vec<(&'static str, String)> {
     result = result
         .and(upper.insert(components("/var/cache"), Node::dir(0o755)))
         .and(upper.insert(components("/usr/bin/tool"), Node::file(b"#!/bin/sh\necho hi\n".to_vec(), 0o755)))
-        .and(upper.insert(components("/usr/bin/t"), Node { kind: Kind::Symlink("tool".into()), mode: 0o777, uid: 0, gid: 0 }))
+        .and(upper.insert(components("/usr/bin/t"), Node { kind: Kind::Symlink("tool".into()), mode: 0o777, uid: 0, gid: 0, touched: 0 }))
         .and(upper.insert(components(&long), Node::file(vec![b'z'; 700], 0o644)))
         .and(upper.insert(components(&format!("/deep/{}", "p".repeat(150))), Node::file(vec![b'p'; 3], 0o644)));
     let mut changes = layer::diff(&lower, &upper);
