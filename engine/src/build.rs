@@ -333,7 +333,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
                     }
                     let _ = writeln!(progress.out, "Digest: {manifest}\nStatus: Downloaded newer image for {reference}");
                 }
-                let id = match (bases.get(&i), start.config.rootfs.diff_ids.is_empty() && bases.get(&i).is_none() && stage_index(&stages[..i], &stage.base).is_none()) {
+                let id = match (bases.get(&i), start.config.rootfs.diff_ids.is_empty() && !bases.contains_key(&i) && stage_index(&stages[..i], &stage.base).is_none()) {
                     (Some(base), _) => base.id.hex()[..12].to_string(),
                     (None, true) => String::new(),
                     (None, false) => step_image_id(&start.config),

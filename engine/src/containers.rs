@@ -12,6 +12,9 @@ use crate::units::human_size;
 use crate::{Digest, Engine, Event};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+/// One row of `docker system df`: (total, active, size, reclaimable).
+pub(crate) type DfRow = (usize, usize, u64, u64);
 use std::sync::Arc;
 
 /// An interactive session the terminal is in (`docker exec -it c sh`).
@@ -1333,7 +1336,7 @@ impl Engine {
     }
 
     /// (total, active, size, reclaimable) of containers and volumes, for `docker system df`.
-    pub(crate) fn df_containers(&self) -> ((usize, usize, u64, u64), (usize, usize, u64, u64)) {
+    pub(crate) fn df_containers(&self) -> (DfRow, DfRow) {
         let running = self.containers.values().filter(|c| matches!(c.state, State::Running | State::Paused)).count();
         let size: u64 = self.containers.values().map(|c| c.writable.size()).sum();
         let stopped_size: u64 = self.containers.values().filter(|c| !matches!(c.state, State::Running | State::Paused)).map(|c| c.writable.size()).sum();

@@ -410,7 +410,7 @@ impl Engine {
         let human = crate::units::human_size;
         let images = self.images_disk_usage();
         let ((ctotal, cactive, csize, creclaim), (vtotal, vactive, vsize, vreclaim)) = self.df_containers();
-        let pct = |part: u64, whole: u64| if whole == 0 { 0 } else { part * 100 / whole };
+        let pct = |part: u64, whole: u64| (part * 100).checked_div(whole).unwrap_or(0);
         if !verbose {
             let active_images = crate::sorting::set_of(self.containers().map(|c| c.image.clone()));
             let mut used_layers = std::collections::BTreeMap::new();
