@@ -302,6 +302,25 @@ lines.push('', `## A ${TREE_FILES.toLocaleString('en')}-entry file tree in the e
   `| longest frame gap while scrolling | ${tree.maxGap.toFixed(1)} ms |`,
   `| rows in the page at the bottom (virtual list) | ${tree.domRows} of ${tree.setSize.toLocaleString('en')} |`,
   `| last row reached | ${tree.lastRow.toLocaleString('en')}: \`${tree.lastPath}\` |`);
+if (args.floors && fs.existsSync(args.floors)) {
+  // Each folder: one wasm-bindgen output (NAME_bg.wasm after wasm-opt -Oz, NAME.js).
+  const size = (name) => {
+    const dir = path.join(args.floors, name);
+    const f = (ext) => fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((x) => x.endsWith(ext) && !x.endsWith('.d.ts'))));
+    return gz(f('_bg.wasm')) + gz(f('.js'));
+  };
+  const [engine, leptos, page] = ['floor_engine_only', 'floor_leptos_only', 'layerlab-web'].map(size);
+  lines.push('', '## What the 250 kB budget meets: the engine alone is over it',
+    '',
+    'Three builds through one pipeline (release profile, `wasm-bindgen`, `wasm-opt -Oz`), gzipped wasm + JS. `bench/floor/` holds the two small crates.',
+    '',
+    '| build | gzipped | of the budget |', '|---|---:|---:|',
+    `| the engine alone: \`Engine::run\` behind one wasm-bindgen export, no page (\`bench/floor/engine-only\`) | ${kb(engine)} kB | ${(100 * engine / 250000).toFixed(0)}% |`,
+    `| Leptos alone: a counter, a keyed \`<For>\` list, a \`<Show>\` (\`bench/floor/leptos-only\`) | ${kb(leptos)} kB | ${(100 * leptos / 250000).toFixed(0)}% |`,
+    `| Layer Lab's page (the release build above, through the same pipeline) | ${kb(page)} kB | ${(100 * page / 250000).toFixed(0)}% |`,
+    '',
+    `The page's own code (components, web-sys calls, what they instantiate) is what is left: about ${kb(page - engine - leptos)} kB. Meeting the budget would need the docker console itself to lose ${(100 * (1 - (250000 - leptos) / engine)).toFixed(0)}% of its size even with no page code at all.`);
+}
 if (args['raw-wasm'] && fs.existsSync(args['raw-wasm'])) {
   const c = crateCosts(args['raw-wasm']);
   lines.push('', '## What each dependency costs',

@@ -7,9 +7,22 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/layerlab/target}"
 export PATH="$PWD/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release
 cargo build --release -q -p layerlab-engine --example throughput
+# Two floors, through one pipeline (wasm-bindgen, wasm-opt -Oz) with the page:
+# the engine alone, and Leptos alone. They show what the size budget meets.
+floor="$CARGO_TARGET_DIR/floor"
+for crate in engine-only leptos-only; do
+    CARGO_TARGET_DIR="$floor" cargo build --release -q --offline --target wasm32-unknown-unknown --manifest-path "bench/floor/$crate/Cargo.toml"
+done
+for raw in "$floor/wasm32-unknown-unknown/release/floor_engine_only.wasm" "$floor/wasm32-unknown-unknown/release/floor_leptos_only.wasm" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/layerlab-web.wasm"; do
+    name="$(basename "$raw" .wasm)"
+    rm -rf "$floor/out/$name" && mkdir -p "$floor/out/$name"
+    wasm-bindgen --target web --out-dir "$floor/out/$name" "$raw"
+    wasm-opt -Oz --all-features "$floor/out/$name/${name}_bg.wasm" -o "$floor/out/$name/${name}_bg.wasm"
+done
 node bench/bench.mjs \
     --native "$CARGO_TARGET_DIR/release/examples/throughput" \
     --dist dist \
     --raw-wasm "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/layerlab-web.wasm" \
+    --floors "$floor/out" \
     --runs "${1:-9}" \
     --out bench/RESULTS.md
