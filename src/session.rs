@@ -290,9 +290,15 @@ impl Session {
     /// Writes the state to local storage; a full quota or a refusing browser is an Err.
     pub fn save(&self) -> Result<(), String> {
         use gloo_storage::Storage;
-        gloo_storage::LocalStorage::set(STORAGE_KEY, self.snapshot()).map_err(|e| match e {
-            gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => "the browser's storage for this page is full".to_string(),
-            other => other.to_string(),
+        let now = self.current_files();
+        let json = self.journal.with_value(|j| j.scenario_json(&now));
+        gloo_storage::LocalStorage::raw().set_item(STORAGE_KEY, &json).map_err(|e| {
+            use wasm_bindgen::JsCast;
+            match e.dyn_ref::<js_sys::Error>() {
+                Some(js) if js.name() == "QuotaExceededError" => "the browser's storage for this page is full".to_string(),
+                Some(js) => format!("{}: {}", js.name(), js.message()),
+                None => format!("{e:?}"),
+            }
         })
     }
 

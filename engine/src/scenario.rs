@@ -155,18 +155,26 @@ fn inside(p: &str) -> bool {
 }
 
 /// Records a session as a [`Scenario`]: the files it started with, and at
-/// each line run the file changes since the line before.
+/// each line run the file changes since the line before. It keeps the JSON
+/// of what it recorded too, so autosaving after each keystroke writes out
+/// only the files changed since the last line (a picked archive of several
+/// MB is encoded once, not at every save).
 #[derive(Clone, Debug, Default)]
 pub struct Journal {
     start: BTreeMap<String, String>,
     steps: Vec<Step>,
+    /// `{"version":2,"files":…,"steps":[` and the steps so far, comma-separated.
+    json: String,
     /// The files as the last recorded line left them.
     last: Files,
 }
 
 impl Journal {
     pub fn new(start: BTreeMap<String, String>) -> Journal {
-        Journal { last: Files { text: start.clone(), binary: BTreeMap::new() }, start, steps: Vec::new() }
+        let mut json = format!("{{\"version\":{VERSION},\"files\":");
+        json.push_str(&serde_json::to_string(&start).unwrap_or_else(|_| "{}".to_string()));
+        json.push_str(",\"steps\":[");
+        Journal { last: Files { text: start.clone(), binary: BTreeMap::new() }, start, steps: Vec::new(), json }
     }
 
     /// Records `line`, run on `before` (the files it saw); `after` is what
@@ -175,8 +183,17 @@ impl Journal {
     pub fn record(&mut self, before: &Files, line: &str, after: Files) {
         let mut step = Step::between(&self.last, before);
         step.run = Some(line.to_string());
+        self.push_json(&step);
         self.steps.push(step);
         self.last = after;
+    }
+
+    fn push_json(&mut self, step: &Step) {
+        if !self.steps.is_empty() {
+            self.json.push(',');
+        }
+        // ok: a Step is maps and strings, which always serialise.
+        self.json.push_str(&serde_json::to_string(step).unwrap_or_default());
     }
 
     /// The scenario so far, with the files as they are now.
@@ -187,5 +204,19 @@ impl Journal {
             steps.push(tail);
         }
         Scenario::new(self.start.clone(), steps)
+    }
+
+    /// [`Journal::scenario`] as JSON, from the JSON kept of the steps.
+    pub fn scenario_json(&self, now: &Files) -> String {
+        let tail = Step::between(&self.last, now);
+        let mut json = self.json.clone();
+        if !tail.is_empty() {
+            if !self.steps.is_empty() {
+                json.push(',');
+            }
+            json.push_str(&serde_json::to_string(&tail).unwrap_or_default());
+        }
+        json.push_str("]}");
+        json
     }
 }

@@ -67,9 +67,9 @@ fn an_edit_between_two_builds_is_replayed_between_them() {
     assert_eq!(scenario.runs(), 3);
     assert_eq!(scenario.steps[1].write, BTreeMap::from([("hello.txt".to_string(), "two\n".to_string())]));
     assert_eq!(scenario.steps.last().unwrap().run, None, "the edit after the last line is kept as a step of its own");
-    let json = serde_json::to_vec(&scenario).unwrap();
-    let read = Scenario::read(&json).unwrap();
-    assert_eq!(read, scenario);
+    let json = s.journal.scenario_json(&s.files);
+    let read = Scenario::read(json.as_bytes()).unwrap();
+    assert_eq!(read, scenario, "the JSON the journal keeps says the same as the scenario");
 
     let mut again = Session::replayed(&read);
     assert_eq!(again.files, s.files);
@@ -91,7 +91,8 @@ fn a_picked_archive_travels_with_the_scenario() {
     s.files.binary.insert("picked.tar".into(), archive.clone());
     assert!(s.run("docker load -i picked.tar").contains("Loaded image: hello:latest"));
     let images = s.run(SHOW);
-    let json = serde_json::to_vec(&s.journal.scenario(&s.files)).unwrap();
+    let json = s.journal.scenario_json(&s.files).into_bytes();
+    assert_eq!(Scenario::read(&json).unwrap(), s.journal.scenario(&s.files));
     let mut again = Session::replayed(&Scenario::read(&json).unwrap());
     assert_eq!(again.files.binary["picked.tar"], archive);
     assert_eq!(again.journal.scenario(&again.files), s.journal.scenario(&s.files), "a replay journals the same scenario");
@@ -133,6 +134,20 @@ fn files() -> impl Strategy<Value = Files> {
 }
 
 proptest! {
+    #[test]
+    fn a_journal_s_json_is_its_scenario(start in files(), edits in prop::collection::vec((files(), prop::option::of("[a-z ]{1,8}")), 0..4)) {
+        let mut journal = Journal::new(start.text.clone());
+        let mut now = Files { text: start.text, binary: BTreeMap::new() };
+        for (files, line) in edits {
+            now = files;
+            if let Some(line) = line {
+                journal.record(&now, &line, now.clone());
+            }
+        }
+        let json = journal.scenario_json(&now);
+        prop_assert_eq!(Scenario::read(json.as_bytes()).unwrap(), journal.scenario(&now));
+    }
+
     #[test]
     fn the_changes_between_two_file_sets_turn_one_into_the_other(before in files(), after in files()) {
         let step = Step::between(&before, &after);
