@@ -35,6 +35,18 @@ pub fn export(bytes: u64) -> Result<usize, String> {
     crate::archive::save(&engine, &[(&image, tags)]).map(|a| a.len())
 }
 
+/// `docker pull REFERENCE` on a fresh engine: with the catalogue's digest
+/// table (`hashed` false, what the product does) or making and hashing
+/// every layer tar (`hashed` true, what it did before the table).
+pub fn pull(reference: &str, hashed: bool) -> Result<(), String> {
+    if hashed {
+        let def = crate::catalogue::catalogue()?.find(reference).ok_or("not in the catalogue")?;
+        return Engine::catalogue_layers_hashed(def).map(|_| ());
+    }
+    let out = Engine::new().run(&format!("docker pull {reference}"), &mut crate::MemHost::default());
+    if out.status == 0 { Ok(()) } else { Err(out.text) }
+}
+
 /// The seeds' Experiments 1–4 (seeds/002), as the classroom typed them.
 pub const SEED_EXPERIMENTS: [(&str, &str); 4] = [
     ("exp1", "FROM alpine\nlabel author=khaja\nCMD [\"sleep\", \"1d\"]\n"),

@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 const SOURCE: &str = include_str!("../catalogue/images.txt");
+/// Each image's layer digests and tar lengths, as a registry's manifest
+/// would give them: `docker pull` then need not make and hash the tars
+/// (hundreds of MB for mysql). Written and checked by engine/tests/catalogue.rs.
+const DIGESTS: &str = include_str!("../catalogue/digests.txt");
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -43,6 +47,9 @@ pub struct ImageDef {
     pub created: String,
     pub steps: Vec<Step>,
     pub config: RunConfig,
+    /// Its layers' (diff_id, tar length), bottom first, from `digests.txt`;
+    /// empty if the table does not list it (the tars are then made and hashed).
+    pub known: Vec<(crate::Digest, u64)>,
 }
 
 #[derive(Debug, Default)]
@@ -54,7 +61,19 @@ pub struct Catalogue {
 /// The parsed catalogue (parsed once; a parse error is a bug the tests catch).
 pub fn catalogue() -> Result<&'static Catalogue, String> {
     static CATALOGUE: OnceLock<Result<Catalogue, String>> = OnceLock::new();
-    CATALOGUE.get_or_init(|| parse(SOURCE)).as_ref().map_err(Clone::clone)
+    CATALOGUE.get_or_init(|| parse(SOURCE).and_then(|mut c| known(&mut c, DIGESTS).map(|_| c))).as_ref().map_err(Clone::clone)
+}
+
+/// Reads `digests.txt` (`REF DIFF_ID TAR_LENGTH` per layer, in order) into the images.
+fn known(cat: &mut Catalogue, src: &str) -> Result<(), String> {
+    for (i, line) in src.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#')) {
+        let bad = || format!("catalogue digests line {}: {line:?}", i + 1);
+        let mut words = line.split_whitespace();
+        let (Some(reference), Some(digest), Some(len), None) = (words.next(), words.next(), words.next(), words.next()) else { return Err(bad()) };
+        let image = cat.images.iter_mut().find(|d| d.refs.first().is_some_and(|r| r == reference)).ok_or_else(bad)?;
+        image.known.push((crate::Digest::parse(digest).map_err(|_| bad())?, len.parse().map_err(|_| bad())?));
+    }
+    Ok(())
 }
 
 impl Catalogue {
@@ -165,7 +184,7 @@ fn parse(src: &str) -> Result<Catalogue, String> {
                 }
                 "image" if !args.is_empty() => {
                     let refs = args.iter().map(|r| crate::image::normalize_reference(r)).collect::<Result<Vec<_>, _>>()?;
-                    image = Some(ImageDef { refs, created: String::new(), steps: Vec::new(), config: RunConfig::default() });
+                    image = Some(ImageDef { refs, created: String::new(), steps: Vec::new(), config: RunConfig::default(), known: Vec::new() });
                 }
                 _ => return Err(bad()),
             }

@@ -147,6 +147,22 @@ pub fn write_tar_to<W: std::io::Write>(upper: &Tree, changes: &[Change], out: W)
 /// `opaque` were replaced (removed and made again): they get an opaque
 /// marker, and nothing below them is whited out one by one.
 pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, String> {
+    let changes = changes(lower, upper, opaque);
+    let sink = write_tar_to(upper, &changes, HashCount::default())?;
+    Ok(Layer { diff_id: sink.hasher.finish(), size: size(upper, &changes), tar_len: sink.len, changes })
+}
+
+/// [`commit`] for a layer whose tar's digest and length are already known
+/// (a catalogue image, as a registry's manifest gives them): the tar is not
+/// made. `engine/tests/catalogue.rs` checks every known pair against the tar.
+pub fn commit_known(lower: &Tree, upper: &Tree, opaque: &[PathKey], diff_id: Digest, tar_len: u64) -> Layer {
+    let changes = changes(lower, upper, opaque);
+    Layer { diff_id, size: size(upper, &changes), tar_len, changes }
+}
+
+/// What a layer records: the diff of `upper` from `lower`, with the
+/// `opaque` directories marked and their contents written again; sorted.
+fn changes(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Vec<Change> {
     let mut changes: Vec<Change> = diff(lower, upper)
         .into_iter()
         .filter(|c| !matches!(c, Change::Deleted(k) if opaque.iter().any(|o| k.starts_with(o) && k != o)))
@@ -165,12 +181,16 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, S
         }
     }
     crate::sorting::sort_by(&mut changes, |a, b| change_key(a).cmp(change_key(b)));
-    let sink = write_tar_to(upper, &changes, HashCount::default())?;
+    changes
+}
+
+/// Docker's size of a layer: the bytes of what it writes.
+fn size(upper: &Tree, changes: &[Change]) -> u64 {
     let written = crate::sorting::set_of(changes.iter().filter_map(|c| match c {
         Change::Added(k) | Change::Modified(k) => Some(k),
         _ => None,
     }));
-    let size = written
+    written
         .iter()
         .filter_map(|k| upper.get(k))
         .map(|n| match &n.kind {
@@ -178,8 +198,7 @@ pub fn commit(lower: &Tree, upper: &Tree, opaque: &[PathKey]) -> Result<Layer, S
             Kind::HardLink { target, body } if !written.contains(target) => body.len(),
             _ => n.size(),
         })
-        .sum();
-    Ok(Layer { diff_id: sink.hasher.finish(), size, tar_len: sink.len, changes })
+        .sum()
 }
 
 /// A writer that hashes and counts what goes through it.

@@ -248,29 +248,34 @@ impl Engine {
         for step in &steps {
             config.history.push(image::History { created: build::BUILD_TIME.to_string(), created_by: step.created_by.clone(), ..Default::default() });
         }
-        let (id, _) = self.import_with(config, steps)?;
+        let (id, _) = self.import_with(config, steps, &[])?;
         self.tag(&reference, &id);
         Ok(id)
     }
 
     /// Commits `steps` as layers under `config` (whose history must have one
     /// non-empty entry per step) and stores the image. Returns its ID and,
-    /// per layer, its diff_id and whether the store already held it.
-    fn import_with(&mut self, mut config: ImageConfig, steps: Vec<ImportStep>) -> Result<(Digest, Vec<(Digest, bool)>), String> {
+    /// per layer, its diff_id and whether the store already held it. With
+    /// one `known` (diff_id, tar length) per step the tars are not made.
+    fn import_with(&mut self, mut config: ImageConfig, steps: Vec<ImportStep>, known: &[(Digest, u64)]) -> Result<(Digest, Vec<(Digest, bool)>), String> {
+        let known = if known.len() == steps.len() { known } else { &[] };
         if config.history.iter().filter(|h| !h.empty_layer).count() != steps.len() {
             return Err("import: the history does not match the layers".to_string());
         }
         let mut commits: Vec<Commit> = Vec::new();
         let mut sizes = Vec::new();
         let mut layers = Vec::new();
-        for step in steps {
+        for (i, step) in steps.into_iter().enumerate() {
             let mut active = match commits.last() {
                 Some(c) => Snapshotter::prepare_on(&c.chain_id, &c.snapshot),
                 None => self.snapshots.prepare(None)?,
             };
             active.upper = step.tree;
             active.opaque = step.opaque;
-            let commit = self.snapshots.commit(active)?;
+            let commit = match known.get(i) {
+                Some((diff_id, tar_len)) => Snapshotter::commit_known(active, diff_id.clone(), *tar_len),
+                None => self.snapshots.commit(active)?,
+            };
             sizes.push(commit.layer.size);
             layers.push((commit.layer.diff_id.clone(), self.content.contains(&commit.layer.diff_id)));
             config.rootfs.diff_ids.push(commit.layer.diff_id.clone());
@@ -281,8 +286,21 @@ impl Engine {
         Ok((id, layers))
     }
 
-    /// Creates a catalogue image (what `docker pull` does).
+    /// Creates a catalogue image (what `docker pull` does), its layer digests
+    /// taken from the catalogue's table when it has them.
     fn install(&mut self, def: &catalogue::ImageDef) -> Result<(Digest, Vec<(Digest, bool)>), String> {
+        self.install_with(def, &def.known)
+    }
+
+    /// A catalogue image's layers with each tar made and hashed: (diff_id,
+    /// tar length), bottom first. What `digests.txt` must say (the tests check).
+    pub fn catalogue_layers_hashed(def: &catalogue::ImageDef) -> Result<Vec<(Digest, u64)>, String> {
+        let mut engine = Engine::new();
+        let (_, layers) = engine.install_with(def, &[])?;
+        layers.into_iter().map(|(d, _)| Ok((d.clone(), engine.content.size(&d).ok_or("a layer was not stored")?))).collect()
+    }
+
+    fn install_with(&mut self, def: &catalogue::ImageDef, known: &[(Digest, u64)]) -> Result<(Digest, Vec<(Digest, bool)>), String> {
         let cat = catalogue::catalogue()?;
         let mut run_config = def.config.clone();
         // Labelled wherever the config is shown: the contents are generated, not Docker Hub's.
@@ -305,7 +323,7 @@ impl Engine {
             };
             config.history.push(image::History { created: def.created.clone(), created_by, comment: String::new(), empty_layer });
         }
-        self.import_with(config, steps)
+        self.import_with(config, steps, known)
     }
 
     /// The OCI manifest of an image and its digest.

@@ -221,3 +221,33 @@ fn images_view_draws_shared_layers_once() {
     assert_eq!(exp1.base_history, alpine.history.len());
     assert_eq!(exp1.history[exp1.base_history..], [("LABEL a=b".to_string(), true)]);
 }
+
+/// `docker pull` takes each layer's diff_id and tar length from
+/// `catalogue/digests.txt` instead of making and hashing the tars. Here every
+/// tar is made and hashed, and the table must say exactly that. After a
+/// catalogue change, `LAYERLAB_WRITE_DIGESTS=1 cargo test -p layerlab-engine
+/// --test catalogue` writes the table again.
+#[test]
+fn the_digest_table_is_what_the_tars_hash_to() {
+    let cat = catalogue().unwrap();
+    let mut table = String::from("# Written by engine/tests/catalogue.rs (LAYERLAB_WRITE_DIGESTS=1): each catalogue\n# image's layers, bottom first, as a registry's manifest lists them: REF DIFF_ID TAR_LENGTH.\n");
+    for def in &cat.images {
+        for (diff_id, len) in Engine::catalogue_layers_hashed(def).unwrap() {
+            table.push_str(&format!("{} {diff_id} {len}\n", def.refs[0]));
+        }
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/catalogue/digests.txt");
+    if std::env::var_os("LAYERLAB_WRITE_DIGESTS").is_some() {
+        std::fs::write(path, &table).unwrap();
+    }
+    assert_eq!(std::fs::read_to_string(path).unwrap(), table, "catalogue/digests.txt is stale: run with LAYERLAB_WRITE_DIGESTS=1");
+    for def in &cat.images {
+        assert!(!def.known.is_empty(), "{} has no digests", def.refs[0]);
+    }
+    // A pull with the table gives the image a pull that hashes everything gives.
+    let (mut engine, mut h) = (Engine::new(), host());
+    run(&mut engine, &mut h, "docker pull mysql");
+    let mysql = engine.image("mysql").unwrap();
+    let hashed: Vec<_> = Engine::catalogue_layers_hashed(cat.find("mysql").unwrap()).unwrap().into_iter().map(|(d, _)| d).collect();
+    assert_eq!(mysql.diff_ids(), &hashed[..]);
+}
