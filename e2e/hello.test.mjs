@@ -517,7 +517,14 @@ test('a lesson\'s checks are not passed before the learner did the work', async 
   await lesson.locator('button.setup').click();
   // exp1 built but not yet the others: only the first check passes.
   await run(page, 'docker image build -t exp1 -f exp1 .');
-  assert.deepEqual(await lesson.locator('li.check').evaluateAll((ls) => ls.map((l) => l.classList.contains('passed'))), [true, false, false]);
+  const passed = () => lesson.locator('li.check').evaluateAll((ls) => ls.map((l) => l.classList.contains('passed')));
+  assert.deepEqual(await passed(), [true, false, false]);
+  // A reload keeps the lesson open, and its checks where they were.
+  const title = await page.locator('#lesson-choice option:checked').innerText();
+  await page.reload();
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.equal(await page.locator('#lesson-choice option:checked').innerText(), title);
+  assert.deepEqual(await passed(), [true, false, false]);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -5,6 +5,7 @@
 //! ([`Session::query`]); they never change what the learner built.
 
 use crate::session::Session;
+use gloo_storage::Storage;
 use layerlab_engine::Output;
 use leptos::prelude::*;
 
@@ -298,10 +299,22 @@ pub const LESSONS: &[Lesson] = &[
     },
 ];
 
+/// The local-storage key of the lesson open (its id).
+pub const LESSON_KEY: &str = "layerlab.lesson";
+
 #[component]
 pub fn Lessons() -> impl IntoView {
     let session = expect_context::<Session>();
-    let chosen = RwSignal::new(None::<usize>);
+    // The lesson open is kept over a reload, like the work done in it.
+    let storage = gloo_storage::LocalStorage::raw();
+    let saved = storage.get_item(LESSON_KEY).ok().flatten();
+    let chosen = RwSignal::new(saved.and_then(|id| LESSONS.iter().position(|l| l.id == id)));
+    Effect::new(move |_| {
+        let _ = match chosen.get() {
+            Some(i) => storage.set_item(LESSON_KEY, LESSONS[i].id),
+            None => storage.remove_item(LESSON_KEY),
+        };
+    });
     let results = Memo::new(move |_| {
         session.log.track();
         chosen.get().map(|i| LESSONS[i].checks.iter().map(|c| (c.pass)(&session.query(c.queries))).collect::<Vec<bool>>()).unwrap_or_default()
@@ -312,7 +325,7 @@ pub fn Lessons() -> impl IntoView {
             <label for="lesson-choice" class="visually-hidden">"Choose a lesson"</label>
             <select id="lesson-choice" on:change=move |ev| chosen.set(event_target_value(&ev).parse::<usize>().ok())>
                 <option value="">"Free sandbox (no lesson)"</option>
-                {LESSONS.iter().enumerate().map(|(i, l)| view! { <option value=i.to_string()>{l.title}</option> }).collect_view()}
+                {LESSONS.iter().enumerate().map(|(i, l)| view! { <option value=i.to_string() selected=chosen.get_untracked() == Some(i)>{l.title}</option> }).collect_view()}
             </select>
             {move || chosen.get().map(|i| {
                 let lesson = &LESSONS[i];
