@@ -14,6 +14,10 @@ const LIMIT: usize = 2 << 20;
 
 pub fn encode(saved: &Saved) -> Result<String, String> {
     let json = serde_json::to_vec(saved).map_err(|e| e.to_string())?;
+    if json.len() > LIMIT {
+        // A link that would be refused when opened is not made.
+        return Err(format!("the scenario is {} kB, more than a link carries ({} kB; files from disk count in full): save it as a file instead", json.len() / 1000, LIMIT / 1000));
+    }
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
 }

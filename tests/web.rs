@@ -136,6 +136,9 @@ fn a_scenario_survives_the_link_and_damage_is_refused() {
     assert!(layerlab_web::share::decode("not base64!").unwrap_err().contains("damaged"));
     let foreign = layerlab_web::share::encode(&layerlab_web::session::Saved { version: 7, ..saved.clone() }).unwrap();
     assert!(layerlab_web::share::decode(&foreign).unwrap_err().contains("version 7"));
+    // More than a link carries (a large file from disk) is refused when the link is made.
+    let big = layerlab_web::session::Saved::new([("big.txt".to_string(), "x".repeat(3 << 20))].into(), vec![]);
+    assert!(layerlab_web::share::encode(&big).unwrap_err().contains("save it as a file instead"));
     let escaping = layerlab_web::share::encode(&layerlab_web::session::Saved { files: [("../x".to_string(), String::new())].into(), ..saved }).unwrap();
     assert!(layerlab_web::share::decode(&escaping).unwrap_err().contains("outside the build context"));
 }
