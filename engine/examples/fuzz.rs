@@ -30,7 +30,7 @@ const SHELL: &[&str] = &[
     "test -f ", "[ -d ", " ]", "wc -l ", "head -n 2 ", "sh -c '", "apk add ", "apt-get install ", "cd ", "export A=", "set -e", "exit ",
     "a", "/b", "/b/c", "*", "?", "[a-z]", "&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "<", "\"", "'", "\\", "$A", "${A:-x}", "${A/a/b}",
     "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
-    "tar xf /t.tgz ", "-C ", ".",
+    "tar xf /t.tgz ", "-C ", ".", ")", "$(echo a; ls /)", "x=$(", "\"$(cat /b)\"",
 ];
 const CONSOLE: &[&str] = &[
     "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",
@@ -42,6 +42,7 @@ const CONSOLE: &[&str] = &[
     "docker rmi -f alpine", "docker image prune -af", "docker container prune -f", "docker volume create v", "docker volume rm v", "docker volume prune -af",
     "docker volume ls", "docker volume inspect v", "docker system df", "docker info", "docker save -o s.tar snap", "docker load -i s.tar", "docker build -t b .",
     "cd /tmp", "echo $A > x", "ls", "mkdir -p /a/b", "rm -rf /a", " ", "c1", "-", "--", "'", "\"", "=", ":", "/", "x",
+    "docker rm -f $(docker ps -aq)", "docker stop `docker ps -q`", "$(", ")", "`", "$(docker exec -it c1 sh)",
 ];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",

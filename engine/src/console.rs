@@ -140,6 +140,40 @@ impl Engine {
         if self.session.is_some() {
             return self.session_line(line, host);
         }
+        // `$(docker ps -aq)`: the inner commands run first, their output takes their place.
+        let mut inner = Output::ok(String::new());
+        let substituted;
+        let line = if line.contains("$(") || line.contains('`') {
+            let mut run = |cmd: &str| {
+                let out = self.run(cmd, host);
+                inner.events.extend(out.events);
+                // What a failing command prints goes to the terminal, not into the line.
+                if out.status == 0 {
+                    out.text
+                } else {
+                    inner.text.push_str(&out.text);
+                    String::new()
+                }
+            };
+            match crate::subst::substitute(line, true, &mut run) {
+                Ok(l) => {
+                    substituted = l;
+                    substituted.as_str()
+                }
+                Err(e) => return Output::fail(format!("{}sh: syntax error: {e}\n", inner.text), 2),
+            }
+        } else {
+            line
+        };
+        let mut output = self.run_line(line, host);
+        output.text.insert_str(0, &inner.text);
+        inner.events.append(&mut output.events);
+        output.events = inner.events;
+        output
+    }
+
+    /// [`Engine::run`] once command substitutions are done.
+    fn run_line(&mut self, line: &str, host: &mut dyn Host) -> Output {
         let mut commands = match split_pipeline(line) {
             Ok(c) => c,
             Err(e) => return Output::fail(format!("sh: syntax error: {e}\n"), 2),
@@ -354,7 +388,8 @@ impl Engine {
             Err(e) => return Output::fail(format!("{e}\n"), 1),
         };
         if args.is_empty() {
-            return Output::fail("\"docker image inspect\" requires at least 1 argument.\n".to_string(), 1);
+            let what = kind.map_or("inspect".to_string(), |k| format!("{k} inspect"));
+            return Output::fail(format!("\"docker {what}\" requires at least 1 argument.\nSee 'docker {what} --help'.\n"), 1);
         }
         let mut found = Vec::new();
         let mut errors = String::new();

@@ -35,6 +35,7 @@ pub mod shell;
 pub mod shell_lex;
 pub mod snapshot;
 pub mod sorting;
+pub mod subst;
 pub mod template;
 pub mod units;
 

@@ -270,7 +270,9 @@ impl Engine {
         let mut events = Vec::new();
         for name in names {
             let Some(id) = self.image(name).map(|i| i.id.clone()) else {
-                let _ = writeln!(text, "Error response from daemon: No such image: {name}");
+                // The daemon names the reference it looked for: `nope` is `nope:latest`.
+                let looked_for = if name.contains([':', '@']) || (name.len() >= 4 && name.bytes().all(|b| b.is_ascii_hexdigit())) { name.to_string() } else { format!("{name}:latest") };
+                let _ = writeln!(text, "Error response from daemon: No such image: {looked_for}");
                 status = 1;
                 continue;
             };

@@ -36,6 +36,9 @@ pub struct Shell<'a> {
     pub flavour: Flavour,
     errexit: bool,
     removed_dirs: Vec<PathKey>,
+    /// In a command substitution: what its commands print on stderr, which
+    /// goes to the terminal instead of into the substituted text.
+    stderr: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +80,15 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                             None => break None,
                             Some('\\') => j += 2,
                             Some('"') => break Some(j),
+                            // A substitution inside may hold quotes of its own.
+                            Some('$') if chars.get(j + 1) == Some(&'(') => match crate::subst::end(&chars, j) {
+                                Some(close) => j = close + 1,
+                                None => break None,
+                            },
+                            Some('`') => match crate::subst::end(&chars, j) {
+                                Some(close) => j = close + 1,
+                                None => break None,
+                            },
                             Some(_) => j += 1,
                         }
                     }
@@ -85,9 +97,6 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                 };
                 let end = end.ok_or_else(|| format!("syntax error: unterminated quoted string ({c})"))?;
                 let quoted: String = chars[i..=end].iter().collect();
-                if c == '"' && (quoted.contains("$(") || quoted.contains('`')) {
-                    return Err("command substitution ($(…)) is not available in this version of Layer Lab".to_string());
-                }
                 word.push_str(&quoted);
                 i = end + 1;
                 continue;
@@ -104,9 +113,12 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                 i += 2;
                 continue;
             }
-            '`' => return Err("command substitution (`…`) is not available in this version of Layer Lab".to_string()),
-            '$' if chars.get(i + 1) == Some(&'(') => {
-                return Err("command substitution ($(…)) is not available in this version of Layer Lab".to_string())
+            // A command substitution stays in its word, run when the word is expanded.
+            '`' | '$' if c == '`' || chars.get(i + 1) == Some(&'(') => {
+                let close = crate::subst::end(&chars, i).ok_or(if c == '`' { "syntax error: unterminated `" } else { "syntax error: missing ')'" })?;
+                word.extend(&chars[i..=close]);
+                i = close + 1;
+                continue;
             }
             '(' | ')' => return Err(format!("syntax error: \"{c}\" (subshells are not available in this version of Layer Lab)")),
             '#' if word.is_empty() => {
@@ -270,7 +282,7 @@ pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String 
 impl<'a> Shell<'a> {
     pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, env: BTreeMap<String, String>) -> Shell<'a> {
         let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new() }
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None }
     }
 
     fn not_found(&self, cmd: &str) -> String {
@@ -368,7 +380,32 @@ impl<'a> Shell<'a> {
         status
     }
 
-    fn expand(&self, raw: &str) -> Result<Vec<String>, String> {
+    /// Runs `script` in a subshell (its variables and directory are its
+    /// own; the filesystem is shared) and returns what it printed.
+    fn subshell(&mut self, script: &str) -> String {
+        let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, self.env.clone());
+        sub.flavour = self.flavour;
+        sub.stderr = Some(String::new());
+        sub.run_script(script);
+        self.removed_dirs.append(&mut sub.removed_dirs);
+        let err = sub.stderr.take().unwrap_or_default();
+        match self.stderr.as_mut() {
+            Some(e) => e.push_str(&err),
+            None => self.output.push_str(&err),
+        }
+        sub.output
+    }
+
+    fn expand(&mut self, raw: &str) -> Result<Vec<String>, String> {
+        let substituted;
+        let raw = if raw.contains("$(") || raw.contains('`') {
+            // `x=$(…)` keeps the output whole: an assignment is not split into words.
+            let assignment = raw.split_once('=').is_some_and(|(k, _)| !k.is_empty() && !k.starts_with(|c: char| c.is_ascii_digit()) && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            substituted = crate::subst::substitute(raw, !assignment, &mut |inner| self.subshell(inner))?;
+            substituted.as_str()
+        } else {
+            raw
+        };
         let env = |name: &str| self.env.get(name).cloned();
         let words = crate::shell_lex::process_words(raw, &env, '\\').map_err(|e| e.replace("failed to process", "bad substitution in"))?;
         // Unquoted wildcards match names in the tree.
@@ -569,7 +606,10 @@ impl<'a> Shell<'a> {
                 return (1, format!("{err}/bin/sh: {e}\n"));
             }
         }
-        out.push_str(&err);
+        match self.stderr.as_mut() {
+            Some(e) => e.push_str(&err),
+            None => out.push_str(&err),
+        }
         (status, out)
     }
 

@@ -134,7 +134,7 @@ fn tag_and_rmi_untag_before_deleting_and_keep_shared_layers() {
     assert_eq!(out.matches("Deleted:").count(), 1 + layers, "{out}");
     assert!(engine.content().is_empty(), "every blob freed");
     let out = engine.run("docker rmi nope", &mut h);
-    assert_eq!((out.status, out.text.as_str()), (1, "Error response from daemon: No such image: nope\n"));
+    assert_eq!((out.status, out.text.as_str()), (1, "Error response from daemon: No such image: nope:latest\n"));
 }
 
 #[test]

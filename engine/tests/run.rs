@@ -118,12 +118,9 @@ echo unreachable"#;
     );
     assert!(out.text.contains("exit code: 3"));
     // The Dockerfile's ENV reaches RUN.
-    let mut h = MemHost::new([("Dockerfile", "FROM busybox\nENV GREETING=hello\nWORKDIR /srv\nRUN echo \"$GREETING from $(pwd)\" > x || echo $GREETING > /srv/x\n")]);
-    let out = e.run("docker build -t env .", &mut h);
-    assert!(out.text.contains("command substitution ($(…)) is not available"), "{}", out.text);
-    h.files.insert("Dockerfile".into(), b"FROM busybox\nENV GREETING=hello\nWORKDIR /srv\nRUN echo \"$GREETING\" > x\n".to_vec());
+    let mut h = MemHost::new([("Dockerfile", "FROM busybox\nENV GREETING=hello\nWORKDIR /srv\nRUN echo \"$GREETING from $(pwd)\" > x\n")]);
     ok(&mut e, &mut h, "docker build -t env .");
-    assert_eq!(file(&e, "env", "/srv/x").as_deref(), Some("hello\n"));
+    assert_eq!(file(&e, "env", "/srv/x").as_deref(), Some("hello from /srv\n"));
     // Loops and conditionals say they are missing, wherever a command starts.
     for script in ["for i in 1 2; do touch /f$i; done", "true && while true; do :; done", "X=1 if true; then :; fi", "{ echo a; }"] {
         h.files.insert("Dockerfile".into(), format!("FROM busybox\nRUN {script}\n").into_bytes());
@@ -222,4 +219,47 @@ fn ls_long_format_and_wc_with_files() {
          lrwxrwxrwx 1 root root 1 Jan  1  1970 l -> f\n\
          -rw-r--r-- 1 root root 0 Jan  1  1970 longer-name\n"
     );
+}
+
+#[test]
+fn command_substitution_in_run_and_exec() {
+    let dockerfile = r#"FROM alpine
+RUN echo "alpine $(cat /etc/alpine-release)" > /built.txt && echo `echo back tick` >> /built.txt
+RUN names=$(ls /etc | head -3); echo $names > /list; echo "$names" >> /list; echo "$(echo "nested $(echo deep)")" >> /list
+RUN echo $(echo 'a  b'; echo '$HOME;|*') "$(echo "q\"uote")" > /quoted
+"#;
+    let mut h = MemHost::new([("Dockerfile", dockerfile)]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -t sub .");
+    assert_eq!(file(&e, "sub", "/built.txt").as_deref(), Some("alpine 3.21.3\nback tick\n"));
+    assert_eq!(file(&e, "sub", "/list").as_deref(), Some("alpine-release apk group\nalpine-release\napk\ngroup\nnested deep\n"), "an assignment keeps the lines; unquoted use splits them");
+    assert_eq!(file(&e, "sub", "/quoted").as_deref(), Some("a b $HOME;|* q\"uote\n"), "the output is text: not expanded, not run");
+    ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
+    // What the inner command prints on stderr goes to the terminal, not into the line.
+    assert_eq!(e.run("docker exec c sh -c 'echo $(cat /nope) done'", &mut h).text, "cat: /nope: No such file or directory\ndone\n");
+    // A subshell's variables are its own; its files are not.
+    assert_eq!(e.run("docker exec c sh -c 'X=1; echo $(X=2; touch /made; echo $X) $X; ls /made'", &mut h).text, "2 1\n/made\n");
+    let bad = e.run("docker exec c sh -c 'echo $(echo open'", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (2, "/bin/sh: syntax error: missing ')'\n"));
+}
+
+#[test]
+fn the_console_runs_command_substitutions_first() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker run -d --name b alpine sleep 1d");
+    let ids = ok(&mut e, &mut h, "docker ps -aq");
+    let out = e.run("docker rm -f $(docker ps -aq)", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (0, ids.as_str()), "docker rm prints each ID it removed");
+    assert_eq!(out.events.iter().filter(|ev| matches!(ev, layerlab_engine::Event::ContainerRemoved { .. })).count(), 2);
+    // Nothing left: docker rm gets no argument, as with Docker.
+    let out = e.run("docker rm `docker ps -aq`", &mut h);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("requires at least 1 argument"), "{}", out.text);
+    // A failing inner command prints its error; the line goes on without its output.
+    let out = e.run("docker inspect --format '{{.Id}}' $(docker images -q nothing-here) $(docker rmi nope)", &mut h);
+    assert!(out.text.starts_with("Error response from daemon: No such image: nope:latest\n"), "{}", out.text);
+    let out = e.run("docker ps $(docker ps", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (2, "sh: syntax error: unexpected end of line: missing closing )\n"));
 }
