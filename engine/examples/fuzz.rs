@@ -30,7 +30,7 @@ const SHELL: &[&str] = &[
     "test -f ", "[ -d ", " ]", "wc -l ", "head -n 2 ", "sh -c '", "apk add ", "apt-get install ", "cd ", "export A=", "set -e", "exit ",
     "a", "/b", "/b/c", "*", "?", "[a-z]", "&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "<", "\"", "'", "\\", "$A", "${A:-x}", "${A/a/b}",
     "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
-    "tar xf /t.tgz ", "-C ", ".", ")", "$(echo a; ls /)", "x=$(", "\"$(cat /b)\"",
+    "tar xf /t.tgz ", "-C ", ".", ")", "$(echo a; ls /)", "x=$(", "\"$(cat /b)\"", "for i in a b; do ", "; done", "if ", "; then ", "; else ", "; fi", "while ", "until ", "; do ", "{ ", " }", "break", "continue 2", "! ", "case",
 ];
 const CONSOLE: &[&str] = &[
     "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",
@@ -78,6 +78,7 @@ fn main() {
             let _ = built.run(&format!("docker pull {image}"), &mut layerlab_engine::MemHost::default());
         }
     }
+    let trace = std::env::var_os("LAYERLAB_FUZZ_TRACE").is_some();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut runs: u64 = 0;
     while Instant::now() < deadline {
@@ -89,6 +90,10 @@ fn main() {
             "build" => format!("FROM {}\n{}", rng.pick(&["alpine", "scratch", "debian"]), gen(&mut rng, DOCKERFILE, 30)),
             _ => gen(&mut rng, DOCKERFILE, 40),
         };
+        if trace {
+            // A hang shows as the last input printed.
+            eprintln!("{input:?}");
+        }
         let bytes: Vec<u8> = (0..rng.next() % 3000).map(|_| (rng.next() & 0xff) as u8).collect();
         let result = catch_unwind(AssertUnwindSafe(|| match target.as_str() {
             "shell" => {

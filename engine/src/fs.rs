@@ -124,6 +124,9 @@ impl Read for BodyReader<'_> {
     }
 }
 
+/// The longest name of one path component, in bytes (Linux's `NAME_MAX`).
+pub const NAME_MAX: usize = 255;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
     pub kind: Kind,
@@ -233,6 +236,10 @@ impl Tree {
     pub fn insert(&mut self, key: PathKey, node: Node) -> Result<(), String> {
         if key.is_empty() {
             return Err("cannot replace the root directory".to_string());
+        }
+        // Linux's NAME_MAX: no filesystem under a container takes a longer name.
+        if key.iter().any(|c| c.len() > NAME_MAX) {
+            return Err(format!("{}: File name too long", display(&key)));
         }
         for i in 1..key.len() {
             let parent = &key[..i];

@@ -39,6 +39,15 @@ pub struct Shell<'a> {
     /// In a command substitution: what its commands print on stderr, which
     /// goes to the terminal instead of into the substituted text.
     stderr: Option<String>,
+    /// Loop turns left ([`LOOP_LIMIT`]), for the whole script.
+    loop_budget: u32,
+    /// Loops the running command is in (`break` outside one does nothing).
+    loops: u32,
+    jump: Option<Jump>,
+    /// Conditions (`if`, `while`) being tested: `set -e` does not apply there.
+    conditions: u32,
+    /// The last pipeline's exit status (`$?`).
+    status: i32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +57,7 @@ enum Tok {
     Redir { fd: u8, op: &'static str },
 }
 
+#[derive(Clone, Debug)]
 struct Command {
     words: Vec<String>,
     redirs: Vec<(u8, &'static str, String)>,
@@ -120,6 +130,8 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                 i = close + 1;
                 continue;
             }
+            // `case` patterns end in `)`: say what is missing, not what it looks like.
+            ')' if toks.iter().any(|t| matches!(t, Tok::Word(w) if w == "case")) => return Err("`case` is not available in this version of Layer Lab".to_string()),
             '(' | ')' => return Err(format!("syntax error: \"{c}\" (subshells are not available in this version of Layer Lab)")),
             '#' if word.is_empty() => {
                 while i < chars.len() && chars[i] != '\n' {
@@ -223,24 +235,238 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
     if let Some((_, delimiter, _)) = pending.first() {
         return Err(format!("syntax error: here-document delimited by end-of-file (wanted `{delimiter}')"));
     }
-    // A compound command where a command starts: said plainly rather than
-    // run as a program called `for` that is not found.
-    let mut starts = true;
-    for t in &toks {
-        match t {
-            Tok::Word(w) if starts && COMPOUND.contains(&w.as_str()) => {
-                return Err(format!("`{w}` (loops, conditionals, functions and {{ }} groups) is not available in this version of Layer Lab"));
-            }
-            Tok::Word(w) => starts = starts && w.contains('=') && !w.starts_with('='), // after NAME=value a command may still start
-            Tok::Op(_) => starts = true,
-            Tok::Redir { .. } => starts = false,
-        }
-    }
     Ok(toks)
 }
 
-/// The words that begin a shell compound command.
-const COMPOUND: [&str; 9] = ["for", "while", "until", "if", "case", "select", "function", "{", "!"];
+fn tok_text(t: &Tok) -> &str {
+    match t {
+        Tok::Word(w) => w,
+        Tok::Op(o) => o,
+        Tok::Redir { op, .. } => op,
+    }
+}
+
+/// Commands joined by `&&` and `||`.
+#[derive(Clone, Debug)]
+struct AndOr {
+    first: Pipe,
+    rest: Vec<(&'static str, Pipe)>,
+}
+
+#[derive(Clone, Debug)]
+enum Pipe {
+    Simple(Vec<Command>),
+    Compound(Box<Compound>),
+    /// `! pipeline`
+    Not(Box<Pipe>),
+}
+
+#[derive(Clone, Debug)]
+enum Compound {
+    /// `{ list; }`
+    Group(Vec<AndOr>),
+    /// `if c; then …; elif c; then …; else …; fi`
+    If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>),
+    /// `for NAME in WORDS; do …; done`
+    For(String, Vec<String>, Vec<AndOr>),
+    /// `while c; do …; done`, or `until` when true.
+    While(bool, Vec<AndOr>, Vec<AndOr>),
+}
+
+/// A `break N` or `continue N` on its way out of N loops.
+#[derive(Clone, Copy, Debug)]
+enum Jump {
+    Break(u32),
+    Continue(u32),
+}
+
+/// Loop turns a script may take: commands here take no time, so a loop
+/// waiting for something (`while true; do sleep 1; done`) would never end.
+const LOOP_LIMIT: u32 = 1_000;
+
+/// Words that end a part of a compound command where a command would start.
+const CLOSERS: [&str; 7] = ["then", "elif", "else", "fi", "do", "done", "}"];
+
+/// Reads tokens into lists of pipelines, loops and conditions (sh's grammar,
+/// without `case`, functions and `( )` subshells).
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+impl Parser {
+    fn word(&self) -> Option<&str> {
+        match self.toks.get(self.pos) {
+            Some(Tok::Word(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    fn skip_separators(&mut self) {
+        while matches!(self.toks.get(self.pos), Some(Tok::Op(";"))) {
+            self.pos += 1;
+        }
+    }
+
+    fn unexpected(&self, expecting: &str) -> String {
+        let found = self.toks.get(self.pos).map_or("end of file".to_string(), |t| format!("\"{}\"", tok_text(t)));
+        if expecting.is_empty() {
+            format!("syntax error: unexpected {found}")
+        } else {
+            format!("syntax error: unexpected {found} (expecting \"{expecting}\")")
+        }
+    }
+
+    fn expect(&mut self, word: &str) -> Result<(), String> {
+        if self.word() == Some(word) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected(word))
+        }
+    }
+
+    /// Commands up to one of `stops` where a command would start, or the end.
+    fn list(&mut self, stops: &[&str]) -> Result<Vec<AndOr>, String> {
+        let mut list = Vec::new();
+        loop {
+            self.skip_separators();
+            match self.word() {
+                None if self.pos >= self.toks.len() => return Ok(list),
+                Some(w) if stops.contains(&w) => return Ok(list),
+                Some(w) if CLOSERS.contains(&w) => return Err(self.unexpected(stops.first().copied().unwrap_or(""))),
+                _ => list.push(self.and_or()?),
+            }
+        }
+    }
+
+    fn and_or(&mut self) -> Result<AndOr, String> {
+        let first = self.pipe()?;
+        let mut rest = Vec::new();
+        while let Some(Tok::Op(op @ ("&&" | "||"))) = self.toks.get(self.pos) {
+            let op = *op;
+            self.pos += 1;
+            self.skip_separators();
+            rest.push((op, self.pipe()?));
+        }
+        Ok(AndOr { first, rest })
+    }
+
+    fn pipe(&mut self) -> Result<Pipe, String> {
+        match self.word() {
+            Some("!") => {
+                self.pos += 1;
+                return Ok(Pipe::Not(Box::new(self.pipe()?)));
+            }
+            Some("for" | "while" | "until" | "if" | "{") => {
+                let compound = self.compound()?;
+                return match self.toks.get(self.pos) {
+                    Some(Tok::Redir { .. } | Tok::Op("|")) => {
+                        Err("redirecting or piping a loop, a condition or a { } group is not available in this version of Layer Lab".to_string())
+                    }
+                    Some(Tok::Word(_)) => Err(self.unexpected("")),
+                    _ => Ok(Pipe::Compound(Box::new(compound))),
+                };
+            }
+            Some(w @ ("case" | "select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
+            _ => {}
+        }
+        let mut cmds = vec![Command { words: Vec::new(), redirs: Vec::new() }];
+        loop {
+            match self.toks.get(self.pos).cloned() {
+                Some(Tok::Word(w)) => {
+                    self.pos += 1;
+                    if let Some(c) = cmds.last_mut() {
+                        c.words.push(w);
+                    }
+                }
+                Some(Tok::Redir { fd, op }) => {
+                    self.pos += 1;
+                    let Some(Tok::Word(target)) = self.toks.get(self.pos).cloned() else {
+                        return Err("syntax error: unexpected redirection".to_string());
+                    };
+                    self.pos += 1;
+                    if let Some(c) = cmds.last_mut() {
+                        c.redirs.push((fd, op, target));
+                    }
+                }
+                Some(Tok::Op("|")) if cmds.last().is_some_and(|c| !c.words.is_empty() || !c.redirs.is_empty()) => {
+                    self.pos += 1;
+                    if matches!(self.word(), Some("for" | "while" | "until" | "if" | "{")) {
+                        return Err("piping into a loop, a condition or a { } group is not available in this version of Layer Lab".to_string());
+                    }
+                    cmds.push(Command { words: Vec::new(), redirs: Vec::new() });
+                }
+                _ => break,
+            }
+        }
+        if cmds.last().is_some_and(|c| c.words.is_empty() && c.redirs.is_empty()) {
+            return Err(self.unexpected(""));
+        }
+        Ok(Pipe::Simple(cmds))
+    }
+
+    fn compound(&mut self) -> Result<Compound, String> {
+        let keyword = self.word().unwrap_or_default().to_string();
+        self.pos += 1;
+        match keyword.as_str() {
+            "{" => {
+                let body = self.list(&["}"])?;
+                self.expect("}")?;
+                Ok(Compound::Group(body))
+            }
+            "if" => {
+                let mut branches = Vec::new();
+                loop {
+                    let cond = self.list(&["then"])?;
+                    self.expect("then")?;
+                    let body = self.list(&["elif", "else", "fi"])?;
+                    branches.push((cond, body));
+                    match self.word() {
+                        Some("elif") => self.pos += 1,
+                        Some("else") => {
+                            self.pos += 1;
+                            let otherwise = self.list(&["fi"])?;
+                            self.expect("fi")?;
+                            return Ok(Compound::If(branches, Some(otherwise)));
+                        }
+                        _ => {
+                            self.expect("fi")?;
+                            return Ok(Compound::If(branches, None));
+                        }
+                    }
+                }
+            }
+            "for" => {
+                let var = match self.word() {
+                    Some(v) if !v.is_empty() && !v.starts_with(|c: char| c.is_ascii_digit()) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => v.to_string(),
+                    _ => return Err(format!("syntax error: bad for loop variable ({})", self.unexpected(""))),
+                };
+                self.pos += 1;
+                let mut words = Vec::new();
+                if self.word() == Some("in") {
+                    self.pos += 1;
+                    while let Some(Tok::Word(w)) = self.toks.get(self.pos) {
+                        words.push(w.clone());
+                        self.pos += 1;
+                    }
+                }
+                self.skip_separators();
+                self.expect("do")?;
+                let body = self.list(&["done"])?;
+                self.expect("done")?;
+                Ok(Compound::For(var, words, body))
+            }
+            _ => {
+                let cond = self.list(&["do"])?;
+                self.expect("do")?;
+                let body = self.list(&["done"])?;
+                self.expect("done")?;
+                Ok(Compound::While(keyword == "until", cond, body))
+            }
+        }
+    }
+}
 
 /// `$VAR` and `${VAR}` in a here-document's body (the only expansion it gets).
 pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String {
@@ -282,7 +508,7 @@ pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String 
 impl<'a> Shell<'a> {
     pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, env: BTreeMap<String, String>) -> Shell<'a> {
         let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None }
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0 }
     }
 
     fn not_found(&self, cmd: &str) -> String {
@@ -294,62 +520,186 @@ impl<'a> Shell<'a> {
 
     /// Runs a script; returns its exit status. Output goes to `self.output`.
     pub fn run_script(&mut self, script: &str) -> i32 {
-        let toks = match tokenize(script) {
-            Ok(t) => t,
+        let list = match tokenize(script).and_then(|toks| {
+            let mut parser = Parser { toks, pos: 0 };
+            let list = parser.list(&[])?;
+            match parser.toks.get(parser.pos) {
+                None => Ok(list),
+                Some(t) => Err(format!("syntax error: unexpected \"{}\"", tok_text(t))),
+            }
+        }) {
+            Ok(l) => l,
             Err(e) => {
                 self.output.push_str(&format!("/bin/sh: {e}\n"));
                 return 2;
             }
         };
-        // Split into pipelines joined by ; && ||.
+        let status = self.run_list(&list);
+        match self.env.get("\u{0}exit") {
+            Some(code) => code.parse().unwrap_or(status),
+            None => status,
+        }
+    }
+
+    /// Whether the script must stop here: `exit`, `set -e` after a failure,
+    /// or a `break`/`continue` on its way to its loop.
+    fn stopping(&self) -> bool {
+        self.env.contains_key("\u{0}exit") || self.jump.is_some()
+    }
+
+    fn run_list(&mut self, list: &[AndOr]) -> i32 {
         let mut status = 0;
-        let mut skip = false;
-        let mut pipeline: Vec<Command> = vec![Command { words: Vec::new(), redirs: Vec::new() }];
-        let mut iter = toks.into_iter().peekable();
-        loop {
-            let tok = iter.next();
-            match tok {
-                Some(Tok::Word(w)) => {
-                    if let Some(last) = pipeline.last_mut() {
-                        last.words.push(w);
-                    }
-                }
-                Some(Tok::Redir { fd, op }) => {
-                    let Some(Tok::Word(target)) = iter.next() else {
-                        self.output.push_str("/bin/sh: syntax error: unexpected redirection\n");
-                        return 2;
-                    };
-                    if let Some(last) = pipeline.last_mut() {
-                        last.redirs.push((fd, op, target));
-                    }
-                }
-                Some(Tok::Op("|")) => pipeline.push(Command { words: Vec::new(), redirs: Vec::new() }),
-                Some(Tok::Op(_)) | None => {
-                    let op = match tok {
-                        Some(Tok::Op(o)) => o,
-                        _ => "end",
-                    };
-                    let cmds = std::mem::replace(&mut pipeline, vec![Command { words: Vec::new(), redirs: Vec::new() }]);
-                    let empty = cmds.iter().all(|c| c.words.is_empty() && c.redirs.is_empty());
-                    if !empty && !skip {
-                        status = self.run_pipeline(cmds);
-                        if let Some(code) = self.env.get("\u{0}exit").cloned() {
-                            return code.parse().unwrap_or(status);
-                        }
-                        if self.errexit && status != 0 && op != "&&" && op != "||" {
-                            return status;
-                        }
-                    }
-                    skip = match op {
-                        "&&" => status != 0,
-                        "||" => status == 0,
-                        _ => false,
-                    };
-                    if op == "end" {
-                        return status;
-                    }
-                }
+        for and_or in list {
+            status = self.run_and_or(and_or);
+            if self.stopping() {
+                break;
             }
+        }
+        status
+    }
+
+    fn run_and_or(&mut self, and_or: &AndOr) -> i32 {
+        let mut status = self.run_pipe(&and_or.first, !and_or.rest.is_empty());
+        for (i, (op, pipe)) in and_or.rest.iter().enumerate() {
+            if self.stopping() {
+                return status;
+            }
+            let run = if *op == "&&" { status == 0 } else { status != 0 };
+            if run {
+                status = self.run_pipe(pipe, i + 1 < and_or.rest.len());
+            }
+        }
+        status
+    }
+
+    /// Runs one pipeline; `tested` when its status is tested (`&&`, `||`,
+    /// `!`, a condition), where `set -e` does not stop the script.
+    fn run_pipe(&mut self, pipe: &Pipe, tested: bool) -> i32 {
+        let status = match pipe {
+            Pipe::Not(inner) => i32::from(self.run_pipe(inner, true) == 0),
+            Pipe::Simple(cmds) => self.run_pipeline(cmds.clone()),
+            Pipe::Compound(c) => self.run_compound(c),
+        };
+        self.status = status;
+        if matches!(pipe, Pipe::Not(_)) {
+            return status;
+        }
+        if self.errexit && status != 0 && !tested && self.conditions == 0 && !matches!(pipe, Pipe::Compound(_)) {
+            self.env.insert("\u{0}exit".to_string(), status.to_string());
+        }
+        status
+    }
+
+    fn condition(&mut self, list: &[AndOr]) -> i32 {
+        self.conditions += 1;
+        let status = self.run_list(list);
+        self.conditions -= 1;
+        status
+    }
+
+    /// One more turn of a loop, or the error that stops a loop that never ends.
+    fn turn(&mut self) -> bool {
+        if self.loop_budget == 0 {
+            self.output.push_str(&format!("/bin/sh: a loop ran {LOOP_LIMIT} times and was stopped (Layer Lab runs each command at once: a loop that waits for something never ends)\n"));
+            self.env.insert("\u{0}exit".to_string(), "1".to_string());
+            return false;
+        }
+        self.loop_budget -= 1;
+        true
+    }
+
+    /// After a loop's body: whether to leave the loop (`break`, or a stop).
+    fn leave_loop(&mut self) -> bool {
+        match self.jump.take() {
+            Some(Jump::Break(n)) if n > 1 => {
+                self.jump = Some(Jump::Break(n - 1));
+                true
+            }
+            Some(Jump::Continue(n)) if n > 1 => {
+                self.jump = Some(Jump::Continue(n - 1));
+                true
+            }
+            Some(Jump::Break(_)) => true,
+            Some(Jump::Continue(_)) => false,
+            None => self.env.contains_key("\u{0}exit"),
+        }
+    }
+
+    fn run_compound(&mut self, c: &Compound) -> i32 {
+        match c {
+            Compound::Group(list) => self.run_list(list),
+            Compound::If(branches, otherwise) => {
+                for (cond, body) in branches {
+                    let test = self.condition(cond);
+                    if self.stopping() {
+                        return test;
+                    }
+                    if test == 0 {
+                        return self.run_list(body);
+                    }
+                }
+                otherwise.as_ref().map_or(0, |body| self.run_list(body))
+            }
+            Compound::For(..) | Compound::While(..) => {
+                self.loops += 1;
+                let status = self.run_loop(c);
+                self.loops -= 1;
+                status
+            }
+        }
+    }
+
+    fn run_loop(&mut self, c: &Compound) -> i32 {
+        match c {
+            Compound::For(var, words, body) => {
+                let mut values = Vec::new();
+                for w in words {
+                    match self.expand(w) {
+                        Ok(v) => values.extend(v),
+                        Err(e) => {
+                            self.output.push_str(&format!("/bin/sh: {e}\n"));
+                            return 2;
+                        }
+                    }
+                }
+                let mut status = 0;
+                for v in values {
+                    if !self.turn() {
+                        return 1;
+                    }
+                    self.env.insert(var.clone(), v);
+                    status = self.run_list(body);
+                    if self.leave_loop() {
+                        break;
+                    }
+                }
+                status
+            }
+            Compound::While(until, cond, body) => {
+                let mut status = 0;
+                loop {
+                    if !self.turn() {
+                        return 1;
+                    }
+                    let test = self.condition(cond);
+                    if self.stopping() {
+                        if self.leave_loop() {
+                            break;
+                        }
+                        continue;
+                    }
+                    if (test == 0) == *until {
+                        break;
+                    }
+                    status = self.run_list(body);
+                    if self.leave_loop() {
+                        break;
+                    }
+                }
+                status
+            }
+            Compound::Group(list) => self.run_list(list),
+            Compound::If(..) => self.run_compound(c),
         }
     }
 
@@ -386,7 +736,10 @@ impl<'a> Shell<'a> {
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, self.env.clone());
         sub.flavour = self.flavour;
         sub.stderr = Some(String::new());
+        // Loop turns are counted for the whole script, substitutions included.
+        sub.loop_budget = self.loop_budget;
         sub.run_script(script);
+        self.loop_budget = sub.loop_budget;
         self.removed_dirs.append(&mut sub.removed_dirs);
         let err = sub.stderr.take().unwrap_or_default();
         match self.stderr.as_mut() {
@@ -406,7 +759,7 @@ impl<'a> Shell<'a> {
         } else {
             raw
         };
-        let env = |name: &str| self.env.get(name).cloned();
+        let env = |name: &str| if name == "?" { Some(self.status.to_string()) } else { self.env.get(name).cloned() };
         let words = crate::shell_lex::process_words(raw, &env, '\\').map_err(|e| e.replace("failed to process", "bad substitution in"))?;
         // Unquoted wildcards match names in the tree.
         if !raw.contains(['\'', '"', '\\']) && raw.contains(['*', '?', '[']) {
@@ -622,6 +975,19 @@ impl<'a> Shell<'a> {
         match cmd.as_str() {
             "true" | ":" | "sleep" => ok(String::new()),
             "false" => fail(1, String::new()),
+            "break" | "continue" => {
+                let n = match args.first().map(|a| a.parse::<u32>()) {
+                    None => 1,
+                    Some(Ok(n)) if n > 0 => n,
+                    _ => return fail(1, format!("/bin/sh: {cmd}: Illegal number: {}\n", args[0])),
+                };
+                // Outside a loop it does nothing, as in sh.
+                if self.loops > 0 {
+                    let n = n.min(self.loops);
+                    self.jump = Some(if cmd == "break" { Jump::Break(n) } else { Jump::Continue(n) });
+                }
+                ok(String::new())
+            }
             "echo" => {
                 let (newline, escapes, rest) = echo_flags(&args);
                 let mut s = rest.join(" ");

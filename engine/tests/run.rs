@@ -121,13 +121,11 @@ echo unreachable"#;
     let mut h = MemHost::new([("Dockerfile", "FROM busybox\nENV GREETING=hello\nWORKDIR /srv\nRUN echo \"$GREETING from $(pwd)\" > x\n")]);
     ok(&mut e, &mut h, "docker build -t env .");
     assert_eq!(file(&e, "env", "/srv/x").as_deref(), Some("hello from /srv\n"));
-    // Loops and conditionals say they are missing, wherever a command starts.
-    for script in ["for i in 1 2; do touch /f$i; done", "true && while true; do :; done", "X=1 if true; then :; fi", "{ echo a; }"] {
-        h.files.insert("Dockerfile".into(), format!("FROM busybox\nRUN {script}\n").into_bytes());
-        let out = e.run("docker build -t loops .", &mut h);
-        assert_eq!(out.status, 1, "{script}");
-        assert!(out.text.contains("is not available in this version of Layer Lab"), "{script}: {}", out.text);
-    }
+    // Loops and conditionals run in RUN (the full set is in loops_conditions_and_groups).
+    h.files.insert("Dockerfile".into(), b"FROM busybox\nRUN for i in 1 2; do touch /f$i; done && if [ -f /f2 ]; then echo yes > /if; fi\n".to_vec());
+    ok(&mut e, &mut h, "docker build -t loops .");
+    assert_eq!(file(&e, "loops", "/if").as_deref(), Some("yes\n"));
+    assert!(file(&e, "loops", "/f1").is_some());
     // The same words as arguments are only words.
     h.files.insert("Dockerfile".into(), b"FROM busybox\nRUN echo for while if > /w && test ! -f /nothing\n".to_vec());
     ok(&mut e, &mut h, "docker build -t words .");
@@ -262,4 +260,50 @@ fn the_console_runs_command_substitutions_first() {
     assert!(out.text.starts_with("Error response from daemon: No such image: nope:latest\n"), "{}", out.text);
     let out = e.run("docker ps $(docker ps", &mut h);
     assert_eq!((out.status, out.text.as_str()), (2, "sh: syntax error: unexpected end of line: missing closing )\n"));
+}
+
+#[test]
+fn loops_conditions_and_groups() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    let mut sh = |script: &str| {
+        let out = e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h);
+        (out.status, out.text)
+    };
+    assert_eq!(sh("for i in 1 2 3; do touch /f$i; done; ls /f*"), (0, "/f1\n/f2\n/f3\n".into()));
+    assert_eq!(sh("for f in /etc/*release; do echo $f; done"), (0, "/etc/alpine-release\n/etc/os-release\n".into()));
+    assert_eq!(sh("for x in; do echo never; done; echo after"), (0, "after\n".into()));
+    let branches = "for d in alpine debian none; do if [ $d = alpine ]; then echo a; elif [ $d = debian ]; then echo d; else echo other; fi; done";
+    assert_eq!(sh(branches), (0, "a\nd\nother\n".into()));
+    assert_eq!(sh("while [ ! -f /stop ]; do touch /stop; echo turn; done; until [ -f /stop ]; do echo never; done"), (0, "turn\n".into()));
+    assert_eq!(sh("for i in a b c d; do if [ $i = b ]; then continue; fi; if [ $i = d ]; then break; fi; echo $i; done"), (0, "a\nc\n".into()));
+    assert_eq!(sh("for i in 1 2; do for j in x y; do if [ $j = y ]; then continue 2; fi; echo $i$j; done; done"), (0, "1x\n2x\n".into()));
+    assert_eq!(sh("for i in 1 2; do for j in x y; do break 2; done; echo no; done; echo out"), (0, "out\n".into()));
+    assert_eq!(sh("break; echo a break outside a loop does nothing"), (0, "a break outside a loop does nothing\n".into()));
+    assert_eq!(sh("! false && { echo grouped; echo twice; }"), (0, "grouped\ntwice\n".into()));
+    // set -e: a failing condition does not stop the script; a failing command in a body does.
+    assert_eq!(sh("set -e; if false; then echo no; fi; while false; do :; done; echo after"), (0, "after\n".into()));
+    assert_eq!(sh("set -e; for i in 1; do false; echo no; done; echo no"), (1, String::new()));
+    assert_eq!(sh("for i in 1 2; do exit 4; done; echo no"), (4, String::new()));
+    // A loop that would never end is stopped, and says why.
+    let (status, text) = sh("while true; do :; done; echo no");
+    assert_eq!(status, 1);
+    assert!(text.starts_with("/bin/sh: a loop ran 1000 times and was stopped"), "{text}");
+    // Syntax errors say what was expected; what is missing says so.
+    assert_eq!(sh("for i in 1; do echo $i"), (2, "/bin/sh: syntax error: unexpected end of file (expecting \"done\")\n".into()));
+    assert_eq!(sh("echo a; fi"), (2, "/bin/sh: syntax error: unexpected \"fi\"\n".into()));
+    assert_eq!(sh("if true; echo x; fi"), (2, "/bin/sh: syntax error: unexpected \"fi\" (expecting \"then\")\n".into()));
+    assert_eq!(sh("for 1x in a; do :; done").0, 2);
+    assert_eq!(sh("| wc"), (2, "/bin/sh: syntax error: unexpected \"|\"\n".into()));
+    assert!(sh("case a in a) echo a;; esac").1.contains("`case` is not available in this version of Layer Lab"));
+    assert!(sh("for i in 1; do echo $i; done > /out").1.contains("redirecting or piping a loop"));
+    // Names longer than Linux's NAME_MAX (255 bytes) are refused, as a filesystem does.
+    let (status, text) = sh(&format!("touch /{}; echo {} > /ok", "n".repeat(256), "fits"));
+    assert_eq!(status, 0);
+    assert!(text.contains("File name too long"), "{text}");
+    assert_eq!(sh(&format!("touch /{}; echo $?", "n".repeat(255))).1, "0\n");
+    assert_eq!(sh("false; echo $?; ! true; echo $?; for i in 1; do false; done; echo $?"), (0, "1\n1\n1\n".into()));
+    // The words only count where a command starts.
+    assert_eq!(sh("echo for do done if then fi"), (0, "for do done if then fi\n".into()));
 }
