@@ -719,13 +719,15 @@ impl<'a> Shell<'a> {
         let mut status = 0;
         let n = cmds.len();
         for (i, cmd) in cmds.into_iter().enumerate() {
-            let (code, out) = self.run_command(cmd, &input);
+            // Only stdout goes down the pipe; stderr goes to the terminal.
+            let (code, out, err) = self.run_command(cmd, &input);
             status = code;
             if i + 1 == n {
                 self.output.push_str(&out);
             } else {
                 input = out;
             }
+            self.stderr(&err);
         }
         status
     }
@@ -742,11 +744,10 @@ impl<'a> Shell<'a> {
         self.loop_budget = sub.loop_budget;
         self.removed_dirs.append(&mut sub.removed_dirs);
         let err = sub.stderr.take().unwrap_or_default();
-        match self.stderr.as_mut() {
-            Some(e) => e.push_str(&err),
-            None => self.output.push_str(&err),
-        }
-        sub.output
+        let out = std::mem::take(&mut sub.output);
+        drop(sub);
+        self.stderr(&err);
+        out
     }
 
     fn expand(&mut self, raw: &str) -> Result<Vec<String>, String> {
@@ -906,12 +907,13 @@ impl<'a> Shell<'a> {
         self.root.insert(key, Node::file(bytes, mode)).map_err(|e| format!("can't create {path}: {e}"))
     }
 
-    fn run_command(&mut self, cmd: Command, stdin: &str) -> (i32, String) {
+    /// Runs one simple command: (status, stdout, stderr).
+    fn run_command(&mut self, cmd: Command, stdin: &str) -> (i32, String, String) {
         let mut words = Vec::new();
         for raw in &cmd.words {
             match self.expand(raw) {
                 Ok(w) => words.extend(w),
-                Err(e) => return (2, format!("/bin/sh: {e}\n")),
+                Err(e) => return (2, String::new(), format!("/bin/sh: {e}\n")),
             }
         }
         // Leading NAME=value words set variables.
@@ -933,7 +935,7 @@ impl<'a> Shell<'a> {
             } else if *fd == 0 && *op == "<" {
                 match self.read(target) {
                     Ok(b) => input = String::from_utf8_lossy(&b).into_owned(),
-                    Err(e) => return (1, format!("/bin/sh: can't open {e}\n")),
+                    Err(e) => return (1, String::new(), format!("/bin/sh: can't open {e}\n")),
                 }
             }
         }
@@ -952,18 +954,23 @@ impl<'a> Shell<'a> {
             }
             let target = match self.expand(target).map(|w| w.join(" ")) {
                 Ok(t) => t,
-                Err(e) => return (2, format!("/bin/sh: {e}\n")),
+                Err(e) => return (2, String::new(), format!("/bin/sh: {e}\n")),
             };
             let data = if *fd == 2 { std::mem::take(&mut err) } else { std::mem::take(&mut out) };
             if let Err(e) = self.write(&target, data.as_bytes(), *op == ">>") {
-                return (1, format!("{err}/bin/sh: {e}\n"));
+                return (1, String::new(), format!("{err}/bin/sh: {e}\n"));
             }
         }
+        (status, out, err)
+    }
+
+    /// What a command printed on stderr: the terminal's, or the command
+    /// substitution's stderr when this shell runs one.
+    fn stderr(&mut self, err: &str) {
         match self.stderr.as_mut() {
-            Some(e) => e.push_str(&err),
-            None => out.push_str(&err),
+            Some(e) => e.push_str(err),
+            None => self.output.push_str(err),
         }
-        (status, out)
     }
 
     /// The commands this shell knows. Returns (status, stdout, stderr).

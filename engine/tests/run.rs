@@ -304,6 +304,10 @@ fn loops_conditions_and_groups() {
     assert!(text.contains("File name too long"), "{text}");
     assert_eq!(sh(&format!("touch /{}; echo $?", "n".repeat(255))).1, "0\n");
     assert_eq!(sh("false; echo $?; ! true; echo $?; for i in 1; do false; done; echo $?"), (0, "1\n1\n1\n".into()));
+    // Only stdout goes down a pipe; stderr goes to the terminal unless 2>&1 sends it along.
+    let (status, text) = sh("cat /nope | wc -l; cat /nope 2>&1 | wc -l");
+    assert_eq!(status, 0);
+    assert_eq!(text, "cat: /nope: No such file or directory\n0\n1\n");
     // The words only count where a command starts.
     assert_eq!(sh("echo for do done if then fi"), (0, "for do done if then fi\n".into()));
 }
