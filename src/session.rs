@@ -201,14 +201,12 @@ impl Session {
         self.engine.try_with_value(|e| e.complete(line)).unwrap_or_default()
     }
 
-    /// The host the engine sees: the text files and the binary ones.
-    fn host(&self) -> MemHost {
-        let mut host = MemHost::new(self.files.get_untracked().into_iter().map(|(p, c)| (p, c.into_bytes())));
-        self.binaries.with_untracked(|b| {
-            for (p, bytes) in b {
-                host.files.insert(p.clone(), bytes.to_vec());
-            }
-        });
+    /// The host the engine sees for `files`: the text files and the binary ones.
+    fn host(files: &Files) -> MemHost {
+        let mut host = MemHost::new(files.text.iter().map(|(p, c)| (p.clone(), c.clone().into_bytes())));
+        for (p, bytes) in &files.binary {
+            host.files.insert(p.clone(), bytes.to_vec());
+        }
         host
     }
 
@@ -237,7 +235,7 @@ impl Session {
     /// The answers to `lines` from a copy of the engine: the state is not
     /// changed (the lessons' checks ask this way).
     pub fn query(&self, lines: &[&str]) -> Vec<Output> {
-        let mut host = self.host();
+        let mut host = Session::host(&self.current_files());
         self.engine
             .try_with_value(|e| {
                 let mut copy = e.clone();
@@ -373,7 +371,7 @@ impl Session {
     /// Runs one console line in the engine and publishes what changed.
     pub fn run(&self, line: &str) -> Output {
         let before = self.current_files();
-        let mut host = self.host();
+        let mut host = Session::host(&before);
         // The browser's clock, for "2 weeks ago" only (never part of a digest).
         host.now = Some((js_sys::Date::now() / 1000.0) as i64);
         let prompt = self.prompt.get_untracked();

@@ -31,12 +31,6 @@ impl Output {
 const LATER: &[&str] = &["attach", "container", "events", "import", "network", "port", "push", "search", "stats", "update", "version", "wait"];
 
 /// `NAME=value`, with a shell variable's name.
-fn is_assignment(word: &str) -> bool {
-    word.split_once('=').is_some_and(|(k, _)| {
-        k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
-}
-
 /// Splits a command line at unquoted `|` into the commands of a pipeline.
 pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
     let mut parts = Vec::new();
@@ -141,17 +135,18 @@ impl Engine {
             return self.session_line(line, host);
         }
         // `$(docker ps -aq)`: the inner commands run first, their output takes their place.
-        let mut inner = Output::ok(String::new());
+        // What failing inner commands printed, and what all of them did.
+        let (mut printed, mut events) = (String::new(), Vec::new());
         let substituted;
         let line = if line.contains("$(") || line.contains('`') {
             let mut run = |cmd: &str| {
                 let out = self.run(cmd, host);
-                inner.events.extend(out.events);
+                events.extend(out.events);
                 // What a failing command prints goes to the terminal, not into the line.
                 if out.status == 0 {
                     out.text
                 } else {
-                    inner.text.push_str(&out.text);
+                    printed.push_str(&out.text);
                     String::new()
                 }
             };
@@ -160,15 +155,15 @@ impl Engine {
                     substituted = l;
                     substituted.as_str()
                 }
-                Err(e) => return Output::fail(format!("{}sh: syntax error: {e}\n", inner.text), 2),
+                Err(e) => return Output::fail(format!("{printed}sh: syntax error: {e}\n"), 2),
             }
         } else {
             line
         };
         let mut output = self.run_line(line, host);
-        output.text.insert_str(0, &inner.text);
-        inner.events.append(&mut output.events);
-        output.events = inner.events;
+        output.text.insert_str(0, &printed);
+        events.append(&mut output.events);
+        output.events = events;
         output
     }
 
@@ -200,7 +195,7 @@ impl Engine {
 
     pub(crate) fn run_words(&mut self, words: &[String], host: &mut dyn Host) -> Output {
         // Leading NAME=value words set variables for this command only, as a shell does.
-        let assignments = words.iter().take_while(|w| is_assignment(w)).count();
+        let assignments = words.iter().take_while(|w| crate::shell::is_assignment(w)).count();
         let (assigned, words) = words.split_at(assignments);
         if !assigned.is_empty() {
             let saved = self.env.clone();
@@ -224,7 +219,7 @@ impl Engine {
             ["export", rest @ ..] => {
                 for a in rest {
                     match a.split_once('=') {
-                        Some((k, v)) if is_assignment(a) => {
+                        Some((k, v)) if crate::shell::is_assignment(a) => {
                             self.env.insert(k.to_string(), v.to_string());
                         }
                         _ => return Output::fail(format!("sh: export: {a}: bad variable name (use export NAME=value)\n"), 2),

@@ -57,7 +57,7 @@ enum Tok {
     Redir { fd: u8, op: &'static str },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct Command {
     words: Vec<String>,
     redirs: Vec<(u8, &'static str, String)>,
@@ -91,11 +91,7 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                             Some('\\') => j += 2,
                             Some('"') => break Some(j),
                             // A substitution inside may hold quotes of its own.
-                            Some('$') if chars.get(j + 1) == Some(&'(') => match crate::subst::end(&chars, j) {
-                                Some(close) => j = close + 1,
-                                None => break None,
-                            },
-                            Some('`') => match crate::subst::end(&chars, j) {
+                            Some('`') | Some('$') if chars[j] == '`' || chars.get(j + 1) == Some(&'(') => match crate::subst::end(&chars, j) {
                                 Some(close) => j = close + 1,
                                 None => break None,
                             },
@@ -238,6 +234,16 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
     Ok(toks)
 }
 
+/// A shell variable name: a letter or `_`, then letters, digits and `_`.
+pub(crate) fn is_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `NAME=value`.
+pub(crate) fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(k, _)| is_name(k))
+}
+
 fn tok_text(t: &Tok) -> &str {
     match t {
         Tok::Word(w) => w,
@@ -267,6 +273,11 @@ enum Compound {
     Group(Vec<AndOr>),
     /// `if c; then …; elif c; then …; else …; fi`
     If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>),
+    Loop(Loop),
+}
+
+#[derive(Clone, Debug)]
+enum Loop {
     /// `for NAME in WORDS; do …; done`
     For(String, Vec<String>, Vec<AndOr>),
     /// `while c; do …; done`, or `until` when true.
@@ -283,6 +294,9 @@ enum Jump {
 /// Loop turns a script may take: commands here take no time, so a loop
 /// waiting for something (`while true; do sleep 1; done`) would never end.
 const LOOP_LIMIT: u32 = 1_000;
+
+/// Words that begin a compound command Layer Lab runs.
+const OPENERS: [&str; 5] = ["for", "while", "until", "if", "{"];
 
 /// Words that end a part of a compound command where a command would start.
 const CLOSERS: [&str; 7] = ["then", "elif", "else", "fi", "do", "done", "}"];
@@ -317,7 +331,8 @@ impl Parser {
         }
     }
 
-    fn expect(&mut self, word: &str) -> Result<(), String> {
+    /// Takes the reserved word `word`, or says what came instead.
+    fn want(&mut self, word: &str) -> Result<(), String> {
         if self.word() == Some(word) {
             self.pos += 1;
             Ok(())
@@ -358,7 +373,7 @@ impl Parser {
                 self.pos += 1;
                 return Ok(Pipe::Not(Box::new(self.pipe()?)));
             }
-            Some("for" | "while" | "until" | "if" | "{") => {
+            Some(w) if OPENERS.contains(&w) => {
                 let compound = self.compound()?;
                 return match self.toks.get(self.pos) {
                     Some(Tok::Redir { .. } | Tok::Op("|")) => {
@@ -371,7 +386,7 @@ impl Parser {
             Some(w @ ("case" | "select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
             _ => {}
         }
-        let mut cmds = vec![Command { words: Vec::new(), redirs: Vec::new() }];
+        let mut cmds = vec![Command::default()];
         loop {
             match self.toks.get(self.pos).cloned() {
                 Some(Tok::Word(w)) => {
@@ -392,10 +407,10 @@ impl Parser {
                 }
                 Some(Tok::Op("|")) if cmds.last().is_some_and(|c| !c.words.is_empty() || !c.redirs.is_empty()) => {
                     self.pos += 1;
-                    if matches!(self.word(), Some("for" | "while" | "until" | "if" | "{")) {
+                    if self.word().is_some_and(|w| OPENERS.contains(&w)) {
                         return Err("piping into a loop, a condition or a { } group is not available in this version of Layer Lab".to_string());
                     }
-                    cmds.push(Command { words: Vec::new(), redirs: Vec::new() });
+                    cmds.push(Command::default());
                 }
                 _ => break,
             }
@@ -412,14 +427,14 @@ impl Parser {
         match keyword.as_str() {
             "{" => {
                 let body = self.list(&["}"])?;
-                self.expect("}")?;
+                self.want("}")?;
                 Ok(Compound::Group(body))
             }
             "if" => {
                 let mut branches = Vec::new();
                 loop {
                     let cond = self.list(&["then"])?;
-                    self.expect("then")?;
+                    self.want("then")?;
                     let body = self.list(&["elif", "else", "fi"])?;
                     branches.push((cond, body));
                     match self.word() {
@@ -427,11 +442,11 @@ impl Parser {
                         Some("else") => {
                             self.pos += 1;
                             let otherwise = self.list(&["fi"])?;
-                            self.expect("fi")?;
+                            self.want("fi")?;
                             return Ok(Compound::If(branches, Some(otherwise)));
                         }
                         _ => {
-                            self.expect("fi")?;
+                            self.want("fi")?;
                             return Ok(Compound::If(branches, None));
                         }
                     }
@@ -439,7 +454,7 @@ impl Parser {
             }
             "for" => {
                 let var = match self.word() {
-                    Some(v) if !v.is_empty() && !v.starts_with(|c: char| c.is_ascii_digit()) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => v.to_string(),
+                    Some(v) if is_name(v) => v.to_string(),
                     _ => return Err(format!("syntax error: bad for loop variable ({})", self.unexpected(""))),
                 };
                 self.pos += 1;
@@ -452,17 +467,17 @@ impl Parser {
                     }
                 }
                 self.skip_separators();
-                self.expect("do")?;
+                self.want("do")?;
                 let body = self.list(&["done"])?;
-                self.expect("done")?;
-                Ok(Compound::For(var, words, body))
+                self.want("done")?;
+                Ok(Compound::Loop(Loop::For(var, words, body)))
             }
             _ => {
                 let cond = self.list(&["do"])?;
-                self.expect("do")?;
+                self.want("do")?;
                 let body = self.list(&["done"])?;
-                self.expect("done")?;
-                Ok(Compound::While(keyword == "until", cond, body))
+                self.want("done")?;
+                Ok(Compound::Loop(Loop::While(keyword == "until", cond, body)))
             }
         }
     }
@@ -577,7 +592,7 @@ impl<'a> Shell<'a> {
     fn run_pipe(&mut self, pipe: &Pipe, tested: bool) -> i32 {
         let status = match pipe {
             Pipe::Not(inner) => i32::from(self.run_pipe(inner, true) == 0),
-            Pipe::Simple(cmds) => self.run_pipeline(cmds.clone()),
+            Pipe::Simple(cmds) => self.run_pipeline(cmds),
             Pipe::Compound(c) => self.run_compound(c),
         };
         self.status = status;
@@ -640,18 +655,18 @@ impl<'a> Shell<'a> {
                 }
                 otherwise.as_ref().map_or(0, |body| self.run_list(body))
             }
-            Compound::For(..) | Compound::While(..) => {
+            Compound::Loop(l) => {
                 self.loops += 1;
-                let status = self.run_loop(c);
+                let status = self.run_loop(l);
                 self.loops -= 1;
                 status
             }
         }
     }
 
-    fn run_loop(&mut self, c: &Compound) -> i32 {
-        match c {
-            Compound::For(var, words, body) => {
+    fn run_loop(&mut self, l: &Loop) -> i32 {
+        match l {
+            Loop::For(var, words, body) => {
                 let mut values = Vec::new();
                 for w in words {
                     match self.expand(w) {
@@ -675,7 +690,7 @@ impl<'a> Shell<'a> {
                 }
                 status
             }
-            Compound::While(until, cond, body) => {
+            Loop::While(until, cond, body) => {
                 let mut status = 0;
                 loop {
                     if !self.turn() {
@@ -698,8 +713,6 @@ impl<'a> Shell<'a> {
                 }
                 status
             }
-            Compound::Group(list) => self.run_list(list),
-            Compound::If(..) => self.run_compound(c),
         }
     }
 
@@ -714,11 +727,11 @@ impl<'a> Shell<'a> {
         status
     }
 
-    fn run_pipeline(&mut self, cmds: Vec<Command>) -> i32 {
+    fn run_pipeline(&mut self, cmds: &[Command]) -> i32 {
         let mut input = String::new();
         let mut status = 0;
         let n = cmds.len();
-        for (i, cmd) in cmds.into_iter().enumerate() {
+        for (i, cmd) in cmds.iter().enumerate() {
             // Only stdout goes down the pipe; stderr goes to the terminal.
             let (code, out, err) = self.run_command(cmd, &input);
             status = code;
@@ -754,8 +767,7 @@ impl<'a> Shell<'a> {
         let substituted;
         let raw = if raw.contains("$(") || raw.contains('`') {
             // `x=$(…)` keeps the output whole: an assignment is not split into words.
-            let assignment = raw.split_once('=').is_some_and(|(k, _)| !k.is_empty() && !k.starts_with(|c: char| c.is_ascii_digit()) && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-            substituted = crate::subst::substitute(raw, !assignment, &mut |inner| self.subshell(inner))?;
+            substituted = crate::subst::substitute(raw, !is_assignment(raw), &mut |inner| self.subshell(inner))?;
             substituted.as_str()
         } else {
             raw
@@ -908,7 +920,7 @@ impl<'a> Shell<'a> {
     }
 
     /// Runs one simple command: (status, stdout, stderr).
-    fn run_command(&mut self, cmd: Command, stdin: &str) -> (i32, String, String) {
+    fn run_command(&mut self, cmd: &Command, stdin: &str) -> (i32, String, String) {
         let mut words = Vec::new();
         for raw in &cmd.words {
             match self.expand(raw) {
@@ -919,7 +931,7 @@ impl<'a> Shell<'a> {
         // Leading NAME=value words set variables.
         while let Some(first) = words.first() {
             match first.split_once('=') {
-                Some((k, v)) if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !k.starts_with(|c: char| c.is_ascii_digit()) => {
+                Some((k, v)) if is_name(k) => {
                     self.env.insert(k.to_string(), v.to_string());
                     words.remove(0);
                 }

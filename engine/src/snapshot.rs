@@ -73,19 +73,20 @@ impl Snapshotter {
     /// caller inserts the result once its whole operation has succeeded.
     pub fn commit(&self, active: Active) -> Result<Commit, String> {
         let layer = layer::commit(&active.lower, &active.upper, &active.opaque)?;
-        Ok(Self::committed(active, layer))
+        Ok(Self::committed(active.parent, layer, active.upper))
     }
 
     /// [`Snapshotter::commit`] with the layer's tar digest and length known
     /// ([`layer::commit_known`]).
     pub fn commit_known(active: Active, diff_id: Digest, tar_len: u64) -> Commit {
         let layer = layer::commit_known(&active.lower, &active.upper, &active.opaque, diff_id, tar_len);
-        Self::committed(active, layer)
+        Self::committed(active.parent, layer, active.upper)
     }
 
-    fn committed(active: Active, layer: layer::Layer) -> Commit {
-        let chain_id = chain_id(active.parent.as_ref(), &layer.diff_id);
-        let snapshot = Committed { refs: 0, parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: Arc::new(active.upper) };
+    /// The commit of `layer` on `parent`, whose merged view is `view`.
+    fn committed(parent: Option<Digest>, layer: layer::Layer, view: Tree) -> Commit {
+        let chain_id = chain_id(parent.as_ref(), &layer.diff_id);
+        let snapshot = Committed { refs: 0, parent, diff_id: layer.diff_id.clone(), size: layer.size, view: Arc::new(view) };
         Commit { chain_id, layer, snapshot }
     }
 
@@ -101,9 +102,7 @@ impl Snapshotter {
             }
             view.insert(k.clone(), n.clone())?;
         }
-        let chain_id = chain_id(active.parent.as_ref(), &layer.diff_id);
-        let snapshot = Committed { refs: 0, parent: active.parent, diff_id: layer.diff_id.clone(), size: layer.size, view: Arc::new(view) };
-        Ok(Commit { chain_id, layer, snapshot })
+        Ok(Self::committed(active.parent, layer, view))
     }
 
     /// Stores a commit's snapshot, and its tar (as a recipe) in `content`.
