@@ -8,7 +8,7 @@
 use crate::session::{Explore, Session};
 use crate::vlist::VirtualList;
 use layerlab_engine::explore::{Comparison, LayerEntry, MergedEntry, Origin, Target};
-use layerlab_engine::units::human_size_precision;
+use layerlab_engine::units::{fixed, human_size_precision};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -88,7 +88,7 @@ fn layer_view(image: layerlab_engine::Digest, index: usize) -> AnyView {
         <p class="error" role="alert">{move || download_error.get()}</p>
         {match session.efficiency(&image) {
             Ok(eff) => view! {
-                <p class="efficiency">{format!("Image efficiency {:.1}% · {} wasted (stored, but hidden by a later layer)", eff.score * 100.0, size(eff.wasted))}</p>
+                <p class="efficiency">{format!("Image efficiency {}% · {} wasted (stored, but hidden by a later layer)", fixed(eff.score * 100.0, 1), size(eff.wasted))}</p>
                 {(!eff.files.is_empty()).then(|| view! {
                     <details class="waste"><summary>{format!("{} file{} waste space", eff.files.len(), if eff.files.len() == 1 { "" } else { "s" })}</summary>
                         <table><thead><tr><th>"copies"</th><th>"wasted"</th><th>"path"</th></tr></thead><tbody>

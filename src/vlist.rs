@@ -3,6 +3,7 @@
 //! opened and scrolled. Rows have one fixed height (1.5em of the list's
 //! font, so the projector mode's larger text keeps working).
 
+use layerlab_engine::units::fixed;
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -69,7 +70,7 @@ where
     view! {
         <div class=format!("vlist {class}") node_ref=boxed tabindex="0" role="region" aria-label=label on:scroll=move |_| measure()>
             // Through the CSSOM (style:…), which the page's CSP allows; a style attribute it refuses.
-            <ul style:height=move || format!("{}px", total() as f64 * range.get().2) style:padding-top=move || { let (first, _, rh) = range.get(); format!("{}px", first as f64 * rh) }>
+            <ul style:height=move || format!("{}px", fixed(total() as f64 * range.get().2, 2)) style:padding-top=move || { let (first, _, rh) = range.get(); format!("{}px", fixed(first as f64 * rh, 2)) }>
                 {visible}
             </ul>
         </div>
