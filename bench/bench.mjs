@@ -27,7 +27,7 @@ const css = Buffer.concat(pick('.css'));
 const html = fs.readFileSync(path.join(dist, 'index.html'));
 
 // --- what each crate costs: code bytes by crate, from the unoptimised release
-// wasm's name section (before wasm-bindgen and wasm-opt -Oz).
+// wasm's name section (before wasm-bindgen and wasm-opt -Os).
 function leb(buf, pos) {
   let result = 0, shift = 0, byte;
   do { byte = buf[pos++]; result += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
@@ -334,7 +334,7 @@ lines.push('', `## A ${TREE_FILES.toLocaleString('en')}-entry file tree in the e
   `| rows in the page at the bottom (virtual list) | ${tree.domRows} of ${tree.setSize.toLocaleString('en')} |`,
   `| last row reached | ${tree.lastRow.toLocaleString('en')}: \`${tree.lastPath}\` |`);
 if (args.floors && fs.existsSync(args.floors)) {
-  // Each folder: one wasm-bindgen output (NAME_bg.wasm after wasm-opt -Oz, NAME.js).
+  // Each folder: one wasm-bindgen output (NAME_bg.wasm after wasm-opt -Os, NAME.js).
   const size = (name) => {
     const dir = path.join(args.floors, name);
     const f = (ext) => fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((x) => x.endsWith(ext) && !x.endsWith('.d.ts'))));
@@ -343,7 +343,7 @@ if (args.floors && fs.existsSync(args.floors)) {
   const [engine, leptos, page] = ['floor_engine_only', 'floor_leptos_only', 'layerlab-web'].map(size);
   lines.push('', '## What the 250 kB budget meets: the engine alone is over it',
     '',
-    'Three builds through one pipeline (release profile, `wasm-bindgen`, `wasm-opt -Oz`), gzipped wasm + JS. `bench/floor/` holds the two small crates.',
+    'Three builds through one pipeline (release profile, `wasm-bindgen`, `wasm-opt -Os`), gzipped wasm + JS. `bench/floor/` holds the two small crates.',
     '',
     '| build | gzipped | of the budget |', '|---|---:|---:|',
     `| the engine alone: \`Engine::run\` behind one wasm-bindgen export, no page (\`bench/floor/engine-only\`) | ${kb(engine)} kB | ${(100 * engine / 250000).toFixed(0)}% |`,
@@ -356,7 +356,7 @@ if (args['raw-wasm'] && fs.existsSync(args['raw-wasm'])) {
   const c = crateCosts(args['raw-wasm']);
   lines.push('', '## What each dependency costs',
     '',
-    `Share of function-body bytes per crate in the release wasm before wasm-bindgen and \`wasm-opt -Oz\` (${kb(c.total)} kB of code; wasm-bindgen's describe shims, which it removes, left out).`,
+    `Share of function-body bytes per crate in the release wasm before wasm-bindgen and \`wasm-opt -Os\` (${kb(c.total)} kB of code; wasm-bindgen's describe shims, which it removes, left out).`,
     'Generic code is counted in the crate that defines it, wherever it was instantiated. Applied to the gzipped total, the share gives an estimate of each crate\'s cost.',
     '',
     '| crate | code bytes | share | ≈ gzipped |', '|---|---:|---:|---:|');

@@ -7,7 +7,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/layerlab/target}"
 export PATH="$PWD/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release
 cargo build --release -q -p layerlab-engine --example throughput
-# Two floors, through one pipeline (wasm-bindgen, wasm-opt -Oz) with the page:
+# Two floors, through one pipeline (wasm-bindgen, wasm-opt -Os, as Trunk builds the page) with the page:
 # the engine alone, and Leptos alone. They show what the size budget meets.
 floor="$CARGO_TARGET_DIR/floor"
 for crate in engine-only leptos-only; do
@@ -17,7 +17,7 @@ for raw in "$floor/wasm32-unknown-unknown/release/floor_engine_only.wasm" "$floo
     name="$(basename "$raw" .wasm)"
     rm -rf "$floor/out/$name" && mkdir -p "$floor/out/$name"
     wasm-bindgen --target web --out-dir "$floor/out/$name" "$raw"
-    wasm-opt -Oz --all-features "$floor/out/$name/${name}_bg.wasm" -o "$floor/out/$name/${name}_bg.wasm"
+    wasm-opt -Os --all-features "$floor/out/$name/${name}_bg.wasm" -o "$floor/out/$name/${name}_bg.wasm"
 done
 node bench/bench.mjs \
     --native "$CARGO_TARGET_DIR/release/examples/throughput" \
