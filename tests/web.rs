@@ -142,3 +142,21 @@ fn a_scenario_survives_the_link_and_damage_is_refused() {
     let escaping = layerlab_web::share::encode(&layerlab_web::session::Saved { files: [("../x".to_string(), String::new())].into(), ..saved }).unwrap();
     assert!(layerlab_web::share::decode(&escaping).unwrap_err().contains("outside the build context"));
 }
+
+/// The deepest nesting the shell accepts (subshells and groups, down to a
+/// deep `$((…))`) runs in wasm's 1 MB stack: engine/tests/run.rs checks the
+/// limits natively; this checks that the limits fit where the page runs.
+#[wasm_bindgen_test]
+fn the_deepest_nesting_fits_in_the_wasm_stack() {
+    use layerlab_engine::{Engine, MemHost};
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    assert_eq!(e.run("docker pull alpine", &mut h).status, 0);
+    let mut script = format!("echo $(({}1{}))", "(".repeat(99), ")".repeat(99));
+    for _ in 0..24 {
+        script = format!("echo $( {{ {script}; }} )");
+    }
+    assert_eq!(e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h).text, "1\n");
+    let deep = format!("docker ps -q {}{}", "$(docker ps -q ".repeat(50), ")".repeat(50));
+    assert_eq!(e.run(&deep, &mut h).status, 0);
+}

@@ -31,6 +31,7 @@ const SHELL: &[&str] = &[
     "a", "/b", "/b/c", "*", "?", "[a-z]", "&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "<", "\"", "'", "\\", "$A", "${A:-x}", "${A/a/b}",
     "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
     "tar xf /t.tgz ", "-C ", ".", ")", "$(echo a; ls /)", "x=$(", "\"$(cat /b)\"", "for i in a b; do ", "; done", "if ", "; then ", "; else ", "; fi", "while ", "until ", "; do ", "{ ", " }", "break", "continue 2", "! ", "case",
+    "$((", "))", "(", "( cd /b; ", "i=$((i+1))", "$((1/0))", "**", "<<", "?", ":", "+=", "++", "--", "0x1f", "08", "$(( $(echo 2) * i ))",
 ];
 const CONSOLE: &[&str] = &[
     "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",
@@ -43,6 +44,7 @@ const CONSOLE: &[&str] = &[
     "docker volume ls", "docker volume inspect v", "docker system df", "docker info", "docker save -o s.tar snap", "docker load -i s.tar", "docker build -t b .",
     "cd /tmp", "echo $A > x", "ls", "mkdir -p /a/b", "rm -rf /a", " ", "c1", "-", "--", "'", "\"", "=", ":", "/", "x",
     "docker rm -f $(docker ps -aq)", "docker stop `docker ps -q`", "$(", ")", "`", "$(docker exec -it c1 sh)",
+    "$((", "))", "$((1+2))", "docker ps -n $((1/0))", "(", "i=$((i+1))",
 ];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",

@@ -139,23 +139,28 @@ impl Engine {
         let (mut printed, mut events) = (String::new(), Vec::new());
         let substituted;
         let line = if line.contains("$(") || line.contains('`') {
-            let mut run = |cmd: &str| {
+            let mut run = |inner: crate::subst::Inner| {
+                let cmd = match inner {
+                    crate::subst::Inner::Command(cmd) => cmd,
+                    // This terminal keeps no variables: names in it are 0.
+                    crate::subst::Inner::Arithmetic(expr) => return crate::arith::eval(expr, &mut std::collections::BTreeMap::new()).map(|v| v.to_string()),
+                };
                 let out = self.run(cmd, host);
                 events.extend(out.events);
                 // What a failing command prints goes to the terminal, not into the line.
-                if out.status == 0 {
+                Ok(if out.status == 0 {
                     out.text
                 } else {
                     printed.push_str(&out.text);
                     String::new()
-                }
+                })
             };
             match crate::subst::substitute(line, true, &mut run) {
                 Ok(l) => {
                     substituted = l;
                     substituted.as_str()
                 }
-                Err(e) => return Output::fail(format!("{printed}sh: syntax error: {e}\n"), 2),
+                Err(e) => return Output::fail(format!("{printed}sh: {e}\n"), 2),
             }
         } else {
             line

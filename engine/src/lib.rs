@@ -5,6 +5,7 @@
 //! The page and the `layerlab` command are two faces over this one engine.
 
 pub mod archive;
+pub mod arith;
 pub mod bench;
 pub mod build;
 pub mod cache;

@@ -5,6 +5,7 @@
 //! a real shell would: `/bin/sh: foo: not found`, exit status 127.
 
 use crate::fs::{components, display, Kind, Node, PathKey, Tree};
+use crate::subst::Inner;
 use std::collections::BTreeMap;
 
 /// The standard utilities this shell implements. Every image with a
@@ -48,6 +49,15 @@ pub struct Shell<'a> {
     conditions: u32,
     /// The last pipeline's exit status (`$?`).
     status: i32,
+    /// The last command substitution's status: a command of assignments
+    /// only (`x=$(false)`) exits with it.
+    subst_status: Option<i32>,
+    /// An expansion failed (`$((1/0))`, `${x?}`): the script stops, as a
+    /// non-interactive sh exits; an interactive one drops the line.
+    aborted: bool,
+    /// Subshells and substitutions this shell runs inside: with the
+    /// compound commands open, at most [`MAX_DEPTH`].
+    depth: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +101,7 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                             Some('\\') => j += 2,
                             Some('"') => break Some(j),
                             // A substitution inside may hold quotes of its own.
-                            Some('`') | Some('$') if chars[j] == '`' || chars.get(j + 1) == Some(&'(') => match crate::subst::end(&chars, j) {
+                            Some('`') | Some('$') if chars[j] == '`' || chars.get(j + 1) == Some(&'(') => match crate::subst::end(&chars, j)? {
                                 Some(close) => j = close + 1,
                                 None => break None,
                             },
@@ -121,14 +131,17 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
             }
             // A command substitution stays in its word, run when the word is expanded.
             '`' | '$' if c == '`' || chars.get(i + 1) == Some(&'(') => {
-                let close = crate::subst::end(&chars, i).ok_or(if c == '`' { "syntax error: unterminated `" } else { "syntax error: missing ')'" })?;
+                let close = crate::subst::end(&chars, i)?.ok_or(if c == '`' { "syntax error: unterminated `" } else { "syntax error: missing ')'" })?;
                 word.extend(&chars[i..=close]);
                 i = close + 1;
                 continue;
             }
             // `case` patterns end in `)`: say what is missing, not what it looks like.
             ')' if toks.iter().any(|t| matches!(t, Tok::Word(w) if w == "case")) => return Err("`case` is not available in this version of Layer Lab".to_string()),
-            '(' | ')' => return Err(format!("syntax error: \"{c}\" (subshells are not available in this version of Layer Lab)")),
+            '(' | ')' => {
+                flush(&mut word, &mut toks);
+                toks.push(Tok::Op(if c == '(' { "(" } else { ")" }));
+            }
             '#' if word.is_empty() => {
                 while i < chars.len() && chars[i] != '\n' {
                     i += 1;
@@ -271,6 +284,8 @@ enum Pipe {
 enum Compound {
     /// `{ list; }`
     Group(Vec<AndOr>),
+    /// `( list )`
+    Subshell(Vec<AndOr>),
     /// `if c; then …; elif c; then …; else …; fi`
     If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>),
     Loop(Loop),
@@ -301,12 +316,19 @@ const OPENERS: [&str; 5] = ["for", "while", "until", "if", "{"];
 /// Words that end a part of a compound command where a command would start.
 const CLOSERS: [&str; 7] = ["then", "elif", "else", "fi", "do", "done", "}"];
 
-/// Reads tokens into lists of pipelines, loops and conditions (sh's grammar,
-/// without `case`, functions and `( )` subshells).
+/// Reads tokens into lists of pipelines, loops, conditions and subshells
+/// (sh's grammar, without `case` and functions).
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Compound commands open at this point.
+    depth: usize,
 }
+
+/// Compound commands, subshells and command substitutions inside each
+/// other, at most: running them recurses, and the page's WebAssembly stack
+/// is 1 MB.
+const MAX_DEPTH: usize = 50;
 
 impl Parser {
     fn word(&self) -> Option<&str> {
@@ -347,7 +369,7 @@ impl Parser {
         loop {
             self.skip_separators();
             match self.word() {
-                None if self.pos >= self.toks.len() => return Ok(list),
+                None if self.pos >= self.toks.len() || self.toks[self.pos] == Tok::Op(")") => return Ok(list),
                 Some(w) if stops.contains(&w) => return Ok(list),
                 Some(w) if CLOSERS.contains(&w) => return Err(self.unexpected(stops.first().copied().unwrap_or(""))),
                 _ => list.push(self.and_or()?),
@@ -373,11 +395,17 @@ impl Parser {
                 self.pos += 1;
                 return Ok(Pipe::Not(Box::new(self.pipe()?)));
             }
-            Some(w) if OPENERS.contains(&w) => {
-                let compound = self.compound()?;
+            _ if self.opens() => {
+                if self.depth >= MAX_DEPTH {
+                    return Err(format!("syntax error: commands nested more than {MAX_DEPTH} deep"));
+                }
+                self.depth += 1;
+                let compound = self.compound();
+                self.depth -= 1;
+                let compound = compound?;
                 return match self.toks.get(self.pos) {
                     Some(Tok::Redir { .. } | Tok::Op("|")) => {
-                        Err("redirecting or piping a loop, a condition or a { } group is not available in this version of Layer Lab".to_string())
+                        Err("redirecting or piping a loop, a condition, a { } group or a ( ) subshell is not available in this version of Layer Lab".to_string())
                     }
                     Some(Tok::Word(_)) => Err(self.unexpected("")),
                     _ => Ok(Pipe::Compound(Box::new(compound))),
@@ -407,8 +435,8 @@ impl Parser {
                 }
                 Some(Tok::Op("|")) if cmds.last().is_some_and(|c| !c.words.is_empty() || !c.redirs.is_empty()) => {
                     self.pos += 1;
-                    if self.word().is_some_and(|w| OPENERS.contains(&w)) {
-                        return Err("piping into a loop, a condition or a { } group is not available in this version of Layer Lab".to_string());
+                    if self.opens() {
+                        return Err("piping into a loop, a condition, a { } group or a ( ) subshell is not available in this version of Layer Lab".to_string());
                     }
                     cmds.push(Command::default());
                 }
@@ -421,10 +449,23 @@ impl Parser {
         Ok(Pipe::Simple(cmds))
     }
 
+    /// Whether a compound command starts here.
+    fn opens(&self) -> bool {
+        self.word().is_some_and(|w| OPENERS.contains(&w)) || self.toks.get(self.pos) == Some(&Tok::Op("("))
+    }
+
     fn compound(&mut self) -> Result<Compound, String> {
-        let keyword = self.word().unwrap_or_default().to_string();
+        let keyword = self.toks.get(self.pos).map(tok_text).unwrap_or_default().to_string();
         self.pos += 1;
         match keyword.as_str() {
+            "(" => {
+                let body = self.list(&[])?;
+                if body.is_empty() || self.toks.get(self.pos) != Some(&Tok::Op(")")) {
+                    return Err(self.unexpected(if body.is_empty() { "" } else { ")" }));
+                }
+                self.pos += 1;
+                Ok(Compound::Subshell(body))
+            }
             "{" => {
                 let body = self.list(&["}"])?;
                 self.want("}")?;
@@ -523,7 +564,7 @@ pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String 
 impl<'a> Shell<'a> {
     pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, env: BTreeMap<String, String>) -> Shell<'a> {
         let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0 }
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0 }
     }
 
     fn not_found(&self, cmd: &str) -> String {
@@ -536,7 +577,7 @@ impl<'a> Shell<'a> {
     /// Runs a script; returns its exit status. Output goes to `self.output`.
     pub fn run_script(&mut self, script: &str) -> i32 {
         let list = match tokenize(script).and_then(|toks| {
-            let mut parser = Parser { toks, pos: 0 };
+            let mut parser = Parser { toks, pos: 0, depth: self.depth };
             let list = parser.list(&[])?;
             match parser.toks.get(parser.pos) {
                 None => Ok(list),
@@ -552,6 +593,7 @@ impl<'a> Shell<'a> {
         let status = self.run_list(&list);
         match self.env.get("\u{0}exit") {
             Some(code) => code.parse().unwrap_or(status),
+            None if self.aborted => 2,
             None => status,
         }
     }
@@ -559,7 +601,12 @@ impl<'a> Shell<'a> {
     /// Whether the script must stop here: `exit`, `set -e` after a failure,
     /// or a `break`/`continue` on its way to its loop.
     fn stopping(&self) -> bool {
-        self.env.contains_key("\u{0}exit") || self.jump.is_some()
+        self.exiting() || self.jump.is_some()
+    }
+
+    /// `exit`, `set -e` after a failure, or a failed expansion.
+    fn exiting(&self) -> bool {
+        self.aborted || self.env.contains_key("\u{0}exit")
     }
 
     fn run_list(&mut self, list: &[AndOr]) -> i32 {
@@ -636,13 +683,18 @@ impl<'a> Shell<'a> {
             }
             Some(Jump::Break(_)) => true,
             Some(Jump::Continue(_)) => false,
-            None => self.env.contains_key("\u{0}exit"),
+            None => self.exiting(),
         }
     }
 
     fn run_compound(&mut self, c: &Compound) -> i32 {
         match c {
             Compound::Group(list) => self.run_list(list),
+            Compound::Subshell(list) => {
+                let (status, out) = self.subshell(Ok(list), false);
+                self.output.push_str(&out);
+                status
+            }
             Compound::If(branches, otherwise) => {
                 for (cond, body) in branches {
                     let test = self.condition(cond);
@@ -673,6 +725,7 @@ impl<'a> Shell<'a> {
                         Ok(v) => values.extend(v),
                         Err(e) => {
                             self.output.push_str(&format!("/bin/sh: {e}\n"));
+                            self.aborted = true;
                             return 2;
                         }
                     }
@@ -745,29 +798,60 @@ impl<'a> Shell<'a> {
         status
     }
 
-    /// Runs `script` in a subshell (its variables and directory are its
-    /// own; the filesystem is shared) and returns what it printed.
-    fn subshell(&mut self, script: &str) -> String {
+    /// Runs `body`, a parsed list or else a script, in a subshell: its
+    /// variables and directory are its own, the filesystem is shared.
+    /// Returns its status and what it printed. Its stderr goes on, kept
+    /// apart from what it printed when `capture` (a command substitution).
+    fn subshell(&mut self, body: Result<&[AndOr], &str>, capture: bool) -> (i32, String) {
+        if self.depth >= MAX_DEPTH {
+            self.stderr(&format!("/bin/sh: subshells nested more than {MAX_DEPTH} deep\n"));
+            return (2, String::new());
+        }
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, self.env.clone());
         sub.flavour = self.flavour;
-        sub.stderr = Some(String::new());
-        // Loop turns are counted for the whole script, substitutions included.
+        sub.errexit = self.errexit;
+        sub.status = self.status;
+        sub.depth = self.depth + 1;
+        sub.stderr = (capture || self.stderr.is_some()).then(String::new);
+        // Loop turns are counted for the whole script, subshells included.
         sub.loop_budget = self.loop_budget;
-        sub.run_script(script);
+        let status = match body {
+            Ok(list) => {
+                let status = sub.run_list(list);
+                sub.env.get("\u{0}exit").and_then(|code| code.parse().ok()).unwrap_or(status)
+            }
+            Err(script) => sub.run_script(script),
+        };
         self.loop_budget = sub.loop_budget;
         self.removed_dirs.append(&mut sub.removed_dirs);
         let err = sub.stderr.take().unwrap_or_default();
         let out = std::mem::take(&mut sub.output);
         drop(sub);
         self.stderr(&err);
-        out
+        (status, out)
+    }
+
+    /// `$((expr))`: its `$NAME`s expanded, then evaluated on this shell's variables.
+    fn arithmetic(&mut self, expr: &str) -> Result<String, String> {
+        let status = self.status;
+        let env = &self.env;
+        let lookup = |name: &str| if name == "?" { Some(status.to_string()) } else { env.get(name).cloned() };
+        let expr = crate::shell_lex::process_word(expr, &lookup, '\\').map_err(|e| e.replace("failed to process", "bad substitution in"))?;
+        crate::arith::eval(&expr, &mut self.env).map(|v| v.to_string())
     }
 
     fn expand(&mut self, raw: &str) -> Result<Vec<String>, String> {
         let substituted;
         let raw = if raw.contains("$(") || raw.contains('`') {
             // `x=$(…)` keeps the output whole: an assignment is not split into words.
-            substituted = crate::subst::substitute(raw, !is_assignment(raw), &mut |inner| self.subshell(inner))?;
+            substituted = crate::subst::substitute(raw, !is_assignment(raw), &mut |inner| match inner {
+                Inner::Command(script) => {
+                    let (status, out) = self.subshell(Err(script), true);
+                    self.subst_status = Some(status);
+                    Ok(out)
+                }
+                Inner::Arithmetic(expr) => self.arithmetic(expr),
+            })?;
             substituted.as_str()
         } else {
             raw
@@ -921,11 +1005,15 @@ impl<'a> Shell<'a> {
 
     /// Runs one simple command: (status, stdout, stderr).
     fn run_command(&mut self, cmd: &Command, stdin: &str) -> (i32, String, String) {
+        self.subst_status = None;
         let mut words = Vec::new();
         for raw in &cmd.words {
             match self.expand(raw) {
                 Ok(w) => words.extend(w),
-                Err(e) => return (2, String::new(), format!("/bin/sh: {e}\n")),
+                Err(e) => {
+                    self.aborted = true;
+                    return (2, String::new(), format!("/bin/sh: {e}\n"));
+                }
             }
         }
         // Leading NAME=value words set variables.
@@ -951,7 +1039,7 @@ impl<'a> Shell<'a> {
                 }
             }
         }
-        let (status, mut out, mut err) = if words.is_empty() { (0, String::new(), String::new()) } else { self.builtin(&words, &input) };
+        let (status, mut out, mut err) = if words.is_empty() { (self.subst_status.unwrap_or(0), String::new(), String::new()) } else { self.builtin(&words, &input) };
         for (fd, op, target) in &cmd.redirs {
             if op.starts_with('<') {
                 continue;
@@ -966,7 +1054,10 @@ impl<'a> Shell<'a> {
             }
             let target = match self.expand(target).map(|w| w.join(" ")) {
                 Ok(t) => t,
-                Err(e) => return (2, String::new(), format!("/bin/sh: {e}\n")),
+                Err(e) => {
+                    self.aborted = true;
+                    return (2, String::new(), format!("/bin/sh: {e}\n"));
+                }
             };
             let data = if *fd == 2 { std::mem::take(&mut err) } else { std::mem::take(&mut out) };
             if let Err(e) = self.write(&target, data.as_bytes(), *op == ">>") {

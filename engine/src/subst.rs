@@ -2,60 +2,95 @@
 //! command runs and its output, trailing newlines dropped, takes its place.
 //! Shared by the console (`docker rm -f $(docker ps -aq)`) and the shell
 //! RUN and `docker exec` use (`echo "built $(cat /etc/alpine-release)"`).
+//! Arithmetic, `$((…))`, is found here too: its expression's own
+//! substitutions are done first, then the caller evaluates it.
+
+/// What a substitution asks its caller for.
+pub enum Inner<'a> {
+    /// `$(script)`: what the script prints.
+    Command(&'a str),
+    /// `$((expr))`: the value, its substitutions already done.
+    Arithmetic(&'a str),
+}
+
+/// Substitutions inside substitutions, at most: each level runs in a
+/// subshell of its own, and the page's WebAssembly stack is 1 MB.
+pub const MAX_NESTING: usize = 50;
+
+/// The error for substitutions nested deeper than [`MAX_NESTING`].
+pub const TOO_DEEP: &str = "syntax error: substitutions nested more than 50 deep";
 
 /// Where the substitution starting at `chars[start]` (`$(` or `` ` ``)
 /// ends: the index of its closing `)` or `` ` ``. Quotes and nested
-/// parentheses inside are skipped. None if it is not closed.
-pub fn end(chars: &[char], start: usize) -> Option<usize> {
+/// parentheses inside are skipped. None if it is not closed; [`TOO_DEEP`]
+/// if it holds substitutions nested too deep.
+pub fn end(chars: &[char], start: usize) -> Result<Option<usize>, &'static str> {
+    end_nested(chars, start, 0)
+}
+
+fn end_nested(chars: &[char], start: usize, depth: usize) -> Result<Option<usize>, &'static str> {
+    if depth > MAX_NESTING {
+        return Err(TOO_DEEP);
+    }
     if chars.get(start) == Some(&'`') {
         let mut i = start + 1;
         while i < chars.len() {
             match chars[i] {
                 '\\' => i += 2,
-                '`' => return Some(i),
+                '`' => return Ok(Some(i)),
                 _ => i += 1,
             }
         }
-        return None;
+        return Ok(None);
     }
-    let mut depth = 0usize;
+    let mut parens = 0usize;
     let mut i = start + 2;
     while i < chars.len() {
         match chars[i] {
             '\\' => i += 1,
-            '\'' => i += chars[i + 1..].iter().position(|&c| c == '\'')? + 1,
+            '\'' => match chars[i + 1..].iter().position(|&c| c == '\'') {
+                Some(p) => i += p + 1,
+                None => return Ok(None),
+            },
             '"' => {
                 let mut j = i + 1;
                 while j < chars.len() && chars[j] != '"' {
                     if chars[j] == '\\' {
                         j += 1;
                     } else if chars[j] == '$' && chars.get(j + 1) == Some(&'(') {
-                        j = end(chars, j)?;
+                        match end_nested(chars, j, depth + 1)? {
+                            Some(close) => j = close,
+                            None => return Ok(None),
+                        }
                     }
                     j += 1;
                 }
                 if j >= chars.len() {
-                    return None;
+                    return Ok(None);
                 }
                 i = j;
             }
-            '$' if chars.get(i + 1) == Some(&'(') => i = end(chars, i)?,
-            '(' => depth += 1,
-            ')' if depth == 0 => return Some(i),
-            ')' => depth -= 1,
+            '$' if chars.get(i + 1) == Some(&'(') => match end_nested(chars, i, depth + 1)? {
+                Some(close) => i = close,
+                None => return Ok(None),
+            },
+            '(' => parens += 1,
+            ')' if parens == 0 => return Ok(Some(i)),
+            ')' => parens -= 1,
             _ => {}
         }
         i += 1;
     }
-    None
+    Ok(None)
 }
 
 /// Replaces each command substitution in `text` outside single quotes by
 /// what `run` prints for its inner command, quoted so that it is read as
 /// plain text: split into words where it stood unquoted (unless `split` is
 /// false, as in `x=$(…)`), one string inside double quotes, as sh does (the
-/// output is not globbed here).
-pub fn substitute(text: &str, split: bool, run: &mut dyn FnMut(&str) -> String) -> Result<String, String> {
+/// output is not globbed here). An arithmetic expansion's value, or its
+/// error, comes from `run` too.
+pub fn substitute(text: &str, split: bool, run: &mut dyn FnMut(Inner) -> Result<String, String>) -> Result<String, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let (mut single, mut double) = (false, false);
@@ -74,9 +109,16 @@ pub fn substitute(text: &str, split: bool, run: &mut dyn FnMut(&str) -> String) 
             '\'' if !double => single = !single,
             '"' if !single => double = !double,
             '$' | '`' if !single && (c == '`' || chars.get(i + 1) == Some(&'(')) => {
-                let close = end(&chars, i).ok_or(if c == '`' { "unexpected end of line: missing closing `" } else { "unexpected end of line: missing closing )" })?;
+                let close = end(&chars, i)?.ok_or(if c == '`' { "syntax error: unexpected end of line: missing closing `" } else { "syntax error: unexpected end of line: missing closing )" })?;
                 let inner: String = chars[i + if c == '`' { 1 } else { 2 }..close].iter().collect();
-                let printed = run(&inner);
+                let arithmetic = c == '$' && inner.len() >= 2 && inner.starts_with('(') && inner.ends_with(')');
+                let printed = if arithmetic {
+                    // The expression's own `$(…)` and `$((…))` first, kept whole.
+                    let expr = substitute(&inner[1..inner.len() - 1], false, run)?;
+                    run(Inner::Arithmetic(&expr))?
+                } else {
+                    run(Inner::Command(&inner))?
+                };
                 let printed = printed.trim_end_matches('\n');
                 if double || split {
                     out.push_str(&quote(printed, double));

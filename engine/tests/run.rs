@@ -311,3 +311,75 @@ fn loops_conditions_and_groups() {
     // The words only count where a command starts.
     assert_eq!(sh("echo for do done if then fi"), (0, "for do done if then fi\n".into()));
 }
+
+#[test]
+fn arithmetic_and_subshells() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    let mut sh = |script: &str| {
+        let out = e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h);
+        (out.status, out.text)
+    };
+    // $((…)): C's operators and precedence on 64-bit integers; names are variables.
+    assert_eq!(sh("i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo turn $i; done"), (0, "turn 1\nturn 2\nturn 3\n".into()));
+    let all = "echo $((1+2*3)) $(((1+2)*3)) $((2**10)) $((7/2)) $((-7/2)) $((7%3)) $((1<<4)) $((0x1f)) $((010)) $((!0)) $((~0)) $((3>2 && 0 || 5))";
+    assert_eq!(sh(all), (0, "7 9 1024 3 -3 1 16 31 8 1 -1 1\n".into()));
+    assert_eq!(sh("x=5; echo $((x+=2)) $x $((x++)) $x $((--x)) $((x>3 ? 10 : 20))"), (0, "7 7 7 8 7 10\n".into()));
+    // A branch not taken assigns nothing; $x and $(…) inside are expanded first.
+    assert_eq!(sh("echo $((0 && (y=1))) $((1 || (y=2))) ${y:-unset}"), (0, "0 1 unset\n".into()));
+    assert_eq!(sh("n=3; e=1+1; echo \"$(( n * $(echo 4) ))\" $(( $((1+1)) * 2 )) $(($e*3)) $((e*3))"), (0, "12 4 4 6\n".into()));
+    assert_eq!(sh("echo $((9223372036854775807 + 1)) $((unset_name)) $(( ))"), (0, "-9223372036854775808 0 0\n".into()));
+    // An expansion error stops the script, as sh exits; inside a subshell only the subshell.
+    assert_eq!(sh("echo $((1/0)); echo never"), (2, "/bin/sh: divide by zero\n".into()));
+    assert_eq!(sh("echo $((1+)); echo never"), (2, "/bin/sh: arithmetic syntax error\n".into()));
+    assert_eq!(sh("a=b; b=a; echo $((a))"), (2, "/bin/sh: expression recursion loop detected\n".into()));
+    assert_eq!(sh("(echo $((2**-1)); echo never); echo after $?"), (0, "/bin/sh: exponent less than 0\nafter 2\n".into()));
+    // ( ): its own variables, directory and exit; the files are shared; output in order.
+    let script = "cd /tmp; (cd /etc && pwd; x=1; touch /made; exit 3); echo $? $(pwd) ${x:-unset}; ls /made; (ls /nope; echo in); echo out";
+    assert_eq!(sh(script), (0, "/etc\n3 /tmp unset\n/made\nls: /nope: No such file or directory\nin\nout\n".into()));
+    assert_eq!(sh("x=$(false); echo $?; x=$(true); echo $?"), (0, "1\n0\n".into()));
+    assert_eq!(sh("( )"), (2, "/bin/sh: syntax error: unexpected \")\"\n".into()));
+    assert_eq!(sh("(echo a"), (2, "/bin/sh: syntax error: unexpected end of file (expecting \")\")\n".into()));
+    assert_eq!(sh("echo a)"), (2, "/bin/sh: syntax error: unexpected \")\"\n".into()));
+    assert!(sh("(echo a) | wc -l").1.contains("a ( ) subshell is not available"));
+    // The console evaluates arithmetic too (it keeps no variables).
+    let out = e.run("docker ps --last $((2-1)) --format '{{.Names}}'", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (0, ""));
+    let out = e.run("docker ps -n $((1/0))", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (2, "sh: divide by zero\n"));
+}
+
+/// The deepest nesting each part accepts, and its worst mix, run in 1 MB
+/// of stack (the page's WebAssembly stack); one level more is refused with
+/// a message, never a crash.
+#[test]
+fn the_deepest_nesting_accepted_runs_in_a_small_stack() {
+    let worker = std::thread::Builder::new().stack_size(1 << 20).spawn(|| {
+        let mut h = MemHost::default();
+        let mut e = Engine::new();
+        ok(&mut e, &mut h, "docker pull alpine");
+        let mut sh = |script: &str| e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h).text;
+        let substitutions = |n: usize| format!("echo {}x{}", "$(echo ".repeat(n), ")".repeat(n));
+        let groups = |n: usize| format!("{}echo x{}", "{ ".repeat(n), "; }".repeat(n));
+        let subshells = |n: usize| format!("{}echo x{}", "( ".repeat(n), " )".repeat(n));
+        assert_eq!(sh(&substitutions(49)), "x\n");
+        assert_eq!(sh(&groups(50)), "x\n");
+        assert_eq!(sh(&subshells(25)), "x\n");
+        for refused in [substitutions(51), groups(51), subshells(51)] {
+            assert!(sh(&refused).contains("nested more than 50 deep"), "{refused}");
+        }
+        // The worst mix: substitutions holding groups, down to an expression 99 parentheses deep.
+        let mut script = format!("echo $(({}1{}))", "(".repeat(99), ")".repeat(99));
+        for _ in 0..24 {
+            script = format!("echo $( {{ {script}; }} )");
+        }
+        assert_eq!(sh(&script), "1\n");
+        assert!(sh(&format!("echo $(({}1{}))", "(".repeat(100), ")".repeat(100))).contains("expression nested too deeply"));
+        // The console's own substitutions.
+        let line = |n: usize| format!("docker ps -q {}{}", "$(docker ps -q ".repeat(n), ")".repeat(n));
+        assert_eq!(e.run(&line(50), &mut h).status, 0);
+        assert!(e.run(&line(52), &mut h).text.contains("nested more than 50 deep"));
+    });
+    worker.expect("a thread").join().expect("no stack overflow");
+}
