@@ -32,6 +32,7 @@ const SHELL: &[&str] = &[
     "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
     "tar xf /t.tgz ", "-C ", ".", ")", "$(echo a; ls /)", "x=$(", "\"$(cat /b)\"", "for i in a b; do ", "; done", "if ", "; then ", "; else ", "; fi", "while ", "until ", "; do ", "{ ", " }", "break", "continue 2", "! ", "case",
     "$((", "))", "(", "( cd /b; ", "i=$((i+1))", "$((1/0))", "**", "<<", "?", ":", "+=", "++", "--", "0x1f", "08", "$(( $(echo 2) * i ))",
+    "case $A in ", " in ", "a|b) ", "\"*\") ", "*) ", ";;", "esac", "f() ",
 ];
 const CONSOLE: &[&str] = &[
     "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",

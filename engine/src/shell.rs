@@ -136,8 +136,6 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                 i = close + 1;
                 continue;
             }
-            // `case` patterns end in `)`: say what is missing, not what it looks like.
-            ')' if toks.iter().any(|t| matches!(t, Tok::Word(w) if w == "case")) => return Err("`case` is not available in this version of Layer Lab".to_string()),
             '(' | ')' => {
                 flush(&mut word, &mut toks);
                 toks.push(Tok::Op(if c == '(' { "(" } else { ")" }));
@@ -149,6 +147,12 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                 continue;
             }
             c if c == ' ' || c == '\t' => flush(&mut word, &mut toks),
+            ';' if chars.get(i + 1) == Some(&';') => {
+                flush(&mut word, &mut toks);
+                toks.push(Tok::Op(";;"));
+                i += 2;
+                continue;
+            }
             '\n' | ';' => {
                 flush(&mut word, &mut toks);
                 toks.push(Tok::Op(";"));
@@ -286,6 +290,8 @@ enum Compound {
     Group(Vec<AndOr>),
     /// `( list )`
     Subshell(Vec<AndOr>),
+    /// `case WORD in PATTERN|PATTERN) list;; … esac`
+    Case(String, Vec<(Vec<String>, Vec<AndOr>)>),
     /// `if c; then …; elif c; then …; else …; fi`
     If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>),
     Loop(Loop),
@@ -311,13 +317,13 @@ enum Jump {
 const LOOP_LIMIT: u32 = 1_000;
 
 /// Words that begin a compound command Layer Lab runs.
-const OPENERS: [&str; 5] = ["for", "while", "until", "if", "{"];
+const OPENERS: [&str; 6] = ["for", "while", "until", "if", "case", "{"];
 
 /// Words that end a part of a compound command where a command would start.
-const CLOSERS: [&str; 7] = ["then", "elif", "else", "fi", "do", "done", "}"];
+const CLOSERS: [&str; 8] = ["then", "elif", "else", "fi", "do", "done", "esac", "}"];
 
-/// Reads tokens into lists of pipelines, loops, conditions and subshells
-/// (sh's grammar, without `case` and functions).
+/// Reads tokens into lists of pipelines, loops, conditions, `case` and
+/// subshells (sh's grammar, without functions).
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
@@ -369,7 +375,7 @@ impl Parser {
         loop {
             self.skip_separators();
             match self.word() {
-                None if self.pos >= self.toks.len() || self.toks[self.pos] == Tok::Op(")") => return Ok(list),
+                None if self.pos >= self.toks.len() || matches!(self.toks[self.pos], Tok::Op(")" | ";;")) => return Ok(list),
                 Some(w) if stops.contains(&w) => return Ok(list),
                 Some(w) if CLOSERS.contains(&w) => return Err(self.unexpected(stops.first().copied().unwrap_or(""))),
                 _ => list.push(self.and_or()?),
@@ -411,7 +417,11 @@ impl Parser {
                     _ => Ok(Pipe::Compound(Box::new(compound))),
                 };
             }
-            Some(w @ ("case" | "select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
+            Some(w @ ("select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
+            // `name() { …; }`
+            Some(_) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 2) == Some(&Tok::Op(")")) => {
+                return Err("functions are not available in this version of Layer Lab".to_string());
+            }
             _ => {}
         }
         let mut cmds = vec![Command::default()];
@@ -458,6 +468,45 @@ impl Parser {
         let keyword = self.toks.get(self.pos).map(tok_text).unwrap_or_default().to_string();
         self.pos += 1;
         match keyword.as_str() {
+            "case" => {
+                let Some(Tok::Word(subject)) = self.toks.get(self.pos).cloned() else {
+                    return Err(self.unexpected("word"));
+                };
+                self.pos += 1;
+                self.want("in")?;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_separators();
+                    if self.word() == Some("esac") {
+                        self.pos += 1;
+                        return Ok(Compound::Case(subject, items));
+                    }
+                    if self.toks.get(self.pos) == Some(&Tok::Op("(")) {
+                        self.pos += 1;
+                    }
+                    let mut patterns = Vec::new();
+                    loop {
+                        let Some(Tok::Word(p)) = self.toks.get(self.pos).cloned() else {
+                            return Err(self.unexpected(if patterns.is_empty() { "word" } else { ")" }));
+                        };
+                        patterns.push(p);
+                        self.pos += 1;
+                        match self.toks.get(self.pos) {
+                            Some(Tok::Op("|")) => self.pos += 1,
+                            Some(Tok::Op(")")) => break,
+                            _ => return Err(self.unexpected(")")),
+                        }
+                    }
+                    self.pos += 1;
+                    let body = self.list(&["esac"])?;
+                    items.push((patterns, body));
+                    match self.toks.get(self.pos) {
+                        Some(Tok::Op(";;")) => self.pos += 1,
+                        _ if self.word() == Some("esac") => {}
+                        _ => return Err(self.unexpected(";;")),
+                    }
+                }
+            }
             "(" => {
                 let body = self.list(&[])?;
                 if body.is_empty() || self.toks.get(self.pos) != Some(&Tok::Op(")")) {
@@ -690,6 +739,24 @@ impl<'a> Shell<'a> {
     fn run_compound(&mut self, c: &Compound) -> i32 {
         match c {
             Compound::Group(list) => self.run_list(list),
+            Compound::Case(subject, items) => {
+                let subject = match self.word_text(subject) {
+                    Ok(s) => s,
+                    Err(e) => return self.expansion_failed(&e),
+                };
+                for (patterns, body) in items {
+                    for pattern in patterns {
+                        let pattern = match self.case_pattern(pattern) {
+                            Ok(p) => p,
+                            Err(e) => return self.expansion_failed(&e),
+                        };
+                        if crate::shell_lex::glob(&pattern.chars().collect::<Vec<_>>(), &subject.chars().collect::<Vec<_>>()) {
+                            return self.run_list(body);
+                        }
+                    }
+                }
+                0
+            }
             Compound::Subshell(list) => {
                 let (status, out) = self.subshell(Ok(list), false);
                 self.output.push_str(&out);
@@ -723,11 +790,7 @@ impl<'a> Shell<'a> {
                 for w in words {
                     match self.expand(w) {
                         Ok(v) => values.extend(v),
-                        Err(e) => {
-                            self.output.push_str(&format!("/bin/sh: {e}\n"));
-                            self.aborted = true;
-                            return 2;
-                        }
+                        Err(e) => return self.expansion_failed(&e),
                     }
                 }
                 let mut status = 0;
@@ -833,31 +896,104 @@ impl<'a> Shell<'a> {
 
     /// `$((expr))`: its `$NAME`s expanded, then evaluated on this shell's variables.
     fn arithmetic(&mut self, expr: &str) -> Result<String, String> {
-        let status = self.status;
-        let env = &self.env;
-        let lookup = |name: &str| if name == "?" { Some(status.to_string()) } else { env.get(name).cloned() };
-        let expr = crate::shell_lex::process_word(expr, &lookup, '\\').map_err(|e| e.replace("failed to process", "bad substitution in"))?;
+        let expr = self.parameters(expr, false)?.concat();
         crate::arith::eval(&expr, &mut self.env).map(|v| v.to_string())
     }
 
-    fn expand(&mut self, raw: &str) -> Result<Vec<String>, String> {
-        let substituted;
-        let raw = if raw.contains("$(") || raw.contains('`') {
-            // `x=$(…)` keeps the output whole: an assignment is not split into words.
-            substituted = crate::subst::substitute(raw, !is_assignment(raw), &mut |inner| match inner {
-                Inner::Command(script) => {
-                    let (status, out) = self.subshell(Err(script), true);
-                    self.subst_status = Some(status);
-                    Ok(out)
-                }
-                Inner::Arithmetic(expr) => self.arithmetic(expr),
-            })?;
-            substituted.as_str()
-        } else {
-            raw
-        };
+    /// `$NAME`, `${…}` and quotes: the words of `raw`, or its one text.
+    fn parameters(&self, raw: &str, split: bool) -> Result<Vec<String>, String> {
         let env = |name: &str| if name == "?" { Some(self.status.to_string()) } else { self.env.get(name).cloned() };
-        let words = crate::shell_lex::process_words(raw, &env, '\\').map_err(|e| e.replace("failed to process", "bad substitution in"))?;
+        let words = if split { crate::shell_lex::process_words(raw, &env, '\\') } else { crate::shell_lex::process_word(raw, &env, '\\').map(|w| vec![w]) };
+        words.map_err(|e| e.replace("failed to process", "bad substitution in"))
+    }
+
+    /// `$(…)`, backticks and `$((…))` in `raw` replaced by what they give;
+    /// split into words later unless `split` is false.
+    fn substitutions(&mut self, raw: &str, split: bool) -> Result<String, String> {
+        if !raw.contains("$(") && !raw.contains('`') {
+            return Ok(raw.to_string());
+        }
+        crate::subst::substitute(raw, split, &mut |inner| match inner {
+            Inner::Command(script) => {
+                let (status, out) = self.subshell(Err(script), true);
+                self.subst_status = Some(status);
+                Ok(out)
+            }
+            Inner::Arithmetic(expr) => self.arithmetic(expr),
+        })
+    }
+
+    /// A word expanded to one text, with no splitting or wildcards (a
+    /// `case` subject or pattern).
+    fn word_text(&mut self, raw: &str) -> Result<String, String> {
+        let raw = self.substitutions(raw, false)?;
+        Ok(self.parameters(&raw, false)?.concat())
+    }
+
+    /// A `case` pattern: expanded as [`Shell::word_text`], but what was
+    /// quoted or escaped matches itself (`"*")` matches only a star).
+    fn case_pattern(&mut self, raw: &str) -> Result<String, String> {
+        let chars: Vec<char> = raw.chars().collect();
+        let (mut out, mut plain) = (String::new(), String::new());
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let quoted_end = match c {
+                '\'' => chars[i + 1..].iter().position(|&x| x == '\'').map(|p| i + 1 + p),
+                '"' => {
+                    let mut j = i + 1;
+                    while j < chars.len() && chars[j] != '"' {
+                        if chars[j] == '\\' {
+                            j += 1;
+                        } else if chars[j] == '$' && chars.get(j + 1) == Some(&'(') {
+                            j = crate::subst::end(&chars, j)?.unwrap_or(chars.len());
+                        }
+                        j += 1;
+                    }
+                    Some(j.min(chars.len() - 1))
+                }
+                '\\' => Some((i + 1).min(chars.len() - 1)),
+                '$' if chars.get(i + 1) == Some(&'(') => {
+                    let close = crate::subst::end(&chars, i)?.unwrap_or(chars.len() - 1);
+                    plain.extend(&chars[i..=close]);
+                    i = close + 1;
+                    continue;
+                }
+                _ => None,
+            };
+            match quoted_end {
+                Some(end) => {
+                    out.push_str(&self.word_text(&std::mem::take(&mut plain))?);
+                    let literal = self.word_text(&chars[i..=end].iter().collect::<String>())?;
+                    for l in literal.chars() {
+                        if matches!(l, '*' | '?' | '[' | ']' | '\\') {
+                            out.push('\\');
+                        }
+                        out.push(l);
+                    }
+                    i = end + 1;
+                }
+                None => {
+                    plain.push(c);
+                    i += 1;
+                }
+            }
+        }
+        out.push_str(&self.word_text(&plain)?);
+        Ok(out)
+    }
+
+    /// An expansion failed: the message, and the script stops ([`Shell::aborted`]).
+    fn expansion_failed(&mut self, e: &str) -> i32 {
+        self.stderr(&format!("/bin/sh: {e}\n"));
+        self.aborted = true;
+        2
+    }
+
+    fn expand(&mut self, raw: &str) -> Result<Vec<String>, String> {
+        // `x=$(…)` keeps the output whole: an assignment is not split into words.
+        let raw = self.substitutions(raw, !is_assignment(raw))?;
+        let words = self.parameters(&raw, true)?;
         // Unquoted wildcards match names in the tree.
         if !raw.contains(['\'', '"', '\\']) && raw.contains(['*', '?', '[']) {
             let mut out = Vec::new();
