@@ -106,7 +106,7 @@ pub const LESSONS: &[Lesson] = &[
             "docker image build -t exp4 -f exp4 .",
             "docker image inspect exp1 --format '{{json .RootFS}}'",
         ],
-        look: "In Images, alpine's layer is drawn once and every experiment sits on it: exp1 has no layer of its own, exp2 one, exp3 three, exp4 one.",
+        look: "In Images, alpine's layer is drawn once and every experiment sits on it: exp1 has no layer of its own, exp2 one, exp3 three, exp4 one. (docker image ls says the experiments were created 56 years ago: Layer Lab builds as SOURCE_DATE_EPOCH=0 docker build does, dating what it builds 1970-01-01, so the same Dockerfile and files always give the same IDs.)",
         checks: &[
             Check {
                 label: "exp1 has exactly alpine's layers",
