@@ -157,6 +157,7 @@ fn the_deepest_nesting_fits_in_the_wasm_stack() {
         script = format!("echo $( {{ {script}; }} )");
     }
     assert_eq!(e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h).text, "1\n");
+    assert!(e.run("docker run --rm alpine sh -c 'f() { echo $(f); }; f'", &mut h).text.contains("nested more than 50 deep"));
     let deep = format!("docker ps -q {}{}", "$(docker ps -q ".repeat(50), ")".repeat(50));
     assert_eq!(e.run(&deep, &mut h).status, 0);
 }

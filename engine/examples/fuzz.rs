@@ -33,6 +33,7 @@ const SHELL: &[&str] = &[
     "tar xf /t.tgz ", "-C ", ".", ")", "$(echo a; ls /)", "x=$(", "\"$(cat /b)\"", "for i in a b; do ", "; done", "if ", "; then ", "; else ", "; fi", "while ", "until ", "; do ", "{ ", " }", "break", "continue 2", "! ", "case",
     "$((", "))", "(", "( cd /b; ", "i=$((i+1))", "$((1/0))", "**", "<<", "?", ":", "+=", "++", "--", "0x1f", "08", "$(( $(echo 2) * i ))",
     "case $A in ", " in ", "a|b) ", "\"*\") ", "*) ", ";;", "esac", "f() ",
+    "f() { ", "f ", "$1", "$#", "$@", "\"$@\"", "shift ", "set -- a b", "return ", "exec ", "/s.sh", "chmod +x /s.sh", ". /s.sh", "echo \"#!/bin/sh\" > /s.sh",
 ];
 const CONSOLE: &[&str] = &[
     "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",
@@ -46,6 +47,7 @@ const CONSOLE: &[&str] = &[
     "cd /tmp", "echo $A > x", "ls", "mkdir -p /a/b", "rm -rf /a", " ", "c1", "-", "--", "'", "\"", "=", ":", "/", "x",
     "docker rm -f $(docker ps -aq)", "docker stop `docker ps -q`", "$(", ")", "`", "$(docker exec -it c1 sh)",
     "$((", "))", "$((1+2))", "docker ps -n $((1/0))", "(", "i=$((i+1))",
+    "docker run -d --name s alpine sh -c 'echo a; sleep 1d'", "docker run -d alpine sh -c 'exec sh -c \"exec sleep 5\"'", "f() { f; }; f", "greet() { echo $1; }", "greet x",
 ];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",

@@ -186,7 +186,12 @@ impl Engine {
         self.alter(id, events, |merged, lower, opaque| {
             let mut shell = crate::shell::Shell::new(merged, lower, opaque, cwd, env);
             let status = match script {
-                Some(s) => shell.run_script(s),
+                // `sh -c SCRIPT NAME ARGS…`: `argv` holds NAME and ARGS.
+                Some(s) => {
+                    shell.arg0 = argv.first().map_or("sh", String::as_str).to_string();
+                    shell.args = argv.get(1..).unwrap_or_default().to_vec();
+                    shell.run_script(s)
+                }
                 None => shell.run_argv(argv),
             };
             (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.env.clone())
@@ -480,103 +485,125 @@ impl Engine {
         let c = self.containers.get(id).ok_or(("no such container".to_string(), 1))?.clone();
         let view = self.container_fs(id).map_err(|e| (e, 1))?;
         let env = c.env_map();
-        // The simulated entrypoint scripts only `exec "$@"`.
-        let mut argv: &[String] = &c.argv;
-        while argv.len() > 1 && argv[0].ends_with("docker-entrypoint.sh") {
-            argv = &argv[1..];
-        }
-        let program = argv.first().cloned().unwrap_or_default();
-        if crate::runtime::which(&view, &program, &env, &c.working_dir).is_none() {
-            return Err((
-                format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{program}\": executable file not found in $PATH: unknown"),
-                127,
-            ));
-        }
-        // The program that runs: a shell form's script names it.
-        let script = (argv.len() >= 3 && matches!(argv[0].rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash")) && argv[1] == "-c").then(|| argv[2].clone());
-        let words: Vec<String> = match &script {
-            Some(s) => s.split_whitespace().map(str::to_string).collect(),
-            None => argv.to_vec(),
-        };
-        let base = words.first().map(|w| w.rsplit('/').next().unwrap_or(w).to_string()).unwrap_or_default();
-        let service = |on_term| Process::Service { on_term };
+        let mut argv: Vec<String> = c.argv.clone();
         let mut logs = String::new();
-        let (process, status) = match base.as_str() {
-            "sleep" if words.get(1).is_some_and(|d| d.trim_start_matches('0').is_empty()) => (Process::Finished, 0),
-            "sleep" | "top" => (service(137), 0),
-            "tail" if words.iter().any(|w| w == "-f" || w == "-F") => (service(137), 0),
-            "nginx" => {
-                logs.push_str("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Configuration complete; ready for start up\n[notice] 1#1: using the \"epoll\" event method\n[notice] 1#1: nginx/1.27.4\n[notice] 1#1: start worker processes\n[notice] 1#1: start worker process 29\n");
-                self.service_files(id, &[("/var/run/nginx.pid", "1\n"), ("/var/cache/nginx/client_temp/.keep", ""), ("/var/cache/nginx/proxy_temp/.keep", "")], events);
-                (service(0), 0)
+        // Programs that took the main process's place (`exec "$@"`, a script's `sleep 1d`).
+        let mut hops = 0;
+        let (process, status) = loop {
+            // The simulated entrypoint scripts only `exec "$@"`.
+            while argv.len() > 1 && argv[0].ends_with("docker-entrypoint.sh") {
+                argv.remove(0);
             }
-            "mysqld" if crate::mysql::initialised(&view) => {
-                logs.push_str("[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '9.2.0'  port: 3306\n");
-                (service(0), 0)
+            let program = argv.first().cloned().unwrap_or_default();
+            if crate::runtime::which(&view, &program, &env, &c.working_dir).is_none() {
+                if hops > 0 {
+                    logs.push_str(&format!("/bin/sh: exec: {program}: not found\n"));
+                    break (Process::Finished, 127);
+                }
+                return Err((
+                    format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{program}\": executable file not found in $PATH: unknown"),
+                    127,
+                ));
             }
-            "mysqld" => match crate::mysql::start(&env) {
-                Ok((files, out)) => {
-                    logs.push_str(&out);
-                    let files: Vec<(String, Node)> = files;
-                    self.service_nodes(id, files, events);
+            // The program that runs: a shell form's script names it.
+            let script = (argv.len() >= 3 && matches!(argv[0].rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash")) && argv[1] == "-c").then(|| argv[2].clone());
+            let words: Vec<String> = match &script {
+                Some(s) => s.split_whitespace().map(str::to_string).collect(),
+                None => argv.to_vec(),
+            };
+            let base = words.first().map(|w| w.rsplit('/').next().unwrap_or(w).to_string()).unwrap_or_default();
+            let service = |on_term| Process::Service { on_term };
+            break match base.as_str() {
+                "sleep" if words.get(1).is_some_and(|d| d.trim_start_matches('0').is_empty()) => (Process::Finished, 0),
+                "sleep" | "top" => (service(137), 0),
+                "tail" if words.iter().any(|w| w == "-f" || w == "-F") => (service(137), 0),
+                "nginx" => {
+                    logs.push_str("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Configuration complete; ready for start up\n[notice] 1#1: using the \"epoll\" event method\n[notice] 1#1: nginx/1.27.4\n[notice] 1#1: start worker processes\n[notice] 1#1: start worker process 29\n");
+                    self.service_files(id, &[("/var/run/nginx.pid", "1\n"), ("/var/cache/nginx/client_temp/.keep", ""), ("/var/cache/nginx/proxy_temp/.keep", "")], events);
                     (service(0), 0)
                 }
-                Err(out) => {
-                    logs.push_str(&out);
-                    (Process::Finished, 1)
-                }
-            },
-            "java" => {
-                let jar = words.iter().position(|w| w == "-jar").and_then(|i| words.get(i + 1));
-                match jar {
-                    // The jar: a path, relative to the working directory unless absolute.
-                    Some(j) if view.get(&components(&if j.starts_with('/') { j.clone() } else { format!("{}/{j}", c.working_dir) })).is_some_and(|n| !n.is_dir()) => {
-                        logs.push_str("  .   ____          _            __ _ _\n /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\\n( ( )\\___ | '_ | '_| | '_ \\/ _` | \\ \\ \\ \\\n \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )\n  '  |____| .__|_| |_|_| |_\\__, | / / / /\n =========|_|==============|___/=/_/_/_/\n\nINFO  Tomcat initialized with port(s): 8080 (http)\nINFO  Tomcat started on port(s): 8080 (http) with context path ''\nINFO  Started application (simulated by Layer Lab)\n");
-                        self.service_files(id, &[("/tmp/tomcat.8080.1/work/.keep", ""), ("/tmp/hsperfdata_root/1", "simulated JVM performance data\n")], events);
-                        (service(143), 0)
-                    }
-                    Some(j) => {
-                        logs.push_str(&format!("Error: Unable to access jarfile {j}\n"));
-                        (Process::Finished, 1)
-                    }
-                    None => {
-                        logs.push_str("Usage: java [options] <mainclass> [args...]\n           (to execute a class)\n   or  java [options] -jar <jarfile> [args...]\n");
-                        (Process::Finished, 1)
-                    }
-                }
-            }
-            "postgres" => {
-                if env.contains_key("POSTGRES_PASSWORD") || env.get("POSTGRES_HOST_AUTH_METHOD").is_some_and(|v| v == "trust") {
-                    logs.push_str("The files belonging to this database system will be owned by user \"postgres\".\n...\nPostgreSQL init process complete; ready for start up.\n\nLOG:  database system is ready to accept connections\n");
-                    self.service_files(id, &[("/var/lib/postgresql/data/PG_VERSION", "17\n"), ("/var/lib/postgresql/data/postgresql.conf", "# simulated by Layer Lab\n")], events);
+                "mysqld" if crate::mysql::initialised(&view) => {
+                    logs.push_str("[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '9.2.0'  port: 3306\n");
                     (service(0), 0)
-                } else {
-                    logs.push_str("Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".\n");
-                    (Process::Finished, 1)
                 }
-            }
-            "run.sh" | "grafana" | "grafana-server" => {
-                logs.push_str("logger=settings msg=\"Starting Grafana\" version=11.5.2 (simulated by Layer Lab)\nlogger=http.server msg=\"HTTP Server Listen\" address=[::]:3000 protocol=http\n");
-                self.service_files(id, &[("/var/lib/grafana/grafana.db", "SQLite format 3 (simulated by Layer Lab)\n")], events);
-                (service(0), 0)
-            }
-            "sh" | "bash" | "ash" | "dash" if script.is_none() && words.len() == 1 => {
-                if c.interactive && c.tty {
-                    (Process::Shell, 0)
-                } else {
-                    // No terminal: the shell reads an empty input and exits.
-                    (Process::Finished, 0)
+                "mysqld" => match crate::mysql::start(&env) {
+                    Ok((files, out)) => {
+                        logs.push_str(&out);
+                        let files: Vec<(String, Node)> = files;
+                        self.service_nodes(id, files, events);
+                        (service(0), 0)
+                    }
+                    Err(out) => {
+                        logs.push_str(&out);
+                        (Process::Finished, 1)
+                    }
+                },
+                "java" => {
+                    let jar = words.iter().position(|w| w == "-jar").and_then(|i| words.get(i + 1));
+                    match jar {
+                        // The jar: a path, relative to the working directory unless absolute.
+                        Some(j) if view.get(&components(&if j.starts_with('/') { j.clone() } else { format!("{}/{j}", c.working_dir) })).is_some_and(|n| !n.is_dir()) => {
+                            logs.push_str("  .   ____          _            __ _ _\n /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\\n( ( )\\___ | '_ | '_| | '_ \\/ _` | \\ \\ \\ \\\n \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )\n  '  |____| .__|_| |_|_| |_\\__, | / / / /\n =========|_|==============|___/=/_/_/_/\n\nINFO  Tomcat initialized with port(s): 8080 (http)\nINFO  Tomcat started on port(s): 8080 (http) with context path ''\nINFO  Started application (simulated by Layer Lab)\n");
+                            self.service_files(id, &[("/tmp/tomcat.8080.1/work/.keep", ""), ("/tmp/hsperfdata_root/1", "simulated JVM performance data\n")], events);
+                            (service(143), 0)
+                        }
+                        Some(j) => {
+                            logs.push_str(&format!("Error: Unable to access jarfile {j}\n"));
+                            (Process::Finished, 1)
+                        }
+                        None => {
+                            logs.push_str("Usage: java [options] <mainclass> [args...]\n           (to execute a class)\n   or  java [options] -jar <jarfile> [args...]\n");
+                            (Process::Finished, 1)
+                        }
+                    }
                 }
-            }
-            _ => {
-                let (status, out, _, _) = match &script {
-                    Some(s) => self.exec_script(id, Some(s), &[], &c.working_dir, env.clone(), events),
-                    None => self.exec_script(id, None, argv, &c.working_dir, env.clone(), events),
+                "postgres" => {
+                    if env.contains_key("POSTGRES_PASSWORD") || env.get("POSTGRES_HOST_AUTH_METHOD").is_some_and(|v| v == "trust") {
+                        logs.push_str("The files belonging to this database system will be owned by user \"postgres\".\n...\nPostgreSQL init process complete; ready for start up.\n\nLOG:  database system is ready to accept connections\n");
+                        self.service_files(id, &[("/var/lib/postgresql/data/PG_VERSION", "17\n"), ("/var/lib/postgresql/data/postgresql.conf", "# simulated by Layer Lab\n")], events);
+                        (service(0), 0)
+                    } else {
+                        logs.push_str("Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".\n");
+                        (Process::Finished, 1)
+                    }
                 }
-                .map_err(|e| (e, 1))?;
-                logs.push_str(&out);
-                (Process::Finished, status)
-            }
+                "run.sh" | "grafana" | "grafana-server" if view.get(&components("/usr/share/grafana/bin/grafana")).is_some() => {
+                    logs.push_str("logger=settings msg=\"Starting Grafana\" version=11.5.2 (simulated by Layer Lab)\nlogger=http.server msg=\"HTTP Server Listen\" address=[::]:3000 protocol=http\n");
+                    self.service_files(id, &[("/var/lib/grafana/grafana.db", "SQLite format 3 (simulated by Layer Lab)\n")], events);
+                    (service(0), 0)
+                }
+                "sh" | "bash" | "ash" | "dash" if script.is_none() && words.len() == 1 => {
+                    if c.interactive && c.tty {
+                        (Process::Shell, 0)
+                    } else {
+                        // No terminal: the shell reads an empty input and exits.
+                        (Process::Finished, 0)
+                    }
+                }
+                _ => {
+                    // PID 1: a program that keeps running, or an `exec`, takes its place.
+                    let mut main_env = env.clone();
+                    main_env.insert(crate::shell::MAIN.to_string(), String::new());
+                    let (status, out, _, end_env) = match &script {
+                        Some(s) => self.exec_script(id, Some(s), argv.get(3..).unwrap_or_default(), &c.working_dir, main_env, events),
+                        None => self.exec_script(id, None, &argv, &c.working_dir, main_env, events),
+                    }
+                    .map_err(|e| (e, 1))?;
+                    logs.push_str(&out);
+                    match end_env.get(crate::shell::EXEC) {
+                        Some(next) if hops < 16 => {
+                            hops += 1;
+                            argv = next.split('\u{0}').map(str::to_string).collect();
+                            continue;
+                        }
+                        Some(_) => {
+                            logs.push_str("/bin/sh: exec: the program replaced itself 16 times and was stopped\n");
+                            (Process::Finished, 1)
+                        }
+                        None => (Process::Finished, status),
+                    }
+                }
+            };
         };
         let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
         c.logs.push_str(&logs);

@@ -252,6 +252,18 @@ pub fn generated_name(id: &str, taken: &dyn Fn(&str) -> bool) -> String {
     (1..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or(base)
 }
 
+/// Whether a program runs until it is stopped (a server, `sleep 1d`,
+/// `tail -f`): as a container's main process, the container keeps running.
+pub fn keeps_running(words: &[String]) -> bool {
+    let base = words.first().map_or("", |w| w.rsplit('/').next().unwrap_or(w));
+    match base {
+        "sleep" => words.get(1).is_some_and(|d| !d.trim_start_matches('0').is_empty()),
+        "top" | "nginx" | "mysqld" | "java" | "postgres" | "grafana" | "grafana-server" => true,
+        "tail" => words.iter().any(|w| w == "-f" || w == "-F"),
+        _ => false,
+    }
+}
+
 fn utility_in_image(view: &Tree, program: &str) -> bool {
     crate::shell::UTILITIES.contains(&program) && view.get(&components("/bin/sh")).is_some()
 }

@@ -58,6 +58,13 @@ pub struct Shell<'a> {
     /// Subshells and substitutions this shell runs inside: with the
     /// compound commands open, at most [`MAX_DEPTH`].
     depth: usize,
+    /// `$0`: the shell or script's name.
+    pub arg0: String,
+    /// `$1`, `$2`…: the positional parameters (`set --`, `shift`, a
+    /// script's or a function's arguments).
+    pub args: Vec<String>,
+    /// Function calls running now (`return` leaves the innermost).
+    calls: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -292,6 +299,8 @@ enum Compound {
     Subshell(Vec<AndOr>),
     /// `case WORD in PATTERN|PATTERN) list;; … esac`
     Case(String, Vec<(Vec<String>, Vec<AndOr>)>),
+    /// `NAME() BODY`: defines a function; the body's tokens, read at each call.
+    Define(String, Vec<Tok>),
     /// `if c; then …; elif c; then …; else …; fi`
     If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>),
     Loop(Loop),
@@ -299,8 +308,8 @@ enum Compound {
 
 #[derive(Clone, Debug)]
 enum Loop {
-    /// `for NAME in WORDS; do …; done`
-    For(String, Vec<String>, Vec<AndOr>),
+    /// `for NAME in WORDS; do …; done`; with no `in`, the positional parameters.
+    For(String, Option<Vec<String>>, Vec<AndOr>),
     /// `while c; do …; done`, or `until` when true.
     While(bool, Vec<AndOr>, Vec<AndOr>),
 }
@@ -310,11 +319,73 @@ enum Loop {
 enum Jump {
     Break(u32),
     Continue(u32),
+    /// `return N`, on its way out of a function.
+    Return(i32),
 }
 
 /// Loop turns a script may take: commands here take no time, so a loop
 /// waiting for something (`while true; do sleep 1; done`) would never end.
 const LOOP_LIMIT: u32 = 1_000;
+
+/// Set in the environment of a container's main process (PID 1): a
+/// program that keeps running (`sleep 1d`, `nginx`, `exec "$@"`) takes
+/// its place, and the container runs it ([`Shell::hand_off`]).
+pub const MAIN: &str = "\u{0}main";
+
+/// Where a main process leaves the program that took its place: its words,
+/// joined by NUL.
+pub const EXEC: &str = "\u{0}exec";
+
+/// A function's body is kept in the variables under this prefix, so that a
+/// subshell and the next line of an interactive shell still know it.
+const FUNCTION: &str = "\u{0}fn:";
+
+/// Every operator and redirection a token holds, to read a stored function back.
+const OP_TEXTS: [&str; 13] = [";", ";;", "&&", "||", "|", "(", ")", "<<", "<<'", ">>", ">&", ">", "<"];
+
+/// A function body's tokens as text: a tag, the text's length, `:`, the text.
+fn encode(toks: &[Tok]) -> String {
+    let mut out = String::new();
+    for t in toks {
+        let (tag, text) = match t {
+            Tok::Word(w) => ("w".to_string(), w.as_str()),
+            Tok::Op(o) => ("o".to_string(), *o),
+            Tok::Redir { fd, op } => (format!("r{fd}"), *op),
+        };
+        out.push_str(&format!("{tag}{}:{text}", text.chars().count()));
+    }
+    out
+}
+
+/// [`encode`]'s tokens back; None if the text is not one of its outputs.
+fn decode(text: &str) -> Option<Vec<Tok>> {
+    let mut toks = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let tag = rest.chars().next()?;
+        rest = &rest[tag.len_utf8()..];
+        let fd = if tag == 'r' {
+            let digit = rest.chars().next()?;
+            rest = &rest[digit.len_utf8()..];
+            digit.to_digit(10)? as u8
+        } else {
+            0
+        };
+        let (len, after) = rest.split_once(':')?;
+        let len: usize = len.parse().ok()?;
+        let end = after.char_indices().nth(len).map_or(after.len(), |(i, _)| i);
+        let body = after.get(..end)?;
+        rest = &after[end..];
+        let op = || OP_TEXTS.iter().copied().find(|o| *o == body);
+        toks.push(match tag {
+            'w' => Tok::Word(body.to_string()),
+            'o' => Tok::Op(op()?),
+            'r' => Tok::Redir { fd, op: op()? },
+            _ => return None,
+        });
+    }
+    Some(toks)
+}
 
 /// Words that begin a compound command Layer Lab runs.
 const OPENERS: [&str; 6] = ["for", "while", "until", "if", "case", "{"];
@@ -322,8 +393,8 @@ const OPENERS: [&str; 6] = ["for", "while", "until", "if", "case", "{"];
 /// Words that end a part of a compound command where a command would start.
 const CLOSERS: [&str; 8] = ["then", "elif", "else", "fi", "do", "done", "esac", "}"];
 
-/// Reads tokens into lists of pipelines, loops, conditions, `case` and
-/// subshells (sh's grammar, without functions).
+/// Reads tokens into lists of pipelines, loops, conditions, `case`,
+/// subshells and function definitions (sh's grammar).
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
@@ -418,9 +489,23 @@ impl Parser {
                 };
             }
             Some(w @ ("select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
-            // `name() { …; }`
-            Some(_) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 2) == Some(&Tok::Op(")")) => {
-                return Err("functions are not available in this version of Layer Lab".to_string());
+            // `name() { …; }`: the body's tokens are kept, to be read at each call.
+            Some(name) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 2) == Some(&Tok::Op(")")) => {
+                if !is_name(name) {
+                    return Err(format!("syntax error: bad function name ({name})"));
+                }
+                let name = name.to_string();
+                self.pos += 3;
+                self.skip_separators();
+                if !self.opens() {
+                    return Err(self.unexpected("{"));
+                }
+                let start = self.pos;
+                self.depth += 1;
+                let body = self.compound();
+                self.depth -= 1;
+                body?;
+                return Ok(Pipe::Compound(Box::new(Compound::Define(name, self.toks[start..self.pos].to_vec()))));
             }
             _ => {}
         }
@@ -548,13 +633,15 @@ impl Parser {
                     _ => return Err(format!("syntax error: bad for loop variable ({})", self.unexpected(""))),
                 };
                 self.pos += 1;
-                let mut words = Vec::new();
+                let mut words = None;
                 if self.word() == Some("in") {
                     self.pos += 1;
+                    let mut list = Vec::new();
                     while let Some(Tok::Word(w)) = self.toks.get(self.pos) {
-                        words.push(w.clone());
+                        list.push(w.clone());
                         self.pos += 1;
                     }
+                    words = Some(list);
                 }
                 self.skip_separators();
                 self.want("do")?;
@@ -613,7 +700,7 @@ pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String 
 impl<'a> Shell<'a> {
     pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, env: BTreeMap<String, String>) -> Shell<'a> {
         let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0 }
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0: "/bin/sh".to_string(), args: Vec::new(), calls: 0 }
     }
 
     fn not_found(&self, cmd: &str) -> String {
@@ -730,6 +817,10 @@ impl<'a> Shell<'a> {
                 self.jump = Some(Jump::Continue(n - 1));
                 true
             }
+            Some(Jump::Return(n)) => {
+                self.jump = Some(Jump::Return(n));
+                true
+            }
             Some(Jump::Break(_)) => true,
             Some(Jump::Continue(_)) => false,
             None => self.exiting(),
@@ -755,6 +846,10 @@ impl<'a> Shell<'a> {
                         }
                     }
                 }
+                0
+            }
+            Compound::Define(name, toks) => {
+                self.env.insert(format!("{FUNCTION}{name}"), encode(toks));
                 0
             }
             Compound::Subshell(list) => {
@@ -787,11 +882,16 @@ impl<'a> Shell<'a> {
         match l {
             Loop::For(var, words, body) => {
                 let mut values = Vec::new();
-                for w in words {
-                    match self.expand(w) {
-                        Ok(v) => values.extend(v),
-                        Err(e) => return self.expansion_failed(&e),
+                match words {
+                    Some(words) => {
+                        for w in words {
+                            match self.expand(w) {
+                                Ok(v) => values.extend(v),
+                                Err(e) => return self.expansion_failed(&e),
+                            }
+                        }
                     }
+                    None => values.clone_from(&self.args),
                 }
                 let mut status = 0;
                 for v in values {
@@ -875,6 +975,9 @@ impl<'a> Shell<'a> {
         sub.errexit = self.errexit;
         sub.status = self.status;
         sub.depth = self.depth + 1;
+        sub.arg0.clone_from(&self.arg0);
+        sub.args.clone_from(&self.args);
+        sub.calls = self.calls;
         sub.stderr = (capture || self.stderr.is_some()).then(String::new);
         // Loop turns are counted for the whole script, subshells included.
         sub.loop_budget = self.loop_budget;
@@ -887,11 +990,128 @@ impl<'a> Shell<'a> {
         };
         self.loop_budget = sub.loop_budget;
         self.removed_dirs.append(&mut sub.removed_dirs);
+        let handed = sub.env.remove(EXEC);
         let err = sub.stderr.take().unwrap_or_default();
         let out = std::mem::take(&mut sub.output);
         drop(sub);
         self.stderr(&err);
+        if let Some(argv) = handed {
+            self.env.insert(EXEC.to_string(), argv);
+            self.env.insert("\u{0}exit".to_string(), "0".to_string());
+        }
         (status, out)
+    }
+
+    /// A container's main process: `words` take its place ([`MAIN`]); this shell stops.
+    fn hand_off(&mut self, words: &[String]) {
+        self.env.insert(EXEC.to_string(), words.join("\u{0}"));
+        self.env.insert("\u{0}exit".to_string(), "0".to_string());
+    }
+
+    /// Runs `script` as a new sh process would: its own variables (the
+    /// environment, without this shell's functions), `$0` and arguments;
+    /// the filesystem and directory it starts in are shared.
+    fn child(&mut self, script: &str, name: &str, args: &[String]) -> (i32, String) {
+        if self.depth >= MAX_DEPTH {
+            return (2, format!("/bin/sh: {name}: scripts nested more than {MAX_DEPTH} deep\n"));
+        }
+        let env = self.env.iter().filter(|(k, _)| !k.starts_with(FUNCTION) && !k.starts_with("\u{0}exit")).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
+        sub.flavour = self.flavour;
+        sub.depth = self.depth + 1;
+        sub.loop_budget = self.loop_budget;
+        sub.arg0 = name.to_string();
+        sub.args = args.to_vec();
+        sub.stderr = self.stderr.as_ref().map(|_| String::new());
+        let status = sub.run_script(script);
+        self.loop_budget = sub.loop_budget;
+        self.removed_dirs.append(&mut sub.removed_dirs);
+        let handed = sub.env.remove(EXEC);
+        let err = sub.stderr.take().unwrap_or_default();
+        let out = std::mem::take(&mut sub.output);
+        drop(sub);
+        self.stderr(&err);
+        if let Some(argv) = handed {
+            self.env.insert(EXEC.to_string(), argv);
+            self.env.insert("\u{0}exit".to_string(), "0".to_string());
+        }
+        (status, out)
+    }
+
+    /// `name` in a PATH directory, as a file: its path.
+    fn find_in_path(&self, name: &str) -> Option<String> {
+        let path = self.env.get("PATH").map_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", String::as_str);
+        path.split(':')
+            .map(|dir| format!("{}/{name}", dir.trim_end_matches('/')))
+            .find(|p| self.root.get(&self.follow(self.resolve(p))).is_some_and(|n| !n.is_dir()))
+    }
+
+    /// A program that is a file in the tree, not one of the utilities: a
+    /// shell script runs; anything else says why it cannot. None when there
+    /// is no such file.
+    fn run_file(&mut self, words: &[String]) -> Option<(i32, String, String)> {
+        let name = &words[0];
+        let path = if name.contains('/') { name.clone() } else { self.find_in_path(name)? };
+        let node = self.root.get(&self.follow(self.resolve(&path)))?;
+        let refuse = |code: i32, why: &str| Some((code, String::new(), format!("/bin/sh: {name}: {why}\n")));
+        if node.is_dir() || node.mode & 0o111 == 0 {
+            return refuse(126, "Permission denied");
+        }
+        let text = match node.body() {
+            Some(crate::fs::Body::Bytes(b)) => std::str::from_utf8(b).ok().filter(|t| !t.contains('\u{0}')).map(str::to_string),
+            _ => None,
+        };
+        let Some(text) = text else {
+            return refuse(126, "running this program is not simulated in this version of Layer Lab (its shell scripts run)");
+        };
+        // `#!/bin/sh`, `#!/usr/bin/env bash`: the interpreter must be in the image, and a shell.
+        if let Some(line) = text.lines().next().and_then(|l| l.strip_prefix("#!")) {
+            let mut parts = line.split_whitespace();
+            let first = parts.next().unwrap_or_default();
+            let (interpreter, found) = if first.rsplit('/').next() == Some("env") {
+                let program = parts.next().unwrap_or_default();
+                (program, self.find_in_path(program).is_some() || UTILITIES.contains(&program))
+            } else {
+                (first, self.root.get(&self.follow(self.resolve(first))).is_some())
+            };
+            if !found {
+                return refuse(127, "not found");
+            }
+            let base = interpreter.rsplit('/').next().unwrap_or(interpreter);
+            if !matches!(base, "sh" | "ash" | "bash" | "dash" | "busybox") {
+                return refuse(126, &format!("running {base} scripts is not simulated in this version of Layer Lab"));
+            }
+        }
+        let (status, out) = self.child(&text, name, &words[1..]);
+        Some((status, out, String::new()))
+    }
+
+    /// Calls the function `words[0]` if there is one: its body runs in this
+    /// shell with `words[1..]` as `$1`….
+    fn call(&mut self, words: &[String]) -> Option<(i32, String, String)> {
+        let toks = decode(self.env.get(&format!("{FUNCTION}{}", words[0]))?)?;
+        if self.depth >= MAX_DEPTH {
+            return Some((2, String::new(), format!("/bin/sh: {}: functions nested more than {MAX_DEPTH} deep\n", words[0])));
+        }
+        let mut parser = Parser { toks, pos: 0, depth: self.depth };
+        let body = match parser.compound() {
+            Ok(b) => b,
+            Err(e) => return Some((2, String::new(), format!("/bin/sh: {e}\n"))),
+        };
+        let saved_args = std::mem::replace(&mut self.args, words[1..].to_vec());
+        let saved_out = std::mem::take(&mut self.output);
+        self.depth += 1;
+        self.calls += 1;
+        let mut status = self.run_compound(&body);
+        self.depth -= 1;
+        self.calls -= 1;
+        if let Some(Jump::Return(code)) = self.jump {
+            self.jump = None;
+            status = code;
+        }
+        self.args = saved_args;
+        let out = std::mem::replace(&mut self.output, saved_out);
+        Some((status, out, String::new()))
     }
 
     /// `$((expr))`: its `$NAME`s expanded, then evaluated on this shell's variables.
@@ -902,7 +1122,14 @@ impl<'a> Shell<'a> {
 
     /// `$NAME`, `${…}` and quotes: the words of `raw`, or its one text.
     fn parameters(&self, raw: &str, split: bool) -> Result<Vec<String>, String> {
-        let env = |name: &str| if name == "?" { Some(self.status.to_string()) } else { self.env.get(name).cloned() };
+        let env = |name: &str| match name {
+            "?" => Some(self.status.to_string()),
+            "#" => Some(self.args.len().to_string()),
+            "@" | "*" => Some(self.args.join(" ")),
+            "0" => Some(self.arg0.clone()),
+            n if n.bytes().all(|b| b.is_ascii_digit()) => n.parse::<usize>().ok().and_then(|i| self.args.get(i.checked_sub(1)?).cloned()),
+            _ => self.env.get(name).cloned(),
+        };
         let words = if split { crate::shell_lex::process_words(raw, &env, '\\') } else { crate::shell_lex::process_word(raw, &env, '\\').map(|w| vec![w]) };
         words.map_err(|e| e.replace("failed to process", "bad substitution in"))
     }
@@ -991,6 +1218,10 @@ impl<'a> Shell<'a> {
     }
 
     fn expand(&mut self, raw: &str) -> Result<Vec<String>, String> {
+        // "$@": each positional parameter, one word each (none when there are none).
+        if raw == "\"$@\"" || raw == "\"${@}\"" {
+            return Ok(self.args.clone());
+        }
         // `x=$(…)` keeps the output whole: an assignment is not split into words.
         let raw = self.substitutions(raw, !is_assignment(raw))?;
         let words = self.parameters(&raw, true)?;
@@ -1175,7 +1406,17 @@ impl<'a> Shell<'a> {
                 }
             }
         }
-        let (status, mut out, mut err) = if words.is_empty() { (self.subst_status.unwrap_or(0), String::new(), String::new()) } else { self.builtin(&words, &input) };
+        let (status, mut out, mut err) = if words.is_empty() {
+            (self.subst_status.unwrap_or(0), String::new(), String::new())
+        } else if let Some(result) = self.call(&words) {
+            result
+        } else if self.env.contains_key(MAIN) && crate::runtime::keeps_running(&words) {
+            // PID 1 blocks here: the container runs this program from now on.
+            self.hand_off(&words);
+            (0, String::new(), String::new())
+        } else {
+            self.builtin(&words, &input)
+        };
         for (fd, op, target) in &cmd.redirs {
             if op.starts_with('<') {
                 continue;
@@ -1275,15 +1516,73 @@ impl<'a> Shell<'a> {
                 ok(String::new())
             }
             "set" => {
-                for a in args {
-                    if a.starts_with('-') && a.contains('e') {
-                        self.errexit = true;
+                let mut i = 0;
+                while let Some(a) = args.get(i) {
+                    i += 1;
+                    if *a == "--" || !(a.starts_with('-') || a.starts_with('+')) || a.len() < 2 {
+                        // `set -- a b` or `set a b`: the positional parameters.
+                        let from = if *a == "--" { i } else { i - 1 };
+                        self.args = args[from..].iter().map(|a| a.to_string()).collect();
+                        break;
                     }
-                    if a.starts_with('+') && a.contains('e') {
-                        self.errexit = false;
+                    if a.contains('e') {
+                        self.errexit = a.starts_with('-');
+                    }
+                    if a.contains('o') {
+                        // `set -o pipefail`: the option's name is the next word.
+                        i += 1;
                     }
                 }
                 ok(String::new())
+            }
+            "shift" => {
+                let n = match args.first().map(|a| a.parse::<usize>()) {
+                    None => 1,
+                    Some(Ok(n)) => n,
+                    Some(Err(_)) => return fail(2, format!("/bin/sh: shift: Illegal number: {}\n", args[0])),
+                };
+                if n > self.args.len() {
+                    return fail(2, "/bin/sh: shift: can't shift that many\n".into());
+                }
+                self.args.drain(..n);
+                ok(String::new())
+            }
+            "return" => {
+                let code = args.first().and_then(|a| a.parse().ok()).unwrap_or(self.status);
+                if self.calls > 0 {
+                    self.jump = Some(Jump::Return(code));
+                } else {
+                    // Outside a function it ends the script, as `exit` does.
+                    self.env.insert("\u{0}exit".to_string(), code.to_string());
+                }
+                (code, String::new(), String::new())
+            }
+            "exec" => {
+                let rest = &words[1..];
+                if rest.is_empty() {
+                    return ok(String::new());
+                }
+                if self.env.contains_key(MAIN) {
+                    // The container's main process becomes this program.
+                    self.hand_off(rest);
+                    return ok(String::new());
+                }
+                let (status, out, err) = self.builtin(rest, stdin);
+                self.env.insert("\u{0}exit".to_string(), status.to_string());
+                (status, out, err)
+            }
+            "." | "source" => {
+                let Some(file) = args.first() else {
+                    return fail(2, format!("/bin/sh: {cmd}: filename argument required\n"));
+                };
+                let path = if file.contains('/') { Some(file.to_string()) } else { self.find_in_path(file) };
+                let Some(text) = path.and_then(|p| self.read(&p).ok()) else {
+                    return fail(2, format!("/bin/sh: {cmd}: can't open '{file}': No such file or directory\n"));
+                };
+                let saved = std::mem::take(&mut self.output);
+                let status = self.run_script(&String::from_utf8_lossy(&text));
+                let out = std::mem::replace(&mut self.output, saved);
+                (status, out, String::new())
             }
             "exit" => {
                 let code = args.first().and_then(|a| a.parse().ok()).unwrap_or(0);
@@ -1294,13 +1593,20 @@ impl<'a> Shell<'a> {
             "id" => ok("uid=0(root) gid=0(root) groups=0(root)\n".into()),
             "whoami" => ok("root\n".into()),
             "sh" | "bash" | "ash" | "dash" => match args.as_slice() {
-                ["-c", script, ..] => {
-                    let saved = std::mem::take(&mut self.output);
-                    let status = self.run_script(script);
-                    self.env.remove("\u{0}exit");
-                    let out = std::mem::replace(&mut self.output, saved);
+                // `sh -c SCRIPT [NAME [ARGS…]]`: NAME is $0, ARGS $1….
+                ["-c", script, rest @ ..] => {
+                    let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
+                    let (name, params) = rest.split_first().map_or(("sh", &[][..]), |(n, p)| (n.as_str(), p));
+                    let (status, out) = self.child(script, name, params);
                     (status, out, String::new())
                 }
+                [file, ..] if !file.starts_with('-') => match self.read(file) {
+                    Ok(text) => {
+                        let (status, out) = self.child(&String::from_utf8_lossy(&text), file, &words[2..]);
+                        (status, out, String::new())
+                    }
+                    Err(e) => fail(2, format!("{cmd}: can't open '{file}': {}\n", e.rsplit(": ").next().unwrap_or(&e))),
+                },
                 _ => fail(2, "sh: an interactive shell is not available in RUN\n".into()),
             },
             "cat" => {
@@ -1712,7 +2018,10 @@ impl<'a> Shell<'a> {
                 1,
                 format!("{cmd}: installing packages with {cmd} is not simulated in this version of Layer Lab\n"),
             ),
-            other => fail(127, self.not_found(other)),
+            _ => match self.run_file(words) {
+                Some(result) => result,
+                None => fail(127, self.not_found(&cmd)),
+            },
         }
     }
 

@@ -296,7 +296,7 @@ fn loops_conditions_and_groups() {
     assert_eq!(sh("if true; echo x; fi"), (2, "/bin/sh: syntax error: unexpected \"fi\" (expecting \"then\")\n".into()));
     assert_eq!(sh("for 1x in a; do :; done").0, 2);
     assert_eq!(sh("| wc"), (2, "/bin/sh: syntax error: unexpected \"|\"\n".into()));
-    assert!(sh("f() { echo a; }; f").1.contains("functions are not available in this version of Layer Lab"));
+    assert_eq!(sh("f() { echo a; }; f"), (0, "a\n".into()));
     assert!(sh("for i in 1; do echo $i; done > /out").1.contains("redirecting or piping a loop"));
     // Names longer than Linux's NAME_MAX (255 bytes) are refused, as a filesystem does.
     let (status, text) = sh(&format!("touch /{}; echo {} > /ok", "n".repeat(256), "fits"));
@@ -375,6 +375,10 @@ fn the_deepest_nesting_accepted_runs_in_a_small_stack() {
         assert_eq!(sh(&substitutions(49)), "x\n");
         assert_eq!(sh(&groups(50)), "x\n");
         assert_eq!(sh(&subshells(25)), "x\n");
+        // Functions calling themselves, through subshells and substitutions too, stop at the same depth.
+        for recursion in ["f() { f; }; f", "f() { (f); }; f", "f() { echo $(f); }; f"] {
+            assert!(sh(recursion).contains("nested more than 50 deep"), "{recursion}");
+        }
         for refused in [substitutions(51), groups(51), subshells(51)] {
             assert!(sh(&refused).contains("nested more than 50 deep"), "{refused}");
         }
@@ -391,4 +395,69 @@ fn the_deepest_nesting_accepted_runs_in_a_small_stack() {
         assert!(e.run(&line(52), &mut h).text.contains("nested more than 50 deep"));
     });
     worker.expect("a thread").join().expect("no stack overflow");
+}
+
+#[test]
+fn positional_parameters_functions_and_scripts() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    let mut sh = |script: &str| {
+        let out = e.run(&format!("docker run --rm alpine sh -c '{script}' zero one \"two words\""), &mut h);
+        (out.status, out.text)
+    };
+    // sh -c SCRIPT NAME ARGS: $0, $1…, $#, $@; "$@" keeps each argument whole.
+    assert_eq!(sh("echo $0 $1 $# $@; for a in \"$@\"; do echo \"[$a]\"; done; for a; do echo \"<$a>\"; done"), (0, "zero one 2 one two words\n[one]\n[two words]\n<one>\n<two words>\n".into()));
+    assert_eq!(sh("shift; echo $# $1; set -- a b c; echo $# $3; shift 2; echo $@; shift 2"), (2, "1 two words\n3 c\nc\n/bin/sh: shift: can't shift that many\n".into()));
+    // Functions: their own $1…, the caller's variables; return; recursion; in a pipe.
+    let f = "greet() { echo \"hi $1 ($#)\"; x=set; return 3; echo never; }; greet bob; echo $? $x $1; greet | wc -c";
+    assert_eq!(sh(f), (0, "hi bob (1)\n3 set one\n8\n".into()));
+    let fact = "fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; fact 10";
+    assert_eq!(sh(fact), (0, "3628800\n".into()));
+    assert_eq!(sh("f() { f; }; f"), (2, "/bin/sh: f: functions nested more than 50 deep\n".into()));
+    assert_eq!(sh("(g() { echo in; }; g); g"), (127, "in\n/bin/sh: g: not found\n".into()));
+    assert_eq!(sh("1f() { :; }").0, 2);
+    // Scripts in the tree: the execute bit, the shebang's interpreter, PATH, sh FILE, and `.`.
+    let script = "printf \"#!/bin/sh\\necho \\$0 \\$# \\$@; x=changed; exit 4\\n\" > /s.sh";
+    assert_eq!(sh(&format!("{script}; x=kept; /s.sh a; echo $?; chmod +x /s.sh; /s.sh a b; echo $? $x")), (0, "/bin/sh: /s.sh: Permission denied\n126\n/s.sh 2 a b\n4 kept\n".into()));
+    assert_eq!(sh(&format!("{script}; chmod 755 /s.sh; cp /s.sh /usr/local/bin/tool; tool c; sh /s.sh d; cd /; ./s.sh e")), (4, "tool 1 c\n/s.sh 1 d\n./s.sh 1 e\n".into()));
+    assert_eq!(sh(". /etc/os-release; echo $ID"), (0, "alpine\n".into()));
+    assert_eq!(sh("printf \"#!/bin/bash\\necho b\\n\" > /b; chmod +x /b; /b"), (127, "/bin/sh: /b: not found\n".into()), "alpine has no bash");
+    let (status, text) = sh("/bin/busybox");
+    assert_eq!(status, 126);
+    assert!(text.contains("running this program is not simulated"), "{text}");
+    // exec outside a container's main process: runs, then the shell ends.
+    assert_eq!(sh("exec echo replaced; echo never"), (0, "replaced\n".into()));
+}
+
+#[test]
+fn a_containers_main_process_is_replaced_by_what_keeps_running() {
+    let mut h = MemHost::new([
+        ("entry.sh".to_string(), b"#!/bin/sh\necho \"entry: $# args: $@\"\nexec \"$@\"\n".to_vec()),
+        ("Dockerfile".to_string(), b"FROM alpine\nCOPY entry.sh /entry.sh\nRUN chmod +x /entry.sh\nENTRYPOINT [\"/entry.sh\"]\nCMD [\"echo\", \"hi\"]\n".to_vec()),
+    ]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -q -t e .");
+    // The entrypoint script runs, then `exec "$@"` runs CMD (or the arguments given).
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm e"), "entry: 2 args: echo hi\nhi\n");
+    ok(&mut e, &mut h, "docker run -d --name svc e sleep 1d");
+    // A script whose main process reaches a program that keeps running keeps the container up.
+    ok(&mut e, &mut h, "docker run -d --name loop alpine sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 5; done'");
+    ok(&mut e, &mut h, "docker run -d --name once alpine sh -c 'echo hi; sleep 0; echo done'");
+    ok(&mut e, &mut h, "docker run -d --name gone alpine sh -c 'exec nosuch'");
+    let ps = ok(&mut e, &mut h, "docker ps -a --format '{{.Names}} {{.Status}}'");
+    for (name, status) in [("svc", "Up"), ("loop", "Up"), ("once", "Exited (0)"), ("gone", "Exited (127)")] {
+        assert!(ps.lines().any(|l| l.starts_with(&format!("{name} {status}"))), "{name}: {ps}");
+    }
+    assert_eq!(ok(&mut e, &mut h, "docker logs svc"), "entry: 2 args: sleep 1d\n");
+    assert_eq!(ok(&mut e, &mut h, "docker logs loop"), "tick 1\n");
+    assert_eq!(ok(&mut e, &mut h, "docker logs gone"), "/bin/sh: exec: nosuch: not found\n");
+    // docker stop: sleep, PID 1, ignores SIGTERM and is killed after the grace period.
+    ok(&mut e, &mut h, "docker stop loop");
+    assert!(ok(&mut e, &mut h, "docker ps -a --format '{{.Names}} {{.Status}}'").contains("loop Exited (137)"));
+    // A function defined in an interactive shell is still there on the next line.
+    ok(&mut e, &mut h, "docker exec -it svc sh");
+    ok(&mut e, &mut h, "greet() { echo \"hello $1\"; }");
+    assert_eq!(ok(&mut e, &mut h, "greet you"), "hello you\n");
+    ok(&mut e, &mut h, "exit");
 }
