@@ -806,29 +806,31 @@ impl Engine {
             return ok(list.iter().map(|c| format!("{}\n", if p.has("no-trunc") { &c.id } else { c.short_id() })).collect::<String>());
         }
         if let Some(format) = p.value("format") {
-            let t = match crate::template::Template::parse(format) {
-                Ok(t) => t,
+            let format = match crate::template::ListFormat::parse(format) {
+                Ok(f) => f,
                 Err(e) => return fail(format!("{e}\n"), 1),
             };
-            let mut text = String::new();
-            for c in &list {
-                let (size, virt) = self.container_sizes(c);
-                let v = serde_json::json!({
-                    "ID": c.short_id(), "Image": c.image_name, "Command": c.command_column(true), "CreatedAt": "",
-                    "RunningFor": format!("{} ago", since(c.created, now)), "Status": status_text(c, now), "State": c.state.name(),
-                    "Ports": c.ports.join(", "), "Names": c.name, "Size": size_column(size, virt),
-                    "Mounts": c.mounts.iter().map(|m| m.volume.clone()).collect::<Vec<_>>().join(","),
-                    "LocalVolumes": c.mounts.len().to_string(), "Networks": "bridge", "Labels": "", "Platform": "linux/amd64",
-                });
-                match t.execute_struct(&v, "*formatter.ContainerContext") {
-                    Ok(s) => {
-                        text.push_str(&s);
-                        text.push('\n');
-                    }
-                    Err(e) => return fail(format!("{text}{e}\n"), 1),
-                }
+            let values: Vec<_> = list
+                .iter()
+                .map(|c| {
+                    let (size, virt) = self.container_sizes(c);
+                    serde_json::json!({
+                        "ID": c.short_id(), "Image": c.image_name, "Command": c.command_column(true), "CreatedAt": c.created.map(crate::listing::go_time).unwrap_or_default(),
+                        "RunningFor": format!("{} ago", since(c.created, now)), "Status": status_text(c, now), "State": c.state.name(),
+                        "Ports": c.ports.join(", "), "Names": c.name, "Size": size_column(size, virt),
+                        "Mounts": c.mounts.iter().map(|m| m.volume.clone()).collect::<Vec<_>>().join(","),
+                        "LocalVolumes": c.mounts.len().to_string(), "Networks": "bridge", "Labels": "", "Platform": "linux/amd64",
+                    })
+                })
+                .collect();
+            const HEADERS: [(&str, &str); 15] = [
+                ("ID", "CONTAINER ID"), ("Image", "IMAGE"), ("Command", "COMMAND"), ("CreatedAt", "CREATED AT"), ("RunningFor", "CREATED"), ("Ports", "PORTS"),
+                ("Status", "STATUS"), ("State", "STATE"), ("Size", "SIZE"), ("Names", "NAMES"), ("Labels", "LABELS"), ("Mounts", "MOUNTS"),
+                ("LocalVolumes", "LOCAL VOLUMES"), ("Networks", "NETWORKS"), ("Platform", "PLATFORM"),
+            ];
+            if let Some(result) = format.render(&values, "*formatter.ContainerContext", &HEADERS) {
+                return crate::listing::formatted(result);
             }
-            return ok(text);
         }
         let mut header = vec!["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"];
         if p.has("size") {

@@ -125,6 +125,20 @@ fn fail(text: String) -> Output {
     Output { text, status: 1, events: Vec::new() }
 }
 
+/// What a `--format` printed, or the template's error after what it printed before it.
+pub(crate) fn formatted(result: Result<String, String>) -> Output {
+    match result {
+        Ok(text) => Output { text, status: 0, events: Vec::new() },
+        Err(e) => fail(format!("{e}\n")),
+    }
+}
+
+/// Go's `time.Time.String()` for a UTC time: `2026-11-24 09:03:06 +0000 UTC`.
+pub fn go_time(t: i64) -> String {
+    let r = rfc3339(t);
+    format!("{} {} +0000 UTC", &r[..10], &r[11..19])
+}
+
 impl Engine {
     pub(crate) fn cmd_images(&self, args: &[&str], host: &dyn Host) -> Output {
         use crate::flags::{flag, opt};
@@ -139,11 +153,11 @@ impl Engine {
         // are not kept here, so it lists the same images.
         let (quiet, filter) = (p.has("quiet"), p.args.first().map(String::as_str));
         let shown = |id: &Digest| if p.has("no-trunc") { id.to_string() } else { id.short().to_string() };
-        let template = match p.value("format").map(crate::template::Template::parse).transpose() {
+        let format = match p.value("format").map(crate::template::ListFormat::parse).transpose() {
             Ok(t) => t,
             Err(e) => return fail(format!("{e}\n")),
         };
-        let mut formatted = String::new();
+        let mut values = Vec::new();
         let mut images: Vec<_> = self.images.values().collect();
         crate::sorting::sort_by(&mut images, |a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
         let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"].map(String::from).to_vec()];
@@ -169,17 +183,11 @@ impl Engine {
                     ids.push(img.id.clone());
                 }
                 let created = ago(&img.config.created, host.now());
-                if let Some(t) = &template {
-                    let v = serde_json::json!({
-                        "Repository": repo, "Tag": tag, "ID": shown(&img.id), "Digest": "<none>", "CreatedSince": created,
-                        "CreatedAt": img.config.created, "Size": human_size_precision(img.size(), 3), "Containers": "N/A",
-                        "VirtualSize": human_size_precision(img.size(), 3), "SharedSize": "N/A", "UniqueSize": "N/A",
-                    });
-                    match t.execute_struct(&v, "*formatter.ImageContext") {
-                        Ok(line) => formatted.push_str(&format!("{line}\n")),
-                        Err(e) => return fail(format!("{formatted}{e}\n")),
-                    }
-                }
+                values.push(serde_json::json!({
+                    "Repository": repo, "Tag": tag, "ID": shown(&img.id), "Digest": "<none>", "CreatedSince": created,
+                    "CreatedAt": go_time(parse_time(&img.config.created).unwrap_or(0)), "Size": human_size_precision(img.size(), 3), "Containers": "N/A",
+                    "VirtualSize": human_size_precision(img.size(), 3), "SharedSize": "N/A", "UniqueSize": "N/A",
+                }));
                 rows.push(vec![repo, tag, shown(&img.id), created, human_size_precision(img.size(), 3)]);
             }
         }
@@ -187,8 +195,12 @@ impl Engine {
             let text: String = ids.iter().map(|id| format!("{}\n", shown(id))).collect();
             return Output { text, status: 0, events: Vec::new() };
         }
-        if template.is_some() {
-            return Output { text: formatted, status: 0, events: Vec::new() };
+        const HEADERS: [(&str, &str); 11] = [
+            ("Repository", "REPOSITORY"), ("Tag", "TAG"), ("ID", "IMAGE ID"), ("Digest", "DIGEST"), ("CreatedSince", "CREATED"), ("CreatedAt", "CREATED AT"),
+            ("Size", "SIZE"), ("Containers", "CONTAINERS"), ("VirtualSize", "VIRTUAL SIZE"), ("SharedSize", "SHARED SIZE"), ("UniqueSize", "UNIQUE SIZE"),
+        ];
+        if let Some(result) = format.and_then(|f| f.render(&values, "*formatter.ImageContext", &HEADERS)) {
+            return formatted(result);
         }
         Output { text: table(&rows), status: 0, events: Vec::new() }
     }
@@ -196,17 +208,30 @@ impl Engine {
     pub(crate) fn cmd_history(&self, args: &[&str], host: &dyn Host) -> Output {
         let mut no_trunc = false;
         let mut human = true;
+        let mut quiet = false;
+        let mut format = None;
         let mut name = None;
-        for a in args {
+        let mut words = args.iter();
+        while let Some(a) = words.next() {
             match *a {
                 "--no-trunc" => no_trunc = true,
                 "-H=false" | "--human=false" => human = false,
                 "-H" | "--human" | "-H=true" | "--human=true" => human = true,
+                "-q" | "--quiet" => quiet = true,
+                "--format" => match words.next() {
+                    Some(f) => format = Some(*f),
+                    None => return fail("flag needs an argument: --format\nSee 'docker image history --help'.\n".to_string()),
+                },
+                f if f.starts_with("--format=") => format = Some(&f["--format=".len()..]),
                 f if f.starts_with('-') => return unknown_flag(f),
                 n if name.is_none() => name = Some(n),
                 _ => return fail("\"docker image history\" requires exactly 1 argument.\n".to_string()),
             }
         }
+        let format = match format.map(crate::template::ListFormat::parse).transpose() {
+            Ok(t) => t,
+            Err(e) => return fail(format!("{e}\n")),
+        };
         let Some(name) = name else {
             return fail("\"docker image history\" requires exactly 1 argument.\nSee 'docker image history --help'.\n".to_string());
         };
@@ -231,6 +256,16 @@ impl Engine {
         entries.reverse();
         if let Some(top) = entries.first_mut() {
             top[0] = if no_trunc { img.id.to_string() } else { img.id.short().to_string() };
+        }
+        if quiet {
+            return Output { text: entries.iter().map(|e| format!("{}\n", e[0])).collect(), status: 0, events: Vec::new() };
+        }
+        // Docker's historyContext: CreatedAt is RFC 3339, whatever --human says.
+        let created_at = img.config.history.iter().rev().map(|h| h.created.clone());
+        let values: Vec<_> = entries.iter().zip(created_at).map(|(e, at)| serde_json::json!({ "ID": e[0], "CreatedSince": e[1], "CreatedAt": at, "CreatedBy": e[2], "Size": e[3], "Comment": e[4] })).collect();
+        const HEADERS: [(&str, &str); 6] = [("ID", "IMAGE"), ("CreatedSince", "CREATED"), ("CreatedAt", "CREATED AT"), ("CreatedBy", "CREATED BY"), ("Size", "SIZE"), ("Comment", "COMMENT")];
+        if let Some(result) = format.and_then(|f| f.render(&values, "*formatter.historyContext", &HEADERS)) {
+            return formatted(result);
         }
         rows.extend(entries);
         Output { text: table(&rows), status: 0, events: Vec::new() }

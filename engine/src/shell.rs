@@ -1360,14 +1360,15 @@ impl<'a> Shell<'a> {
         if !self.root.get(parent).is_some_and(Node::is_dir) && !parent.is_empty() {
             return Err(format!("can't create {path}: nonexistent directory"));
         }
-        let (mut bytes, mode) = match self.root.get(&key) {
+        // Writing a file changes it even with the same bytes (a new mtime): a layer records it.
+        let (mut bytes, node) = match self.root.get(&key) {
             Some(n) if n.is_dir() => return Err(format!("can't create {path}: Is a directory")),
-            Some(n) if append => (n.body().map(|b| b.to_vec()).unwrap_or_default(), n.mode),
-            Some(n) => (Vec::new(), n.mode),
-            None => (Vec::new(), 0o644),
+            Some(n) => (if append { n.body().map(|b| b.to_vec()).unwrap_or_default() } else { Vec::new() }, Node { touched: n.touched.wrapping_add(1), ..n.clone() }),
+            None => (Vec::new(), Node::file(Vec::new(), 0o644)),
         };
         bytes.extend_from_slice(data);
-        self.root.insert(key, Node::file(bytes, mode)).map_err(|e| format!("can't create {path}: {e}"))
+        let node = Node { kind: Kind::File(crate::fs::Body::Bytes(std::sync::Arc::new(bytes))), ..node };
+        self.root.insert(key, node).map_err(|e| format!("can't create {path}: {e}"))
     }
 
     /// Runs one simple command: (status, stdout, stderr).

@@ -334,3 +334,74 @@ fn run(nodes: &[Node], dot: &Value, out: &mut String) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Docker's `--format` on a list command (`ps`, `images`, `history`).
+pub enum ListFormat {
+    /// `table` alone: the command's own table.
+    Default,
+    /// `table TEMPLATE`: a table whose headers Docker names after the fields.
+    Table(Template),
+    /// `json`: each row as one line of JSON.
+    Json,
+    /// A template run on each row.
+    Rows(Template),
+}
+
+impl ListFormat {
+    /// Reads a `--format` value; `\t` and `\n` as typed become a tab and a
+    /// line break, as Docker's formatter replaces them.
+    pub fn parse(src: &str) -> Result<ListFormat, String> {
+        let src = src.replace("\\t", "\t").replace("\\n", "\n");
+        if src == "json" {
+            return Ok(ListFormat::Json);
+        }
+        match src.strip_prefix("table") {
+            Some(rest) if rest.trim().is_empty() => Ok(ListFormat::Default),
+            Some(rest) if rest.starts_with([' ', '\t']) => Ok(ListFormat::Table(Template::parse(rest.trim_start_matches(' '))?)),
+            _ => Ok(ListFormat::Rows(Template::parse(&src)?)),
+        }
+    }
+
+    /// The rows (each a Go struct of type `go_type`) as this format prints
+    /// them; None for [`ListFormat::Default`]. `headers` names the columns
+    /// of a table (`ID` is `CONTAINER ID` in `docker ps`).
+    pub fn render(&self, rows: &[Value], go_type: &str, headers: &[(&str, &str)]) -> Option<Result<String, String>> {
+        let mut text = String::new();
+        let fail = |text: &str, e: String| Some(Err(format!("{text}{e}")));
+        match self {
+            ListFormat::Default => return None,
+            // Docker marshals a map: the keys come sorted.
+            ListFormat::Json => rows.iter().for_each(|r| {
+                let sorted: std::collections::BTreeMap<&String, &Value> = r.as_object().map(|o| o.iter().collect()).unwrap_or_default();
+                text.push_str(&format!("{}\n", crate::json::compact(&sorted)));
+            }),
+            ListFormat::Rows(t) => {
+                for r in rows {
+                    match t.execute_struct(r, go_type) {
+                        Ok(line) => text.push_str(&format!("{line}\n")),
+                        Err(e) => return fail(&text, e),
+                    }
+                }
+            }
+            ListFormat::Table(t) => {
+                // Each field's header: Docker's name for it, else the field in capitals.
+                let fields = rows.first().and_then(Value::as_object).map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+                let header = |f: &str| headers.iter().find(|(k, _)| *k == f).map_or_else(|| f.to_uppercase(), |(_, h)| h.to_string());
+                let names: serde_json::Map<String, Value> = headers.iter().map(|(f, _)| f.to_string()).chain(fields).map(|f| (f.clone(), Value::String(header(&f)))).collect();
+                let mut lines = match t.execute_struct(&Value::Object(names), go_type) {
+                    Ok(header) => vec![header],
+                    Err(e) => return fail("", e),
+                };
+                for r in rows {
+                    match t.execute_struct(r, go_type) {
+                        Ok(line) => lines.push(line),
+                        Err(e) => return fail("", e),
+                    }
+                }
+                let cells: Vec<Vec<String>> = lines.iter().flat_map(|l| l.split('\n')).map(|l| l.split('\t').map(str::to_string).collect()).collect();
+                text = crate::listing::table(&cells);
+            }
+        }
+        Some(Ok(text))
+    }
+}

@@ -100,3 +100,30 @@ fn ps_filters_info_and_images_formats() {
     assert!(e.run("docker images -a --no-trunc", &mut h).text.contains(&format!(" {id} ")));
     assert_eq!(e.run("docker images -a", &mut h).text, e.run("docker images", &mut h).text);
 }
+
+#[test]
+fn list_formats_table_json_and_history() {
+    let (mut e, mut h) = engine_with_alpine();
+    assert_eq!(e.run("docker run -d --name web alpine:3.17 sleep 1d", &mut h).status, 0);
+    // `table TEMPLATE`: headers named as Docker names the fields, columns aligned; \t as typed is a tab.
+    let out = e.run("docker ps --format \"table {{.Names}}\\t{{.Image}}\\t{{.Command}}\"", &mut h);
+    assert_eq!(out.text, "NAMES     IMAGE         COMMAND\nweb       alpine:3.17   \"sleep 1d\"\n");
+    assert_eq!(e.run("docker ps --format table", &mut h).text, e.run("docker ps", &mut h).text);
+    let out = e.run("docker images --format 'table {{.Repository}}\\t{{.ID}}'", &mut h);
+    assert!(out.text.starts_with("REPOSITORY   IMAGE ID\nalpine       "), "{}", out.text);
+    // json: one object per row, keys sorted, < escaped as Go does.
+    let out = e.run("docker ps --format json", &mut h);
+    let row: serde_json::Value = serde_json::from_str(out.text.trim()).unwrap();
+    assert_eq!((row["Names"].as_str(), row["State"].as_str()), (Some("web"), Some("running")));
+    // (MemHost has no clock: no CreatedAt. With one, Go's time.Time.String().)
+    assert_eq!(layerlab_engine::listing::go_time(1_764_000_000), "2025-11-24 16:00:00 +0000 UTC");
+    assert!(out.text.starts_with("{\"Command\":\"\\\"sleep 1d\\\"\",\"CreatedAt\":\"\",\"ID\":"), "{}", out.text);
+    assert!(e.run("docker images --format json", &mut h).text.contains("\"Digest\":\"\\u003cnone\\u003e\""));
+    // docker history: -q, --format with its own field names, and Go's error for a field it lacks.
+    let out = e.run("docker history -q alpine:3.17", &mut h);
+    assert_eq!(out.text.lines().skip(1).collect::<Vec<_>>(), ["<missing>"]);
+    let out = e.run("docker history --format '{{.Size}}|{{.CreatedAt}}|{{.Comment}}' alpine:3.17", &mut h);
+    assert!(out.text.lines().all(|l| l.split('|').count() == 3 && l.contains('T')), "{}", out.text);
+    let out = e.run("docker history --format '{{.Nope}}' alpine:3.17", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (1, "template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type *formatter.historyContext\n"));
+}

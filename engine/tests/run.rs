@@ -461,3 +461,13 @@ fn a_containers_main_process_is_replaced_by_what_keeps_running() {
     assert_eq!(ok(&mut e, &mut h, "greet you"), "hello you\n");
     ok(&mut e, &mut h, "exit");
 }
+
+#[test]
+fn rewriting_a_file_with_the_same_bytes_is_a_change_a_layer_records() {
+    let mut h = MemHost::new([("Dockerfile".to_string(), b"FROM alpine\nRUN echo same > /f\nRUN echo same > /f\n".to_vec())]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -t twice .");
+    // As on overlayfs: the file is in the upper directory again, with a new mtime.
+    let history = ok(&mut e, &mut h, "docker history --format '{{.Size}}' twice");
+    assert_eq!(history.lines().take(2).collect::<Vec<_>>(), ["5B", "5B"], "{history}");
+}
