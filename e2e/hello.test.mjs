@@ -236,8 +236,12 @@ test('two containers from one image: a change in one is invisible in the other (
   await run(page, 'docker rm -f cont1');
   assert.equal(await image.locator('li.container').count(), 1);
   assert.equal(await cont1.count(), 0);
+  // A shell loop as the main process: its first sleep keeps the container running.
+  await run(page, "docker run -d --name ticker alpine sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 5; done'");
+  assert.match(await page.locator('li.container[data-name="ticker"]').getAttribute('class'), /\brunning\b/);
+  assert.match(await run(page, 'docker logs ticker'), /docker logs ticker\ntick 1\n$/);
   // The classroom's clean-up: every container, through a command substitution.
-  assert.match(await run(page, 'docker rm -f $(docker ps -aq)'), /docker rm -f \$\(docker ps -aq\)\n[0-9a-f]{12}\n$/);
+  assert.match(await run(page, 'docker rm -f $(docker ps -aq)'), /docker rm -f \$\(docker ps -aq\)\n(?:[0-9a-f]{12}\n){2}$/);
   assert.equal(await page.locator('li.container').count(), 0);
   const origin = new URL(server.url).origin;
   assert.deepEqual(requests.filter((r) => !r.startsWith(origin) && !r.startsWith('blob:') && !r.startsWith('data:')), []);
