@@ -34,6 +34,8 @@ const SHELL: &[&str] = &[
     "$((", "))", "(", "( cd /b; ", "i=$((i+1))", "$((1/0))", "**", "<<", "?", ":", "+=", "++", "--", "0x1f", "08", "$(( $(echo 2) * i ))",
     "case $A in ", " in ", "a|b) ", "\"*\") ", "*) ", ";;", "esac", "f() ",
     "f() { ", "f ", "$1", "$#", "$@", "\"$@\"", "shift ", "set -- a b", "return ", "exec ", "/s.sh", "chmod +x /s.sh", ". /s.sh", "echo \"#!/bin/sh\" > /s.sh",
+    "read l", "while read l; do ", "done < /b", "| while read x; do echo $x; done", "local v=1", "cut -d, -f1-2 ", "cut -c2- ", "tr a-z A-Z", "tr -d ", "tr -s ",
+    "sort -n ", "sort -ru ", "uniq -c ", "seq 3 ", "seq 1 0 ", "basename ", "dirname ", "uname -a", "expr 1 + ", "tee /t ", "type ", "command -v ", "[:lower:]", "a-",
 ];
 const CONSOLE: &[&str] = &[
     "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",

@@ -131,8 +131,13 @@ impl Container {
     }
 
     /// The environment as a map, for the shell.
+    /// What its processes see: the configured variables, and HOSTNAME
+    /// (the short ID) and HOME, which the runtime adds, as Docker does.
     pub fn env_map(&self) -> BTreeMap<String, String> {
-        crate::sorting::map_of(self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())))
+        let mut env = crate::sorting::map_of(self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
+        env.entry("HOSTNAME".to_string()).or_insert_with(|| self.short_id().to_string());
+        env.entry("HOME".to_string()).or_insert_with(|| "/root".to_string());
+        env
     }
 
     /// The merged view: the image's view, the writable layer over it, the

@@ -16,6 +16,16 @@ pub const UTILITIES: &[&str] = &[
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar",
 ];
 
+/// Programs that reach the network, which the simulation has none of.
+const NETWORK: [&str; 7] = ["wget", "curl", "ping", "nc", "nslookup", "ssh", "git"];
+
+/// Standard utilities every shell image has (BusyBox applets, coreutils)
+/// that this shell does not simulate: they say so instead of "not found".
+const UNSIMULATED: [&str; 28] = [
+    "sed", "awk", "find", "xargs", "du", "df", "date", "diff", "cmp", "od", "md5sum", "sha256sum", "sha1sum", "stat", "readlink", "realpath", "mktemp",
+    "gzip", "gunzip", "zcat", "base64", "ps", "kill", "nproc", "free", "sync", "chgrp", "install",
+];
+
 /// How the image's `/bin/sh` words its errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavour {
@@ -65,6 +75,12 @@ pub struct Shell<'a> {
     pub args: Vec<String>,
     /// Function calls running now (`return` leaves the innermost).
     calls: usize,
+    /// What `read` reads when its command has no input of its own: a
+    /// compound's `< FILE`, or the pipe into it.
+    input: String,
+    /// For each function call running, the variables `local` set and the
+    /// values to put back.
+    locals: Vec<Vec<(String, Option<String>)>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -287,6 +303,8 @@ struct AndOr {
 enum Pipe {
     Simple(Vec<Command>),
     Compound(Box<Compound>),
+    /// `cmd | compound`: the compound runs in a subshell reading cmd's output.
+    Feed(Vec<Command>, Box<Compound>),
     /// `! pipeline`
     Not(Box<Pipe>),
 }
@@ -301,6 +319,8 @@ enum Compound {
     Case(String, Vec<(Vec<String>, Vec<AndOr>)>),
     /// `NAME() BODY`: defines a function; the body's tokens, read at each call.
     Define(String, Vec<Tok>),
+    /// `COMPOUND < FILE`: `read` in it reads the file's lines.
+    Input(Box<Compound>, String),
     /// `if c; then …; elif c; then …; else …; fi`
     If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>),
     Loop(Loop),
@@ -472,22 +492,7 @@ impl Parser {
                 self.pos += 1;
                 return Ok(Pipe::Not(Box::new(self.pipe()?)));
             }
-            _ if self.opens() => {
-                if self.depth >= MAX_DEPTH {
-                    return Err(format!("syntax error: commands nested more than {MAX_DEPTH} deep"));
-                }
-                self.depth += 1;
-                let compound = self.compound();
-                self.depth -= 1;
-                let compound = compound?;
-                return match self.toks.get(self.pos) {
-                    Some(Tok::Redir { .. } | Tok::Op("|")) => {
-                        Err("redirecting or piping a loop, a condition, a { } group or a ( ) subshell is not available in this version of Layer Lab".to_string())
-                    }
-                    Some(Tok::Word(_)) => Err(self.unexpected("")),
-                    _ => Ok(Pipe::Compound(Box::new(compound))),
-                };
-            }
+            _ if self.opens() => return Ok(Pipe::Compound(Box::new(self.redirected_compound()?))),
             Some(w @ ("select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
             // `name() { …; }`: the body's tokens are kept, to be read at each call.
             Some(name) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 2) == Some(&Tok::Op(")")) => {
@@ -531,7 +536,9 @@ impl Parser {
                 Some(Tok::Op("|")) if cmds.last().is_some_and(|c| !c.words.is_empty() || !c.redirs.is_empty()) => {
                     self.pos += 1;
                     if self.opens() {
-                        return Err("piping into a loop, a condition, a { } group or a ( ) subshell is not available in this version of Layer Lab".to_string());
+                        // `cmd | while read line; do …; done`: the compound reads the pipe.
+                        let compound = self.redirected_compound()?;
+                        return Ok(Pipe::Feed(cmds, Box::new(compound)));
                     }
                     cmds.push(Command::default());
                 }
@@ -542,6 +549,28 @@ impl Parser {
             return Err(self.unexpected(""));
         }
         Ok(Pipe::Simple(cmds))
+    }
+
+    /// A compound command, and `< FILE` after it (`while read l; do …; done < f`).
+    fn redirected_compound(&mut self) -> Result<Compound, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err(format!("syntax error: commands nested more than {MAX_DEPTH} deep"));
+        }
+        self.depth += 1;
+        let compound = self.compound();
+        self.depth -= 1;
+        let mut compound = compound?;
+        if let (Some(Tok::Redir { fd: 0, op: "<" }), Some(Tok::Word(file))) = (self.toks.get(self.pos), self.toks.get(self.pos + 1)) {
+            compound = Compound::Input(Box::new(compound), file.clone());
+            self.pos += 2;
+        }
+        match self.toks.get(self.pos) {
+            Some(Tok::Redir { .. } | Tok::Op("|")) => {
+                Err("redirecting the output of a loop, a condition, a { } group or a ( ) subshell is not available in this version of Layer Lab".to_string())
+            }
+            Some(Tok::Word(_)) => Err(self.unexpected("")),
+            _ => Ok(compound),
+        }
     }
 
     /// Whether a compound command starts here.
@@ -700,7 +729,7 @@ pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String 
 impl<'a> Shell<'a> {
     pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, env: BTreeMap<String, String>) -> Shell<'a> {
         let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0: "/bin/sh".to_string(), args: Vec::new(), calls: 0 }
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0: "/bin/sh".to_string(), args: Vec::new(), calls: 0, input: String::new(), locals: Vec::new() }
     }
 
     fn not_found(&self, cmd: &str) -> String {
@@ -777,12 +806,23 @@ impl<'a> Shell<'a> {
             Pipe::Not(inner) => i32::from(self.run_pipe(inner, true) == 0),
             Pipe::Simple(cmds) => self.run_pipeline(cmds),
             Pipe::Compound(c) => self.run_compound(c),
+            Pipe::Feed(cmds, c) => {
+                let saved = std::mem::take(&mut self.output);
+                self.run_pipeline(cmds);
+                let fed = std::mem::replace(&mut self.output, saved);
+                let list = [AndOr { first: Pipe::Compound(c.clone()), rest: Vec::new() }];
+                let outer = std::mem::replace(&mut self.input, fed);
+                let (status, out) = self.subshell(Ok(&list), false);
+                self.input = outer;
+                self.output.push_str(&out);
+                status
+            }
         };
         self.status = status;
         if matches!(pipe, Pipe::Not(_)) {
             return status;
         }
-        if self.errexit && status != 0 && !tested && self.conditions == 0 && !matches!(pipe, Pipe::Compound(_)) {
+        if self.errexit && status != 0 && !tested && self.conditions == 0 && !matches!(pipe, Pipe::Compound(_) | Pipe::Feed(..)) {
             self.env.insert("\u{0}exit".to_string(), status.to_string());
         }
         status
@@ -847,6 +887,19 @@ impl<'a> Shell<'a> {
                     }
                 }
                 0
+            }
+            Compound::Input(inner, file) => {
+                let text = match self.word_text(file).and_then(|f| self.read(&f)) {
+                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(e) => {
+                        self.stderr(&format!("/bin/sh: can't open {e}\n"));
+                        return 1;
+                    }
+                };
+                let outer = std::mem::replace(&mut self.input, text);
+                let status = self.run_compound(inner);
+                self.input = outer;
+                status
             }
             Compound::Define(name, toks) => {
                 self.env.insert(format!("{FUNCTION}{name}"), encode(toks));
@@ -978,6 +1031,7 @@ impl<'a> Shell<'a> {
         sub.arg0.clone_from(&self.arg0);
         sub.args.clone_from(&self.args);
         sub.calls = self.calls;
+        sub.input.clone_from(&self.input);
         sub.stderr = (capture || self.stderr.is_some()).then(String::new);
         // Loop turns are counted for the whole script, subshells included.
         sub.loop_budget = self.loop_budget;
@@ -1102,7 +1156,15 @@ impl<'a> Shell<'a> {
         let saved_out = std::mem::take(&mut self.output);
         self.depth += 1;
         self.calls += 1;
+        self.locals.push(Vec::new());
         let mut status = self.run_compound(&body);
+        // `local` variables get their values from before the call back.
+        for (name, old) in self.locals.pop().unwrap_or_default().into_iter().rev() {
+            match old {
+                Some(v) => self.env.insert(name, v),
+                None => self.env.remove(&name),
+            };
+        }
         self.depth -= 1;
         self.calls -= 1;
         if let Some(Jump::Return(code)) = self.jump {
@@ -1502,7 +1564,8 @@ impl<'a> Shell<'a> {
                     fail(2, format!("/bin/sh: cd: can't cd to {target}: No such file or directory\n"))
                 }
             }
-            "export" => {
+            "export" | "readonly" => {
+                // Every variable here reaches the commands a shell starts; `readonly` does not lock it.
                 for a in args {
                     if let Some((k, v)) = a.split_once('=') {
                         self.env.insert(k.to_string(), v.to_string());
@@ -1510,6 +1573,164 @@ impl<'a> Shell<'a> {
                 }
                 ok(String::new())
             }
+            "local" => {
+                if self.calls == 0 {
+                    return fail(2, "/bin/sh: local: not in a function\n".into());
+                }
+                for a in args {
+                    let (k, v) = a.split_once('=').map_or((a, None), |(k, v)| (k, Some(v)));
+                    let old = self.env.get(k).cloned();
+                    if let Some(frame) = self.locals.last_mut() {
+                        frame.push((k.to_string(), old));
+                    }
+                    self.env.insert(k.to_string(), v.unwrap_or_default().to_string());
+                }
+                ok(String::new())
+            }
+            "read" => {
+                let names: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+                // The command's own input, else the compound's (`done < file`, a pipe into the loop).
+                let line = if stdin.is_empty() {
+                    let (line, rest) = self.input.split_once('\n').map_or((self.input.as_str(), ""), |(l, r)| (l, r));
+                    let (line, eof) = (line.to_string(), self.input.is_empty());
+                    self.input = rest.to_string();
+                    (!eof).then_some(line)
+                } else {
+                    stdin.split('\n').next().map(str::to_string)
+                };
+                let Some(line) = line else {
+                    for n in &names {
+                        self.env.insert(n.to_string(), String::new());
+                    }
+                    return fail(1, String::new());
+                };
+                // Words to each name; the last name takes the rest of the line.
+                let mut rest = line.trim_start();
+                for (i, n) in names.iter().enumerate() {
+                    let value = if i + 1 == names.len() {
+                        std::mem::take(&mut rest).trim_end()
+                    } else {
+                        let (word, after) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
+                        rest = after.trim_start();
+                        word
+                    };
+                    self.env.insert(n.to_string(), value.to_string());
+                }
+                if names.is_empty() {
+                    self.env.insert("REPLY".to_string(), line);
+                }
+                ok(String::new())
+            }
+            "basename" => match args.first() {
+                Some(path) => {
+                    let trimmed = path.trim_end_matches('/');
+                    let base = if trimmed.is_empty() { "/" } else { trimmed.rsplit('/').next().unwrap_or(trimmed) };
+                    let base = args.get(1).and_then(|suffix| base.strip_suffix(suffix).filter(|b| !b.is_empty())).unwrap_or(base);
+                    ok(format!("{base}\n"))
+                }
+                None => fail(1, "BusyBox v1.37.0 multi-call binary.\n\nUsage: basename FILE [SUFFIX]\n".into()),
+            },
+            "dirname" => match args.first() {
+                Some(path) => {
+                    let trimmed = path.trim_end_matches('/');
+                    let dir = match trimmed.rsplit_once('/') {
+                        Some(("", _)) => "/",
+                        Some((d, _)) => d.trim_end_matches('/'),
+                        None if path.starts_with('/') => "/",
+                        None => ".",
+                    };
+                    ok(format!("{}\n", if dir.is_empty() { "/" } else { dir }))
+                }
+                None => fail(1, "BusyBox v1.37.0 multi-call binary.\n\nUsage: dirname FILENAME\n".into()),
+            },
+            "seq" => {
+                let nums: Vec<i64> = match args.iter().map(|a| a.parse::<i64>()).collect() {
+                    Ok(n) => n,
+                    Err(_) => return fail(1, format!("seq: invalid number '{}'\n", args.iter().find(|a| a.parse::<i64>().is_err()).unwrap_or(&""))),
+                };
+                let (first, step, last) = match nums.as_slice() {
+                    [l] => (1, 1, *l),
+                    [f, l] => (*f, 1, *l),
+                    [f, s, l] => (*f, *s, *l),
+                    _ => return fail(1, "Usage: seq [FIRST [INC]] LAST\n".into()),
+                };
+                if step == 0 {
+                    return fail(1, "seq: increment must not be 0\n".into());
+                }
+                let mut out = String::new();
+                let mut n = first;
+                // At most 100,000 numbers: commands take no time here, and a page has to show them.
+                for _ in 0..100_000 {
+                    if (step > 0 && n > last) || (step < 0 && n < last) {
+                        break;
+                    }
+                    out.push_str(&format!("{n}\n"));
+                    n = n.saturating_add(step);
+                }
+                ok(out)
+            }
+            "uname" => {
+                let host = self.env.get("HOSTNAME").cloned().unwrap_or_else(|| "localhost".into());
+                let parts = [("s", "Linux".to_string()), ("n", host), ("r", "6.10.14-linuxkit".into()), ("v", "#1 SMP Fri Nov 29 17:22:03 UTC 2024".into()), ("m", "x86_64".into())];
+                let flags: String = args.iter().filter_map(|a| a.strip_prefix('-')).collect();
+                let shown: Vec<&str> = parts.iter().filter(|(f, _)| flags.contains('a') || flags.contains(f)).map(|(_, v)| v.as_str()).collect();
+                ok(format!("{}{}\n", if shown.is_empty() { "Linux" } else { "" }, shown.join(" ") + if flags.contains('a') { " Linux" } else { "" }))
+            }
+            "hostname" => ok(format!("{}\n", self.env.get("HOSTNAME").cloned().or_else(|| self.read("/etc/hostname").ok().map(|b| String::from_utf8_lossy(&b).trim().to_string())).unwrap_or_default())),
+            "command" | "which" | "type" => {
+                let names: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+                let mut out = String::new();
+                let mut status = 0;
+                for n in names {
+                    let function = self.env.contains_key(&format!("{FUNCTION}{n}"));
+                    let builtin = matches!(n, "cd" | "export" | "set" | "unset" | "exit" | "return" | "shift" | "read" | "local" | "exec" | "." | "source" | "break" | "continue" | "true" | "false" | "echo" | "printf" | "test" | "[" | "pwd" | "type" | "command");
+                    let path = if n.contains('/') { self.root.get(&self.follow(self.resolve(n))).map(|_| n.to_string()) } else { self.find_in_path(n).or_else(|| UTILITIES.contains(&n).then(|| format!("/bin/{n}"))) };
+                    match (cmd.as_str(), function, builtin, path) {
+                        ("type", true, _, _) => out.push_str(&format!("{n} is a function\n")),
+                        ("type", _, true, _) => out.push_str(&format!("{n} is a shell builtin\n")),
+                        ("type", _, _, Some(p)) => out.push_str(&format!("{n} is {p}\n")),
+                        ("command", true, _, _) | ("command", _, true, _) => out.push_str(&format!("{n}\n")),
+                        ("which", _, _, Some(p)) | ("command", _, _, Some(p)) => out.push_str(&format!("{p}\n")),
+                        ("type", ..) => {
+                            out.push_str(&format!("{n}: not found\n"));
+                            status = 1;
+                        }
+                        _ => status = 1,
+                    }
+                }
+                if cmd == "command" && !args.first().is_some_and(|a| a.starts_with('-')) {
+                    // `command NAME ARGS`: runs NAME, skipping functions.
+                    return if words.len() > 1 { self.builtin(&words[1..], stdin) } else { ok(String::new()) };
+                }
+                (status, out, String::new())
+            }
+            "expr" => {
+                // `expr 1 + 2`: the operators sh's arithmetic has, on integers.
+                let text = args.join(" ");
+                match args.as_slice() {
+                    ["length", s] => ok(format!("{}\n", s.chars().count())),
+                    [a, op, b] if matches!(*op, "=" | "!=") => {
+                        let same = a == b;
+                        let v = i32::from(if *op == "=" { same } else { !same });
+                        (1 - v, format!("{v}\n"), String::new())
+                    }
+                    _ => match crate::arith::eval(&text.replace(" = ", " == "), &mut BTreeMap::new()) {
+                        Ok(v) => (i32::from(v == 0), format!("{v}\n"), String::new()),
+                        Err(e) if e.contains("divide") => fail(2, "expr: division by zero\n".into()),
+                        Err(_) => fail(2, "expr: syntax error\n".into()),
+                    },
+                }
+            }
+            "tee" => {
+                let append = args.contains(&"-a");
+                for f in args.iter().filter(|a| !a.starts_with('-')) {
+                    if let Err(e) = self.write(f, stdin.as_bytes(), append) {
+                        return (1, stdin.to_string(), format!("tee: {e}\n"));
+                    }
+                }
+                ok(stdin.to_string())
+            }
+            "cut" | "tr" | "sort" | "uniq" => self.text_filter(&cmd, &args, stdin),
             "unset" => {
                 for a in args {
                     self.env.remove(a);
@@ -2021,6 +2242,10 @@ impl<'a> Shell<'a> {
             ),
             _ => match self.run_file(words) {
                 Some(result) => result,
+                None if NETWORK.contains(&cmd.as_str()) => fail(1, format!("{cmd}: the network is not simulated in this version of Layer Lab\n")),
+                None if UNSIMULATED.contains(&cmd.as_str()) && self.root.get(&components("/bin/sh")).is_some() => {
+                    fail(127, format!("/bin/sh: {cmd}: the image has it, but Layer Lab does not simulate it in this version\n"))
+                }
                 None => fail(127, self.not_found(&cmd)),
             },
         }
@@ -2042,6 +2267,126 @@ impl<'a> Shell<'a> {
 
     /// `tar -c|-x|-t [-z] [-v] -f FILE [-C DIR] [PATH…]` (flags may be
     /// bundled, with or without the dash: `tar xzf a.tgz`).
+    /// cut, tr, sort and uniq: line filters over files or stdin.
+    fn text_filter(&mut self, cmd: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+        // Options (with their values) first, then file names.
+        let (mut opts, mut files): (Vec<(char, String)>, Vec<&str>) = (Vec::new(), Vec::new());
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            i += 1;
+            match a.strip_prefix('-').filter(|o| !o.is_empty()) {
+                Some(o) if matches!(cmd, "cut") && matches!(o.chars().next(), Some('d' | 'f' | 'c')) => {
+                    let flag = o.chars().next().unwrap_or('f');
+                    let value = if o.len() > 1 { o[1..].to_string() } else { args.get(i).map_or(String::new(), |v| v.to_string()) };
+                    if o.len() == 1 {
+                        i += 1;
+                    }
+                    opts.push((flag, value));
+                }
+                Some(o) if cmd != "tr" || files.is_empty() => opts.extend(o.chars().map(|c| (c, String::new()))),
+                _ => files.push(a),
+            }
+        }
+        let has = |c: char| opts.iter().any(|(f, _)| *f == c);
+        let value = |c: char| opts.iter().rev().find(|(f, _)| *f == c).map(|(_, v)| v.clone());
+        let input = if cmd == "tr" || files.is_empty() {
+            stdin.to_string()
+        } else {
+            let mut text = String::new();
+            for f in &files {
+                match self.read(f) {
+                    Ok(b) => text.push_str(&String::from_utf8_lossy(&b)),
+                    Err(e) => return (1, String::new(), format!("{cmd}: {e}\n")),
+                }
+            }
+            text
+        };
+        let lines: Vec<&str> = input.lines().collect();
+        let out: String = match cmd {
+            "cut" => {
+                let (list, by_char) = match (value('f'), value('c')) {
+                    (Some(l), _) => (l, false),
+                    (None, Some(l)) => (l, true),
+                    _ => return (1, String::new(), "cut: expected a list of bytes, characters, or fields\n".into()),
+                };
+                let Some(ranges) = cut_list(&list) else {
+                    return (1, String::new(), format!("cut: invalid field list '{list}'\n"));
+                };
+                let delimiter = value('d').and_then(|d| d.chars().next()).unwrap_or('\t');
+                let keep = |n: usize| ranges.iter().any(|(a, b)| n >= *a && n <= *b);
+                lines
+                    .iter()
+                    .filter(|l| by_char || !has('s') || l.contains(delimiter))
+                    .map(|l| {
+                        let picked: Vec<String> = if by_char {
+                            vec![l.chars().enumerate().filter(|(n, _)| keep(n + 1)).map(|(_, c)| c).collect()]
+                        } else if !l.contains(delimiter) {
+                            vec![l.to_string()]
+                        } else {
+                            l.split(delimiter).enumerate().filter(|(n, _)| keep(n + 1)).map(|(_, f)| f.to_string()).collect()
+                        };
+                        format!("{}\n", picked.join(&delimiter.to_string()))
+                    })
+                    .collect()
+            }
+            "tr" => {
+                let sets: Vec<Vec<char>> = files.iter().map(|f| tr_set(f)).collect();
+                let Some(from) = sets.first() else {
+                    return (1, String::new(), "tr: missing operand\n".into());
+                };
+                let to = sets.get(1);
+                let mut out = String::new();
+                for c in input.chars() {
+                    let mapped = match from.iter().position(|x| *x == c) {
+                        Some(_) if has('d') => continue,
+                        Some(i) => to.and_then(|t| t.get(i).or(t.last())).copied().unwrap_or(c),
+                        None => c,
+                    };
+                    let squeeze = if has('d') { to } else { to.or(Some(from)) };
+                    if has('s') && out.ends_with(mapped) && squeeze.is_some_and(|s| s.contains(&mapped)) {
+                        continue;
+                    }
+                    out.push(mapped);
+                }
+                return (0, out, String::new());
+            }
+            "sort" => {
+                let mut sorted: Vec<&str> = lines.clone();
+                let number = |l: &str| -> f64 {
+                    let t = l.trim_start();
+                    let end = t.char_indices().find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-'))).map_or(t.len(), |(i, _)| i);
+                    t[..end].parse::<i64>().map_or(0.0, |n| n as f64)
+                };
+                if has('n') {
+                    crate::sorting::sort_by(&mut sorted, |a, b| number(a).total_cmp(&number(b)).then(a.cmp(b)));
+                } else {
+                    crate::sorting::sort_by(&mut sorted, |a, b| a.cmp(b));
+                }
+                if has('r') {
+                    sorted.reverse();
+                }
+                if has('u') {
+                    sorted.dedup();
+                }
+                sorted.iter().map(|l| format!("{l}\n")).collect()
+            }
+            _ => {
+                // uniq: runs of equal adjacent lines.
+                let mut out = String::new();
+                let mut k = 0;
+                while k < lines.len() {
+                    let run = lines[k..].iter().take_while(|l| **l == lines[k]).count();
+                    if (!has('d') || run > 1) && (!has('u') || run == 1) {
+                        out.push_str(&if has('c') { format!("{run:>7} {}\n", lines[k]) } else { format!("{}\n", lines[k]) });
+                    }
+                    k += run;
+                }
+                out
+            }
+        };
+        (0, out, String::new())
+    }
+
     fn tar(&mut self, args: &[&str]) -> (i32, String, String) {
         let fail = |e: String| (1, String::new(), format!("tar: {e}\n"));
         let (mut mode, mut file, mut gzip, mut dir, mut verbose) = (None, None, false, None, false);
@@ -2201,6 +2546,64 @@ impl<'a> Shell<'a> {
 }
 
 /// grep's pattern: a fixed string with optional `^` and `$` anchors.
+/// `cut`'s LIST (`1,3-5,7-`) as 1-based inclusive ranges.
+fn cut_list(list: &str) -> Option<Vec<(usize, usize)>> {
+    list.split(',')
+        .map(|part| {
+            let (a, b) = part.split_once('-').unwrap_or((part, part));
+            let a = if a.is_empty() { 1 } else { a.parse().ok().filter(|n| *n > 0)? };
+            let b = if b.is_empty() { usize::MAX } else { b.parse().ok()? };
+            Some((a, b))
+        })
+        .collect()
+}
+
+/// `tr`'s SET: characters, `a-z` ranges, `[:lower:]`-style classes, `\n` and `\t`.
+fn tr_set(spec: &str) -> Vec<char> {
+    let classes = [
+        ("[:lower:]", ('a'..='z').collect::<Vec<_>>()),
+        ("[:upper:]", ('A'..='Z').collect()),
+        ("[:digit:]", ('0'..='9').collect()),
+        ("[:alpha:]", ('a'..='z').chain('A'..='Z').collect()),
+        ("[:alnum:]", ('a'..='z').chain('A'..='Z').chain('0'..='9').collect()),
+        ("[:space:]", vec![' ', '\t', '\n', '\r', '\u{b}', '\u{c}']),
+    ];
+    let mut out = Vec::new();
+    let mut rest = spec;
+    'next: while !rest.is_empty() {
+        for (name, set) in &classes {
+            if let Some(r) = rest.strip_prefix(name) {
+                out.extend(set);
+                rest = r;
+                continue 'next;
+            }
+        }
+        let mut chars = rest.chars();
+        let c = match chars.next() {
+            Some('\\') => match chars.next() {
+                Some('n') => '\n',
+                Some('t') => '\t',
+                Some(other) => other,
+                None => '\\',
+            },
+            Some(c) => c,
+            None => break,
+        };
+        let after = chars.as_str();
+        match (after.strip_prefix('-'), after.chars().nth(1)) {
+            (Some(r), Some(end)) if end >= c => {
+                out.extend(c..=end);
+                rest = &r[end.len_utf8()..];
+            }
+            _ => {
+                out.push(c);
+                rest = after;
+            }
+        }
+    }
+    out
+}
+
 fn line_matches(pattern: &str, line: &str, ignore_case: bool) -> bool {
     let (p, l) = if ignore_case { (pattern.to_lowercase(), line.to_lowercase()) } else { (pattern.to_string(), line.to_string()) };
     match (p.strip_prefix('^'), p.ends_with('$') && !p.ends_with("\\$")) {

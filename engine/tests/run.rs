@@ -297,7 +297,7 @@ fn loops_conditions_and_groups() {
     assert_eq!(sh("for 1x in a; do :; done").0, 2);
     assert_eq!(sh("| wc"), (2, "/bin/sh: syntax error: unexpected \"|\"\n".into()));
     assert_eq!(sh("f() { echo a; }; f"), (0, "a\n".into()));
-    assert!(sh("for i in 1; do echo $i; done > /out").1.contains("redirecting or piping a loop"));
+    assert!(sh("for i in 1; do echo $i; done > /out").1.contains("redirecting the output of a loop"));
     // Names longer than Linux's NAME_MAX (255 bytes) are refused, as a filesystem does.
     let (status, text) = sh(&format!("touch /{}; echo {} > /ok", "n".repeat(256), "fits"));
     assert_eq!(status, 0);
@@ -470,4 +470,32 @@ fn rewriting_a_file_with_the_same_bytes_is_a_change_a_layer_records() {
     // As on overlayfs: the file is in the upper directory again, with a new mtime.
     let history = ok(&mut e, &mut h, "docker history --format '{{.Size}}' twice");
     assert_eq!(history.lines().take(2).collect::<Vec<_>>(), ["5B", "5B"], "{history}");
+}
+
+#[test]
+fn read_local_and_the_common_utilities() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    let mut sh = |script: &str| {
+        let out = e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h);
+        (out.status, out.text)
+    };
+    // read: a loop's `< FILE`, or a pipe into the loop (a subshell: its variables stay there).
+    assert_eq!(sh("printf \"l1\\nl2 x y\\n\" > /f; while read a b; do echo \"<$a|$b>\"; done < /f"), (0, "<l1|>\n<l2|x y>\n".into()));
+    assert_eq!(sh("printf \"a\\nb\\n\" | while read l; do echo got $l; n=1; done; echo \"[$n]\""), (0, "got a\ngot b\n[]\n".into()));
+    assert_eq!(sh("read x < /etc/alpine-release; echo $x; read y; echo $? \"[$y]\""), (0, "3.21.3\n1 []\n".into()));
+    // local: back to the caller's value when the function returns.
+    assert_eq!(sh("f() { local v=in w; echo $v; }; v=out; f; echo $v; local z"), (2, "in\nout\n/bin/sh: local: not in a function\n".into()));
+    // The utilities a Dockerfile's RUN lines reach for.
+    assert_eq!(sh("echo a,b,c | cut -d, -f1,3; echo hello | cut -c2-4; echo Hello | tr a-z A-Z; echo aaab | tr -s a; echo abc | tr -d b"), (0, "a,c\nell\nHELLO\nab\nac\n".into()));
+    assert_eq!(sh("printf \"10\\n9\\n100\\n9\\n\" | sort -n | uniq -c; printf \"b\\na\\n\" | sort -r; seq 2 2 6"), (0, "      2 9\n      1 10\n      1 100\nb\na\n2\n4\n6\n".into()));
+    assert_eq!(sh("basename /a/b.txt .txt; dirname /a/b.txt; dirname b; uname -m; expr 2 \\* 3 + 1; echo hi | tee /t >/dev/null; cat /t"), (0, "b\n/a\n.\nx86_64\n7\nhi\n".into()));
+    assert_eq!(sh("command -v sh; type cd; f() { :; }; type f; which nope; echo $?"), (0, "/bin/sh\ncd is a shell builtin\nf is a function\n1\n".into()));
+    // HOME and HOSTNAME, as the runtime sets them.
+    let (_, text) = sh("echo $HOME; [ \"$HOSTNAME\" = \"$(hostname)\" ] && echo same");
+    assert_eq!(text, "/root\nsame\n");
+    // What is in the image but not simulated says so; the network is not simulated either.
+    assert_eq!(sh("sed -i s/a/b/ /etc/hostname"), (127, "/bin/sh: sed: the image has it, but Layer Lab does not simulate it in this version\n".into()));
+    assert_eq!(sh("wget -q http://example.com"), (1, "wget: the network is not simulated in this version of Layer Lab\n".into()));
 }
