@@ -114,26 +114,8 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
         let c = chars[i];
         match c {
             '\'' | '"' => {
-                let close = chars[i + 1..].iter().position(|&x| x == c).map(|p| p + i + 1);
-                // In double quotes a backslash may escape the quote.
-                let mut j = i + 1;
-                let end = if c == '"' {
-                    loop {
-                        match chars.get(j) {
-                            None => break None,
-                            Some('\\') => j += 2,
-                            Some('"') => break Some(j),
-                            // A substitution inside may hold quotes of its own.
-                            Some('`') | Some('$') if chars[j] == '`' || chars.get(j + 1) == Some(&'(') => match crate::subst::end(&chars, j)? {
-                                Some(close) => j = close + 1,
-                                None => break None,
-                            },
-                            Some(_) => j += 1,
-                        }
-                    }
-                } else {
-                    close
-                };
+                // In double quotes a backslash may escape the quote, and a substitution hold quotes of its own.
+                let end = if c == '"' { crate::subst::quote_end(&chars, i)? } else { chars[i + 1..].iter().position(|&x| x == c).map(|p| p + i + 1) };
                 let end = end.ok_or_else(|| format!("syntax error: unterminated quoted string ({c})"))?;
                 let quoted: String = chars[i..=end].iter().collect();
                 word.push_str(&quoted);
@@ -332,6 +314,15 @@ enum Loop {
     For(String, Option<Vec<String>>, Vec<AndOr>),
     /// `while c; do …; done`, or `until` when true.
     While(bool, Vec<AndOr>, Vec<AndOr>),
+}
+
+/// A shell run inside another.
+#[derive(Clone, Copy)]
+enum Nested<'s> {
+    /// `( )` or `$(…)`: a copy of the variables, functions and arguments.
+    Subshell { capture: bool },
+    /// A script or `sh -c`: the environment without functions, `$0` and arguments of its own.
+    Process { name: &'s str, args: &'s [String] },
 }
 
 /// A `break N` or `continue N` on its way out of N loops.
@@ -1019,22 +1010,47 @@ impl<'a> Shell<'a> {
     /// Returns its status and what it printed. Its stderr goes on, kept
     /// apart from what it printed when `capture` (a command substitution).
     fn subshell(&mut self, body: Result<&[AndOr], &str>, capture: bool) -> (i32, String) {
+        self.nested(body, Nested::Subshell { capture })
+    }
+
+    /// Runs `script` as a new sh process would: its own variables (the
+    /// environment, without this shell's functions), `$0` and arguments;
+    /// the filesystem and directory it starts in are shared.
+    fn child(&mut self, script: &str, name: &str, args: &[String]) -> (i32, String) {
+        self.nested(Err(script), Nested::Process { name, args })
+    }
+
+    fn nested(&mut self, body: Result<&[AndOr], &str>, how: Nested) -> (i32, String) {
         if self.depth >= MAX_DEPTH {
-            self.stderr(&format!("/bin/sh: subshells nested more than {MAX_DEPTH} deep\n"));
+            let what = if matches!(how, Nested::Subshell { .. }) { "subshells" } else { "scripts" };
+            self.stderr(&format!("/bin/sh: {what} nested more than {MAX_DEPTH} deep\n"));
             return (2, String::new());
         }
-        let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, self.env.clone());
+        let env = match how {
+            Nested::Subshell { .. } => self.env.clone(),
+            Nested::Process { .. } => self.env.iter().filter(|(k, _)| !k.starts_with(FUNCTION) && !k.starts_with("\u{0}exit")).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        };
+        let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
         sub.flavour = self.flavour;
-        sub.errexit = self.errexit;
-        sub.status = self.status;
         sub.depth = self.depth + 1;
-        sub.arg0.clone_from(&self.arg0);
-        sub.args.clone_from(&self.args);
-        sub.calls = self.calls;
-        sub.input.clone_from(&self.input);
-        sub.stderr = (capture || self.stderr.is_some()).then(String::new);
         // Loop turns are counted for the whole script, subshells included.
         sub.loop_budget = self.loop_budget;
+        match how {
+            Nested::Subshell { capture } => {
+                sub.errexit = self.errexit;
+                sub.status = self.status;
+                sub.arg0.clone_from(&self.arg0);
+                sub.args.clone_from(&self.args);
+                sub.calls = self.calls;
+                sub.input.clone_from(&self.input);
+                sub.stderr = (capture || self.stderr.is_some()).then(String::new);
+            }
+            Nested::Process { name, args } => {
+                sub.arg0 = name.to_string();
+                sub.args = args.to_vec();
+                sub.stderr = self.stderr.as_ref().map(|_| String::new());
+            }
+        }
         let status = match body {
             Ok(list) => {
                 let status = sub.run_list(list);
@@ -1060,36 +1076,6 @@ impl<'a> Shell<'a> {
     fn hand_off(&mut self, words: &[String]) {
         self.env.insert(EXEC.to_string(), words.join("\u{0}"));
         self.env.insert("\u{0}exit".to_string(), "0".to_string());
-    }
-
-    /// Runs `script` as a new sh process would: its own variables (the
-    /// environment, without this shell's functions), `$0` and arguments;
-    /// the filesystem and directory it starts in are shared.
-    fn child(&mut self, script: &str, name: &str, args: &[String]) -> (i32, String) {
-        if self.depth >= MAX_DEPTH {
-            return (2, format!("/bin/sh: {name}: scripts nested more than {MAX_DEPTH} deep\n"));
-        }
-        let env = self.env.iter().filter(|(k, _)| !k.starts_with(FUNCTION) && !k.starts_with("\u{0}exit")).map(|(k, v)| (k.clone(), v.clone())).collect();
-        let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
-        sub.flavour = self.flavour;
-        sub.depth = self.depth + 1;
-        sub.loop_budget = self.loop_budget;
-        sub.arg0 = name.to_string();
-        sub.args = args.to_vec();
-        sub.stderr = self.stderr.as_ref().map(|_| String::new());
-        let status = sub.run_script(script);
-        self.loop_budget = sub.loop_budget;
-        self.removed_dirs.append(&mut sub.removed_dirs);
-        let handed = sub.env.remove(EXEC);
-        let err = sub.stderr.take().unwrap_or_default();
-        let out = std::mem::take(&mut sub.output);
-        drop(sub);
-        self.stderr(&err);
-        if let Some(argv) = handed {
-            self.env.insert(EXEC.to_string(), argv);
-            self.env.insert("\u{0}exit".to_string(), "0".to_string());
-        }
-        (status, out)
     }
 
     /// `name` in a PATH directory, as a file: its path.
@@ -1229,18 +1215,7 @@ impl<'a> Shell<'a> {
             let c = chars[i];
             let quoted_end = match c {
                 '\'' => chars[i + 1..].iter().position(|&x| x == '\'').map(|p| i + 1 + p),
-                '"' => {
-                    let mut j = i + 1;
-                    while j < chars.len() && chars[j] != '"' {
-                        if chars[j] == '\\' {
-                            j += 1;
-                        } else if chars[j] == '$' && chars.get(j + 1) == Some(&'(') {
-                            j = crate::subst::end(&chars, j)?.unwrap_or(chars.len());
-                        }
-                        j += 1;
-                    }
-                    Some(j.min(chars.len() - 1))
-                }
+                '"' => Some(crate::subst::quote_end(&chars, i)?.unwrap_or(chars.len() - 1)),
                 '\\' => Some((i + 1).min(chars.len() - 1)),
                 '$' if chars.get(i + 1) == Some(&'(') => {
                     let close = crate::subst::end(&chars, i)?.unwrap_or(chars.len() - 1);

@@ -52,24 +52,10 @@ fn end_nested(chars: &[char], start: usize, depth: usize) -> Result<Option<usize
                 Some(p) => i += p + 1,
                 None => return Ok(None),
             },
-            '"' => {
-                let mut j = i + 1;
-                while j < chars.len() && chars[j] != '"' {
-                    if chars[j] == '\\' {
-                        j += 1;
-                    } else if chars[j] == '$' && chars.get(j + 1) == Some(&'(') {
-                        match end_nested(chars, j, depth + 1)? {
-                            Some(close) => j = close,
-                            None => return Ok(None),
-                        }
-                    }
-                    j += 1;
-                }
-                if j >= chars.len() {
-                    return Ok(None);
-                }
-                i = j;
-            }
+            '"' => match quote_end_nested(chars, i, depth)? {
+                Some(close) => i = close,
+                None => return Ok(None),
+            },
             '$' if chars.get(i + 1) == Some(&'(') => match end_nested(chars, i, depth + 1)? {
                 Some(close) => i = close,
                 None => return Ok(None),
@@ -80,6 +66,30 @@ fn end_nested(chars: &[char], start: usize, depth: usize) -> Result<Option<usize
             _ => {}
         }
         i += 1;
+    }
+    Ok(None)
+}
+
+/// Where the double-quoted string opening at `chars[start]` closes: the
+/// index of its closing `"`, past escapes and the substitutions inside.
+/// None if it is not closed.
+pub fn quote_end(chars: &[char], start: usize) -> Result<Option<usize>, &'static str> {
+    quote_end_nested(chars, start, 0)
+}
+
+fn quote_end_nested(chars: &[char], start: usize, depth: usize) -> Result<Option<usize>, &'static str> {
+    let mut j = start + 1;
+    while j < chars.len() {
+        match chars[j] {
+            '"' => return Ok(Some(j)),
+            '\\' => j += 1,
+            '$' | '`' if chars[j] == '`' || chars.get(j + 1) == Some(&'(') => match end_nested(chars, j, depth + 1)? {
+                Some(close) => j = close,
+                None => return Ok(None),
+            },
+            _ => {}
+        }
+        j += 1;
     }
     Ok(None)
 }
