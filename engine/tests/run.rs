@@ -262,15 +262,21 @@ fn the_console_runs_command_substitutions_first() {
     assert_eq!((out.status, out.text.as_str()), (2, "sh: syntax error: unexpected end of line: missing closing )\n"));
 }
 
-#[test]
-fn loops_conditions_and_groups() {
+/// An engine with alpine pulled, and `sh(SCRIPT)`: what
+/// `docker run --rm alpine sh -c 'SCRIPT'ARGS` exits with and prints.
+fn alpine_shell(args: &'static str) -> impl FnMut(&str) -> (i32, String) {
     let mut h = MemHost::default();
     let mut e = Engine::new();
     ok(&mut e, &mut h, "docker pull alpine");
-    let mut sh = |script: &str| {
-        let out = e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h);
+    move |script: &str| {
+        let out = e.run(&format!("docker run --rm alpine sh -c '{script}'{args}"), &mut h);
         (out.status, out.text)
-    };
+    }
+}
+
+#[test]
+fn loops_conditions_and_groups() {
+    let mut sh = alpine_shell("");
     assert_eq!(sh("for i in 1 2 3; do touch /f$i; done; ls /f*"), (0, "/f1\n/f2\n/f3\n".into()));
     assert_eq!(sh("for f in /etc/*release; do echo $f; done"), (0, "/etc/alpine-release\n/etc/os-release\n".into()));
     assert_eq!(sh("for x in; do echo never; done; echo after"), (0, "after\n".into()));
@@ -314,13 +320,7 @@ fn loops_conditions_and_groups() {
 
 #[test]
 fn arithmetic_case_and_subshells() {
-    let mut h = MemHost::default();
-    let mut e = Engine::new();
-    ok(&mut e, &mut h, "docker pull alpine");
-    let mut sh = |script: &str| {
-        let out = e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h);
-        (out.status, out.text)
-    };
+    let mut sh = alpine_shell("");
     // $((…)): C's operators and precedence on 64-bit integers; names are variables.
     assert_eq!(sh("i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo turn $i; done"), (0, "turn 1\nturn 2\nturn 3\n".into()));
     let all = "echo $((1+2*3)) $(((1+2)*3)) $((2**10)) $((7/2)) $((-7/2)) $((7%3)) $((1<<4)) $((0x1f)) $((010)) $((!0)) $((~0)) $((3>2 && 0 || 5))";
@@ -353,6 +353,7 @@ fn arithmetic_case_and_subshells() {
     assert_eq!(sh("case a in a echo;; esac"), (2, "/bin/sh: syntax error: unexpected \"echo\" (expecting \")\")\n".into()));
     assert_eq!(sh("echo a;; echo b"), (2, "/bin/sh: syntax error: unexpected \";;\"\n".into()));
     // The console evaluates arithmetic too (it keeps no variables).
+    let (mut e, mut h) = (Engine::new(), MemHost::default());
     let out = e.run("docker ps --last $((2-1)) --format '{{.Names}}'", &mut h);
     assert_eq!((out.status, out.text.as_str()), (0, ""));
     let out = e.run("docker ps -n $((1/0))", &mut h);
@@ -399,13 +400,7 @@ fn the_deepest_nesting_accepted_runs_in_a_small_stack() {
 
 #[test]
 fn positional_parameters_functions_and_scripts() {
-    let mut h = MemHost::default();
-    let mut e = Engine::new();
-    ok(&mut e, &mut h, "docker pull alpine");
-    let mut sh = |script: &str| {
-        let out = e.run(&format!("docker run --rm alpine sh -c '{script}' zero one \"two words\""), &mut h);
-        (out.status, out.text)
-    };
+    let mut sh = alpine_shell(" zero one \"two words\"");
     // sh -c SCRIPT NAME ARGS: $0, $1…, $#, $@; "$@" keeps each argument whole.
     assert_eq!(sh("echo $0 $1 $# $@; for a in \"$@\"; do echo \"[$a]\"; done; for a; do echo \"<$a>\"; done"), (0, "zero one 2 one two words\n[one]\n[two words]\n<one>\n<two words>\n".into()));
     assert_eq!(sh("shift; echo $# $1; set -- a b c; echo $# $3; shift 2; echo $@; shift 2"), (2, "1 two words\n3 c\nc\n/bin/sh: shift: can't shift that many\n".into()));
@@ -474,13 +469,7 @@ fn rewriting_a_file_with_the_same_bytes_is_a_change_a_layer_records() {
 
 #[test]
 fn read_local_and_the_common_utilities() {
-    let mut h = MemHost::default();
-    let mut e = Engine::new();
-    ok(&mut e, &mut h, "docker pull alpine");
-    let mut sh = |script: &str| {
-        let out = e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h);
-        (out.status, out.text)
-    };
+    let mut sh = alpine_shell("");
     // read: a loop's `< FILE`, or a pipe into the loop (a subshell: its variables stay there).
     assert_eq!(sh("printf \"l1\\nl2 x y\\n\" > /f; while read a b; do echo \"<$a|$b>\"; done < /f"), (0, "<l1|>\n<l2|x y>\n".into()));
     assert_eq!(sh("printf \"a\\nb\\n\" | while read l; do echo got $l; n=1; done; echo \"[$n]\""), (0, "got a\ngot b\n[]\n".into()));
