@@ -1,8 +1,9 @@
 //! A time-boxed random-input runner (not a test): feeds generated inputs to
 //! the Dockerfile parser, the shell lexer, the RUN shell, the template and
-//! jq subsets, the layer reader and `docker load`, and stops at the first
-//! panic. Usage: `cargo run --release --example fuzz -- TARGET SECONDS [SEED]`
-//! with TARGET one of parser, shell, build, console, formats, archives.
+//! jq subsets, grep's and sed's regular expressions, the layer reader and
+//! `docker load`, and stops at the first panic. Usage:
+//! `cargo run --release --example fuzz -- TARGET SECONDS [SEED]` with TARGET
+//! one of parser, shell, build, console, formats, regex, archives.
 use layerlab_engine::fs::{components, Node, Tree};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -35,7 +36,7 @@ const SHELL: &[&str] = &[
     "case $A in ", " in ", "a|b) ", "\"*\") ", "*) ", ";;", "esac", "f() ",
     "f() { ", "f ", "$1", "$#", "$@", "\"$@\"", "shift ", "set -- a b", "return ", "exec ", "/s.sh", "chmod +x /s.sh", ". /s.sh", "echo \"#!/bin/sh\" > /s.sh",
     "read l", "while read l; do ", "done < /b", "| while read x; do echo $x; done", "local v=1", "cut -d, -f1-2 ", "cut -c2- ", "tr a-z A-Z", "tr -d ", "tr -s ",
-    "sort -n ", "sort -ru ", "uniq -c ", "seq 3 ", "seq 1 0 ", "basename ", "dirname ", "uname -a", "expr 1 + ", "tee /t ", "type ", "command -v ", "[:lower:]", "a-",
+    "sort -n ", "sort -ru ", "uniq -c ", "seq 3 ", "seq 1 0 ", "basename ", "dirname ", "uname -a", "expr 1 + ", "tee /t ", "type ", "command -v ", "[:lower:]", "a-", "sed -i s/a/b/g /b", "sed -n '/x/p' ", "sed -E 's/(a|b)+/\\1/' ", "grep -E '(a|b)*c' ", "grep '\\(a\\)\\{2,\\}' ", "[^", "\\{", "\\}", "s/", "/g",
 ];
 const CONSOLE: &[&str] = &[
     "docker run -d --name c1 alpine sleep 1d", "docker run -it --name c2 alpine sh", "docker run --rm alpine echo hi", "docker run -d -v v:/data alpine sleep 1d",
@@ -50,6 +51,9 @@ const CONSOLE: &[&str] = &[
     "docker rm -f $(docker ps -aq)", "docker stop `docker ps -q`", "$(", ")", "`", "$(docker exec -it c1 sh)",
     "$((", "))", "$((1+2))", "docker ps -n $((1/0))", "(", "i=$((i+1))",
     "docker run -d --name s alpine sh -c 'echo a; sleep 1d'", "docker run -d alpine sh -c 'exec sh -c \"exec sleep 5\"'", "f() { f; }; f", "greet() { echo $1; }", "greet x",
+];
+const REGEX: &[&str] = &[
+    "a", "b", ".", "*", "+", "?", "\\", "(", ")", "|", "{", "}", "[", "]", "^", "$", "-", ",", "1", "2", "\\(", "\\)", "\\{", "\\}", "\\|", "[:digit:]", "[:nope:]", "&", "/", "s", "g", "\n",
 ];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",
@@ -92,6 +96,7 @@ fn main() {
         let input = match target.as_str() {
             "shell" => gen(&mut rng, SHELL, 24),
             "formats" => gen(&mut rng, FORMAT, 16),
+            "regex" => gen(&mut rng, REGEX, 16),
             "archives" => String::new(),
             "console" => gen(&mut rng, CONSOLE, 10),
             "build" => format!("FROM {}\n{}", rng.pick(&["alpine", "scratch", "debian"]), gen(&mut rng, DOCKERFILE, 30)),
@@ -111,6 +116,24 @@ fn main() {
                 let mut opaque = Vec::new();
                 let mut shell = layerlab_engine::shell::Shell::new(&mut upper, &base, &mut opaque, "/", Default::default());
                 let _ = shell.run_script(&input);
+            }
+            "regex" => {
+                for extended in [false, true] {
+                    if let Ok(re) = layerlab_engine::regex::Regex::new(&input, extended, extended) {
+                        let _ = re.find_at(&"ab1ba(a)b\n".chars().collect::<Vec<_>>(), 0);
+                    }
+                }
+                struct NoFiles;
+                impl layerlab_engine::sed::Files for NoFiles {
+                    fn read(&mut self, _: &str) -> Result<String, String> {
+                        Ok("ab\nba\n".into())
+                    }
+                    fn write(&mut self, _: &str, _: &str) -> Result<(), String> {
+                        Ok(())
+                    }
+                }
+                let _ = layerlab_engine::sed::run(&[&input, "f"], "", &mut NoFiles);
+                let _ = layerlab_engine::sed::run(&["-E", &format!("s/{input}/[&\\1]/g")], "abba\n\nab1\n", &mut NoFiles);
             }
             "formats" => {
                 if let Ok(t) = layerlab_engine::template::Template::parse(&input) {

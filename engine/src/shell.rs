@@ -16,13 +16,24 @@ pub const UTILITIES: &[&str] = &[
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar",
 ];
 
+/// sed reads and writes the shell's tree.
+impl crate::sed::Files for Shell<'_> {
+    fn read(&mut self, path: &str) -> Result<String, String> {
+        Shell::read(self, path).map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    fn write(&mut self, path: &str, text: &str) -> Result<(), String> {
+        Shell::write(self, path, text.as_bytes(), false)
+    }
+}
+
 /// Programs that reach the network, which the simulation has none of.
 const NETWORK: [&str; 7] = ["wget", "curl", "ping", "nc", "nslookup", "ssh", "git"];
 
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
-const UNSIMULATED: [&str; 28] = [
-    "sed", "awk", "find", "xargs", "du", "df", "date", "diff", "cmp", "od", "md5sum", "sha256sum", "sha1sum", "stat", "readlink", "realpath", "mktemp",
+const UNSIMULATED: [&str; 27] = [
+    "awk", "find", "xargs", "du", "df", "date", "diff", "cmp", "od", "md5sum", "sha256sum", "sha1sum", "stat", "readlink", "realpath", "mktemp",
     "gzip", "gunzip", "zcat", "base64", "ps", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
 
@@ -2087,38 +2098,56 @@ impl<'a> Shell<'a> {
                 let pick = if cmd == "head" { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
                 ok(pick.iter().map(|l| format!("{l}\n")).collect())
             }
-            "grep" => {
-                let invert = args.iter().any(|a| a.starts_with('-') && a.contains('v'));
-                let ignore_case = args.iter().any(|a| a.starts_with('-') && a.contains('i'));
-                let count = args.iter().any(|a| a.starts_with('-') && a.contains('c'));
-                let quiet = args.iter().any(|a| a.starts_with('-') && a.contains('q'));
-                let rest: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
-                let Some((pattern, files)) = rest.split_first() else {
-                    return fail(2, "Usage: grep [-vicq] PATTERN [FILE]...\n".into());
-                };
-                let text = if files.is_empty() {
-                    stdin.to_string()
-                } else {
-                    let mut all = String::new();
-                    for f in files {
-                        match self.read(f) {
-                            Ok(b) => all.push_str(&String::from_utf8_lossy(&b)),
-                            Err(e) => return fail(2, format!("grep: {e}\n")),
-                        }
+            "grep" | "egrep" | "fgrep" => {
+                let (mut flags, mut patterns, mut files) = (String::new(), Vec::new(), Vec::new());
+                let mut words = args.iter();
+                while let Some(a) = words.next() {
+                    match *a {
+                        "-e" => patterns.extend(words.next().map(|p| p.to_string())),
+                        f if f.starts_with('-') && f.len() > 1 => flags.push_str(&f[1..]),
+                        other => files.push(other),
                     }
-                    all
+                }
+                if patterns.is_empty() && !files.is_empty() {
+                    patterns.push(files.remove(0).to_string());
+                }
+                if patterns.is_empty() {
+                    return fail(2, "Usage: grep [-EFivcqn] [-e PATTERN]... PATTERN [FILE]...\n".into());
+                }
+                let has = |c: char| flags.contains(c);
+                let (extended, fixed, ignore_case) = (has('E') || cmd == "egrep", has('F') || cmd == "fgrep", has('i'));
+                let compiled: Result<Vec<crate::regex::Regex>, String> =
+                    patterns.iter().map(|p| if fixed { Ok(crate::regex::Regex::literal(p, ignore_case)) } else { crate::regex::Regex::new(p, extended, ignore_case) }).collect();
+                let regexes = match compiled {
+                    Ok(r) => r,
+                    Err(e) => return fail(2, format!("grep: {e}\n")),
                 };
-                let hits: Vec<&str> = text.lines().filter(|l| line_matches(pattern, l, ignore_case) != invert).collect();
-                let code = i32::from(hits.is_empty());
-                let out = if quiet {
-                    String::new()
-                } else if count {
-                    format!("{}\n", hits.len())
-                } else {
-                    hits.iter().map(|l| format!("{l}\n")).collect()
-                };
-                (code, out, String::new())
+                // Each source's text, named when there are several (their lines get the name).
+                let mut sources = Vec::new();
+                if files.is_empty() {
+                    sources.push((None, stdin.to_string()));
+                }
+                for f in &files {
+                    match self.read(f) {
+                        Ok(b) => sources.push((Some(f.to_string()), String::from_utf8_lossy(&b).into_owned())),
+                        Err(e) => return fail(2, format!("grep: {e}\n")),
+                    }
+                }
+                let named = sources.len() > 1;
+                let (mut out, mut total) = (String::new(), 0);
+                for (name, text) in &sources {
+                    let hits: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| regexes.iter().any(|r| r.is_match(l)) != has('v')).collect();
+                    total += hits.len();
+                    let prefix = |n: usize| format!("{}{}", name.as_ref().filter(|_| named).map_or(String::new(), |f| format!("{f}:")), if has('n') { format!("{}:", n + 1) } else { String::new() });
+                    if has('c') {
+                        out.push_str(&format!("{}{}\n", name.as_ref().filter(|_| named).map_or(String::new(), |f| format!("{f}:")), hits.len()));
+                    } else {
+                        out.extend(hits.iter().map(|(n, l)| format!("{}{l}\n", prefix(*n))));
+                    }
+                }
+                (i32::from(total == 0), if has('q') { String::new() } else { out }, String::new())
             }
+            "sed" => crate::sed::run(&args, stdin, self),
             "dd" => {
                 let opt = |k: &str| args.iter().find_map(|a| a.strip_prefix(k));
                 let size = |v: &str| -> Option<u64> {
@@ -2577,16 +2606,6 @@ fn tr_set(spec: &str) -> Vec<char> {
         }
     }
     out
-}
-
-fn line_matches(pattern: &str, line: &str, ignore_case: bool) -> bool {
-    let (p, l) = if ignore_case { (pattern.to_lowercase(), line.to_lowercase()) } else { (pattern.to_string(), line.to_string()) };
-    match (p.strip_prefix('^'), p.ends_with('$') && !p.ends_with("\\$")) {
-        (Some(rest), true) => l == rest[..rest.len() - 1],
-        (Some(rest), false) => l.starts_with(rest),
-        (None, true) => l.ends_with(&p[..p.len() - 1]),
-        (None, false) => l.contains(&p),
-    }
 }
 
 fn echo_flags<'b>(args: &'b [&'b str]) -> (bool, bool, &'b [&'b str]) {
