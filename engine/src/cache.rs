@@ -77,6 +77,12 @@ impl BuildCache {
         self.files.insert((new.parent, new.instruction), new.files);
     }
 
+    /// Forgets every step (`docker builder prune`): their keys.
+    pub fn clear(&mut self) -> Vec<Digest> {
+        self.files.clear();
+        std::mem::take(&mut self.entries).into_keys().collect()
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -28,7 +28,10 @@ impl Output {
 
 /// Docker's commands that this version of Layer Lab does not run yet: they
 /// get an honest message rather than "not a docker command".
-const LATER: &[&str] = &["attach", "container", "events", "import", "network", "port", "push", "search", "stats", "update", "version", "wait"];
+const LATER: &[&str] = &[
+    "attach", "buildx", "checkpoint", "compose", "config", "container", "context", "events", "import", "login", "logout", "manifest", "network", "node", "plugin",
+    "push", "search", "secret", "service", "stack", "stats", "swarm", "trust", "update", "wait",
+];
 
 /// `NAME=value`, with a shell variable's name.
 /// Splits a command line at unquoted `|` into the commands of a pipeline.
@@ -243,6 +246,13 @@ impl Engine {
                 Output::ok(String::new())
             }
             ["docker"] | ["docker", "--help" | "help"] => Output::ok(help()),
+            ["docker", "--version" | "-v"] => Output::ok("Docker version 28.5.1, build e180ab8 (simulated by Layer Lab)\n".to_string()),
+            ["docker", "version", ..] => Output::ok(
+                "Client:\n Version:           28.5.1 (simulated by Layer Lab)\n API version:       1.51\n OS/Arch:           linux/amd64\n Context:           default\n\nServer:\n Engine:\n  Version:          28.5.1 (simulated by Layer Lab)\n  API version:      1.51 (minimum version 1.24)\n  OS/Arch:          linux/amd64\n  Experimental:     false\n".to_string(),
+            ),
+            ["docker", "port", rest @ ..] | ["docker", "container", "port", rest @ ..] => self.cmd_port(rest),
+            ["docker", "system", "prune", rest @ ..] => self.cmd_system_prune(rest, host),
+            ["docker", "builder", "prune", rest @ ..] | ["docker", "buildx", "prune", rest @ ..] => self.cmd_builder_prune(rest),
             ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] | ["docker", "builder", "build", rest @ ..] => self.cmd_build(rest, host),
             ["docker", "run", rest @ ..] | ["docker", "container", "run", rest @ ..] => self.cmd_run(rest, host, false),
             ["docker", "create", rest @ ..] | ["docker", "container", "create", rest @ ..] => self.cmd_run(rest, host, true),
@@ -613,8 +623,8 @@ fn help() -> String {
 
 /// `docker` subcommands the console knows, for completion.
 const SUBCOMMANDS: &[&str] = &[
-    "build", "commit", "container", "cp", "create", "diff", "exec", "export", "history", "image", "images", "info", "inspect", "kill", "load", "logs", "pause", "ps",
-    "pull", "rename", "restart", "rm", "rmi", "run", "save", "start", "stop", "system", "tag", "top", "unpause", "volume",
+    "build", "builder", "commit", "container", "cp", "create", "diff", "exec", "export", "history", "image", "images", "info", "inspect", "kill", "load", "logs", "pause", "ps",
+    "port", "pull", "rename", "restart", "rm", "rmi", "run", "save", "start", "stop", "system", "tag", "top", "unpause", "version", "volume",
 ];
 
 impl Engine {

@@ -990,6 +990,26 @@ impl Engine {
         ok(crate::listing::table(&rows))
     }
 
+    /// `docker port CONTAINER`: each published port, as `80/tcp -> 0.0.0.0:8080`.
+    pub(crate) fn cmd_port(&self, args: &[&str]) -> Output {
+        let Some(name) = args.first() else {
+            return fail("\"docker port\" requires at least 1 argument.\nSee 'docker port --help'.\n".to_string(), 1);
+        };
+        let Some(c) = self.container_id(name).and_then(|id| self.containers.get(&id)) else {
+            return Self::no_such(name);
+        };
+        let mut text = String::new();
+        for p in &c.ports {
+            // Stored as `0.0.0.0:8080->80/tcp`.
+            if let Some((host, inner)) = p.split_once("->") {
+                if args.get(1).is_none_or(|want| inner == *want || inner.split('/').next() == Some(*want)) {
+                    text.push_str(&format!("{inner} -> {host}\n"));
+                }
+            }
+        }
+        ok(text)
+    }
+
     pub(crate) fn cmd_container_prune(&mut self, args: &[&str]) -> Output {
         if !args.iter().any(|a| *a == "-f" || *a == "--force") {
             return fail("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n", 1);

@@ -142,7 +142,7 @@ pub fn go_time(t: i64) -> String {
 impl Engine {
     pub(crate) fn cmd_images(&self, args: &[&str], host: &dyn Host) -> Output {
         use crate::flags::{flag, opt};
-        let p = match crate::flags::parse(args, &[flag(Some('q'), "quiet"), opt(None, "format"), flag(Some('a'), "all"), flag(None, "no-trunc")], false) {
+        let p = match crate::flags::parse(args, &[flag(Some('q'), "quiet"), opt(None, "format"), flag(Some('a'), "all"), flag(None, "no-trunc"), opt(Some('f'), "filter")], false) {
             Ok(p) => p,
             Err(e) => return fail(format!("{e}\nSee 'docker images --help'.\n")),
         };
@@ -152,6 +152,16 @@ impl Engine {
         // --all also lists the classic builder's intermediate images; they
         // are not kept here, so it lists the same images.
         let (quiet, filter) = (p.has("quiet"), p.args.first().map(String::as_str));
+        // --filter dangling=true|false, reference=PATTERN (a glob on repository[:tag]).
+        let mut dangling = None;
+        let mut references = Vec::new();
+        for f in p.values("filter") {
+            match f.split_once('=') {
+                Some(("dangling", v @ ("true" | "false"))) => dangling = Some(v == "true"),
+                Some(("reference", pattern)) => references.push(pattern.to_string()),
+                _ => return fail(format!("Error response from daemon: invalid filter '{f}' (Layer Lab filters on dangling=true|false and reference=PATTERN)\n")),
+            }
+        }
         let shown = |id: &Digest| if p.has("no-trunc") { id.to_string() } else { id.short().to_string() };
         let format = match p.value("format").map(crate::template::ListFormat::parse).transpose() {
             Ok(t) => t,
@@ -169,7 +179,14 @@ impl Engine {
             } else {
                 tags.iter().map(|t| split_ref(t)).collect()
             };
+            if dangling.is_some_and(|d| d != tags.is_empty()) {
+                continue;
+            }
             for (repo, tag) in names {
+                let glob = |pattern: &str, text: &str| crate::shell_lex::glob(&pattern.chars().collect::<Vec<_>>(), &text.chars().collect::<Vec<_>>());
+                if !references.is_empty() && !references.iter().any(|r| glob(r, &repo) || glob(r, &format!("{repo}:{tag}"))) {
+                    continue;
+                }
                 if let Some(f) = filter {
                     let (frepo, ftag) = match f.rsplit_once(':') {
                         Some((r, t)) => (r, Some(t)),
@@ -434,6 +451,92 @@ impl Engine {
         let reclaimed = before.saturating_sub(self.images_disk_usage());
         let _ = writeln!(text, "Total reclaimed space: {}", crate::units::human_size(reclaimed));
         Output { text, status: 0, events }
+    }
+
+    /// Bytes the prunes can give back: containers' writable layers, images'
+    /// layers, volumes and the build cache's mounts.
+    fn disk_usage(&self) -> u64 {
+        let containers: u64 = self.containers().map(|c| c.writable.size()).sum();
+        let volumes: u64 = self.volumes().map(crate::runtime::Volume::size).sum();
+        let mounts: u64 = self.cache_mounts.values().map(crate::fs::Tree::size).sum();
+        containers + self.images_disk_usage() + volumes + mounts
+    }
+
+    /// `docker system prune`: stopped containers, dangling (or with -a,
+    /// unused) images, the build cache, and with --volumes anonymous volumes.
+    pub(crate) fn cmd_system_prune(&mut self, args: &[&str], host: &dyn Host) -> Output {
+        let (mut force, mut all, mut volumes) = (false, false, false);
+        for a in args {
+            match *a {
+                "-f" | "--force" => force = true,
+                "-a" | "--all" => all = true,
+                "-af" | "-fa" => (all, force) = (true, true),
+                "--volumes" => volumes = true,
+                f => return unknown_flag(f),
+            }
+        }
+        if !force {
+            let images = if all { "all images without at least one container associated to them" } else { "all dangling images" };
+            let vols = if volumes { "  - all anonymous volumes not used by at least one container\n" } else { "" };
+            return fail(format!(
+                "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n{vols}  - {images}\n  - unused build cache\n\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n"
+            ));
+        }
+        let before = self.disk_usage();
+        let mut parts = vec![self.cmd_container_prune(&["-f"])];
+        if volumes {
+            parts.push(self.cmd_volume(&["prune", "-f"], host));
+        }
+        parts.push(self.cmd_image_prune(if all { &["-af"] } else { &["-f"] }));
+        let mut out = Output::default();
+        for part in parts {
+            // Each part's own total goes; one total for all follows.
+            out.text.push_str(part.text.split("Total reclaimed space:").next().unwrap_or_default().trim_start_matches('\n'));
+            out.events.extend(part.events);
+        }
+        let (cache, _) = self.clear_build_cache();
+        if !cache.is_empty() {
+            let _ = writeln!(out.text, "Deleted build cache objects:\n{}\n", cache.join("\n"));
+        }
+        let reclaimed = before.saturating_sub(self.disk_usage());
+        let _ = writeln!(out.text, "Total reclaimed space: {}", crate::units::human_size(reclaimed));
+        out
+    }
+
+    /// Empties the build cache: its records' IDs (25 characters, as
+    /// BuildKit's) and the bytes its cache mounts held.
+    fn clear_build_cache(&mut self) -> (Vec<String>, u64) {
+        let reclaimed: u64 = self.cache_mounts.values().map(crate::fs::Tree::size).sum();
+        let mut ids: Vec<String> = self.build_cache.clear().iter().map(|d| d.hex()[..25].to_string()).collect();
+        ids.extend(std::mem::take(&mut self.cache_mounts).into_keys().map(|k| crate::digest::Digest::of(k.as_bytes()).hex()[..25].to_string()));
+        (ids, reclaimed)
+    }
+
+    /// `docker builder prune`: the build cache's records and cache mounts.
+    pub(crate) fn cmd_builder_prune(&mut self, args: &[&str]) -> Output {
+        let mut force = false;
+        for a in args {
+            match *a {
+                "-f" | "--force" => force = true,
+                // Every record is unused here: -a removes the same.
+                "-a" | "--all" => {}
+                "-af" | "-fa" => force = true,
+                f => return unknown_flag(f),
+            }
+        }
+        if !force {
+            return fail("WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n".to_string());
+        }
+        let (ids, reclaimed) = self.clear_build_cache();
+        let mut text = String::new();
+        if !ids.is_empty() {
+            text.push_str("ID\t\t\t\t\t\tRECLAIMABLE\tSIZE\t\tLAST ACCESSED\n");
+            for id in &ids {
+                let _ = writeln!(text, "{id}\ttrue");
+            }
+        }
+        let _ = writeln!(text, "Total:\t{}", crate::units::human_size(reclaimed));
+        Output { text, status: 0, events: Vec::new() }
     }
 
     pub(crate) fn cmd_system_df(&self, args: &[&str], host: &dyn Host) -> Output {

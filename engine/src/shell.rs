@@ -1657,7 +1657,7 @@ impl<'a> Shell<'a> {
             }
             "uname" => {
                 let host = self.env.get("HOSTNAME").cloned().unwrap_or_else(|| "localhost".into());
-                let parts = [("s", "Linux".to_string()), ("n", host), ("r", "6.10.14-linuxkit".into()), ("v", "#1 SMP Fri Nov 29 17:22:03 UTC 2024".into()), ("m", "x86_64".into())];
+                let parts = [("s", "Linux".to_string()), ("n", host), ("r", "6.1.0".into()), ("v", "#1 SMP PREEMPT_DYNAMIC (simulated)".into()), ("m", "x86_64".into())];
                 let flags: String = args.iter().filter_map(|a| a.strip_prefix('-')).collect();
                 let shown: Vec<&str> = parts.iter().filter(|(f, _)| flags.contains('a') || flags.contains(f)).map(|(_, v)| v.as_str()).collect();
                 ok(format!("{}{}\n", if shown.is_empty() { "Linux" } else { "" }, shown.join(" ") + if flags.contains('a') { " Linux" } else { "" }))

@@ -160,3 +160,39 @@ fn completion_knows_commands_and_names() {
     engine.run("docker volume create data", &mut host);
     assert_eq!(engine.complete("docker volume rm d"), ["data"]);
 }
+
+#[test]
+fn version_port_image_filters_and_system_prune() {
+    let mut h = MemHost::new([
+        ("Dockerfile".to_string(), b"FROM alpine\nRUN echo one > /f\n".to_vec()),
+        ("Dockerfile2".to_string(), b"FROM alpine\nRUN echo two > /f\n".to_vec()),
+    ]);
+    let mut e = Engine::new();
+    let mut ok = |line: &str| {
+        let out = e.run(line, &mut h);
+        assert_eq!(out.status, 0, "{line}: {}", out.text);
+        out.text
+    };
+    assert!(ok("docker --version").starts_with("Docker version 28.5.1"));
+    assert!(ok("docker version").contains("Server:\n Engine:\n  Version:          28.5.1"));
+    let first = ok("docker build -q -t app .");
+    ok("docker build -q -t app -f Dockerfile2 .");
+    ok("docker run -d --name web -p 8080:80 -p 8443:443 alpine sleep 1d");
+    assert_eq!(ok("docker port web"), "80/tcp -> 0.0.0.0:8080\n443/tcp -> 0.0.0.0:8443\n");
+    assert_eq!(ok("docker port web 443/tcp"), "443/tcp -> 0.0.0.0:8443\n");
+    // The first app image lost its tag: dangling.
+    assert_eq!(ok("docker images -q --filter dangling=true"), format!("{}\n", &first["sha256:".len().."sha256:".len() + 12]));
+    assert_eq!(ok("docker images --format '{{.Repository}}' -f reference='al*'"), "alpine\n");
+    ok("docker run --name done alpine true");
+    // system prune: the stopped container, the dangling image, the build cache; one total.
+    let out = ok("docker system prune -f");
+    assert!(out.starts_with("Deleted Containers:\n"), "{out}");
+    assert!(out.contains(&format!("Deleted Images:\ndeleted: {}", first.trim())), "{out}");
+    assert!(out.contains("Deleted build cache objects:\n"), "{out}");
+    assert_eq!(out.matches("Total reclaimed space:").count(), 1, "{out}");
+    assert_eq!(ok("docker ps -aq").lines().count(), 1, "web is running: kept");
+    assert!(ok("docker system df").contains("Build Cache     0"), "the cache is empty");
+    assert_eq!(ok("docker builder prune -f"), "Total:\t0B\n");
+    let refused = e.run("docker login", &mut h);
+    assert_eq!((refused.status, refused.text.as_str()), (1, "docker login: not available in this version of Layer Lab\n"));
+}
