@@ -815,7 +815,7 @@ impl Engine {
                 .map(|c| {
                     let (size, virt) = self.container_sizes(c);
                     serde_json::json!({
-                        "ID": c.short_id(), "Image": c.image_name, "Command": c.command_column(true), "CreatedAt": c.created.map(crate::listing::go_time).unwrap_or_default(),
+                        "ID": if p.has("no-trunc") { c.id.as_str() } else { c.short_id() }, "Image": c.image_name, "Command": c.command_column(p.has("no-trunc")), "CreatedAt": c.created.map(crate::listing::go_time).unwrap_or_default(),
                         "RunningFor": format!("{} ago", since(c.created, now)), "Status": status_text(c, now), "State": c.state.name(),
                         "Ports": c.ports.join(", "), "Names": c.name, "Size": size_column(size, virt),
                         "Mounts": c.mounts.iter().map(|m| m.volume.clone()).collect::<Vec<_>>().join(","),

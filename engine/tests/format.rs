@@ -119,6 +119,11 @@ fn list_formats_table_json_and_history() {
     assert_eq!(layerlab_engine::listing::go_time(1_764_000_000), "2025-11-24 16:00:00 +0000 UTC");
     assert!(out.text.starts_with("{\"Command\":\"\\\"sleep 1d\\\"\",\"CreatedAt\":\"\",\"ID\":"), "{}", out.text);
     assert!(e.run("docker images --format json", &mut h).text.contains("\"Digest\":\"\\u003cnone\\u003e\""));
+    // As in Docker's formatter, the command is cut at 20 characters unless --no-trunc.
+    assert_eq!(e.run("docker run -d --name long alpine:3.17 sh -c 'echo one two three four; sleep 1d'", &mut h).status, 0);
+    assert_eq!(e.run("docker ps -f name=long --format '{{.Command}}'", &mut h).text, "\"sh -c echo one two …\"\n");
+    let whole = e.run("docker ps -f name=long --no-trunc --format '{{.ID}} {{.Command}}'", &mut h).text;
+    assert!(whole.ends_with(" \"sh -c echo one two three four; sleep 1d\"\n") && whole.split(' ').next().is_some_and(|id| id.len() == 64), "{whole}");
     // docker history: -q, --format with its own field names, and Go's error for a field it lacks.
     let out = e.run("docker history -q alpine:3.17", &mut h);
     assert_eq!(out.text.lines().skip(1).collect::<Vec<_>>(), ["<missing>"]);
