@@ -839,7 +839,7 @@ fn run_stage(
                             graft(&mut active.upper, &m.target, &content).map_err(|e| at(ins, e))?;
                             contents.push(content);
                         }
-                        let (argv, output, status) = run_step(script, &ins.heredocs, &workdir, &run_env, shell_cmd.as_deref(), &mut active);
+                        let (argv, output, status) = run_step(script, &ins.heredocs, &workdir, &run_env, shell_cmd.as_deref(), c.user.as_deref(), &mut active);
                         // Take the mounts out again: nothing under them goes into the layer.
                         for (m, before) in mounts.iter().zip(contents) {
                             let after = subtree(&active.upper, &m.target);
@@ -1125,7 +1125,7 @@ fn graft(tree: &mut Tree, key: &PathKey, content: &Tree) -> Result<(), String> {
 
 /// `RUN`: the command line it runs (shell form through `/bin/sh -c`), what
 /// it printed, and its exit status (Err for what this version cannot run).
-fn run_step(args: &str, heredocs: &[crate::parser::Heredoc], workdir: &str, env: &[String], shell_cmd: Option<&[String]>, active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
+fn run_step(args: &str, heredocs: &[crate::parser::Heredoc], workdir: &str, env: &[String], shell_cmd: Option<&[String]>, user: Option<&str>, active: &mut crate::snapshot::Active) -> (Vec<String>, String, Result<i32, String>) {
     let args = args.trim();
     // `RUN <<EOF` alone runs the document as the script; otherwise the shell
     // gets the command line followed by the documents (BuildKit's rule).
@@ -1156,7 +1156,11 @@ fn run_step(args: &str, heredocs: &[crate::parser::Heredoc], workdir: &str, env:
     let default_shell = ["/bin/sh".to_string(), "-c".to_string()];
     let shell_cmd = shell_cmd.unwrap_or(&default_shell);
     let argv = exec_form.clone().unwrap_or_else(|| shell_cmd.iter().cloned().chain([args.to_string()]).collect());
-    let env = env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut env: std::collections::BTreeMap<String, String> = env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    // USER: who the step runs as (`id`, the owner of the files it makes).
+    if let Some(u) = user.filter(|u| !u.is_empty()) {
+        env.insert(crate::shell::USER.to_string(), u.to_string());
+    }
     let (upper, lower, opaque) = active.parts();
     let mut shell = crate::shell::Shell::new(upper, lower, opaque, workdir, env);
     let status = match &exec_form {

@@ -30,7 +30,7 @@ impl Output {
 /// get an honest message rather than "not a docker command".
 const LATER: &[&str] = &[
     "attach", "buildx", "checkpoint", "compose", "config", "container", "context", "events", "import", "login", "logout", "manifest", "network", "node", "plugin",
-    "push", "search", "secret", "service", "stack", "stats", "swarm", "trust", "update", "wait",
+    "push", "search", "secret", "service", "stack", "stats", "swarm", "trust", "update",
 ];
 
 /// `NAME=value`, with a shell variable's name.
@@ -251,6 +251,7 @@ impl Engine {
                 "Client:\n Version:           28.5.1 (simulated by Layer Lab)\n API version:       1.51\n OS/Arch:           linux/amd64\n Context:           default\n\nServer:\n Engine:\n  Version:          28.5.1 (simulated by Layer Lab)\n  API version:      1.51 (minimum version 1.24)\n  OS/Arch:          linux/amd64\n  Experimental:     false\n".to_string(),
             ),
             ["docker", "port", rest @ ..] | ["docker", "container", "port", rest @ ..] => self.cmd_port(rest),
+            ["docker", "wait", rest @ ..] | ["docker", "container", "wait", rest @ ..] => self.cmd_wait(rest),
             ["docker", "system", "prune", rest @ ..] => self.cmd_system_prune(rest, host),
             ["docker", "builder", "prune", rest @ ..] | ["docker", "buildx", "prune", rest @ ..] => self.cmd_builder_prune(rest),
             ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] | ["docker", "builder", "build", rest @ ..] => self.cmd_build(rest, host),

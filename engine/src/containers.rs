@@ -99,10 +99,13 @@ impl Engine {
     /// The prompt of the session the terminal is in, if any.
     pub fn prompt(&self) -> Option<String> {
         match self.session.as_ref()? {
-            Session::Shell { container, cwd, .. } => {
+            Session::Shell { container, cwd, env, .. } => {
                 let c = self.containers.get(container)?;
                 let busybox = self.lower(&c.image).ok()?.get(&components("/bin/busybox")).is_some();
-                Some(if busybox { format!("{cwd} # ") } else { format!("root@{}:{cwd}# ", c.short_id()) })
+                // A user other than root gets sh's `$` instead of `#`.
+                let user = env.get(crate::shell::USER).map(|u| u.split(':').next().unwrap_or(u).to_string());
+                let sign = if user.is_some() { '$' } else { '#' };
+                Some(if busybox { format!("{cwd} {sign} ") } else { format!("{}@{}:{cwd}{sign} ", user.unwrap_or_else(|| "root".into()), c.short_id()) })
             }
             Session::Sql { pending, .. } => Some(if pending.trim().is_empty() { "mysql> ".into() } else { "    -> ".into() }),
         }
@@ -418,6 +421,7 @@ impl Engine {
             mounts: container_mounts,
             logs: String::new(),
             auto_remove: p.has("rm"),
+            user: p.value("user").map(str::to_string).or_else(|| image.config.config.user.clone()).unwrap_or_default(),
             started: None,
             finished: None,
             restart_count: 0,
@@ -886,6 +890,16 @@ impl Engine {
                 env.insert(k.to_string(), v.to_string());
             }
         }
+        // `exec -u USER`: this command runs as USER, whoever the container runs as.
+        match p.value("user") {
+            Some("root" | "0") => {
+                env.remove(crate::shell::USER);
+            }
+            Some(u) => {
+                env.insert(crate::shell::USER.to_string(), u.to_string());
+            }
+            None => {}
+        }
         let cwd = p.value("workdir").map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
         let base = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
         let view = match self.container_fs(&id) {
@@ -919,6 +933,26 @@ impl Engine {
         }
     }
 
+    /// `docker wait`: a stopped container's exit code. A running one would
+    /// block until it stops, and commands here do not wait: it says so.
+    pub(crate) fn cmd_wait(&self, args: &[&str]) -> Output {
+        if args.is_empty() {
+            return fail("\"docker wait\" requires at least 1 argument.\nSee 'docker wait --help'.\n".to_string(), 1);
+        }
+        let mut text = String::new();
+        for name in args {
+            let Some(id) = self.container_id(name) else { return fail(format!("{text}Error response from daemon: No such container: {name}\n"), 1) };
+            match self.containers[&id].state {
+                State::Exited(code) => text.push_str(&format!("{code}\n")),
+                ref state => {
+                    let state = state.name();
+                    return fail(format!("{text}docker wait: {name} is {state}: docker wait would block until it exits, and Layer Lab's terminal does not wait (docker stop it first)\n"), 1);
+                }
+            }
+        }
+        ok(text)
+    }
+
     pub(crate) fn cmd_logs(&self, args: &[&str]) -> Output {
         let p = match flags::parse(args, &[flag(Some('f'), "follow"), flag(Some('t'), "timestamps"), opt(Some('n'), "tail")], false) {
             Ok(p) => p,
@@ -926,14 +960,15 @@ impl Engine {
         };
         let Some(name) = p.args.first() else { return fail("\"docker logs\" requires exactly 1 argument.\n", 1) };
         let Some(id) = self.container_id(name) else { return Self::no_such(name) };
-        let logs = &self.containers[&id].logs;
-        match p.value("tail").and_then(|n| n.parse::<usize>().ok()) {
-            Some(n) => {
-                let lines: Vec<&str> = logs.lines().collect();
-                ok(lines[lines.len().saturating_sub(n)..].iter().map(|l| format!("{l}\n")).collect::<String>())
-            }
-            None => ok(logs.clone()),
-        }
+        let c = &self.containers[&id];
+        let lines: Vec<&str> = c.logs.lines().collect();
+        let from = p.value("tail").and_then(|n| n.parse::<usize>().ok()).map_or(0, |n| lines.len().saturating_sub(n));
+        // -t: each line's time. Commands take no time here: the time the container started.
+        let stamp = match (p.has("timestamps"), c.started) {
+            (true, Some(t)) => format!("{} ", crate::listing::rfc3339(t).replace('Z', ".000000000Z")),
+            _ => String::new(),
+        };
+        ok(lines[from..].iter().map(|l| format!("{stamp}{l}\n")).collect::<String>())
     }
 
     pub(crate) fn cmd_diff(&self, args: &[&str]) -> Output {

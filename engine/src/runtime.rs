@@ -104,6 +104,8 @@ pub struct Container {
     pub mounts: Vec<Mount>,
     pub logs: String,
     pub auto_remove: bool,
+    /// `--user`, else the image's USER; empty is root.
+    pub user: String,
     pub started: Option<i64>,
     pub finished: Option<i64>,
     pub restart_count: u32,
@@ -136,7 +138,11 @@ impl Container {
     pub fn env_map(&self) -> BTreeMap<String, String> {
         let mut env = crate::sorting::map_of(self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
         env.entry("HOSTNAME".to_string()).or_insert_with(|| self.short_id().to_string());
-        env.entry("HOME".to_string()).or_insert_with(|| "/root".to_string());
+        if self.user.is_empty() || self.user == "root" || self.user == "0" {
+            env.entry("HOME".to_string()).or_insert_with(|| "/root".to_string());
+        } else {
+            env.insert(crate::shell::USER.to_string(), self.user.clone());
+        }
         env
     }
 

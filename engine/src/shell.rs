@@ -354,6 +354,10 @@ const LOOP_LIMIT: u32 = 1_000;
 /// its place, and the container runs it ([`Shell::hand_off`]).
 pub const MAIN: &str = "\u{0}main";
 
+/// Who a shell runs as (`--user`, USER, `exec -u`): a name or a UID, with
+/// `:GROUP` or not. Unset is root.
+pub const USER: &str = "\u{0}user";
+
 /// Where a main process leaves the program that took its place: its words,
 /// joined by NUL.
 pub const EXEC: &str = "\u{0}exec";
@@ -1360,6 +1364,27 @@ impl<'a> Shell<'a> {
     }
 
     /// The name of a user or group ID from the image's /etc/passwd or /etc/group, or the number.
+    /// (uid, gid) of the user this shell runs as ([`USER`]): a name or UID
+    /// found in /etc/passwd (a UID it lacks has group 0), `:GROUP` if given.
+    pub fn ids(&self) -> (u32, u32) {
+        let Some(spec) = self.env.get(USER) else { return (0, 0) };
+        let (user, group) = spec.split_once(':').map_or((spec.as_str(), None), |(u, g)| (u, Some(g)));
+        let passwd = self.read("/etc/passwd").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        let entry: Option<Vec<&str>> = passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.len() > 3 && (f[0] == user || f[2] == user));
+        let uid = user.parse().ok().or_else(|| entry.as_ref().and_then(|f| f[2].parse().ok())).unwrap_or(0);
+        let gid = match group {
+            Some(g) => self.user_id(g, "/etc/group").unwrap_or(0),
+            None => entry.and_then(|f| f[3].parse().ok()).unwrap_or(0),
+        };
+        (uid, gid)
+    }
+
+    /// A new file or directory, owned by the user this shell runs as.
+    fn owned(&self, node: Node) -> Node {
+        let (uid, gid) = self.ids();
+        Node { uid, gid, ..node }
+    }
+
     fn account(&self, file: &str, id: u32) -> String {
         let text = self.root.get(&components(file)).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default();
         text.lines().find_map(|l| {
@@ -1412,7 +1437,7 @@ impl<'a> Shell<'a> {
         let (mut bytes, node) = match self.root.get(&key) {
             Some(n) if n.is_dir() => return Err(format!("can't create {path}: Is a directory")),
             Some(n) => (if append { n.body().map(|b| b.to_vec()).unwrap_or_default() } else { Vec::new() }, Node { touched: n.touched.wrapping_add(1), ..n.clone() }),
-            None => (Vec::new(), Node::file(Vec::new(), 0o644)),
+            None => (Vec::new(), self.owned(Node::file(Vec::new(), 0o644))),
         };
         bytes.extend_from_slice(data);
         let node = Node { kind: Kind::File(crate::fs::Body::Bytes(std::sync::Arc::new(bytes))), ..node };
@@ -1798,8 +1823,24 @@ impl<'a> Shell<'a> {
                 (code, String::new(), String::new())
             }
             "env" | "printenv" => ok(self.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')).map(|(k, v)| format!("{k}={v}\n")).collect()),
-            "id" => ok("uid=0(root) gid=0(root) groups=0(root)\n".into()),
-            "whoami" => ok("root\n".into()),
+            "id" => {
+                let (uid, gid) = self.ids();
+                let name = |id: u32, file: &str| Some(self.account(file, id)).filter(|n| n != &id.to_string()).map_or(String::new(), |n| format!("({n})"));
+                let flags: String = args.iter().filter_map(|a| a.strip_prefix('-')).collect();
+                // -u, -g, -G: one number (with -n, its name).
+                if let Some((id, file)) = [('u', (uid, "/etc/passwd")), ('g', (gid, "/etc/group")), ('G', (gid, "/etc/group"))].into_iter().find(|(f, _)| flags.contains(*f)).map(|(_, v)| v) {
+                    return ok(if flags.contains('n') { format!("{}\n", self.account(file, id)) } else { format!("{id}\n") });
+                }
+                let (user, group) = (name(uid, "/etc/passwd"), name(gid, "/etc/group"));
+                ok(format!("uid={uid}{user} gid={gid}{group} groups={gid}{group}\n"))
+            }
+            "whoami" => {
+                let uid = self.ids().0;
+                match Some(self.account("/etc/passwd", uid)).filter(|n| n != &uid.to_string()) {
+                    Some(n) => ok(format!("{n}\n")),
+                    None => fail(1, format!("whoami: unknown uid {uid}\n")),
+                }
+            }
             "sh" | "bash" | "ash" | "dash" => match args.as_slice() {
                 // `sh -c SCRIPT [NAME [ARGS…]]`: NAME is $0, ARGS $1….
                 ["-c", script, rest @ ..] => {
@@ -2499,7 +2540,7 @@ impl<'a> Shell<'a> {
         if !parents && !parent.is_empty() && !self.root.get(parent).is_some_and(Node::is_dir) {
             return Err(format!("can't create directory '{path}': No such file or directory"));
         }
-        self.root.insert(key.clone(), Node::dir(0o755))?;
+        self.root.insert(key.clone(), self.owned(Node::dir(0o755)))?;
         // Removed and made again in this layer: it hides what the layers below had.
         if self.removed_dirs.contains(&key) && !self.opaque.contains(&key) {
             self.opaque.push(key);

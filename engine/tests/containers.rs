@@ -164,3 +164,34 @@ fn touch_on_an_image_file_copies_it_up_and_a_build_records_it() {
     let names: Vec<String> = tar::Archive::new(&*blob).entries().unwrap().map(|x| x.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["etc/", "etc/passwd"]);
 }
+
+#[test]
+fn users_logs_with_times_and_wait() {
+    let mut h = MemHost::new([("Dockerfile".to_string(), b"FROM alpine\nRUN mkdir /data && chown nobody /data\nUSER nobody\nRUN touch /tmp/made-by\n".to_vec())]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
+    // exec -u and run --user: id, whoami and the owner of what the process makes.
+    assert_eq!(ok(&mut e, &mut h, "docker exec -u nobody c id"), "uid=65534(nobody) gid=65534(nobody) groups=65534(nobody)\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -u nobody c sh -c 'whoami; touch /tmp/f; ls -l /tmp/f'"), "nobody\n-rw-r--r--    1 nobody   nobody           0 Jan  1  1970 /tmp/f\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec c id"), "uid=0(root) gid=0(root) groups=0(root)\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -u 1234 c id"), "uid=1234 gid=0(root) groups=0(root)\n", "a UID /etc/passwd lacks has group 0");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm --user 65534 alpine whoami"), "nobody\n");
+    // USER in a Dockerfile: later RUN steps and the container run as that user.
+    ok(&mut e, &mut h, "docker build -q -t u .");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm u sh -c 'id -u; id -gn; ls -l /tmp/made-by'"), "65534\nnobody\n-rw-r--r--    1 nobody   nobody           0 Jan  1  1970 /tmp/made-by\n");
+    // The interactive prompt says so too.
+    ok(&mut e, &mut h, "docker exec -it -u nobody c sh");
+    assert_eq!(e.prompt().as_deref(), Some("/ $ "));
+    ok(&mut e, &mut h, "exit");
+    // logs -t: each line with the time the container started (RFC 3339, nanoseconds).
+    let mut clock = MemHost { now: Some(1_764_000_000), ..MemHost::default() };
+    ok(&mut e, &mut clock, "docker run -d --name t alpine sh -c 'echo a; echo b; sleep 1d'");
+    assert_eq!(ok(&mut e, &mut h, "docker logs -t --tail 1 t"), "2025-11-24T16:00:00.000000000Z b\n");
+    // wait: the exit code of a stopped container; a running one is not waited for, and says so.
+    let out = e.run("docker wait t", &mut h);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("t is running: docker wait would block until it exits"), "{}", out.text);
+    ok(&mut e, &mut h, "docker stop t");
+    assert_eq!(ok(&mut e, &mut h, "docker wait t"), "137\n");
+}
