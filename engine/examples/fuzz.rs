@@ -50,7 +50,7 @@ const CONSOLE: &[&str] = &[
     "cd /tmp", "echo $A > x", "ls", "mkdir -p /a/b", "rm -rf /a", " ", "c1", "-", "--", "'", "\"", "=", ":", "/", "x",
     "docker rm -f $(docker ps -aq)", "docker stop `docker ps -q`", "$(", ")", "`", "$(docker exec -it c1 sh)",
     "$((", "))", "$((1+2))", "docker ps -n $((1/0))", "(", "i=$((i+1))",
-    "docker system prune -af --volumes", "docker builder prune -f", "docker port c1", "docker images -f dangling=true", "docker images --filter reference=a*", "docker version",
+    "docker exec -u nobody c1 sh -c 'touch /etc/x; rm /tmp/y'", "docker run --user 65534 --name c2 alpine id", "docker system prune -af --volumes", "docker builder prune -f", "docker port c1", "docker images -f dangling=true", "docker images --filter reference=a*", "docker version",
     "docker run -d --name s alpine sh -c 'echo a; sleep 1d'", "docker run -d alpine sh -c 'exec sh -c \"exec sleep 5\"'", "f() { f; }; f", "greet() { echo $1; }", "greet x",
 ];
 const REGEX: &[&str] = &[

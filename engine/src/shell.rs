@@ -1369,7 +1369,7 @@ impl<'a> Shell<'a> {
     pub fn ids(&self) -> (u32, u32) {
         let Some(spec) = self.env.get(USER) else { return (0, 0) };
         let (user, group) = spec.split_once(':').map_or((spec.as_str(), None), |(u, g)| (u, Some(g)));
-        let passwd = self.read("/etc/passwd").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        let passwd = self.system_file("/etc/passwd");
         let entry: Option<Vec<&str>> = passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.len() > 3 && (f[0] == user || f[2] == user));
         let uid = user.parse().ok().or_else(|| entry.as_ref().and_then(|f| f[2].parse().ok())).unwrap_or(0);
         let gid = match group {
@@ -1377,6 +1377,12 @@ impl<'a> Shell<'a> {
             None => entry.and_then(|f| f[3].parse().ok()).unwrap_or(0),
         };
         (uid, gid)
+    }
+
+    /// /etc/passwd or /etc/group as the system reads them: whoever the shell
+    /// runs as (`read` checks permissions, and asks who that is).
+    fn system_file(&self, path: &str) -> String {
+        self.root.get(&self.follow(components(path))).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default()
     }
 
     /// A new file or directory, owned by the user this shell runs as.
@@ -1415,9 +1421,41 @@ impl<'a> Shell<'a> {
         key
     }
 
+    /// Whether the user this shell runs as may read (4), write (2) or
+    /// search (1) the node at `key`, by its owner, group and other bits.
+    /// Root may do anything; a missing node does not refuse.
+    fn may(&self, key: &[String], want: u32) -> bool {
+        let (uid, gid) = self.ids();
+        let Some(n) = self.root.get(key) else { return true };
+        let bits = if uid == 0 {
+            return true;
+        } else if n.uid == uid {
+            n.mode >> 6
+        } else if n.gid == gid {
+            n.mode >> 3
+        } else {
+            n.mode
+        };
+        bits & want == want
+    }
+
+    /// Whether this shell's user may make or remove an entry at `key`: write
+    /// on its directory, and with the sticky bit (/tmp) only their own entry.
+    fn may_change(&self, key: &[String]) -> bool {
+        // The nearest directory that exists (`mkdir -p /etc/a/b` asks /etc).
+        let mut end = key.len().saturating_sub(1);
+        while end > 0 && self.root.get(&key[..end]).is_none() {
+            end -= 1;
+        }
+        let parent = &key[..end];
+        let sticky = self.root.get(parent).is_some_and(|d| d.mode & 0o1000 != 0);
+        self.may(parent, 3) && (!sticky || self.ids().0 == 0 || self.root.get(key).is_none_or(|n| n.uid == self.ids().0))
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
         let key = self.follow(self.resolve(path));
         match self.root.get(&key) {
+            Some(_) if !self.may(&key, 4) => Err(format!("{path}: Permission denied")),
             Some(n) if n.is_dir() => Err(format!("{path}: Is a directory")),
             Some(n) => Ok(n.body().map(|b| b.to_vec()).unwrap_or_default()),
             None => Err(format!("{path}: No such file or directory")),
@@ -1436,6 +1474,8 @@ impl<'a> Shell<'a> {
         // Writing a file changes it even with the same bytes (a new mtime): a layer records it.
         let (mut bytes, node) = match self.root.get(&key) {
             Some(n) if n.is_dir() => return Err(format!("can't create {path}: Is a directory")),
+            Some(_) if !self.may(&key, 2) => return Err(format!("can't create {path}: Permission denied")),
+            None if !self.may_change(&key) => return Err(format!("can't create {path}: Permission denied")),
             Some(n) => (if append { n.body().map(|b| b.to_vec()).unwrap_or_default() } else { Vec::new() }, Node { touched: n.touched.wrapping_add(1), ..n.clone() }),
             None => (Vec::new(), self.owned(Node::file(Vec::new(), 0o644))),
         };
@@ -1878,8 +1918,9 @@ impl<'a> Shell<'a> {
                 let key = sh.follow(sh.resolve(path));
                 match sh.root.get(&key).cloned() {
                     _ if key.is_empty() => Ok(()),
+                    Some(_) if !sh.may(&key, 2) => Err(format!("{path}: Permission denied")),
                     Some(node) => sh.root.insert(key, Node { touched: node.touched.wrapping_add(1), ..node }),
-                    None => sh.write(path, b"", true),
+                    None => sh.write(path, b"", true).map_err(|e| e.replace("can't create ", "").replace("nonexistent directory", "No such file or directory")),
                 }
             }),
             "mkdir" => {
@@ -1897,6 +1938,7 @@ impl<'a> Shell<'a> {
                         None if force => Ok(()),
                         None => Err(format!("can't remove '{path}': No such file or directory")),
                         Some(n) if n.is_dir() && !recursive => Err(format!("'{path}' is a directory")),
+                        Some(_) if !sh.may_change(&key) => Err(format!("can't remove '{path}': Permission denied")),
                         Some(n) => {
                             if n.is_dir() && sh.lower.get(&key).is_some_and(Node::is_dir) {
                                 sh.removed_dirs.push(key.clone());
@@ -2540,6 +2582,9 @@ impl<'a> Shell<'a> {
         if !parents && !parent.is_empty() && !self.root.get(parent).is_some_and(Node::is_dir) {
             return Err(format!("can't create directory '{path}': No such file or directory"));
         }
+        if !self.may_change(&key) {
+            return Err(format!("can't create directory '{path}': Permission denied"));
+        }
         self.root.insert(key.clone(), self.owned(Node::dir(0o755)))?;
         // Removed and made again in this layer: it hides what the layers below had.
         if self.removed_dirs.contains(&key) && !self.opaque.contains(&key) {
@@ -2552,7 +2597,7 @@ impl<'a> Shell<'a> {
         if let Ok(n) = name.parse() {
             return Some(n);
         }
-        let text = String::from_utf8(self.read(file).ok()?).ok()?;
+        let text = self.system_file(file);
         text.lines().find_map(|l| {
             let mut f = l.split(':');
             (f.next()? == name).then(|| f.nth(1)?.parse().ok())?

@@ -180,6 +180,20 @@ fn users_logs_with_times_and_wait() {
     // USER in a Dockerfile: later RUN steps and the container run as that user.
     ok(&mut e, &mut h, "docker build -q -t u .");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm u sh -c 'id -u; id -gn; ls -l /tmp/made-by'"), "65534\nnobody\n-rw-r--r--    1 nobody   nobody           0 Jan  1  1970 /tmp/made-by\n");
+    // Permissions: nobody may not change /etc, may use /tmp, and may not remove root's file there (sticky bit).
+    let out = e.run("docker exec -u nobody c sh -c 'touch /etc/x; echo hi > /etc/y; mkdir -p /etc/a/b; rm /etc/passwd; echo ok > /tmp/ok; cat /tmp/ok'", &mut h);
+    assert_eq!(
+        out.text,
+        "touch: /etc/x: Permission denied\n/bin/sh: can't create /etc/y: Permission denied\nmkdir: can't create directory '/etc/a/b': Permission denied\nrm: can't remove '/etc/passwd': Permission denied\nok\n"
+    );
+    ok(&mut e, &mut h, "docker exec c touch /tmp/rootfile");
+    assert_eq!(e.run("docker exec -u nobody c rm /tmp/rootfile", &mut h).text, "rm: can't remove '/tmp/rootfile': Permission denied\n");
+    // A build step as USER nobody fails as Docker's does, and stores nothing.
+    let mut denied = MemHost::new([("Dockerfile".to_string(), b"FROM alpine\nUSER nobody\nRUN touch /etc/x\n".to_vec())]);
+    let out = e.run("docker build -t denied .", &mut denied);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("touch: /etc/x: Permission denied\n") && out.text.contains("exit code: 1"), "{}", out.text);
+    assert!(e.image("denied").is_none());
     // The interactive prompt says so too.
     ok(&mut e, &mut h, "docker exec -it -u nobody c sh");
     assert_eq!(e.prompt().as_deref(), Some("/ $ "));
