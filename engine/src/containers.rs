@@ -488,6 +488,9 @@ impl Engine {
     fn start_process(&mut self, id: &str, now: Option<i64>, events: &mut Vec<Event>) -> Result<(), (String, i32)> {
         let c = self.containers.get(id).ok_or(("no such container".to_string(), 1))?.clone();
         let view = self.container_fs(id).map_err(|e| (e, 1))?;
+        if let Some(why) = crate::runtime::missing_user(&view, &c.user) {
+            return Err((format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {why}: unknown"), 126));
+        }
         let env = c.env_map();
         let mut argv: Vec<String> = c.argv.clone();
         let mut logs = String::new();
@@ -906,6 +909,9 @@ impl Engine {
             Ok(v) => v,
             Err(e) => return fail(format!("{e}\n"), 1),
         };
+        if let Some(why) = p.value("user").and_then(|u| crate::runtime::missing_user(&view, u)) {
+            return fail(format!("OCI runtime exec failed: exec failed: unable to start container process: {why}: unknown\n"), 126);
+        }
         if crate::runtime::which(&view, cmd, &env, &cwd).is_none() {
             return fail(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{cmd}\": executable file not found in $PATH: unknown\n"), 127);
         }

@@ -263,6 +263,21 @@ pub fn generated_name(id: &str, taken: &dyn Fn(&str) -> bool) -> String {
     (1..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or(base)
 }
 
+/// Why `user` (`NAME`, `UID`, with `:GROUP` or not) cannot run in `view`:
+/// a name that /etc/passwd (or a group that /etc/group) does not list.
+pub fn missing_user(view: &Tree, user: &str) -> Option<String> {
+    let listed = |file: &str, name: &str| {
+        name.is_empty()
+            || name.parse::<u32>().is_ok()
+            || view.get(&components(file)).and_then(Node::body).is_some_and(|b| String::from_utf8_lossy(&b.to_vec()).lines().any(|l| l.split(':').next() == Some(name)))
+    };
+    let (name, group) = user.split_once(':').map_or((user, None), |(u, g)| (u, Some(g)));
+    if !listed("/etc/passwd", name) {
+        return Some(format!("unable to find user {name}: no matching entries in passwd file"));
+    }
+    group.filter(|g| !listed("/etc/group", g)).map(|g| format!("unable to find group {g}: no matching entries in group file"))
+}
+
 /// Whether a program runs until it is stopped (a server, `sleep 1d`,
 /// `tail -f`): as a container's main process, the container keeps running.
 pub fn keeps_running(words: &[String]) -> bool {

@@ -194,6 +194,12 @@ fn users_logs_with_times_and_wait() {
     assert_eq!(out.status, 1);
     assert!(out.text.contains("touch: /etc/x: Permission denied\n") && out.text.contains("exit code: 1"), "{}", out.text);
     assert!(e.image("denied").is_none());
+    // A user the image does not list: the container does not start, exec does not run, in Docker's words.
+    let out = e.run("docker run --rm --user ghost alpine id", &mut h);
+    assert_eq!(out.status, 126);
+    assert!(out.text.contains("unable to find user ghost: no matching entries in passwd file"), "{}", out.text);
+    let out = e.run("docker exec -u nobody:ghosts c id", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (126, "OCI runtime exec failed: exec failed: unable to start container process: unable to find group ghosts: no matching entries in group file: unknown\n"));
     // The interactive prompt says so too.
     ok(&mut e, &mut h, "docker exec -it -u nobody c sh");
     assert_eq!(e.prompt().as_deref(), Some("/ $ "));
