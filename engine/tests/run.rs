@@ -481,6 +481,10 @@ fn read_local_and_the_common_utilities() {
     assert_eq!(sh("printf \"10\\n9\\n100\\n9\\n\" | sort -n | uniq -c; printf \"b\\na\\n\" | sort -r; seq 2 2 6"), (0, "      2 9\n      1 10\n      1 100\nb\na\n2\n4\n6\n".into()));
     assert_eq!(sh("basename /a/b.txt .txt; dirname /a/b.txt; dirname b; uname -m; expr 2 \\* 3 + 1; echo hi | tee /t >/dev/null; cat /t"), (0, "b\n/a\n.\nx86_64\n7\nhi\n".into()));
     assert_eq!(sh("command -v sh; type cd; f() { :; }; type f; which nope; echo $?"), (0, "/bin/sh\ncd is a shell builtin\nf is a function\n1\n".into()));
+    // find: tests, -delete (deepest first) and -exec, one call per path or one for all.
+    let find = "mkdir -p /w/a/b; touch /w/a/x.log /w/a/b/y.log; echo kept > /w/keep.txt; find /w -name \"*.log\" -delete; find /w; find /w -type f -exec cat {} \\;; find /w -type d -exec echo dirs: {} +; find /etc -maxdepth 1 ! -type d -name \"*release\"";
+    assert_eq!(sh(find), (0, "/w\n/w/a\n/w/a/b\n/w/keep.txt\nkept\ndirs: /w /w/a /w/a/b\n/etc/alpine-release\n/etc/os-release\n".into()));
+    assert_eq!(sh("find /nope -newer x").0, 1);
     // HOME and HOSTNAME, as the runtime sets them.
     let (_, text) = sh("echo $HOME; [ \"$HOSTNAME\" = \"$(hostname)\" ] && echo same");
     assert_eq!(text, "/root\nsame\n");
