@@ -188,6 +188,11 @@ impl Engine {
     fn exec_script(&mut self, id: &str, script: Option<&str>, argv: &[String], cwd: &str, env: BTreeMap<String, String>, events: &mut Vec<Event>) -> Result<(i32, String, String, BTreeMap<String, String>), String> {
         self.alter(id, events, |merged, lower, opaque| {
             let mut shell = crate::shell::Shell::new(merged, lower, opaque, cwd, env);
+            // A user other than root: HOME from /etc/passwd, as Docker's runtime sets it.
+            if shell.env.contains_key(crate::shell::USER) && !shell.env.contains_key("HOME") {
+                let home = shell.home();
+                shell.env.insert("HOME".to_string(), home);
+            }
             let status = match script {
                 // `sh -c SCRIPT NAME ARGS…`: `argv` holds NAME and ARGS.
                 Some(s) => {

@@ -32,8 +32,8 @@ const NETWORK: [&str; 7] = ["wget", "curl", "ping", "nc", "nslookup", "ssh", "gi
 
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
-const UNSIMULATED: [&str; 26] = [
-    "awk", "xargs", "du", "df", "date", "diff", "cmp", "od", "md5sum", "sha256sum", "sha1sum", "stat", "readlink", "realpath", "mktemp",
+const UNSIMULATED: [&str; 25] = [
+    "awk", "du", "df", "date", "diff", "cmp", "od", "md5sum", "sha256sum", "sha1sum", "stat", "readlink", "realpath", "mktemp",
     "gzip", "gunzip", "zcat", "base64", "ps", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
 
@@ -1379,6 +1379,13 @@ impl<'a> Shell<'a> {
         (uid, gid)
     }
 
+    /// The home directory /etc/passwd gives this shell's user, else `/`.
+    pub fn home(&self) -> String {
+        let uid = self.ids().0.to_string();
+        let passwd = self.system_file("/etc/passwd");
+        passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.len() > 5 && f[2] == uid).map_or("/".to_string(), |f| f[5].to_string())
+    }
+
     /// /etc/passwd or /etc/group as the system reads them: whoever the shell
     /// runs as (`read` checks permissions, and asks who that is).
     fn system_file(&self, path: &str) -> String {
@@ -2232,6 +2239,49 @@ impl<'a> Shell<'a> {
             }
             "sed" => crate::sed::run(&args, stdin, self),
             "find" => self.find(&args),
+            "xargs" => {
+                // xargs [-r] [-n N] [-I R] [CMD ARGS…]: stdin's words as CMD's arguments.
+                let (mut batch, mut replace, mut skip_empty, mut i) = (usize::MAX, None, false, 0);
+                while let Some(a) = args.get(i) {
+                    match *a {
+                        "-r" | "--no-run-if-empty" => skip_empty = true,
+                        "-n" => {
+                            batch = args.get(i + 1).and_then(|n| n.parse().ok()).filter(|n| *n > 0).unwrap_or(1);
+                            i += 1;
+                        }
+                        "-I" => {
+                            replace = args.get(i + 1).map(|r| r.to_string());
+                            i += 1;
+                        }
+                        f if f.starts_with('-') => return fail(1, format!("xargs: unrecognized option: {f} (Layer Lab's xargs knows -r, -n and -I)\n")),
+                        _ => break,
+                    }
+                    i += 1;
+                }
+                let command: Vec<String> = if i < args.len() { args[i..].iter().map(|a| a.to_string()).collect() } else { vec!["echo".to_string()] };
+                // -I: one call per input line, R replaced; else the words, N at a time.
+                let calls: Vec<Vec<String>> = match &replace {
+                    Some(r) => stdin.lines().filter(|l| !l.is_empty()).map(|l| command.iter().map(|w| w.replace(r.as_str(), l)).collect()).collect(),
+                    None => {
+                        let words: Vec<&str> = stdin.split_whitespace().collect();
+                        if words.is_empty() {
+                            if skip_empty { vec![] } else { vec![command.clone()] }
+                        } else {
+                            words.chunks(batch.min(words.len())).map(|chunk| command.iter().cloned().chain(chunk.iter().map(|w| w.to_string())).collect()).collect()
+                        }
+                    }
+                };
+                let (mut status, mut out, mut err) = (0, String::new(), String::new());
+                for call in calls {
+                    let (code, o, e) = self.builtin(&call, "");
+                    out.push_str(&o);
+                    err.push_str(&e);
+                    if code != 0 {
+                        status = 123;
+                    }
+                }
+                (status, out, err)
+            }
             "dd" => {
                 let opt = |k: &str| args.iter().find_map(|a| a.strip_prefix(k));
                 let size = |v: &str| -> Option<u64> {

@@ -177,6 +177,7 @@ fn users_logs_with_times_and_wait() {
     assert_eq!(ok(&mut e, &mut h, "docker exec c id"), "uid=0(root) gid=0(root) groups=0(root)\n");
     assert_eq!(ok(&mut e, &mut h, "docker exec -u 1234 c id"), "uid=1234 gid=0(root) groups=0(root)\n", "a UID /etc/passwd lacks has group 0");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm --user 65534 alpine whoami"), "nobody\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm --user nobody alpine sh -c 'echo $HOME'"), "/\n", "HOME from /etc/passwd");
     // USER in a Dockerfile: later RUN steps and the container run as that user.
     ok(&mut e, &mut h, "docker build -q -t u .");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm u sh -c 'id -u; id -gn; ls -l /tmp/made-by'"), "65534\nnobody\n-rw-r--r--    1 nobody   nobody           0 Jan  1  1970 /tmp/made-by\n");

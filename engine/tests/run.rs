@@ -485,6 +485,8 @@ fn read_local_and_the_common_utilities() {
     let find = "mkdir -p /w/a/b; touch /w/a/x.log /w/a/b/y.log; echo kept > /w/keep.txt; find /w -name \"*.log\" -delete; find /w; find /w -type f -exec cat {} \\;; find /w -type d -exec echo dirs: {} +; find /etc -maxdepth 1 ! -type d -name \"*release\"";
     assert_eq!(sh(find), (0, "/w\n/w/a\n/w/a/b\n/w/keep.txt\nkept\ndirs: /w /w/a /w/a/b\n/etc/alpine-release\n/etc/os-release\n".into()));
     assert_eq!(sh("find /nope -newer x").0, 1);
+    // xargs: stdin's words as arguments, N at a time, or one call per line with -I.
+    assert_eq!(sh("touch /a.log /b.log; find / -maxdepth 1 -name \"*.log\" | xargs rm; ls /a.log; echo 1 2 3 | xargs -n 2 echo; printf \"x\\ny\\n\" | xargs -I {} echo item {}; echo | xargs -r echo never"), (0, "ls: /a.log: No such file or directory\n1 2\n3\nitem x\nitem y\n".into()));
     // HOME and HOSTNAME, as the runtime sets them.
     let (_, text) = sh("echo $HOME; [ \"$HOSTNAME\" = \"$(hostname)\" ] && echo same");
     assert_eq!(text, "/root\nsame\n");
