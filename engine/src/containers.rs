@@ -210,7 +210,7 @@ impl Engine {
         let mut events = Vec::new();
         match self.exec_script(id, Some(line), &[], &cwd, env, &mut events) {
             Ok((status, text, cwd, mut env)) => {
-                if let Some(code) = env.remove("\u{0}exit") {
+                if let Some(code) = env.remove(crate::shell::EXIT) {
                     self.session = None;
                     let code: i32 = code.parse().unwrap_or(status);
                     if main {
@@ -1060,6 +1060,12 @@ impl Engine {
         if !args.iter().any(|a| *a == "-f" || *a == "--force") {
             return fail("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n", 1);
         }
+        crate::listing::with_total(self.prune_containers())
+    }
+
+    /// Removes every stopped container: what `container prune` prints
+    /// before its total, and the bytes their writable layers held.
+    pub(crate) fn prune_containers(&mut self) -> (Output, u64) {
         let victims: Vec<String> = self.containers.values().filter(|c| matches!(c.state, State::Exited(_) | State::Created)).map(|c| c.id.clone()).collect();
         let mut out = Output::default();
         let mut reclaimed = 0;
@@ -1074,8 +1080,33 @@ impl Engine {
         if !out.text.is_empty() {
             out.text.push('\n');
         }
-        out.text.push_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed)));
-        out
+        (out, reclaimed)
+    }
+
+    /// The IDs of the containers that mount volume `name`.
+    fn volume_users(&self, name: &str) -> Vec<String> {
+        self.containers.values().filter(|c| c.mounts.iter().any(|m| m.volume == name)).map(|c| c.id.clone()).collect()
+    }
+
+    /// Removes the volumes no container uses (anonymous ones unless `all`):
+    /// what `volume prune` prints before its total, and the bytes they held.
+    pub(crate) fn prune_volumes(&mut self, all: bool) -> (Output, u64) {
+        let victims: Vec<String> = self.volumes.values().filter(|v| (all || v.anonymous) && self.volume_users(&v.name).is_empty()).map(|v| v.name.clone()).collect();
+        let mut out = Output::default();
+        let mut reclaimed = 0;
+        if !victims.is_empty() {
+            out.text.push_str("Deleted Volumes:\n");
+        }
+        for v in victims {
+            reclaimed += self.volumes.get(&v).map_or(0, Volume::size);
+            self.volumes.remove(&v);
+            out.text.push_str(&format!("{v}\n"));
+            out.events.push(Event::VolumeRemoved { name: v });
+        }
+        if !out.text.is_empty() {
+            out.text.push('\n');
+        }
+        (out, reclaimed)
     }
 
     /// `docker inspect` of a container.
@@ -1282,7 +1313,6 @@ impl Engine {
         let Some((sub, rest)) = args.split_first() else {
             return ok("Usage:  docker volume COMMAND\n\nManage volumes\n\nCommands:\n  create      Create a volume\n  inspect     Display detailed information on one or more volumes\n  ls          List volumes\n  prune       Remove unused local volumes\n  rm          Remove one or more volumes\n\nRun 'docker volume COMMAND --help' for more information on a command.\n");
         };
-        let in_use = |e: &Engine, name: &str| -> Vec<String> { e.containers.values().filter(|c| c.mounts.iter().any(|m| m.volume == name)).map(|c| c.id.clone()).collect() };
         match *sub {
             "--help" => self.cmd_volume(&[], host),
             "create" => {
@@ -1326,7 +1356,7 @@ impl Engine {
             "rm" | "remove" => {
                 let mut out = Output::default();
                 for name in rest.iter().filter(|a| !a.starts_with('-')) {
-                    let users = in_use(self, name);
+                    let users = self.volume_users(name);
                     if !self.volumes.contains_key(*name) {
                         out.text.push_str(&format!("Error response from daemon: get {name}: no such volume\n"));
                         out.status = 1;
@@ -1348,23 +1378,7 @@ impl Engine {
                     let what = if all { "all local volumes not used by at least one container" } else { "all anonymous local volumes not used by at least one container" };
                     return fail(format!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n"), 1);
                 }
-                let victims: Vec<String> = self.volumes.values().filter(|v| (all || v.anonymous) && in_use(self, &v.name).is_empty()).map(|v| v.name.clone()).collect();
-                let mut out = Output::default();
-                let mut reclaimed = 0;
-                if !victims.is_empty() {
-                    out.text.push_str("Deleted Volumes:\n");
-                }
-                for v in victims {
-                    reclaimed += self.volumes.get(&v).map_or(0, Volume::size);
-                    self.volumes.remove(&v);
-                    out.text.push_str(&format!("{v}\n"));
-                    out.events.push(Event::VolumeRemoved { name: v });
-                }
-                if !out.text.is_empty() {
-                    out.text.push('\n');
-                }
-                out.text.push_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed)));
-                out
+                crate::listing::with_total(self.prune_volumes(all))
             }
             other => fail(format!("docker: 'volume {other}' is not a docker command.\nSee 'docker volume --help'\n"), 1),
         }

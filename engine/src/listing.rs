@@ -125,6 +125,12 @@ fn fail(text: String) -> Output {
     Output { text, status: 1, events: Vec::new() }
 }
 
+/// A prune's output with its last line, `Total reclaimed space: …`.
+pub(crate) fn with_total((mut out, reclaimed): (Output, u64)) -> Output {
+    let _ = writeln!(out.text, "Total reclaimed space: {}", crate::units::human_size(reclaimed));
+    out
+}
+
 /// What a `--format` printed, or the template's error after what it printed before it.
 pub(crate) fn formatted(result: Result<String, String>) -> Output {
     match result {
@@ -431,6 +437,12 @@ impl Engine {
                 events: Vec::new(),
             };
         }
+        with_total(self.prune_images(all))
+    }
+
+    /// Removes dangling images, or with `all` every image no container
+    /// uses: what `image prune` prints before its total, and the bytes freed.
+    pub(crate) fn prune_images(&mut self, all: bool) -> (Output, u64) {
         let before = self.images_disk_usage();
         let victims: Vec<crate::Digest> = self.images.keys().filter(|id| (all || self.tags_of(id).is_empty()) && self.image_in_use(id).is_none()).cloned().collect();
         let mut text = String::new();
@@ -448,23 +460,12 @@ impl Engine {
         if !text.is_empty() {
             text.push('\n');
         }
-        let reclaimed = before.saturating_sub(self.images_disk_usage());
-        let _ = writeln!(text, "Total reclaimed space: {}", crate::units::human_size(reclaimed));
-        Output { text, status: 0, events }
-    }
-
-    /// Bytes the prunes can give back: containers' writable layers, images'
-    /// layers, volumes and the build cache's mounts.
-    fn disk_usage(&self) -> u64 {
-        let containers: u64 = self.containers().map(|c| c.writable.size()).sum();
-        let volumes: u64 = self.volumes().map(crate::runtime::Volume::size).sum();
-        let mounts: u64 = self.cache_mounts.values().map(crate::fs::Tree::size).sum();
-        containers + self.images_disk_usage() + volumes + mounts
+        (Output { text, status: 0, events }, before.saturating_sub(self.images_disk_usage()))
     }
 
     /// `docker system prune`: stopped containers, dangling (or with -a,
     /// unused) images, the build cache, and with --volumes anonymous volumes.
-    pub(crate) fn cmd_system_prune(&mut self, args: &[&str], host: &dyn Host) -> Output {
+    pub(crate) fn cmd_system_prune(&mut self, args: &[&str]) -> Output {
         let (mut force, mut all, mut volumes) = (false, false, false);
         for a in args {
             match *a {
@@ -482,25 +483,23 @@ impl Engine {
                 "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n{vols}  - {images}\n  - unused build cache\n\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n"
             ));
         }
-        let before = self.disk_usage();
-        let mut parts = vec![self.cmd_container_prune(&["-f"])];
+        let mut parts = vec![self.prune_containers()];
         if volumes {
-            parts.push(self.cmd_volume(&["prune", "-f"], host));
+            parts.push(self.prune_volumes(false));
         }
-        parts.push(self.cmd_image_prune(if all { &["-af"] } else { &["-f"] }));
-        let mut out = Output::default();
-        for part in parts {
-            // Each part's own total goes; one total for all follows.
-            out.text.push_str(part.text.split("Total reclaimed space:").next().unwrap_or_default().trim_start_matches('\n'));
+        parts.push(self.prune_images(all));
+        let (mut out, mut reclaimed) = (Output::default(), 0);
+        for (part, bytes) in parts {
+            out.text.push_str(&part.text);
             out.events.extend(part.events);
+            reclaimed += bytes;
         }
-        let (cache, _) = self.clear_build_cache();
+        let (cache, bytes) = self.clear_build_cache();
         if !cache.is_empty() {
             let _ = writeln!(out.text, "Deleted build cache objects:\n{}\n", cache.join("\n"));
         }
-        let reclaimed = before.saturating_sub(self.disk_usage());
-        let _ = writeln!(out.text, "Total reclaimed space: {}", crate::units::human_size(reclaimed));
-        out
+        // One total for all the parts.
+        with_total((out, reclaimed + bytes))
     }
 
     /// Empties the build cache: its records' IDs (25 characters, as

@@ -358,6 +358,10 @@ pub const MAIN: &str = "\u{0}main";
 /// `:GROUP` or not. Unset is root.
 pub const USER: &str = "\u{0}user";
 
+/// Set when the script must end (`exit`, `set -e`, a main process handed
+/// off): the exit status.
+pub const EXIT: &str = "\u{0}exit";
+
 /// Where a main process leaves the program that took its place: its words,
 /// joined by NUL.
 pub const EXEC: &str = "\u{0}exec";
@@ -762,7 +766,7 @@ impl<'a> Shell<'a> {
             }
         };
         let status = self.run_list(&list);
-        match self.env.get("\u{0}exit") {
+        match self.env.get(EXIT) {
             Some(code) => code.parse().unwrap_or(status),
             None if self.aborted => 2,
             None => status,
@@ -777,7 +781,7 @@ impl<'a> Shell<'a> {
 
     /// `exit`, `set -e` after a failure, or a failed expansion.
     fn exiting(&self) -> bool {
-        self.aborted || self.env.contains_key("\u{0}exit")
+        self.aborted || self.env.contains_key(EXIT)
     }
 
     fn run_list(&mut self, list: &[AndOr]) -> i32 {
@@ -829,7 +833,7 @@ impl<'a> Shell<'a> {
             return status;
         }
         if self.errexit && status != 0 && !tested && self.conditions == 0 && !matches!(pipe, Pipe::Compound(_) | Pipe::Feed(..)) {
-            self.env.insert("\u{0}exit".to_string(), status.to_string());
+            self.env.insert(EXIT.to_string(), status.to_string());
         }
         status
     }
@@ -845,7 +849,7 @@ impl<'a> Shell<'a> {
     fn turn(&mut self) -> bool {
         if self.loop_budget == 0 {
             self.output.push_str(&format!("/bin/sh: a loop ran {LOOP_LIMIT} times and was stopped (Layer Lab runs each command at once: a loop that waits for something never ends)\n"));
-            self.env.insert("\u{0}exit".to_string(), "1".to_string());
+            self.env.insert(EXIT.to_string(), "1".to_string());
             return false;
         }
         self.loop_budget -= 1;
@@ -1043,7 +1047,7 @@ impl<'a> Shell<'a> {
         }
         let env = match how {
             Nested::Subshell { .. } => self.env.clone(),
-            Nested::Process { .. } => self.env.iter().filter(|(k, _)| !k.starts_with(FUNCTION) && !k.starts_with("\u{0}exit")).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Nested::Process { .. } => self.env.iter().filter(|(k, _)| !k.starts_with(FUNCTION) && !k.starts_with(EXIT)).map(|(k, v)| (k.clone(), v.clone())).collect(),
         };
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
         sub.flavour = self.flavour;
@@ -1069,7 +1073,7 @@ impl<'a> Shell<'a> {
         let status = match body {
             Ok(list) => {
                 let status = sub.run_list(list);
-                sub.env.get("\u{0}exit").and_then(|code| code.parse().ok()).unwrap_or(status)
+                sub.env.get(EXIT).and_then(|code| code.parse().ok()).unwrap_or(status)
             }
             Err(script) => sub.run_script(script),
         };
@@ -1081,16 +1085,20 @@ impl<'a> Shell<'a> {
         drop(sub);
         self.stderr(&err);
         if let Some(argv) = handed {
-            self.env.insert(EXEC.to_string(), argv);
-            self.env.insert("\u{0}exit".to_string(), "0".to_string());
+            self.take_over(argv);
         }
         (status, out)
     }
 
     /// A container's main process: `words` take its place ([`MAIN`]); this shell stops.
     fn hand_off(&mut self, words: &[String]) {
-        self.env.insert(EXEC.to_string(), words.join("\u{0}"));
-        self.env.insert("\u{0}exit".to_string(), "0".to_string());
+        self.take_over(words.join("\u{0}"));
+    }
+
+    /// [`Shell::hand_off`] with the words already joined ([`EXEC`]).
+    fn take_over(&mut self, argv: String) {
+        self.env.insert(EXEC.to_string(), argv);
+        self.env.insert(EXIT.to_string(), "0".to_string());
     }
 
     /// `name` in a PATH directory, as a file: its path.
@@ -1363,14 +1371,12 @@ impl<'a> Shell<'a> {
         rows.iter().map(|r| format!("{} {:>links$} {:<user$} {:<group$} {:>size$} Jan  1  1970 {}\n", r[0], r[1], r[2], r[3], r[4], r[5])).collect()
     }
 
-    /// The name of a user or group ID from the image's /etc/passwd or /etc/group, or the number.
     /// (uid, gid) of the user this shell runs as ([`USER`]): a name or UID
     /// found in /etc/passwd (a UID it lacks has group 0), `:GROUP` if given.
     pub fn ids(&self) -> (u32, u32) {
         let Some(spec) = self.env.get(USER) else { return (0, 0) };
         let (user, group) = spec.split_once(':').map_or((spec.as_str(), None), |(u, g)| (u, Some(g)));
-        let passwd = self.system_file("/etc/passwd");
-        let entry: Option<Vec<&str>> = passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.len() > 3 && (f[0] == user || f[2] == user));
+        let entry = self.passwd_entry(user);
         let uid = user.parse().ok().or_else(|| entry.as_ref().and_then(|f| f[2].parse().ok())).unwrap_or(0);
         let gid = match group {
             Some(g) => self.user_id(g, "/etc/group").unwrap_or(0),
@@ -1381,9 +1387,12 @@ impl<'a> Shell<'a> {
 
     /// The home directory /etc/passwd gives this shell's user, else `/`.
     pub fn home(&self) -> String {
-        let uid = self.ids().0.to_string();
-        let passwd = self.system_file("/etc/passwd");
-        passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.len() > 5 && f[2] == uid).map_or("/".to_string(), |f| f[5].to_string())
+        self.passwd_entry(&self.ids().0.to_string()).and_then(|f| f.get(5).cloned()).unwrap_or_else(|| "/".to_string())
+    }
+
+    /// The fields of the /etc/passwd line whose name or UID is `who`.
+    fn passwd_entry(&self, who: &str) -> Option<Vec<String>> {
+        self.system_file("/etc/passwd").lines().map(|l| l.split(':').map(str::to_string).collect::<Vec<_>>()).find(|f| f.len() > 3 && (f[0] == who || f[2] == who))
     }
 
     /// /etc/passwd or /etc/group as the system reads them: whoever the shell
@@ -1398,9 +1407,9 @@ impl<'a> Shell<'a> {
         Node { uid, gid, ..node }
     }
 
+    /// The name of a user or group ID from the image's /etc/passwd or /etc/group, or the number.
     fn account(&self, file: &str, id: u32) -> String {
-        let text = self.root.get(&components(file)).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default();
-        text.lines().find_map(|l| {
+        self.system_file(file).lines().find_map(|l| {
             let mut f = l.split(':');
             let name = f.next()?;
             (f.nth(1)?.parse::<u32>().ok()? == id).then(|| name.to_string())
@@ -1456,7 +1465,8 @@ impl<'a> Shell<'a> {
         }
         let parent = &key[..end];
         let sticky = self.root.get(parent).is_some_and(|d| d.mode & 0o1000 != 0);
-        self.may(parent, 3) && (!sticky || self.ids().0 == 0 || self.root.get(key).is_none_or(|n| n.uid == self.ids().0))
+        let uid = self.ids().0;
+        self.may(parent, 3) && (!sticky || uid == 0 || self.root.get(key).is_none_or(|n| n.uid == uid))
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
@@ -1833,7 +1843,7 @@ impl<'a> Shell<'a> {
                     self.jump = Some(Jump::Return(code));
                 } else {
                     // Outside a function it ends the script, as `exit` does.
-                    self.env.insert("\u{0}exit".to_string(), code.to_string());
+                    self.env.insert(EXIT.to_string(), code.to_string());
                 }
                 (code, String::new(), String::new())
             }
@@ -1848,7 +1858,7 @@ impl<'a> Shell<'a> {
                     return ok(String::new());
                 }
                 let (status, out, err) = self.builtin(rest, stdin);
-                self.env.insert("\u{0}exit".to_string(), status.to_string());
+                self.env.insert(EXIT.to_string(), status.to_string());
                 (status, out, err)
             }
             "." | "source" => {
@@ -1866,7 +1876,7 @@ impl<'a> Shell<'a> {
             }
             "exit" => {
                 let code = args.first().and_then(|a| a.parse().ok()).unwrap_or(0);
-                self.env.insert("\u{0}exit".to_string(), code.to_string());
+                self.env.insert(EXIT.to_string(), code.to_string());
                 (code, String::new(), String::new())
             }
             "env" | "printenv" => ok(self.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')).map(|(k, v)| format!("{k}={v}\n")).collect()),
@@ -2622,13 +2632,13 @@ impl<'a> Shell<'a> {
             }
             "sort" => {
                 let mut sorted: Vec<&str> = lines.clone();
-                let number = |l: &str| -> f64 {
+                let number = |l: &str| -> i64 {
                     let t = l.trim_start();
                     let end = t.char_indices().find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-'))).map_or(t.len(), |(i, _)| i);
-                    t[..end].parse::<i64>().map_or(0.0, |n| n as f64)
+                    t[..end].parse().unwrap_or(0)
                 };
                 if has('n') {
-                    crate::sorting::sort_by(&mut sorted, |a, b| number(a).total_cmp(&number(b)).then(a.cmp(b)));
+                    crate::sorting::sort_by(&mut sorted, |a, b| number(a).cmp(&number(b)).then(a.cmp(b)));
                 } else {
                     crate::sorting::sort_by(&mut sorted, |a, b| a.cmp(b));
                 }
