@@ -46,15 +46,15 @@ pub fn bench_layer_digest(megabytes: u32) -> String {
     layerlab_engine::bench::layer_digest(u64::from(megabytes) * 1_000_000).map(|d| d.to_string()).unwrap_or_else(|e| e)
 }
 
-/// For bench/: the seeds' Experiments 1–4 built in wasm, the same workload
-/// as `layerlab_engine::bench::SeedBuilds` natively.
-/// bench/: `docker pull REFERENCE` on a fresh engine, with the catalogue's
-/// digest table or making and hashing every tar. Empty, or the error.
+/// For bench/: `docker pull REFERENCE` on a fresh engine, with the
+/// catalogue's digest table or making and hashing every tar. Empty, or the error.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn bench_pull(reference: String, hashed: bool) -> String {
     layerlab_engine::bench::pull(&reference, hashed).err().unwrap_or_default()
 }
 
+/// For bench/: the seeds' Experiments 1–4 built in wasm, the same workload
+/// as `layerlab_engine::bench::SeedBuilds` natively.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub struct BenchSeeds(layerlab_engine::bench::SeedBuilds);
 
