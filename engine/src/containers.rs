@@ -197,12 +197,15 @@ impl Engine {
                 // `sh -c SCRIPT NAME ARGS…`: `argv` holds NAME and ARGS.
                 Some(s) => {
                     shell.arg0 = argv.first().map_or("sh", String::as_str).to_string();
-                    shell.args = argv.get(1..).unwrap_or_default().to_vec();
+                    // An interactive shell's next line keeps its `set --`.
+                    if !argv.is_empty() {
+                        shell.args = argv[1..].to_vec();
+                    }
                     shell.run_script(s)
                 }
                 None => shell.run_argv(argv),
             };
-            (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.env.clone())
+            (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.state())
         })
     }
 

@@ -6,7 +6,7 @@
 
 use crate::fs::{components, display, Kind, Node, PathKey, Tree};
 use crate::subst::Inner;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The standard utilities this shell implements. Every image with a
 /// `/bin/sh` has them (BusyBox applets on alpine, coreutils on debian), even
@@ -92,6 +92,44 @@ pub struct Shell<'a> {
     /// For each function call running, the variables `local` set and the
     /// values to put back.
     locals: Vec<Vec<(String, Option<String>)>>,
+    /// The variables a command this shell starts gets (`export`); the
+    /// environment it started with is exported.
+    exported: BTreeSet<String>,
+    /// Variables `readonly` locked.
+    readonly: BTreeSet<String>,
+}
+
+/// A shell's variables to `$((…))`: assigning a read-only one stops the
+/// expression.
+struct ArithVars<'s, 'a> {
+    shell: &'s mut Shell<'a>,
+    refused: Option<String>,
+}
+
+impl crate::arith::Vars for ArithVars<'_, '_> {
+    fn get(&self, name: &str) -> Option<String> {
+        self.shell.env.get(name).cloned()
+    }
+
+    fn set(&mut self, name: &str, value: i64) {
+        if self.shell.assign(name, value.to_string()).is_err() {
+            self.refused.get_or_insert_with(|| name.to_string());
+        }
+    }
+}
+
+/// A shell's variables to the lexer, which then reads parameters as sh
+/// does ([`crate::shell_lex::Env::sh`]).
+struct ShVars<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> crate::shell_lex::Env for ShVars<F> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+
+    fn sh(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -369,6 +407,16 @@ pub const EXEC: &str = "\u{0}exec";
 /// A function's body is kept in the variables under this prefix, so that a
 /// subshell and the next line of an interactive shell still know it.
 const FUNCTION: &str = "\u{0}fn:";
+
+/// Kept between the lines of an interactive shell ([`Shell::state`]), each
+/// name or word followed by a NUL: the exported variables, the read-only
+/// ones and the positional parameters.
+const EXPORTED: &str = "\u{0}exported";
+const READONLY: &str = "\u{0}readonly";
+const ARGS: &str = "\u{0}args";
+
+/// POSIX's special built-ins: variables assigned before them stay set.
+const SPECIAL: &[&str] = &[":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"];
 
 /// Every operator and redirection a token holds, to read a stored function back.
 const OP_TEXTS: [&str; 13] = [";", ";;", "&&", "||", "|", "(", ")", "<<", "<<'", ">>", ">&", ">", "<"];
@@ -737,16 +785,54 @@ pub(crate) fn expand_body(body: &str, env: &BTreeMap<String, String>) -> String 
 }
 
 impl<'a> Shell<'a> {
-    pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, env: BTreeMap<String, String>) -> Shell<'a> {
+    /// A shell on `env`: a process's environment, or the [`Shell::state`]
+    /// an interactive shell's last line left.
+    pub fn new(root: &'a mut Tree, lower: &'a Tree, opaque: &'a mut Vec<PathKey>, cwd: &str, mut env: BTreeMap<String, String>) -> Shell<'a> {
         let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0: "/bin/sh".to_string(), args: Vec::new(), calls: 0, input: String::new(), locals: Vec::new() }
+        let mut list = |key: &str| env.remove(key).map(|v| v.split_terminator('\u{0}').map(str::to_string).collect::<Vec<_>>());
+        let (exported, readonly, args) = (list(EXPORTED), list(READONLY).unwrap_or_default(), list(ARGS).unwrap_or_default());
+        let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0: "/bin/sh".to_string(), args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+    }
+
+    /// The variables, with what [`Shell::new`] needs to carry on where this
+    /// shell stopped: which are exported and read-only, and `$1`, `$2`…
+    pub fn state(&self) -> BTreeMap<String, String> {
+        let list = |items: &mut dyn Iterator<Item = &String>| items.map(|i| format!("{i}\u{0}")).collect::<String>();
+        let mut env = self.env.clone();
+        env.insert(EXPORTED.to_string(), list(&mut self.exported.iter()));
+        env.insert(READONLY.to_string(), list(&mut self.readonly.iter()));
+        env.insert(ARGS.to_string(), list(&mut self.args.iter()));
+        env
+    }
+
+    /// An error line as this image's sh prints it.
+    fn message(&self, text: &str) -> String {
+        match self.flavour {
+            Flavour::Busybox => format!("/bin/sh: {text}\n"),
+            Flavour::Dash => format!("/bin/sh: 1: {text}\n"),
+        }
+    }
+
+    /// Sets a variable; a read-only one is refused with `NAME: is read only`.
+    fn assign(&mut self, name: &str, value: String) -> Result<(), String> {
+        if self.readonly.contains(name) {
+            return Err(format!("{name}: is read only"));
+        }
+        self.env.insert(name.to_string(), value);
+        Ok(())
+    }
+
+    /// An error that stops the script (an expansion's, or a special
+    /// built-in's such as `X=1` on a read-only X), as a non-interactive sh
+    /// exits; an interactive one drops the line.
+    fn fatal(&mut self, text: &str) -> (i32, String, String) {
+        self.aborted = true;
+        (2, String::new(), self.message(text))
     }
 
     fn not_found(&self, cmd: &str) -> String {
-        match self.flavour {
-            Flavour::Busybox => format!("/bin/sh: {cmd}: not found\n"),
-            Flavour::Dash => format!("/bin/sh: 1: {cmd}: not found\n"),
-        }
+        self.message(&format!("{cmd}: not found"))
     }
 
     /// Runs a script; returns its exit status. Output goes to `self.output`.
@@ -961,7 +1047,11 @@ impl<'a> Shell<'a> {
                     if !self.turn() {
                         return 1;
                     }
-                    self.env.insert(var.clone(), v);
+                    if let Err(e) = self.assign(var, v) {
+                        self.stderr(&self.message(&e));
+                        self.aborted = true;
+                        return 2;
+                    }
                     status = self.run_list(body);
                     if self.leave_loop() {
                         break;
@@ -1047,7 +1137,8 @@ impl<'a> Shell<'a> {
         }
         let env = match how {
             Nested::Subshell { .. } => self.env.clone(),
-            Nested::Process { .. } => self.env.iter().filter(|(k, _)| !k.starts_with(FUNCTION) && !k.starts_with(EXIT)).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            // A new process gets the exported variables (and how it runs: MAIN, USER).
+            Nested::Process { .. } => self.env.iter().filter(|(k, _)| if k.starts_with('\u{0}') { !k.starts_with(FUNCTION) && !k.starts_with(EXIT) } else { self.exported.contains(*k) }).map(|(k, v)| (k.clone(), v.clone())).collect(),
         };
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
         sub.flavour = self.flavour;
@@ -1062,6 +1153,8 @@ impl<'a> Shell<'a> {
                 sub.args.clone_from(&self.args);
                 sub.calls = self.calls;
                 sub.input.clone_from(&self.input);
+                sub.exported.clone_from(&self.exported);
+                sub.readonly.clone_from(&self.readonly);
                 sub.stderr = (capture || self.stderr.is_some()).then(String::new);
             }
             Nested::Process { name, args } => {
@@ -1088,6 +1181,20 @@ impl<'a> Shell<'a> {
             self.take_over(argv);
         }
         (status, out)
+    }
+
+    /// Variables a command's `NAME=value` prefix set get their values (and
+    /// whether they were exported) back.
+    fn restore(&mut self, saved: Vec<(String, Option<String>, bool)>) {
+        for (name, old, exported) in saved.into_iter().rev() {
+            match old {
+                Some(v) => self.env.insert(name.clone(), v),
+                None => self.env.remove(&name),
+            };
+            if !exported {
+                self.exported.remove(&name);
+            }
+        }
     }
 
     /// A container's main process: `words` take its place ([`MAIN`]); this shell stops.
@@ -1188,7 +1295,12 @@ impl<'a> Shell<'a> {
     /// `$((expr))`: its `$NAME`s expanded, then evaluated on this shell's variables.
     fn arithmetic(&mut self, expr: &str) -> Result<String, String> {
         let expr = self.parameters(expr, false)?.concat();
-        crate::arith::eval(&expr, &mut self.env).map(|v| v.to_string())
+        let mut vars = ArithVars { shell: self, refused: None };
+        let value = crate::arith::eval(&expr, &mut vars);
+        match vars.refused {
+            Some(name) => Err(format!("{name}: is read only")),
+            None => value.map(|v| v.to_string()),
+        }
     }
 
     /// `$NAME`, `${…}` and quotes: the words of `raw`, or its one text.
@@ -1201,8 +1313,14 @@ impl<'a> Shell<'a> {
             n if n.bytes().all(|b| b.is_ascii_digit()) => n.parse::<usize>().ok().and_then(|i| self.args.get(i.checked_sub(1)?).cloned()),
             _ => self.env.get(name).cloned(),
         };
+        let env = ShVars(env);
         let words = if split { crate::shell_lex::process_words(raw, &env, '\\') } else { crate::shell_lex::process_word(raw, &env, '\\').map(|w| vec![w]) };
-        words.map_err(|e| e.replace("failed to process", "bad substitution in"))
+        // BuildKit's words are busybox's; dash words its two syntax errors otherwise.
+        words.map_err(|e| match (self.flavour, e.as_str()) {
+            (Flavour::Dash, "syntax error: bad substitution") => "Bad substitution".to_string(),
+            (Flavour::Dash, "syntax error: missing '}'") => "Syntax error: Missing '}'".to_string(),
+            _ => e,
+        })
     }
 
     /// `$(…)`, backticks and `$((…))` in `raw` replaced by what they give;
@@ -1272,7 +1390,7 @@ impl<'a> Shell<'a> {
 
     /// An expansion failed: the message, and the script stops ([`Shell::aborted`]).
     fn expansion_failed(&mut self, e: &str) -> i32 {
-        self.stderr(&format!("/bin/sh: {e}\n"));
+        self.stderr(&self.message(e));
         self.aborted = true;
         2
     }
@@ -1508,20 +1626,27 @@ impl<'a> Shell<'a> {
         for raw in &cmd.words {
             match self.expand(raw) {
                 Ok(w) => words.extend(w),
-                Err(e) => {
-                    self.aborted = true;
-                    return (2, String::new(), format!("/bin/sh: {e}\n"));
-                }
+                Err(e) => return self.fatal(&e),
             }
         }
-        // Leading NAME=value words set variables.
-        while let Some(first) = words.first() {
-            match first.split_once('=') {
-                Some((k, v)) if is_name(k) => {
-                    self.env.insert(k.to_string(), v.to_string());
-                    words.remove(0);
-                }
-                _ => break,
+        // Leading NAME=value words set variables: for good when no command
+        // follows or a special built-in does, else only in the command's
+        // environment, exported to it.
+        let mut assigns = Vec::new();
+        while let Some((k, v)) = words.first().and_then(|w| w.split_once('=')).filter(|(k, _)| is_name(k)) {
+            assigns.push((k.to_string(), v.to_string()));
+            words.remove(0);
+        }
+        let temporary = words.first().is_some_and(|w| !SPECIAL.contains(&w.as_str()));
+        let mut saved = Vec::new();
+        for (k, v) in assigns {
+            if temporary {
+                saved.push((k.clone(), self.env.get(&k).cloned(), self.exported.contains(&k)));
+                self.exported.insert(k.clone());
+            }
+            if let Err(e) = self.assign(&k, v) {
+                self.restore(saved);
+                return self.fatal(&e);
             }
         }
         let mut input = stdin.to_string();
@@ -1548,6 +1673,7 @@ impl<'a> Shell<'a> {
         } else {
             self.builtin(&words, &input)
         };
+        self.restore(saved);
         for (fd, op, target) in &cmd.redirs {
             if op.starts_with('<') {
                 continue;
@@ -1562,10 +1688,7 @@ impl<'a> Shell<'a> {
             }
             let target = match self.expand(target).map(|w| w.join(" ")) {
                 Ok(t) => t,
-                Err(e) => {
-                    self.aborted = true;
-                    return (2, String::new(), format!("/bin/sh: {e}\n"));
-                }
+                Err(e) => return self.fatal(&e),
             };
             let data = if *fd == 2 { std::mem::take(&mut err) } else { std::mem::take(&mut out) };
             if let Err(e) = self.write(&target, data.as_bytes(), *op == ">>") {
@@ -1633,11 +1756,21 @@ impl<'a> Shell<'a> {
                 }
             }
             "export" | "readonly" => {
-                // Every variable here reaches the commands a shell starts; `readonly` does not lock it.
-                for a in args {
-                    if let Some((k, v)) = a.split_once('=') {
-                        self.env.insert(k.to_string(), v.to_string());
+                let names: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+                let export = cmd == "export";
+                if names.is_empty() {
+                    // `export -p`: lines that would set them again.
+                    let set = if export { &self.exported } else { &self.readonly };
+                    return ok(set.iter().map(|k| self.env.get(k).map_or_else(|| format!("{cmd} {k}\n"), |v| format!("{cmd} {k}={}\n", sh_quote(v)))).collect());
+                }
+                for a in names {
+                    let (k, v) = a.split_once('=').map_or((a, None), |(k, v)| (k, Some(v)));
+                    if let Some(v) = v {
+                        if let Err(e) = self.assign(k, v.to_string()) {
+                            return self.fatal(&format!("{cmd}: {e}"));
+                        }
                     }
+                    if export { &mut self.exported } else { &mut self.readonly }.insert(k.to_string());
                 }
                 ok(String::new())
             }
@@ -1647,6 +1780,9 @@ impl<'a> Shell<'a> {
                 }
                 for a in args {
                     let (k, v) = a.split_once('=').map_or((a, None), |(k, v)| (k, Some(v)));
+                    if self.readonly.contains(k) {
+                        return self.fatal(&format!("local: {k}: is read only"));
+                    }
                     let old = self.env.get(k).cloned();
                     if let Some(frame) = self.locals.last_mut() {
                         frame.push((k.to_string(), old));
@@ -1668,7 +1804,9 @@ impl<'a> Shell<'a> {
                 };
                 let Some(line) = line else {
                     for n in &names {
-                        self.env.insert(n.to_string(), String::new());
+                        if let Err(e) = self.assign(n, String::new()) {
+                            return fail(2, self.message(&format!("read: {e}")));
+                        }
                     }
                     return fail(1, String::new());
                 };
@@ -1682,7 +1820,9 @@ impl<'a> Shell<'a> {
                         rest = after.trim_start();
                         word
                     };
-                    self.env.insert(n.to_string(), value.to_string());
+                    if let Err(e) = self.assign(n, value.to_string()) {
+                        return fail(2, self.message(&format!("read: {e}")));
+                    }
                 }
                 if names.is_empty() {
                     self.env.insert("REPLY".to_string(), line);
@@ -1800,11 +1940,20 @@ impl<'a> Shell<'a> {
             }
             "cut" | "tr" | "sort" | "uniq" => self.text_filter(&cmd, &args, stdin),
             "unset" => {
-                for a in args {
-                    self.env.remove(a);
+                let functions = args.first() == Some(&"-f");
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    if functions {
+                        self.env.remove(&format!("{FUNCTION}{a}"));
+                    } else if self.readonly.contains(*a) {
+                        return self.fatal(&format!("unset: {a}: is read only"));
+                    } else {
+                        self.env.remove(*a);
+                        self.exported.remove(*a);
+                    }
                 }
                 ok(String::new())
             }
+            "set" if args.is_empty() => ok(self.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')).map(|(k, v)| format!("{k}={}\n", sh_quote(v))).collect()),
             "set" => {
                 let mut i = 0;
                 while let Some(a) = args.get(i) {
@@ -1879,7 +2028,34 @@ impl<'a> Shell<'a> {
                 self.env.insert(EXIT.to_string(), code.to_string());
                 (code, String::new(), String::new())
             }
-            "env" | "printenv" => ok(self.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')).map(|(k, v)| format!("{k}={v}\n")).collect()),
+            "env" if !args.is_empty() => {
+                // env [-i] [NAME=VALUE]… [COMMAND [ARG]…]: the command runs with that environment.
+                let mut rest = &words[1..];
+                let clear = matches!(args[0], "-i" | "-");
+                if clear {
+                    rest = &rest[1..];
+                }
+                let exported = clear.then(|| std::mem::take(&mut self.exported));
+                let mut saved = Vec::new();
+                while let Some((k, v)) = rest.first().and_then(|w| w.split_once('=')).filter(|(k, _)| is_name(k)) {
+                    saved.push((k.to_string(), self.env.get(k).cloned(), self.exported.contains(k)));
+                    self.env.insert(k.to_string(), v.to_string());
+                    self.exported.insert(k.to_string());
+                    rest = &rest[1..];
+                }
+                let result = if rest.is_empty() { self.builtin(&words[..1], stdin) } else { self.builtin(rest, stdin) };
+                self.restore(saved);
+                if let Some(exported) = exported {
+                    self.exported = exported;
+                }
+                result
+            }
+            "printenv" if !args.is_empty() => {
+                let values: Vec<&String> = args.iter().filter_map(|a| self.env.get(*a).filter(|_| self.exported.contains(*a))).collect();
+                let out = values.iter().map(|v| format!("{v}\n")).collect();
+                if values.len() == args.len() { ok(out) } else { (1, out, String::new()) }
+            }
+            "env" | "printenv" => ok(self.env.iter().filter(|(k, _)| self.exported.contains(*k)).map(|(k, v)| format!("{k}={v}\n")).collect()),
             "id" => {
                 let (uid, gid) = self.ids();
                 let name = |id: u32, file: &str| Some(self.account(file, id)).filter(|n| n != &id.to_string()).map_or(String::new(), |n| format!("({n})"));
@@ -2959,6 +3135,11 @@ fn printf(fmt: &str, args: &[&str]) -> String {
             return out;
         }
     }
+}
+
+/// `text` in single quotes, as `set` and `export -p` print values.
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\"'\"'"))
 }
 
 /// An octal mode, or `[ugoa]*[+-=][rwx]+[,…]`.

@@ -8,6 +8,12 @@
 /// A variable lookup: `Some` when the variable is set (perhaps to "").
 pub trait Env {
     fn get(&self, name: &str) -> Option<String>;
+    /// Parameters as sh reads them, not as BuildKit does: `$10` is `${1}0`
+    /// (not `${10}`), an unset `${x?}` says `x: parameter not set`, and
+    /// errors do not name the word.
+    fn sh(&self) -> bool {
+        false
+    }
 }
 
 impl<F: Fn(&str) -> Option<String>> Env for F {
@@ -18,12 +24,16 @@ impl<F: Fn(&str) -> Option<String>> Env for F {
 
 /// `ProcessWord`: one string, quotes removed, no word splitting.
 pub fn process_word(word: &str, env: &dyn Env, escape: char) -> Result<String, String> {
-    Lexer::new(word, env, escape).run(None, false).map(|(w, _)| w).map_err(|e| format!("failed to process {word:?}: {e}"))
+    Lexer::new(word, env, escape).run(None, false).map(|(w, _)| w).map_err(|e| failed(word, env, e))
+}
+
+fn failed(word: &str, env: &dyn Env, e: String) -> String {
+    if env.sh() { e } else { format!("failed to process {word:?}: {e}") }
 }
 
 /// `ProcessWords`: the words after expansion; unquoted expansions split on whitespace.
 pub fn process_words(word: &str, env: &dyn Env, escape: char) -> Result<Vec<String>, String> {
-    Lexer::new(word, env, escape).run(None, false).map(|(_, w)| w).map_err(|e| format!("failed to process {word:?}: {e}"))
+    Lexer::new(word, env, escape).run(None, false).map(|(_, w)| w).map_err(|e| failed(word, env, e))
 }
 
 struct Lexer<'a> {
@@ -180,13 +190,16 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn name(&mut self) -> String {
+    fn name(&mut self, braced: bool) -> String {
         let mut name = String::new();
         while let Some(ch) = self.peek() {
             if name.is_empty() && ch.is_ascii_digit() {
                 while let Some(d) = self.peek().filter(char::is_ascii_digit) {
                     name.push(d);
                     self.next();
+                    if !braced && self.env.sh() {
+                        break;
+                    }
                 }
                 return name;
             }
@@ -206,7 +219,7 @@ impl<'a> Lexer<'a> {
     fn dollar(&mut self) -> Result<String, String> {
         self.next();
         if self.peek() != Some('{') {
-            let name = self.name();
+            let name = self.name(false);
             if name.is_empty() {
                 return Ok("$".to_string());
             }
@@ -218,7 +231,7 @@ impl<'a> Lexer<'a> {
             Some('{' | '}' | ':') => return Err("syntax error: bad substitution".to_string()),
             _ => {}
         }
-        let name = self.name();
+        let name = self.name(true);
         let Some(mut ch) = self.next() else {
             return Err("syntax error: missing '}'".to_string());
         };
@@ -246,9 +259,9 @@ impl<'a> Lexer<'a> {
                     '-' => Ok(if empty { word } else { value.unwrap_or_default() }),
                     '+' => Ok(if empty { String::new() } else { word }),
                     '?' => match value {
-                        None => Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be unset" } else { &word })),
+                        None => Err(format!("{name}: {}", if !word.is_empty() { &word } else if self.env.sh() { if null_is_unset { "parameter not set or null" } else { "parameter not set" } } else { "is not allowed to be unset" })),
                         Some(v) if null_is_unset && v.is_empty() => {
-                            Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be empty" } else { &word }))
+                            Err(format!("{name}: {}", if !word.is_empty() { &word } else if self.env.sh() { "parameter not set or null" } else { "is not allowed to be empty" }))
                         }
                         Some(v) => Ok(v),
                     },

@@ -497,3 +497,73 @@ fn read_local_and_the_common_utilities() {
     assert_eq!(sh("grep \"[\" /etc/os-release"), (2, "grep: brackets ([ ]) not balanced\n".into()));
     assert_eq!(sh("wget -q http://example.com"), (1, "wget: the network is not simulated in this version of Layer Lab\n".into()));
 }
+
+/// Scripts run by the debian image's sh and by Debian's dash (`dash -c
+/// SCRIPT /bin/sh`, stderr into stdout, an empty environment): the same
+/// text and status.
+#[test]
+fn variables_exports_read_only_and_expansions_as_dash() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull debian");
+    let cases = [
+        // Only exported variables reach a child; a NAME=value prefix is the command's alone.
+        "X=1; sh -c \"echo [\\$X]\"; export X; sh -c \"echo [\\$X]\"",
+        "Y=5 sh -c \"echo \\$Y\"; echo \"[$Y]\"",
+        "f() { echo \"in $Z\"; }; Z=3 f; echo \"[$Z]\"",
+        "X=1 printenv X; printenv X; echo $?",
+        "X=1; env | grep ^X; echo $?; export X; env | grep ^X",
+        "X=1 export Y=2; echo $X $Y",
+        "env X=1 printenv X; echo [$X]; env -i Y=2 env; env -i sh -c \"echo [\\$HOME]\"; X=3; env X=4 sh -c \"echo \\$X\"; echo $X",
+        "X=a; readonly X; readonly -p; export Q; export -p | grep -v -e PATH -e HOME -e HOSTNAME -e PWD",
+        "X=a\\ b; set | grep ^X=",
+        // readonly locks a variable: each way of assigning it is refused.
+        "readonly X=1; X=2; echo after",
+        "readonly R=1; unset R; echo after",
+        "readonly R=1; echo $((R=4)); echo after",
+        "readonly A=1; export A=2; echo after",
+        "readonly A=1; echo x | { read A; echo $? after; }",
+        "readonly A=1; for A in 1 2; do echo $A; done; echo after",
+        "readonly A=1; f() { local A=2; }; f; echo after",
+        // $10 is ${1}0; unset -f; expansion errors in dash's words.
+        "set -- a b c d e f g h i j; echo $10 ${10} $1",
+        "f() { echo hi; }; unset -f f; f",
+        "echo ${x?}; echo after",
+        "x=; echo ${x:?}",
+        "echo ${x:?boom}",
+        "echo ${}",
+    ];
+    for script in cases {
+        assert!(!script.contains('\''), "{script}");
+        let dash = std::process::Command::new("dash")
+            .args(["-c", "dash -c \"$1\" /bin/sh 2>&1", "x", script])
+            .env_clear()
+            .output()
+            .expect("Debian's dash runs this test");
+        let want = (dash.status.code().unwrap_or(-1), String::from_utf8_lossy(&dash.stdout).into_owned());
+        let out = e.run(&format!("docker run --rm debian sh -c '{script}'"), &mut h);
+        assert_eq!((out.status, out.text), want, "{script}");
+    }
+}
+
+/// An interactive shell keeps, from one line to the next, its variables,
+/// which of them are exported or read-only, and `set --`.
+#[test]
+fn an_interactive_shell_keeps_exports_read_only_and_positional_parameters() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
+    ok(&mut e, &mut h, "docker exec -it c sh");
+    for (line, want) in [
+        ("set -- a b; X=1; readonly R=1", ""),
+        ("echo $2 $#", "b 2\n"),
+        ("sh -c 'echo [$X]'", "[]\n"),
+        ("export X", ""),
+        ("sh -c 'echo [$X]'", "[1]\n"),
+        ("R=2; echo never", "/bin/sh: R: is read only\n"),
+        ("echo $R", "1\n"),
+    ] {
+        assert_eq!(e.run(line, &mut h).text, want, "{line}");
+    }
+}
