@@ -3,9 +3,9 @@
 //! `grep -E`, `sed -E`). Bracket expressions with ranges and `[:class:]`,
 //! anchors, groups (kept for `\1` in sed), alternation, `* + ? {n,m}`.
 //! Matching runs a Pike VM: time grows with pattern × text, never
-//! exponentially, so no input hangs the page. Matches are leftmost, and
-//! the first alternative that matches wins (Perl's rule, not POSIX's
-//! longest one; they differ only for ambiguous alternations).
+//! exponentially, so no input hangs the page. A match is POSIX's: the
+//! leftmost, then the longest (`a|ab` takes `ab`); within it, groups take
+//! the first alternative that reaches that end.
 
 /// A compiled pattern.
 #[derive(Clone, Debug)]
@@ -338,11 +338,16 @@ impl Regex {
             }
             let (mut nlist, mut nseen) = (Vec::new(), vec![false; n]);
             for (pc, caps) in clist.drain(..) {
+                // Once a match is found, threads that started later cannot be leftmost.
+                if matched.as_ref().is_some_and(|m| caps[0] > m[0]) {
+                    continue;
+                }
                 match &self.prog[pc] {
                     Inst::Match => {
-                        // Threads of lower priority are cut off.
-                        matched = Some(caps);
-                        break;
+                        // Threads of lower priority go on: a longer match from the same start wins.
+                        if matched.as_ref().is_none_or(|m| caps[0] < m[0] || caps[1] > m[1]) {
+                            matched = Some(caps);
+                        }
                     }
                     inst => {
                         if text.get(pos).is_some_and(|c| self.step(inst, *c)) {

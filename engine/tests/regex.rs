@@ -1,5 +1,6 @@
 //! `grep` and `sed`'s regular expressions held to Debian's GNU grep:
-//! random basic and extended patterns must select the same lines.
+//! random basic and extended patterns must select the same lines and
+//! match the same text in them (POSIX's leftmost-longest match, `grep -o`).
 
 use layerlab_engine::regex::Regex;
 use proptest::prelude::*;
@@ -19,17 +20,42 @@ fn pattern(extended: bool) -> impl Strategy<Value = String> {
     (any::<bool>(), prop::collection::vec(piece, 1..5), any::<bool>()).prop_map(|(start, pieces, end)| format!("{}{}{}", if start { "^" } else { "" }, pieces.concat(), if end { "$" } else { "" }))
 }
 
-/// The 1-based numbers of the TEXTS lines GNU grep selects.
-fn gnu_grep(pattern: &str, extended: bool) -> Vec<usize> {
+/// GNU grep's output on the TEXTS lines, with `flags` (`-n`: line numbers).
+fn gnu(pattern: &str, extended: bool, flags: &str) -> String {
     let mut child = Command::new("grep")
-        .args([if extended { "-nE" } else { "-nG" }, "-e", pattern])
+        .args([flags, if extended { "-E" } else { "-G" }, "-e", pattern])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("Debian's grep runs this test");
     child.stdin.take().unwrap().write_all(format!("{}\n", TEXTS.join("\n")).as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.split(':').next()?.parse().ok()).collect()
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The 1-based numbers of the TEXTS lines GNU grep selects.
+fn gnu_grep(pattern: &str, extended: bool) -> Vec<usize> {
+    gnu(pattern, extended, "-n").lines().filter_map(|l| l.split(':').next()?.parse().ok()).collect()
+}
+
+/// What `grep -nob` prints: each non-empty match, leftmost and longest,
+/// as `LINE:BYTE OFFSET:TEXT`.
+fn ours_matches(pattern: &str, extended: bool) -> String {
+    let re = Regex::new(pattern, extended, false).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+    let (mut out, mut offset) = (String::new(), 0);
+    for (i, t) in TEXTS.iter().enumerate() {
+        let chars: Vec<char> = t.chars().collect();
+        let mut from = 0;
+        while from <= chars.len() {
+            let Some(Some((start, end))) = re.find_at(&chars, from).map(|spans| spans[0]) else { break };
+            if end > start {
+                out.push_str(&format!("{}:{}:{}\n", i + 1, offset + start, chars[start..end].iter().collect::<String>()));
+            }
+            from = end.max(start + 1);
+        }
+        offset += t.len() + 1;
+    }
+    out
 }
 
 fn ours(pattern: &str, extended: bool) -> Vec<usize> {
@@ -40,20 +66,23 @@ fn ours(pattern: &str, extended: bool) -> Vec<usize> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
     #[test]
-    fn basic_patterns_select_what_gnu_grep_selects(p in pattern(false)) {
+    fn basic_patterns_select_and_match_what_gnu_grep_does(p in pattern(false)) {
         prop_assert_eq!(ours(&p, false), gnu_grep(&p, false), "{}", p);
+        prop_assert_eq!(ours_matches(&p, false), gnu(&p, false, "-nob"), "{}", p);
     }
 
     #[test]
-    fn extended_patterns_select_what_gnu_grep_selects(p in pattern(true)) {
+    fn extended_patterns_select_and_match_what_gnu_grep_does(p in pattern(true)) {
         prop_assert_eq!(ours(&p, true), gnu_grep(&p, true), "{}", p);
+        prop_assert_eq!(ours_matches(&p, true), gnu(&p, true, "-nob"), "{}", p);
     }
 }
 
 #[test]
 fn fixed_cases() {
-    for (p, ere) in [("[[:digit:]][[:alpha:]]*", false), ("^a*$", false), ("*a", false), ("a\\{2\\}", false), ("[]a]", false), ("[a-]", false), ("x|a", true), ("(a|ab)(c|bcd)", true)] {
+    for (p, ere) in [("[[:digit:]][[:alpha:]]*", false), ("^a*$", false), ("*a", false), ("a\\{2\\}", false), ("[]a]", false), ("[a-]", false), ("x|a", true), ("(a|ab)(c|bcd)", true), ("a|ab", true), ("(a|ab)(b|bab)*", true), ("\\(b\\|ba\\)*", false)] {
         assert_eq!(ours(p, ere), gnu_grep(p, ere), "{p}");
+        assert_eq!(ours_matches(p, ere), gnu(p, ere, "-nob"), "{p}");
     }
     // Groups for sed's \1: spans in characters.
     let re = Regex::new("\\([a-z]*\\)=\\([0-9]*\\)", false, false).unwrap();
