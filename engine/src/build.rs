@@ -387,7 +387,10 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
     };
     let (id, mut events) = engine.store_image(config_bytes, built.config, built.commits, built.layer_sizes);
     for new in built.cache {
-        engine.build_cache.insert(new);
+        engine.build_cache.insert(new, host.now());
+    }
+    for id in built.caches.keys() {
+        engine.build_cache.touch(id, host.now());
     }
     engine.cache_mounts.extend(built.caches);
     events.extend(built.reused.iter().map(|d| Event::LayerReused { diff_id: d.clone() }));
@@ -796,6 +799,8 @@ fn run_stage(
                     if classic && !trigger {
                         let _ = writeln!(progress.out, " ---> Using cache\n ---> {}", step_image_id(&config));
                     }
+                    // Kept again once the build succeeds: its last use is now.
+                    cache_entries.push(crate::cache::NewEntry { key: step_key.clone(), entry: entry.clone(), parent: key.clone(), instruction: cache_text.clone(), files: files.clone() });
                     key = step_key;
                     continue;
                 }

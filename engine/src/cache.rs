@@ -31,6 +31,21 @@ pub struct BuildCache {
     entries: BTreeMap<Digest, Entry>,
     /// (parent key, instruction) -> the files it copied, to say why a step missed.
     files: BTreeMap<(Digest, String), Vec<(String, Digest)>>,
+    /// When a build last used each record or cache mount (by [`record_id`]).
+    used: BTreeMap<String, i64>,
+}
+
+/// A build cache record as `docker builder prune` lists it.
+pub struct Record {
+    /// 25 characters, as BuildKit's IDs.
+    pub id: String,
+    pub size: u64,
+    pub used: Option<i64>,
+}
+
+/// The ID a record (a step's key, or a cache mount's id) is listed by.
+pub fn record_id(key: &str) -> String {
+    Digest::of(key.as_bytes()).hex()[..25].to_string()
 }
 
 /// The key of a step.
@@ -72,15 +87,33 @@ impl BuildCache {
         self.entries.get(key)
     }
 
-    pub fn insert(&mut self, new: NewEntry) {
+    /// Keeps a step a build made or used, at `now`.
+    pub fn insert(&mut self, new: NewEntry, now: Option<i64>) {
+        self.touch(&new.key.to_string(), now);
         self.entries.insert(new.key, new.entry);
         self.files.insert((new.parent, new.instruction), new.files);
     }
 
-    /// Forgets every step (`docker builder prune`): their keys.
-    pub fn clear(&mut self) -> Vec<Digest> {
+    /// A build used the record or cache mount `key` at `now`.
+    pub fn touch(&mut self, key: &str, now: Option<i64>) {
+        if let Some(t) = now {
+            self.used.insert(record_id(key), t);
+        }
+    }
+
+    /// Forgets every step and the given cache mounts (`docker builder
+    /// prune`): their records. A step's layer belongs to the images that
+    /// have it, so the step itself holds no bytes.
+    pub fn clear(&mut self, mounts: BTreeMap<String, Tree>) -> Vec<Record> {
         self.files.clear();
-        std::mem::take(&mut self.entries).into_keys().collect()
+        let steps = std::mem::take(&mut self.entries).into_keys().map(|k| (k.to_string(), 0));
+        let records = steps.chain(mounts.into_iter().map(|(id, tree)| (id, tree.size()))).map(|(key, size)| {
+            let id = record_id(&key);
+            Record { used: self.used.get(&id).copied(), id, size }
+        });
+        let records = records.collect();
+        self.used.clear();
+        records
     }
 
     pub fn len(&self) -> usize {

@@ -253,7 +253,7 @@ impl Engine {
             ["docker", "port", rest @ ..] | ["docker", "container", "port", rest @ ..] => self.cmd_port(rest),
             ["docker", "wait", rest @ ..] | ["docker", "container", "wait", rest @ ..] => self.cmd_wait(rest),
             ["docker", "system", "prune", rest @ ..] => self.cmd_system_prune(rest),
-            ["docker", "builder", "prune", rest @ ..] | ["docker", "buildx", "prune", rest @ ..] => self.cmd_builder_prune(rest),
+            ["docker", "builder", "prune", rest @ ..] | ["docker", "buildx", "prune", rest @ ..] => self.cmd_builder_prune(rest, host),
             ["docker", "build", rest @ ..] | ["docker", "image", "build", rest @ ..] | ["docker", "builder", "build", rest @ ..] => self.cmd_build(rest, host),
             ["docker", "run", rest @ ..] | ["docker", "container", "run", rest @ ..] => self.cmd_run(rest, host, false),
             ["docker", "create", rest @ ..] | ["docker", "container", "create", rest @ ..] => self.cmd_run(rest, host, true),

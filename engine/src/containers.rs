@@ -51,24 +51,9 @@ fn ok(text: impl Into<String>) -> Output {
     Output { text: text.into(), status: 0, events: Vec::new() }
 }
 
-/// `10 seconds`, `About a minute`, `2 hours` (go-units HumanDuration).
-fn human_duration(secs: i64) -> String {
-    let s = secs.max(0);
-    match s {
-        0 => "Less than a second".into(),
-        1 => "1 second".into(),
-        2..=59 => format!("{s} seconds"),
-        60..=119 => "About a minute".into(),
-        120..=3599 => format!("{} minutes", s / 60),
-        3600..=7199 => "About an hour".into(),
-        7200..=172_799 => format!("{} hours", s / 3600),
-        _ => format!("{} days", s / 86400),
-    }
-}
-
 pub(crate) fn since(t: Option<i64>, now: Option<i64>) -> String {
     match (t, now) {
-        (Some(t), Some(n)) => human_duration(n - t),
+        (Some(t), Some(n)) => crate::units::human_duration(n - t),
         _ => "Less than a second".into(),
     }
 }

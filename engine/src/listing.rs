@@ -30,8 +30,25 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Seconds since the epoch for an RFC 3339 UTC time (`2023-03-29T18:19:24Z`,
-/// fractions ignored).
+/// The buildx CLI's table writer: Go's `tabwriter` padding with tabs
+/// (tab width 8, padding 1), so each column ends on a tab stop past its
+/// widest cell; the last cell of a row is not padded.
+pub fn tab_table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols).map(|c| (rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0) + 1).div_ceil(8) * 8).collect();
+    let mut out = String::new();
+    for row in rows {
+        for (c, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if c + 1 < row.len() {
+                out.extend(std::iter::repeat_n('\t', (widths[c] - cell.chars().count()).div_ceil(8)));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Seconds since the epoch as `2026-11-24T09:03:06Z` (civil from days, Howard Hinnant's algorithm).
 pub fn rfc3339(t: i64) -> String {
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
@@ -47,6 +64,8 @@ pub fn rfc3339(t: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
+/// Seconds since the epoch for an RFC 3339 UTC time (`2023-03-29T18:19:24Z`,
+/// fractions ignored).
 pub fn parse_time(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
@@ -71,32 +90,7 @@ pub fn ago(created: &str, now: Option<i64>) -> String {
     let (Some(then), Some(now)) = (parse_time(created), now) else {
         return created.replacen('T', " ", 1).replacen('Z', " +0000 UTC", 1);
     };
-    let secs = now - then;
-    let hours = (secs as f64 / 3600.0).round() as i64;
-    let text = if secs < 1 {
-        "Less than a second".to_string()
-    } else if secs == 1 {
-        "1 second".to_string()
-    } else if secs < 60 {
-        format!("{secs} seconds")
-    } else if secs / 60 == 1 {
-        "About a minute".to_string()
-    } else if secs / 60 < 60 {
-        format!("{} minutes", secs / 60)
-    } else if hours == 1 {
-        "About an hour".to_string()
-    } else if hours < 48 {
-        format!("{hours} hours")
-    } else if hours < 24 * 7 * 2 {
-        format!("{} days", hours / 24)
-    } else if hours < 24 * 30 * 2 {
-        format!("{} weeks", hours / 24 / 7)
-    } else if hours < 24 * 365 * 2 {
-        format!("{} months", hours / 24 / 30)
-    } else {
-        format!("{} years", secs / 3600 / 24 / 365)
-    };
-    format!("{text} ago")
+    format!("{} ago", crate::units::human_duration(now - then))
 }
 
 /// Docker's `Ellipsis`: at most `max` characters, the last one `…`.
@@ -496,23 +490,22 @@ impl Engine {
         }
         let (cache, bytes) = self.clear_build_cache();
         if !cache.is_empty() {
-            let _ = writeln!(out.text, "Deleted build cache objects:\n{}\n", cache.join("\n"));
+            let ids: Vec<&str> = cache.iter().map(|r| r.id.as_str()).collect();
+            let _ = writeln!(out.text, "Deleted build cache objects:\n{}\n", ids.join("\n"));
         }
         // One total for all the parts.
         with_total((out, reclaimed + bytes))
     }
 
-    /// Empties the build cache: its records' IDs (25 characters, as
-    /// BuildKit's) and the bytes its cache mounts held.
-    fn clear_build_cache(&mut self) -> (Vec<String>, u64) {
-        let reclaimed: u64 = self.cache_mounts.values().map(crate::fs::Tree::size).sum();
-        let mut ids: Vec<String> = self.build_cache.clear().iter().map(|d| d.hex()[..25].to_string()).collect();
-        ids.extend(std::mem::take(&mut self.cache_mounts).into_keys().map(|k| crate::digest::Digest::of(k.as_bytes()).hex()[..25].to_string()));
-        (ids, reclaimed)
+    /// Empties the build cache: its records, and the bytes they held.
+    fn clear_build_cache(&mut self) -> (Vec<crate::cache::Record>, u64) {
+        let records = self.build_cache.clear(std::mem::take(&mut self.cache_mounts));
+        let reclaimed = records.iter().map(|r| r.size).sum();
+        (records, reclaimed)
     }
 
     /// `docker builder prune`: the build cache's records and cache mounts.
-    pub(crate) fn cmd_builder_prune(&mut self, args: &[&str]) -> Output {
+    pub(crate) fn cmd_builder_prune(&mut self, args: &[&str], host: &dyn Host) -> Output {
         let mut force = false;
         for a in args {
             match *a {
@@ -526,15 +519,20 @@ impl Engine {
         if !force {
             return fail("WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n".to_string());
         }
-        let (ids, reclaimed) = self.clear_build_cache();
+        let (records, reclaimed) = self.clear_build_cache();
+        // buildx prints the header with the first row, then each row on its own.
+        let mut rows = vec![["ID", "RECLAIMABLE", "SIZE", "LAST ACCESSED"].map(String::from).to_vec()];
         let mut text = String::new();
-        if !ids.is_empty() {
-            text.push_str("ID\t\t\t\t\t\tRECLAIMABLE\tSIZE\t\tLAST ACCESSED\n");
-            for id in &ids {
-                let _ = writeln!(text, "{id}\ttrue");
-            }
+        for r in &records {
+            let used = match (r.used, host.now()) {
+                (Some(t), Some(now)) => format!("{} ago", crate::units::human_duration(now - t)),
+                _ => String::new(),
+            };
+            rows.push(vec![format!("{:<40}", r.id), "true ".to_string(), format!("{:<10}", crate::units::human_size(r.size)), used]);
+            text.push_str(&tab_table(&rows));
+            rows.clear();
         }
-        let _ = writeln!(text, "Total:\t{}", crate::units::human_size(reclaimed));
+        text.push_str(&tab_table(&[vec!["Total:".to_string(), crate::units::human_size(reclaimed)]]));
         Output { text, status: 0, events: Vec::new() }
     }
 

@@ -14,6 +14,26 @@ pub fn human_size_precision(bytes: u64, precision: usize) -> String {
     format!("{}{}", format_g(size, precision), UNITS[i])
 }
 
+/// go-units `HumanDuration`: `Less than a second`, `About a minute`,
+/// `3 hours` (rounded), `2 weeks`, `5 months`…
+pub fn human_duration(secs: i64) -> String {
+    // Go's int(d.Hours() + 0.5).
+    let hours = (secs + 1800) / 3600;
+    match secs {
+        ..1 => "Less than a second".to_string(),
+        1 => "1 second".to_string(),
+        2..60 => format!("{secs} seconds"),
+        60..120 => "About a minute".to_string(),
+        120..3600 => format!("{} minutes", secs / 60),
+        _ if hours == 1 => "About an hour".to_string(),
+        _ if hours < 48 => format!("{hours} hours"),
+        _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
+        _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+        _ => format!("{} years", secs / 3600 / 24 / 365),
+    }
+}
+
 /// `units.HumanSize`: precision 4 (BuildKit's progress, the classic builder's
 /// "Sending build context").
 pub fn human_size(bytes: u64) -> String {

@@ -196,3 +196,39 @@ fn version_port_image_filters_and_system_prune() {
     let refused = e.run("docker login", &mut h);
     assert_eq!((refused.status, refused.text.as_str()), (1, "docker login: not available in this version of Layer Lab\n"));
 }
+
+fn must(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
+    let out = e.run(line, h);
+    assert_eq!(out.status, 0, "{line}\n{}", out.text);
+    out.text
+}
+
+/// `docker builder prune` as buildx prints it: each record with its size
+/// and when a build last used it, in tab-padded columns, then the total.
+#[test]
+fn builder_prune_lists_records_with_size_and_last_use() {
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN --mount=type=cache,target=/c echo cached > /c/x\nRUN echo two > /z\n")]);
+    h.now = Some(1_764_000_000);
+    let mut e = Engine::new();
+    must(&mut e, &mut h, "docker pull alpine");
+    must(&mut e, &mut h, "docker build -q -t t .");
+    // Three hours later the build hits the cache: the steps are used again, the mount is not.
+    h.now = Some(1_764_000_000 + 3 * 3600);
+    must(&mut e, &mut h, "docker build -q -t t .");
+    h.now = Some(1_764_000_000 + 3 * 3600 + 90);
+    let out = must(&mut e, &mut h, "docker builder prune -f");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    assert_eq!(lines[0], "ID\t\t\t\t\t\tRECLAIMABLE\tSIZE\t\tLAST ACCESSED");
+    // The first row shares the header's columns; the next ones are padded on their own.
+    fn row(line: &str) -> Vec<&str> {
+        line.split('\t').filter(|c| !c.is_empty()).map(str::trim_end).collect()
+    }
+    assert!(lines[1].ends_with("\ttrue \t\t0B        \tAbout a minute ago"), "{out}");
+    let mut rows: Vec<Vec<&str>> = lines[1..4].iter().map(|l| row(l)).collect();
+    rows.sort_by_key(|r| r[3]);
+    assert_eq!(rows.iter().map(|r| (r[0].len(), r[1], r[2], r[3])).collect::<Vec<_>>(), [(25, "true", "7B", "3 hours ago"), (25, "true", "0B", "About a minute ago"), (25, "true", "0B", "About a minute ago")]);
+    assert!(lines[2].contains("\ttrue \t") && !lines[2].contains("\t\t"), "{out}");
+    assert_eq!(lines[4], "Total:\t7B");
+    assert_eq!(must(&mut e, &mut h, "docker builder prune -f"), "Total:\t0B\n");
+}

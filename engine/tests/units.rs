@@ -1,7 +1,7 @@
 //! Sizes and fractions formatted without the standard library's float
 //! formatting: the same text as Go's `%.Ng` (go-units) and Rust's `{:.N}`.
 
-use layerlab_engine::units::{fixed, human_size, human_size_precision};
+use layerlab_engine::units::{fixed, human_duration, human_size, human_size_precision};
 use proptest::prelude::*;
 
 /// go-units' HumanSizeWithPrecision as the engine printed it before, through
@@ -85,5 +85,35 @@ proptest! {
         let v = n as f64 / 8.0;
         let d = decimals as usize;
         prop_assert_eq!(fixed(v, decimals), format!("{v:.d$}"));
+    }
+}
+
+/// go-units' HumanDuration at each of its boundaries (hours are rounded,
+/// as Go's `int(d.Hours() + 0.5)`).
+#[test]
+fn durations_as_go_units_words_them() {
+    let (m, h, d) = (60, 3600, 86_400);
+    for (secs, want) in [
+        (-5, "Less than a second"),
+        (0, "Less than a second"),
+        (1, "1 second"),
+        (59, "59 seconds"),
+        (m, "About a minute"),
+        (2 * m - 1, "About a minute"),
+        (2 * m, "2 minutes"),
+        (h - 1, "59 minutes"),
+        (h, "About an hour"),
+        (h + 29 * m + 59, "About an hour"),
+        (h + 30 * m, "2 hours"),
+        (47 * h, "47 hours"),
+        (47 * h + 30 * m, "2 days"),
+        (14 * d - 31 * m, "13 days"),
+        (14 * d - 30 * m, "2 weeks"),
+        (14 * d, "2 weeks"),
+        (60 * d, "2 months"),
+        (729 * d, "24 months"),
+        (730 * d, "2 years"),
+    ] {
+        assert_eq!(human_duration(secs), want, "{secs}");
     }
 }
