@@ -514,9 +514,8 @@ impl Engine {
             let base = words.first().map(|w| w.rsplit('/').next().unwrap_or(w).to_string()).unwrap_or_default();
             let service = |on_term| Process::Service { on_term };
             break match base.as_str() {
-                "sleep" if words.get(1).is_some_and(|d| d.trim_start_matches('0').is_empty()) => (Process::Finished, 0),
-                "sleep" | "top" => (service(137), 0),
-                "tail" if words.iter().any(|w| w == "-f" || w == "-F") => (service(137), 0),
+                // `sleep 0` or a bad interval ends at once: the shell below runs it.
+                "sleep" | "top" | "tail" if crate::runtime::keeps_running(&words) => (service(137), 0),
                 "nginx" => {
                     logs.push_str("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Configuration complete; ready for start up\n[notice] 1#1: using the \"epoll\" event method\n[notice] 1#1: nginx/1.27.4\n[notice] 1#1: start worker processes\n[notice] 1#1: start worker process 29\n");
                     self.service_files(id, &[("/var/run/nginx.pid", "1\n"), ("/var/cache/nginx/client_temp/.keep", ""), ("/var/cache/nginx/proxy_temp/.keep", "")], events);

@@ -283,7 +283,8 @@ pub fn missing_user(view: &Tree, user: &str) -> Option<String> {
 pub fn keeps_running(words: &[String]) -> bool {
     let base = words.first().map_or("", |w| w.rsplit('/').next().unwrap_or(w));
     match base {
-        "sleep" => words.get(1).is_some_and(|d| !d.trim_start_matches('0').is_empty()),
+        // `sleep 1d`, `sleep infinity`; not `sleep 0` nor a bad interval, which end at once.
+        "sleep" => words.get(1).is_some_and(|d| crate::shell::valid_interval(d) && (d.starts_with("inf") || d.bytes().any(|b| (b'1'..=b'9').contains(&b)))),
         "top" | "nginx" | "mysqld" | "java" | "postgres" | "grafana" | "grafana-server" => true,
         "tail" => words.iter().any(|w| w == "-f" || w == "-F"),
         _ => false,

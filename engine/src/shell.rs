@@ -1714,7 +1714,19 @@ impl<'a> Shell<'a> {
         let ok = |out: String| (0, out, String::new());
         let fail = |code: i32, err: String| (code, String::new(), err);
         match cmd.as_str() {
-            "true" | ":" | "sleep" => ok(String::new()),
+            "true" | ":" => ok(String::new()),
+            // Time does not pass here: a valid sleep returns at once.
+            "sleep" => match args.iter().find(|a| !valid_interval(a)) {
+                _ if args.is_empty() => match self.flavour {
+                    Flavour::Busybox => fail(1, "BusyBox v1.37.0 multi-call binary.\n\nUsage: sleep [N]...\n".into()),
+                    Flavour::Dash => fail(1, "sleep: missing operand\nTry 'sleep --help' for more information.\n".into()),
+                },
+                Some(bad) => match self.flavour {
+                    Flavour::Busybox => fail(1, format!("sleep: invalid number '{bad}'\n")),
+                    Flavour::Dash => fail(1, format!("sleep: invalid time interval '{bad}'\nTry 'sleep --help' for more information.\n")),
+                },
+                None => ok(String::new()),
+            },
             "false" => fail(1, String::new()),
             "break" | "continue" => {
                 let n = match args.first().map(|a| a.parse::<u32>()) {
@@ -3135,6 +3147,14 @@ fn printf(fmt: &str, args: &[&str]) -> String {
             return out;
         }
     }
+}
+
+/// A `sleep` argument: a number (with a fraction or not), then `s`, `m`,
+/// `h` or `d`; or `inf`.
+pub fn valid_interval(arg: &str) -> bool {
+    let number = arg.strip_suffix(['s', 'm', 'h', 'd']).unwrap_or(arg);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    matches!(arg, "inf" | "infinity") || (!number.is_empty() && number != "." && (whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()))
 }
 
 /// `text` in single quotes, as `set` and `export -p` print values.

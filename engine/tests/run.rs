@@ -440,13 +440,22 @@ fn a_containers_main_process_is_replaced_by_what_keeps_running() {
     ok(&mut e, &mut h, "docker run -d --name loop alpine sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 5; done'");
     ok(&mut e, &mut h, "docker run -d --name once alpine sh -c 'echo hi; sleep 0; echo done'");
     ok(&mut e, &mut h, "docker run -d --name gone alpine sh -c 'exec nosuch'");
+    // sleep with no interval, or a bad one, fails at once, as the main process or in a script.
+    for (name, cmd) in [("bare", "sleep"), ("scripted", "sh -c 'echo x; sleep'"), ("bad", "sleep 1x"), ("forever", "sleep infinity")] {
+        ok(&mut e, &mut h, &format!("docker run -d --name {name} alpine {cmd}"));
+    }
     let ps = ok(&mut e, &mut h, "docker ps -a --format '{{.Names}} {{.Status}}'");
-    for (name, status) in [("svc", "Up"), ("loop", "Up"), ("once", "Exited (0)"), ("gone", "Exited (127)")] {
+    for (name, status) in [("svc", "Up"), ("loop", "Up"), ("once", "Exited (0)"), ("gone", "Exited (127)"), ("bare", "Exited (1)"), ("scripted", "Exited (1)"), ("bad", "Exited (1)"), ("forever", "Up")] {
         assert!(ps.lines().any(|l| l.starts_with(&format!("{name} {status}"))), "{name}: {ps}");
     }
     assert_eq!(ok(&mut e, &mut h, "docker logs svc"), "entry: 2 args: sleep 1d\n");
     assert_eq!(ok(&mut e, &mut h, "docker logs loop"), "tick 1\n");
     assert_eq!(ok(&mut e, &mut h, "docker logs gone"), "/bin/sh: exec: nosuch: not found\n");
+    assert_eq!(ok(&mut e, &mut h, "docker logs scripted"), "x\nBusyBox v1.37.0 multi-call binary.\n\nUsage: sleep [N]...\n");
+    assert_eq!(ok(&mut e, &mut h, "docker logs bad"), "sleep: invalid number '1x'\n");
+    ok(&mut e, &mut h, "docker pull debian");
+    let gnu = e.run("docker run --rm debian sleep", &mut h);
+    assert_eq!((gnu.status, gnu.text.as_str()), (1, "sleep: missing operand\nTry 'sleep --help' for more information.\n"));
     // docker stop: sleep, PID 1, ignores SIGTERM and is killed after the grace period.
     ok(&mut e, &mut h, "docker stop loop");
     assert!(ok(&mut e, &mut h, "docker ps -a --format '{{.Names}} {{.Status}}'").contains("loop Exited (137)"));
