@@ -53,6 +53,8 @@ const CONSOLE: &[&str] = &[
     "$((", "))", "$((1+2))", "docker ps -n $((1/0))", "(", "i=$((i+1))",
     "docker exec -u nobody c1 sh -c 'touch /etc/x; rm /tmp/y'", "docker run --user 65534 --name c2 alpine id", "docker system prune -af --volumes", "docker builder prune -f", "docker port c1", "docker images -f dangling=true", "docker images --filter reference=a*", "docker version",
     "docker run -d --name s alpine sh -c 'echo a; sleep 1d'", "docker run -d alpine sh -c 'exec sh -c \"exec sleep 5\"'", "f() { f; }; f", "greet() { echo $1; }", "greet x",
+    "DOCKER_BUILDKIT=0 docker build -t b .", "DOCKER_BUILDKIT=0 docker build -t b -f Dockerfile.m .", "docker images -a", "docker rmi --no-prune b", "docker rmi b",
+    "docker history b", "docker image prune -f", "docker rmi $(docker images -aq)",
 ];
 const REGEX: &[&str] = &[
     "a", "b", ".", "*", "+", "?", "\\", "(", ")", "|", "{", "}", "[", "]", "^", "$", "-", ",", "1", "2", "\\(", "\\)", "\\{", "\\}", "\\|", "[:digit:]", "[:nope:]", "&", "/", "s", "g", "\n",
@@ -154,7 +156,10 @@ fn main() {
             "console" => {
                 // Random command lines, mostly whole ones, against a host with images pulled.
                 let mut engine = built.clone();
-                let mut host = layerlab_engine::MemHost::new([("Dockerfile", b"FROM alpine\nRUN echo hi > /hi\n".to_vec())]);
+                let mut host = layerlab_engine::MemHost::new([
+                    ("Dockerfile", b"FROM alpine\nRUN echo hi > /hi\nENV A=1\n".to_vec()),
+                    ("Dockerfile.m", b"FROM alpine AS b\nRUN echo hi > /hi\nFROM b\nRUN rm /hi\nFROM scratch\nCOPY --from=b /etc/os-release /\n".to_vec()),
+                ]);
                 for line in input.split_inclusive([';', '\n']).chain(CONSOLE.iter().copied().filter(|_| rng.next().is_multiple_of(7))) {
                     let _ = engine.run(line, &mut host);
                     let _ = engine.prompt();

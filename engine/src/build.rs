@@ -124,6 +124,20 @@ struct Built {
     caches: BTreeMap<String, Tree>,
     /// The target's layers taken from the build cache.
     reused: Vec<Digest>,
+    /// The classic builder's image after each step, every stage's.
+    step_images: Vec<StepImage>,
+    /// Layers only those step images have (other stages').
+    step_commits: Vec<Commit>,
+}
+
+/// An image the classic builder commits after a step: untagged, made on
+/// the image before it (`docker images -a`, `docker history`'s IDs).
+pub(crate) struct StepImage {
+    pub id: Digest,
+    pub bytes: Vec<u8>,
+    pub config: ImageConfig,
+    pub layer_sizes: Vec<u64>,
+    pub parent: Option<Digest>,
 }
 
 /// The base image a `FROM` names, made present.
@@ -313,6 +327,9 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         let mut outs: BTreeMap<usize, StageOut> = BTreeMap::new();
         let mut sources: BTreeMap<String, Tree> = BTreeMap::new();
         let mut cache = Vec::new();
+        // The classic builder's step images, and each stage's last image.
+        let mut step_images: Vec<StepImage> = Vec::new();
+        let mut heads: BTreeMap<usize, Option<Digest>> = BTreeMap::new();
         for &i in &needed {
             let stage = &stages[i];
             let start = match (bases.get(&i), stage_index(&stages[..i], &stage.base)) {
@@ -351,15 +368,29 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             if let Some(name) = &stage.name {
                 sources.insert(name.clone(), view);
             }
+            let mut parent = match (bases.get(&i), stage_index(&stages[..i], &stage.base)) {
+                (Some(base), _) => Some(base.id.clone()),
+                (None, Some(j)) => heads.get(&j).cloned().flatten(),
+                (None, None) => None,
+            };
+            for (config, layer_sizes) in &out.images {
+                let bytes = config.to_bytes()?;
+                let id = Digest::of(&bytes);
+                step_images.push(StepImage { id: id.clone(), bytes, config: config.clone(), layer_sizes: layer_sizes.clone(), parent: parent.replace(id) });
+            }
+            heads.insert(i, parent);
             cache.extend(out.cache.iter().cloned());
             outs.insert(i, out);
         }
         let out = outs.remove(&target).ok_or_else(|| Failure::from("the target stage was not built".to_string()))?;
         // Only the layers of the image itself are stored; other stages' are dropped.
+        // (The classic builder keeps its step images, and the layers they hold.)
         let chains = crate::digest::chain_ids(&out.config.rootfs.diff_ids);
-        let commits = pending.into_iter().filter(|c| chains.contains(&c.chain_id)).collect();
+        let step_chains: std::collections::BTreeSet<Digest> = step_images.iter().flat_map(|s| crate::digest::chain_ids(&s.config.rootfs.diff_ids)).collect();
+        let (commits, others): (Vec<Commit>, Vec<Commit>) = pending.into_iter().partition(|c| chains.contains(&c.chain_id));
+        let step_commits = others.into_iter().filter(|c| step_chains.contains(&c.chain_id)).collect();
         let instructions = stages.swap_remove(target).body;
-        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache, instructions, steps: out.steps, caches, reused: out.reused })
+        Ok(Built { config: out.config, commits, layer_sizes: out.layer_sizes, cache, instructions, steps: out.steps, caches, reused: out.reused, step_images, step_commits })
     })();
 
     let built = match result {
@@ -386,6 +417,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         }
     };
     let (id, mut events) = engine.store_image(config_bytes, built.config, built.commits, built.layer_sizes);
+    engine.store_steps(built.step_images, built.step_commits);
     for new in built.cache {
         engine.build_cache.insert(new, host.now());
     }
@@ -653,6 +685,8 @@ struct StageOut {
     steps: Vec<(usize, Option<usize>)>,
     /// Layers its steps took from the build cache.
     reused: Vec<Digest>,
+    /// The classic builder's image after each step: its config and layer sizes.
+    images: Vec<(ImageConfig, Vec<u64>)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -693,6 +727,7 @@ fn run_stage(
     let mut cache_entries = Vec::new();
     let mut steps: Vec<(usize, Option<usize>)> = Vec::new();
     let mut reused: Vec<Digest> = Vec::new();
+    let mut images = Vec::new();
     let mut missed = false;
     let total = usize::from(from_vertex) + step_total(instructions, false);
     let mut step = usize::from(from_vertex);
@@ -798,6 +833,7 @@ fn run_stage(
                     }
                     if classic && !trigger {
                         let _ = writeln!(progress.out, " ---> Using cache\n ---> {}", step_image_id(&config));
+                        images.push((config.clone(), layer_sizes.clone()));
                     }
                     // Kept again once the build succeeds: its last use is now.
                     cache_entries.push(crate::cache::NewEntry { key: step_key.clone(), entry: entry.clone(), parent: key.clone(), instruction: cache_text.clone(), files: files.clone() });
@@ -954,6 +990,7 @@ fn run_stage(
                         let _ = writeln!(progress.out, "Removing intermediate container {cid}");
                     }
                     let _ = writeln!(progress.out, " ---> {}", step_image_id(&config));
+                    images.push((config.clone(), layer_sizes.clone()));
                 }
             }
             keyword => {
@@ -1009,12 +1046,13 @@ fn run_stage(
                             }
                         }
                         let _ = writeln!(progress.out, " ---> {}", step_image_id(&config));
+                        images.push((config.clone(), layer_sizes.clone()));
                     }
                 }
             }
         }
     }
-    Ok(StageOut { config, parent, layer_sizes, key, cache: cache_entries, steps, reused })
+    Ok(StageOut { config, parent, layer_sizes, key, cache: cache_entries, steps, reused, images })
 }
 
 /// The classic builder's history text for COPY/ADD:

@@ -1213,6 +1213,10 @@ impl Engine {
             Err(e) => return fail(format!("{e}\n"), 1),
         };
         let (new_id, mut events) = self.store_image(bytes, config, vec![commit], sizes);
+        // The committed image is made on the container's (`docker history` shows its ID).
+        if new_id != c.image {
+            self.parents.insert(new_id.clone(), c.image.clone());
+        }
         if let Some(r) = reference {
             self.tag(&r, &new_id);
             events.push(Event::Tagged { reference: r, id: new_id.clone() });

@@ -109,6 +109,10 @@ pub struct Engine {
     cache_mounts: BTreeMap<String, fs::Tree>,
     /// The interactive session the terminal is in (`docker exec -it c sh`).
     session: Option<containers::Session>,
+    /// Image -> the image the classic builder made it on (each step's image
+    /// on the one before): `docker history`'s IDs, `docker images -a`, and
+    /// `docker rmi` taking untagged parents along.
+    parents: BTreeMap<Digest, Digest>,
 }
 
 /// What [`Engine::ensure_pulled`] did.
@@ -223,11 +227,42 @@ impl Engine {
         (id, events)
     }
 
+    /// Keeps a classic build's step images, untagged, each with the image
+    /// it was made on, and the layers only they hold.
+    fn store_steps(&mut self, steps: Vec<build::StepImage>, commits: Vec<Commit>) {
+        for commit in commits {
+            if self.snapshots.get(&commit.chain_id).is_none() {
+                self.snapshots.insert(&mut self.content, commit);
+            }
+        }
+        for step in steps {
+            let stored = digest::chain_ids(&step.config.rootfs.diff_ids).iter().all(|c| self.snapshots.get(c).is_some());
+            if !self.images.contains_key(&step.id) && stored {
+                self.register_image(step.id.clone(), step.bytes, step.config, step.layer_sizes);
+            }
+            if let Some(parent) = step.parent.filter(|_| self.images.contains_key(&step.id)) {
+                self.parents.insert(step.id, parent);
+            }
+        }
+    }
+
+    /// Whether the classic builder made another image on this one.
+    fn has_children(&self, id: &Digest) -> bool {
+        self.parents.values().any(|p| p == id)
+    }
+
+    /// A classic build's step image: untagged, with an image made on it.
+    /// `docker images` lists it only with `-a`; the page does not draw it.
+    fn intermediate(&self, id: &Digest) -> bool {
+        self.tags_of(id).is_empty() && self.has_children(id)
+    }
+
     /// Removes an image (its tags must be gone already) and releases what it
     /// held. Returns the chain IDs of the layers freed, top first (what
     /// `docker rmi` prints as `Deleted:`).
     fn remove_image(&mut self, id: &Digest) -> Vec<Digest> {
         let Some(image) = self.images.remove(id) else { return Vec::new() };
+        self.parents.remove(id);
         self.content.release(id);
         self.repo_digests.remove(id);
         self.pulled.retain(|_, v| v != id);
@@ -413,12 +448,14 @@ impl Engine {
 
     /// Every image with its layers, for the page.
     pub fn images_view(&self) -> Vec<ImageView> {
-        self.images
-            .values()
+        // The classic builder's step images are not drawn (`docker images` hides them too).
+        let shown: Vec<&Image> = self.images.values().filter(|img| !self.intermediate(&img.id)).collect();
+        shown
+            .iter()
             .map(|img| {
                 // Who draws a list of layers: the simplest image that has exactly them
                 // (fewest history steps, then the lowest ID).
-                let owner = |layers: &[Digest]| self.images.values().filter(|o| o.diff_ids() == layers).min_by_key(|o| (o.config.history.len(), o.id.clone()));
+                let owner = |layers: &[Digest]| shown.iter().filter(|o| o.diff_ids() == layers).min_by_key(|o| (o.config.history.len(), o.id.clone()));
                 let base_image = (1..=img.diff_ids().len()).rev().find_map(|n| owner(&img.diff_ids()[..n]).filter(|o| o.id != img.id));
                 let base = base_image.map(|o| (self.display_name(&o.id), o.diff_ids().len()));
                 let steps: Vec<(String, bool)> = img.config.history.iter().map(|h| (h.created_by.clone(), h.empty_layer)).collect();
@@ -435,7 +472,7 @@ impl Engine {
                         size: *s,
                         created_by: history.next().map(|h| h.created_by.clone()).unwrap_or_default(),
                         shared_with: {
-                            let mut names: Vec<String> = self.images.values().filter(|o| o.id != img.id && o.diff_ids().contains(d)).map(|o| self.display_name(&o.id)).collect();
+                            let mut names: Vec<String> = shown.iter().filter(|o| o.id != img.id && o.diff_ids().contains(d)).map(|o| self.display_name(&o.id)).collect();
                             sorting::sort(&mut names);
                             names
                         },

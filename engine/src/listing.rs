@@ -149,8 +149,7 @@ impl Engine {
         if p.args.len() > 1 {
             return fail("\"docker images\" requires at most 1 argument.\nSee 'docker images --help'.\n".to_string());
         }
-        // --all also lists the classic builder's intermediate images; they
-        // are not kept here, so it lists the same images.
+        // --all also lists the classic builder's intermediate images.
         let (quiet, filter) = (p.has("quiet"), p.args.first().map(String::as_str));
         // --filter dangling=true|false, reference=PATTERN (a glob on repository[:tag]).
         let mut dangling = None;
@@ -173,13 +172,17 @@ impl Engine {
         let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"].map(String::from).to_vec()];
         let mut ids = Vec::new();
         for img in images {
+            if !p.has("all") && self.intermediate(&img.id) {
+                continue;
+            }
             let tags = self.tags_of(&img.id);
             let names: Vec<(String, String)> = if tags.is_empty() {
                 vec![("<none>".to_string(), "<none>".to_string())]
             } else {
                 tags.iter().map(|t| split_ref(t)).collect()
             };
-            if dangling.is_some_and(|d| d != tags.is_empty()) {
+            // Dangling: untagged, and no image made on it.
+            if dangling.is_some_and(|d| d != (tags.is_empty() && !self.has_children(&img.id))) {
                 continue;
             }
             for (repo, tag) in names {
@@ -271,8 +274,13 @@ impl Engine {
             })
             .collect();
         entries.reverse();
-        if let Some(top) = entries.first_mut() {
-            top[0] = if no_trunc { img.id.to_string() } else { img.id.short().to_string() };
+        // Each row from the top takes the next image down the parent chain
+        // (the classic builder's step images), as the daemon fills them in.
+        let mut id = Some(img.id.clone());
+        for entry in &mut entries {
+            let Some(this) = id.take() else { break };
+            entry[0] = if no_trunc { this.to_string() } else { this.short().to_string() };
+            id = self.parents.get(&this).filter(|p| self.images.contains_key(*p)).cloned();
         }
         if quiet {
             return Output { text: entries.iter().map(|e| format!("{}\n", e[0])).collect(), status: 0, events: Vec::new() };
@@ -304,12 +312,12 @@ impl Engine {
     }
 
     pub(crate) fn cmd_rmi(&mut self, args: &[&str]) -> Output {
-        let mut force = false;
+        let (mut force, mut prune) = (false, true);
         let mut names = Vec::new();
         for a in args {
             match *a {
                 "-f" | "--force" => force = true,
-                "--no-prune" => {}
+                "--no-prune" => prune = false,
                 f if f.starts_with('-') => return unknown_flag(f),
                 n => names.push(n),
             }
@@ -330,6 +338,11 @@ impl Engine {
             };
             let tags = self.tags_of(&id);
             let by_tag = normalize_reference(name).ok().filter(|r| tags.contains(r));
+            if by_tag.is_none() && self.has_children(&id) {
+                let _ = writeln!(text, "Error response from daemon: conflict: unable to delete {} (cannot be forced) - image has dependent child images", id.short());
+                status = 1;
+                continue;
+            }
             // An image a container uses keeps its last name unless forced, and its content always.
             if let Some(c) = self.image_in_use(&id) {
                 let last = by_tag.is_none() || tags.len() == 1;
@@ -369,8 +382,11 @@ impl Engine {
                 self.tags.remove(r);
                 let _ = writeln!(text, "Untagged: {r}");
             }
-            if self.tags_of(&id).is_empty() {
+            // Untagged with an image made on it, it stays as that image's parent.
+            if self.tags_of(&id).is_empty() && !self.has_children(&id) {
+                let parent = self.parents.get(&id).cloned().filter(|_| prune);
                 events.push(self.purge(&id, ("Untagged", "Deleted"), &mut text));
+                self.purge_parents(parent, ("Untagged", "Deleted"), &mut text, &mut events);
             }
         }
         Output { text, status, events }
@@ -391,6 +407,18 @@ impl Engine {
             let _ = writeln!(text, "{deleted}: {chain}");
         }
         Event::ImageRemoved { id: id.clone() }
+    }
+
+    /// After an image went: its parent, and the parent's parent…, while
+    /// untagged and unused (a classic build's step images), go too.
+    fn purge_parents(&mut self, mut parent: Option<crate::Digest>, words: (&str, &str), text: &mut String, events: &mut Vec<Event>) {
+        while let Some(p) = parent.take() {
+            if !self.images.contains_key(&p) || !self.tags_of(&p).is_empty() || self.has_children(&p) || self.image_in_use(&p).is_some() {
+                break;
+            }
+            parent = self.parents.get(&p).cloned();
+            events.push(self.purge(&p, words, text));
+        }
     }
 
     /// Every layer (diff_id) an image holds, with its size.
@@ -438,7 +466,8 @@ impl Engine {
     /// uses: what `image prune` prints before its total, and the bytes freed.
     pub(crate) fn prune_images(&mut self, all: bool) -> (Output, u64) {
         let before = self.images_disk_usage();
-        let victims: Vec<crate::Digest> = self.images.keys().filter(|id| (all || self.tags_of(id).is_empty()) && self.image_in_use(id).is_none()).cloned().collect();
+        // The images no other image was made on; their untagged parents follow them.
+        let victims: Vec<crate::Digest> = self.images.keys().filter(|id| (all || self.tags_of(id).is_empty()) && !self.has_children(id) && self.image_in_use(id).is_none()).cloned().collect();
         let mut text = String::new();
         let mut events = Vec::new();
         if !victims.is_empty() {
@@ -449,7 +478,9 @@ impl Engine {
                 self.tags.remove(&t);
                 let _ = writeln!(text, "untagged: {t}");
             }
+            let parent = self.parents.get(&id).cloned();
             events.push(self.purge(&id, ("untagged", "deleted"), &mut text));
+            self.purge_parents(parent, ("untagged", "deleted"), &mut text, &mut events);
         }
         if !text.is_empty() {
             text.push('\n');
@@ -559,7 +590,7 @@ impl Engine {
             let reclaim = images.saturating_sub(used_layers.values().sum());
             let rows = vec![
                 ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"].map(String::from).to_vec(),
-                vec!["Images".into(), self.images.len().to_string(), active_images.len().to_string(), human(images), format!("{} ({}%)", human(reclaim), pct(reclaim, images))],
+                vec!["Images".into(), self.images.keys().filter(|id| !self.intermediate(id)).count().to_string(), active_images.len().to_string(), human(images), format!("{} ({}%)", human(reclaim), pct(reclaim, images))],
                 vec!["Containers".into(), ctotal.to_string(), cactive.to_string(), human(csize), format!("{} ({}%)", human(creclaim), pct(creclaim, csize))],
                 vec!["Local Volumes".into(), vtotal.to_string(), vactive.to_string(), human(vsize), format!("{} ({}%)", human(vreclaim), pct(vreclaim, vsize))],
                 {
@@ -582,7 +613,7 @@ impl Engine {
             }
         }
         let mut rows = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"].map(String::from).to_vec()];
-        let mut list: Vec<_> = self.images.values().collect();
+        let mut list: Vec<_> = self.images.values().filter(|i| !self.intermediate(&i.id)).collect();
         crate::sorting::sort_by(&mut list, |a, b| parse_time(&b.config.created).cmp(&parse_time(&a.config.created)).then(a.id.cmp(&b.id)));
         for img in list {
             let mut seen = std::collections::BTreeSet::new();

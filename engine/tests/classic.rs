@@ -130,3 +130,67 @@ fn classic_failures_use_the_classic_words_and_change_nothing() {
     assert!(base.text.contains("Step 1/1 : FROM nosuchimage\npull access denied for nosuchimage, repository does not exist"), "{}", base.text);
     assert_eq!(ok(&mut e, &mut h, "docker images"), before, "failed builds leave the images as they were");
 }
+
+/// The classic builder keeps an image after each step, made on the one
+/// before: `docker history` shows their IDs, `docker images -a` lists
+/// them untagged, and `docker rmi` takes the untagged ones along. The page
+/// does not draw them; BuildKit makes none.
+#[test]
+fn classic_step_images_are_kept_as_parents() {
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo one > /one\nENV A=1\nRUN echo two > /two\n")]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    let alpine = e.image("alpine").unwrap().id.short().to_string();
+    let out = ok(&mut e, &mut h, "DOCKER_BUILDKIT=0 docker build -t c .");
+    // The IDs the build printed after each step, the base image's first.
+    let steps: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix(" ---> ")).filter(|id| !id.starts_with("Running")).collect();
+    assert_eq!(steps.len(), 4, "{out}");
+    assert_eq!(steps[0], alpine);
+    let history = ok(&mut e, &mut h, "docker history -q c");
+    let ids: Vec<&str> = history.lines().collect();
+    assert_eq!(ids[..4], [steps[3], steps[2], steps[1], steps[0]], "{history}");
+    assert!(ids[4..].iter().all(|i| *i == "<missing>"), "alpine was pulled: no parent: {history}");
+    // Step images: listed with -a only; dangling is not what they are.
+    assert_eq!(ok(&mut e, &mut h, "docker images -q").lines().count(), 2);
+    let all = ok(&mut e, &mut h, "docker images -a");
+    assert_eq!(all.lines().filter(|l| l.starts_with("<none>")).count(), 2, "{all}");
+    assert_eq!(ok(&mut e, &mut h, "docker images -q --filter dangling=true"), "");
+    assert_eq!(e.images_view().len(), 2, "the page draws alpine and c only");
+    assert!(ok(&mut e, &mut h, "docker system df").contains("Images          2"));
+    // A parent cannot go; an untagged base stays as a parent.
+    let refused = e.run(&format!("docker rmi {}", steps[1]), &mut h);
+    assert_eq!((refused.status, refused.text), (1, format!("Error response from daemon: conflict: unable to delete {} (cannot be forced) - image has dependent child images\n", steps[1])));
+    assert_eq!(ok(&mut e, &mut h, "docker rmi alpine"), "Untagged: alpine:latest\n");
+    assert_eq!(ok(&mut e, &mut h, "docker images -a -q").lines().count(), 4);
+    assert_eq!(ok(&mut e, &mut h, "docker images -q").lines().count(), 1);
+    // The run keeps its container's image; rmi c takes c and every untagged parent.
+    let gone = ok(&mut e, &mut h, "docker rmi c");
+    let deleted_images: Vec<String> = gone.lines().filter_map(|l| l.strip_prefix("Deleted: sha256:")).map(|d| d[..12].to_string()).filter(|d| steps.contains(&d.as_str())).collect();
+    assert_eq!(deleted_images, [steps[3], steps[2], steps[1], steps[0]], "{gone}");
+    assert_eq!(ok(&mut e, &mut h, "docker images -a -q"), "");
+
+    // --no-prune keeps the parents; image prune removes the dangling head and its parents.
+    ok(&mut e, &mut h, "DOCKER_BUILDKIT=0 docker build -t c .");
+    ok(&mut e, &mut h, "docker rmi --no-prune c");
+    assert_eq!(ok(&mut e, &mut h, "docker images -q").lines().count(), 2, "alpine, and the last parent, dangling now");
+    ok(&mut e, &mut h, "docker image prune -f");
+    assert_eq!(ok(&mut e, &mut h, "docker images -a -q").lines().count(), 1, "alpine, tagged, stays");
+
+    // Classic multi-stage: the first stage's last image is left dangling, as Docker leaves it.
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine AS build\nRUN echo built > /app\nFROM scratch\nCOPY --from=build /app /app\n")]);
+    let out = ok(&mut e, &mut h, "DOCKER_BUILDKIT=0 docker build -t m .");
+    let built = out.lines().skip_while(|l| !l.starts_with("Step 2/4")).find_map(|l| l.strip_prefix(" ---> ").filter(|id| id.len() == 12)).unwrap();
+    assert_eq!(ok(&mut e, &mut h, "docker images --filter dangling=true -q"), format!("{built}\n"));
+    let m = e.image("m").unwrap().id.short().to_string();
+    assert_eq!(ok(&mut e, &mut h, "docker history -q m"), format!("{m}\n"), "FROM scratch: no parent");
+    // docker commit: the new image is made on the container's.
+    ok(&mut e, &mut h, "docker run --name w alpine touch /w");
+    ok(&mut e, &mut h, "docker commit w snap");
+    let history = ok(&mut e, &mut h, "docker history -q snap");
+    let alpine = e.image("alpine").unwrap().id.short().to_string();
+    assert_eq!(history.lines().take(2).nth(1), Some(alpine.as_str()), "{history}");
+        // BuildKit keeps no step images.
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo one > /one\nENV A=1\n")]);
+    ok(&mut e, &mut h, "docker build -t k .");
+    assert_eq!(ok(&mut e, &mut h, "docker history -q k").lines().filter(|l| *l != "<missing>").count(), 1);
+}
