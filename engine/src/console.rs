@@ -410,7 +410,7 @@ impl Engine {
                 continue;
             }
             match self.image(name).filter(|_| kind != Some("container")) {
-                Some(img) => found.push(image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id))),
+                Some(img) => found.push(image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id), self.parents.get(&img.id))),
                 None => {
                     let what = match kind {
                         Some("image") => "image",

@@ -143,8 +143,9 @@ pub fn overlay2_dir(chain_id: &Digest) -> String {
     format!("/var/lib/docker/overlay2/{}", cache_id.hex())
 }
 
-/// The object `docker image inspect` prints for one image.
-pub fn inspect(image: &Image, tags: &[String], repo_digests: &[String]) -> Value {
+/// The object `docker image inspect` prints for one image; `parent`: the
+/// image the classic builder or `docker commit` made it on.
+pub fn inspect(image: &Image, tags: &[String], repo_digests: &[String], parent: Option<&Digest>) -> Value {
     let c = &image.config;
     let chains = chain_ids(image.diff_ids());
     let graph = match chains.split_last() {
@@ -167,7 +168,7 @@ pub fn inspect(image: &Image, tags: &[String], repo_digests: &[String]) -> Value
         "Id": image.id,
         "RepoTags": tags,
         "RepoDigests": repo_digests,
-        "Parent": "",
+        "Parent": parent.map_or(String::new(), Digest::to_string),
         "Comment": comment,
         "Created": c.created,
         "DockerVersion": "",

@@ -189,6 +189,8 @@ fn classic_step_images_are_kept_as_parents() {
     let history = ok(&mut e, &mut h, "docker history -q snap");
     let alpine = e.image("alpine").unwrap().id.short().to_string();
     assert_eq!(history.lines().take(2).nth(1), Some(alpine.as_str()), "{history}");
+    let parent = ok(&mut e, &mut h, "docker image inspect -f '{{.Parent}}' snap");
+    assert_eq!(parent, format!("{}\n", e.image("alpine").unwrap().id));
         // BuildKit keeps no step images.
     let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo one > /one\nENV A=1\n")]);
     ok(&mut e, &mut h, "docker build -t k .");
