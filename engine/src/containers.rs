@@ -897,6 +897,8 @@ impl Engine {
         }
         let cwd = p.value("workdir").map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
         let base = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
+        // For ps: PID 1, the container's main process.
+        let mut processes = format!("1\t{}\t{}\n", c.user, c.command());
         let view = match self.container_fs(&id) {
             Ok(v) => v,
             Err(e) => return fail(format!("{e}\n"), 1),
@@ -911,6 +913,10 @@ impl Engine {
             return self.mysql_client(&id, &argv[1..], p.has("interactive") && p.has("tty"));
         }
         let interactive_shell = matches!(base.as_str(), "sh" | "bash" | "ash" | "dash") && argv.len() == 1;
+        if interactive_shell {
+            processes.push_str(&format!("7\t{}\t{cmd}\n", env.get(crate::shell::USER).map_or("", String::as_str)));
+        }
+        env.insert(crate::shell::PROCESSES.to_string(), processes);
         if interactive_shell {
             if p.has("interactive") && p.has("tty") {
                 self.session = Some(Session::Shell { container: id, cwd, env, main: false });

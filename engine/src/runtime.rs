@@ -291,9 +291,6 @@ pub fn keeps_running(words: &[String]) -> bool {
     }
 }
 
-fn utility_in_image(view: &Tree, program: &str) -> bool {
-    crate::shell::UTILITIES.contains(&program) && view.get(&components("/bin/sh")).is_some()
-}
 
 /// Finds a program the way `exec` does: a path as given, or each PATH entry.
 pub fn which(view: &Tree, program: &str, env: &BTreeMap<String, String>, cwd: &str) -> Option<String> {
@@ -314,7 +311,7 @@ pub fn which(view: &Tree, program: &str, env: &BTreeMap<String, String>, cwd: &s
         let path = if program.starts_with('/') { program.to_string() } else { format!("{cwd}/{program}") };
         return is_exec(&path).then_some(path);
     }
-    if utility_in_image(view, program) {
+    if crate::shell::standard_utility(view, program) {
         return Some(format!("/bin/{program}"));
     }
     let path = env.get("PATH").cloned().unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());

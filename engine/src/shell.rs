@@ -34,8 +34,26 @@ const NETWORK: [&str; 7] = ["wget", "curl", "ping", "nc", "nslookup", "ssh", "gi
 /// that this shell does not simulate: they say so instead of "not found".
 const UNSIMULATED: [&str; 25] = [
     "awk", "du", "df", "date", "diff", "cmp", "od", "md5sum", "sha256sum", "sha1sum", "stat", "readlink", "realpath", "mktemp",
-    "gzip", "gunzip", "zcat", "base64", "ps", "kill", "nproc", "free", "sync", "chgrp", "install",
+    "gzip", "gunzip", "zcat", "base64", "top", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
+
+/// BusyBox has them; a Debian or Ubuntu base image does not (procps is not
+/// installed).
+const BUSYBOX_ONLY: [&str; 3] = ["ps", "top", "free"];
+
+/// Whether an image with a shell has `program` as a standard utility
+/// ([`UTILITIES`], what BusyBox or coreutils give), drawn as a file or not.
+pub fn standard_utility(root: &Tree, program: &str) -> bool {
+    let busybox = root.get(&components("/bin/busybox")).is_some();
+    root.get(&components("/bin/sh")).is_some()
+        && (UTILITIES.contains(&program) || UNSIMULATED.contains(&program) || program == "ps")
+        && (busybox || !BUSYBOX_ONLY.contains(&program))
+}
+
+/// The processes a container runs besides the command a shell runs now,
+/// for `ps`: lines of `PID<TAB>USER<TAB>COMMAND`, USER as `--user` gives
+/// it (empty for root).
+pub const PROCESSES: &str = "\u{0}processes";
 
 /// How the image's `/bin/sh` words its errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1492,8 +1510,13 @@ impl<'a> Shell<'a> {
     /// (uid, gid) of the user this shell runs as ([`USER`]): a name or UID
     /// found in /etc/passwd (a UID it lacks has group 0), `:GROUP` if given.
     pub fn ids(&self) -> (u32, u32) {
-        let Some(spec) = self.env.get(USER) else { return (0, 0) };
-        let (user, group) = spec.split_once(':').map_or((spec.as_str(), None), |(u, g)| (u, Some(g)));
+        self.ids_of(self.env.get(USER).map(String::as_str))
+    }
+
+    /// The UID and GID a `--user` spec (`name`, `uid:gid`…) means here; None is root.
+    fn ids_of(&self, spec: Option<&str>) -> (u32, u32) {
+        let Some(spec) = spec else { return (0, 0) };
+        let (user, group) = spec.split_once(':').map_or((spec, None), |(u, g)| (u, Some(g)));
         let entry = self.passwd_entry(user);
         let uid = user.parse().ok().or_else(|| entry.as_ref().and_then(|f| f[2].parse().ok())).unwrap_or(0);
         let gid = match group {
@@ -2079,6 +2102,24 @@ impl<'a> Shell<'a> {
                 let (user, group) = (name(uid, "/etc/passwd"), name(gid, "/etc/group"));
                 ok(format!("uid={uid}{user} gid={gid}{group} groups={gid}{group}\n"))
             }
+            // BusyBox's ps: the container's processes, this one last.
+            "ps" if self.flavour == Flavour::Busybox => {
+                let mut rows: Vec<(u32, String, String)> = self.env.get(PROCESSES).map_or_else(Vec::new, |p| {
+                    p.lines().filter_map(|l| {
+                        let mut f = l.splitn(3, '\t');
+                        Some((f.next()?.parse().ok()?, f.next()?.to_string(), f.next()?.to_string()))
+                    }).collect()
+                });
+                let pid = rows.last().map_or(1, |r| r.0 + 6);
+                rows.push((pid, self.env.get(USER).cloned().unwrap_or_default(), words.join(" ")));
+                let mut out = "PID   USER     TIME  COMMAND\n".to_string();
+                for (pid, user, command) in rows {
+                    let uid = self.ids_of(Some(user.as_str()).filter(|u| !u.is_empty())).0;
+                    let name: String = self.account("/etc/passwd", uid).chars().take(8).collect();
+                    out.push_str(&format!("{pid:>5} {name:<8}  0:00 {command}\n"));
+                }
+                ok(out)
+            }
             "whoami" => {
                 let uid = self.ids().0;
                 match Some(self.account("/etc/passwd", uid)).filter(|n| n != &uid.to_string()) {
@@ -2579,7 +2620,7 @@ impl<'a> Shell<'a> {
             _ => match self.run_file(words) {
                 Some(result) => result,
                 None if NETWORK.contains(&cmd.as_str()) => fail(1, format!("{cmd}: the network is not simulated in this version of Layer Lab\n")),
-                None if UNSIMULATED.contains(&cmd.as_str()) && self.root.get(&components("/bin/sh")).is_some() => {
+                None if UNSIMULATED.contains(&cmd.as_str()) && standard_utility(self.root, &cmd) => {
                     fail(127, format!("/bin/sh: {cmd}: the image has it, but Layer Lab does not simulate it in this version\n"))
                 }
                 None => fail(127, self.not_found(&cmd)),

@@ -216,3 +216,26 @@ fn users_logs_with_times_and_wait() {
     ok(&mut e, &mut h, "docker stop t");
     assert_eq!(ok(&mut e, &mut h, "docker wait t"), "137\n");
 }
+
+/// `ps` in a container sees that container's processes only: its main
+/// process as PID 1, then what `docker exec` started. BusyBox images have
+/// ps; Debian's base image does not (procps is not installed).
+#[test]
+fn ps_sees_the_containers_own_processes() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    ok(&mut e, &mut h, "docker pull debian");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm alpine ps"), "PID   USER     TIME  COMMAND\n    1 root      0:00 ps\n");
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker run -d --name b --user nobody alpine top");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a ps"), "PID   USER     TIME  COMMAND\n    1 root      0:00 sleep 1d\n    7 root      0:00 ps\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -u root b ps -ef"), "PID   USER     TIME  COMMAND\n    1 nobody    0:00 top\n    7 root      0:00 ps -ef\n");
+    ok(&mut e, &mut h, "docker exec -it a sh");
+    assert_eq!(ok(&mut e, &mut h, "ps | tail -n 2"), "    7 root      0:00 sh\n   13 root      0:00 ps\n");
+    ok(&mut e, &mut h, "exit");
+    let missing = e.run("docker run --rm debian ps", &mut h);
+    assert_eq!(missing.status, 127);
+    assert!(missing.text.contains("exec: \"ps\": executable file not found in $PATH"), "{}", missing.text);
+    assert_eq!(e.run("docker run --rm debian sh -c ps", &mut h).text, "/bin/sh: 1: ps: not found\n");
+}
