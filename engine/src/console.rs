@@ -294,6 +294,7 @@ impl Engine {
             ["docker", cmd, ..] => {
                 Output::fail(format!("docker: '{cmd}' is not a docker command.\nSee 'docker --help'\n"), 1)
             }
+            ["pwd"] => Output { text: format!("{}\n", host.cwd()), status: 0, events: Vec::new() },
             [cmd, ..] => Output::fail(format!("sh: {cmd}: not found (this terminal runs docker commands)\n"), 127),
         }
     }

@@ -51,6 +51,37 @@ fn ok(text: impl Into<String>) -> Output {
     Output { text: text.into(), status: 0, events: Vec::new() }
 }
 
+/// A container's NetworkSettings on the default bridge network
+/// (172.17.0.0/16, gateway .1), as `docker inspect` shows them: the address
+/// and the MAC derived from it while it runs, empty once it stopped.
+fn network_settings(c: &Container, running: bool) -> serde_json::Value {
+    let ports: serde_json::Map<_, _> = c
+        .ports
+        .iter()
+        .map(|p| {
+            let (host, cont) = p.split_once("->").unwrap_or(("", p));
+            let port = host.rsplit(':').next().unwrap_or("");
+            (cont.to_string(), serde_json::json!([{"HostIp": "0.0.0.0", "HostPort": port}]))
+        })
+        .collect();
+    let id = |what: &str| Digest::of(format!("{what} {}", c.id).as_bytes()).hex().to_string();
+    let (ip, mac, gateway, prefix, endpoint) = if running {
+        let a = c.address;
+        (format!("172.17.{}.{}", a / 256, a % 256), format!("02:42:ac:11:{:02x}:{:02x}", a / 256, a % 256), "172.17.0.1".to_string(), 16, id("endpoint"))
+    } else {
+        Default::default()
+    };
+    serde_json::json!({
+        "Bridge": "", "SandboxID": if running { id("sandbox") } else { String::new() }, "HairpinMode": false,
+        "Ports": ports, "EndpointID": endpoint, "Gateway": gateway, "IPAddress": ip, "IPPrefixLen": prefix, "MacAddress": mac,
+        "Networks": { "bridge": {
+            "IPAMConfig": null, "Links": null, "Aliases": null, "MacAddress": mac,
+            "NetworkID": Digest::of(b"network bridge").hex(), "EndpointID": endpoint, "Gateway": gateway,
+            "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": null
+        } }
+    })
+}
+
 pub(crate) fn since(t: Option<i64>, now: Option<i64>) -> String {
     match (t, now) {
         (Some(t), Some(n)) => crate::units::human_duration(n - t),
@@ -418,6 +449,7 @@ impl Engine {
             started: None,
             finished: None,
             restart_count: 0,
+            address: 0,
         };
         self.containers.insert(id.clone(), c);
         // The mount points and the working directory exist in the container's layer.
@@ -604,10 +636,13 @@ impl Engine {
                 }
             };
         };
+        let taken: Vec<u32> = self.containers.values().filter(|o| o.id != id && matches!(o.state, State::Running | State::Paused)).map(|o| o.address).collect();
+        let address = (2..).find(|a| !taken.contains(a)).unwrap_or(2);
         let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
         c.logs.push_str(&logs);
         c.process = process;
         c.started = now;
+        c.address = address;
         c.state = match process {
             Process::Finished => {
                 c.finished = now;
@@ -1152,11 +1187,7 @@ impl Engine {
                 },
                 "Name": "overlay2"
             },
-            "NetworkSettings": { "Ports": c.ports.iter().map(|p| {
-                let (host, cont) = p.split_once("->").unwrap_or(("", p));
-                let port = host.rsplit(':').next().unwrap_or("");
-                (cont.to_string(), serde_json::json!([{"HostIp": "0.0.0.0", "HostPort": port}]))
-            }).collect::<serde_json::Map<_, _>>() }
+            "NetworkSettings": network_settings(c, running),
         });
         if size {
             let (rw, all) = self.container_sizes(c);

@@ -16,6 +16,11 @@ pub trait Host {
     fn now(&self) -> Option<i64> {
         None
     }
+    /// The folder the terminal is in (`pwd`, `-v $(pwd):/app`): the one
+    /// the build context is read from.
+    fn cwd(&self) -> String {
+        "/home/learner".to_string()
+    }
 }
 
 /// Files held in memory, by `/`-separated relative path. Files are 0644.
@@ -131,6 +136,10 @@ fn walk(dir: &Path, prefix: &mut Vec<String>, tree: &mut Tree) -> Result<(), Str
 }
 
 impl Host for DirHost {
+    fn cwd(&self) -> String {
+        self.root.display().to_string()
+    }
+
     fn context(&self, dir: &str) -> Result<Tree, String> {
         let root = self.resolve(dir);
         if !root.is_dir() {

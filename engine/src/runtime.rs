@@ -109,6 +109,9 @@ pub struct Container {
     pub started: Option<i64>,
     pub finished: Option<i64>,
     pub restart_count: u32,
+    /// Its address on the default bridge (172.17.0.N) while it runs: the
+    /// lowest one no other running container has when it starts.
+    pub address: u32,
 }
 
 impl Container {

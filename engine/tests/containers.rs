@@ -239,3 +239,29 @@ fn ps_sees_the_containers_own_processes() {
     assert!(missing.text.contains("exec: \"ps\": executable file not found in $PATH"), "{}", missing.text);
     assert_eq!(e.run("docker run --rm debian sh -c ps", &mut h).text, "/bin/sh: 1: ps: not found\n");
 }
+
+/// `docker inspect`'s NetworkSettings: each running container on the
+/// default bridge gets the lowest free 172.17.0.N (the gateway is .1); a
+/// stopped one has none, and gets a new one when it starts again.
+#[test]
+fn running_containers_have_bridge_addresses() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    for name in ["a", "b"] {
+        ok(&mut e, &mut h, &format!("docker run -d --name {name} alpine sleep 1d"));
+    }
+    let ip = |e: &mut Engine, h: &mut MemHost, name: &str| ok(e, h, &format!("docker inspect -f '{{{{.NetworkSettings.IPAddress}}}} {{{{.NetworkSettings.Networks.bridge.MacAddress}}}}' {name}"));
+    assert_eq!(ip(&mut e, &mut h, "a"), "172.17.0.2 02:42:ac:11:00:02\n");
+    assert_eq!(ip(&mut e, &mut h, "b"), "172.17.0.3 02:42:ac:11:00:03\n");
+    ok(&mut e, &mut h, "docker stop a");
+    assert_eq!(ip(&mut e, &mut h, "a"), " \n");
+    ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
+    assert_eq!(ip(&mut e, &mut h, "c"), "172.17.0.2 02:42:ac:11:00:02\n");
+    ok(&mut e, &mut h, "docker start a");
+    assert_eq!(ip(&mut e, &mut h, "a"), "172.17.0.4 02:42:ac:11:00:04\n");
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.NetworkSettings.Gateway}}' a"), "172.17.0.1\n");
+    // The terminal's folder, for `-v $(pwd):/app`: bind mounts are refused with a way out.
+    assert_eq!(ok(&mut e, &mut h, "pwd"), "/home/learner\n");
+    let bind = e.run("docker run --rm -v $(pwd):/app alpine ls /app", &mut h);
+    assert!(bind.text.contains("bind mounts (/home/learner:/app) are not available in Layer Lab"), "{}", bind.text);
+}
