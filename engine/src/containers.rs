@@ -51,6 +51,9 @@ fn ok(text: impl Into<String>) -> Output {
     Output { text: text.into(), status: 0, events: Vec::new() }
 }
 
+/// What hello-world's `/hello` prints.
+const HELLO: &str = "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n\nTo generate this message, Docker took the following steps:\n 1. The Docker client contacted the Docker daemon.\n 2. The Docker daemon pulled the \"hello-world\" image from the Docker Hub.\n    (amd64)\n 3. The Docker daemon created a new container from that image which runs the\n    executable that produces the output you are currently reading.\n 4. The Docker daemon streamed that output to the Docker client, which sent it\n    to your terminal.\n\nTo try something more ambitious, you can run an Ubuntu container with:\n $ docker run -it ubuntu bash\n\nShare images, automate workflows, and more with a free Docker ID:\n https://hub.docker.com/\n\nFor more examples and ideas, visit:\n https://docs.docker.com/get-started/\n\n";
+
 /// A container's NetworkSettings on the default bridge network
 /// (172.17.0.0/16, gateway .1), as `docker inspect` shows them: the address
 /// and the MAC derived from it while it runs, empty once it stopped.
@@ -569,6 +572,11 @@ impl Engine {
                         (Process::Finished, 1)
                     }
                 },
+                // hello-world's one program: its message, then it exits.
+                "hello" if view.get(&components("/hello")).is_some() && words[0] == "/hello" => {
+                    logs.push_str(HELLO);
+                    (Process::Finished, 0)
+                }
                 "java" => {
                     let jar = words.iter().position(|w| w == "-jar").and_then(|i| words.get(i + 1));
                     match jar {

@@ -265,3 +265,15 @@ fn running_containers_have_bridge_addresses() {
     let bind = e.run("docker run --rm -v $(pwd):/app alpine ls /app", &mut h);
     assert!(bind.text.contains("bind mounts (/home/learner:/app) are not available in Layer Lab"), "{}", bind.text);
 }
+
+/// Every course's first command: hello-world prints its message and exits.
+#[test]
+fn hello_world_says_hello_and_exits() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    let out = ok(&mut e, &mut h, "docker run hello-world");
+    assert!(out.contains("Unable to find image 'hello-world:latest' locally\n"), "{out}");
+    assert!(out.contains("\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n"), "{out}");
+    assert!(ok(&mut e, &mut h, "docker ps -a --format '{{.Image}} {{.Command}} {{.Status}}'").starts_with("hello-world \"/hello\" Exited (0)"));
+    assert!(ok(&mut e, &mut h, "docker images hello-world").contains("13.3kB"));
+}
