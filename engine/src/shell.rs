@@ -30,6 +30,15 @@ impl crate::sed::Files for Shell<'_> {
 /// Programs that reach the network, which the simulation has none of.
 const NETWORK: [&str; 7] = ["wget", "curl", "ping", "nc", "nslookup", "ssh", "git"];
 
+/// The network tools BusyBox has as applets (the others, like curl, come
+/// from a package).
+const NETWORK_APPLETS: [&str; 4] = ["wget", "ping", "nc", "nslookup"];
+
+/// What a network tool the image has says.
+fn no_network(cmd: &str) -> (i32, String, String) {
+    (1, String::new(), format!("{cmd}: the network is not simulated in this version of Layer Lab\n"))
+}
+
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
 const UNSIMULATED: [&str; 25] = [
@@ -46,8 +55,8 @@ const BUSYBOX_ONLY: [&str; 3] = ["ps", "top", "free"];
 pub fn standard_utility(root: &Tree, program: &str) -> bool {
     let busybox = root.get(&components("/bin/busybox")).is_some();
     root.get(&components("/bin/sh")).is_some()
-        && (UTILITIES.contains(&program) || UNSIMULATED.contains(&program) || program == "ps")
-        && (busybox || !BUSYBOX_ONLY.contains(&program))
+        && (UTILITIES.contains(&program) || UNSIMULATED.contains(&program) || program == "ps" || NETWORK_APPLETS.contains(&program))
+        && (busybox || !BUSYBOX_ONLY.contains(&program) && !NETWORK_APPLETS.contains(&program))
 }
 
 /// The processes a container runs besides the command a shell runs now,
@@ -1250,6 +1259,10 @@ impl<'a> Shell<'a> {
             _ => None,
         };
         let Some(text) = text else {
+            let base = name.rsplit('/').next().unwrap_or(name);
+            if NETWORK.contains(&base) {
+                return Some(no_network(base));
+            }
             return refuse(126, "running this program is not simulated in this version of Layer Lab (its shell scripts run)");
         };
         // `#!/bin/sh`, `#!/usr/bin/env bash`: the interpreter must be in the image, and a shell.
@@ -2619,7 +2632,7 @@ impl<'a> Shell<'a> {
             ),
             _ => match self.run_file(words) {
                 Some(result) => result,
-                None if NETWORK.contains(&cmd.as_str()) => fail(1, format!("{cmd}: the network is not simulated in this version of Layer Lab\n")),
+                None if NETWORK_APPLETS.contains(&cmd.as_str()) && self.flavour == Flavour::Busybox => no_network(&cmd),
                 None if UNSIMULATED.contains(&cmd.as_str()) && standard_utility(self.root, &cmd) => {
                     fail(127, format!("/bin/sh: {cmd}: the image has it, but Layer Lab does not simulate it in this version\n"))
                 }

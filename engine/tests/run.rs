@@ -505,6 +505,9 @@ fn read_local_and_the_common_utilities() {
     assert_eq!(sh("sed -i \"s/^ID=.*/ID=changed/\" /etc/os-release; grep -n \"^ID=\\|^VERSION_ID\" /etc/os-release; grep -c -E \"^(NAME|ID)=\" /etc/os-release"), (0, "2:ID=changed\n3:VERSION_ID=3.21.3\n2\n".into()));
     assert_eq!(sh("grep \"[\" /etc/os-release"), (2, "grep: brackets ([ ]) not balanced\n".into()));
     assert_eq!(sh("wget -q http://example.com"), (1, "wget: the network is not simulated in this version of Layer Lab\n".into()));
+    // curl is not in alpine until a package brings it.
+    assert_eq!(sh("curl -s http://example.com"), (127, "/bin/sh: curl: not found\n".into()));
+    assert_eq!(sh("apk add curl > /dev/null; curl -s http://example.com"), (1, "curl: the network is not simulated in this version of Layer Lab\n".into()));
 }
 
 /// Scripts run by the debian image's sh and by Debian's dash (`dash -c
@@ -575,4 +578,19 @@ fn an_interactive_shell_keeps_exports_read_only_and_positional_parameters() {
     ] {
         assert_eq!(e.run(line, &mut h).text, want, "{line}");
     }
+}
+
+/// A script CMD relative to WORKDIR runs with its shebang's shell on
+/// ubuntu, whose /bin/sh is /usr/bin/dash.
+#[test]
+fn a_workdir_script_runs_as_the_command_on_ubuntu() {
+    let mut h = MemHost::new([
+        ("Dockerfile".to_string(), b"FROM ubuntu\nWORKDIR /app\nCOPY start.sh .\nRUN chmod +x start.sh\nENV PORT=3000\nCMD [\"./start.sh\"]\n".to_vec()),
+        ("start.sh".to_string(), b"#!/bin/sh\necho \"listening on $PORT\"\nexec sleep infinity\n".to_vec()),
+    ]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -q -t app .");
+    ok(&mut e, &mut h, "docker run -d --name a app");
+    assert_eq!(ok(&mut e, &mut h, "docker logs a"), "listening on 3000\n");
+    assert!(ok(&mut e, &mut h, "docker ps --format '{{.Names}} {{.Status}}'").starts_with("a Up"));
 }
