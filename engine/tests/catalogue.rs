@@ -251,3 +251,51 @@ fn the_digest_table_is_what_the_tars_hash_to() {
     let hashed: Vec<_> = Engine::catalogue_layers_hashed(cat.find("mysql").unwrap()).unwrap().into_iter().map(|(d, _)| d).collect();
     assert_eq!(mysql.diff_ids(), &hashed[..]);
 }
+
+/// Every symlink in every simulated image leads to something in that
+/// image (a dangling /bin/sh once made every `#!/bin/sh` script on ubuntu
+/// fail), and every script's interpreter is there.
+#[test]
+fn every_symlink_in_the_catalogue_resolves() {
+    use layerlab_engine::fs::{components, Kind};
+    let (mut engine, mut h) = (Engine::new(), host());
+    for name in catalogue().unwrap().names() {
+        run(&mut engine, &mut h, &format!("docker pull {name}"));
+        let img = engine.image(&name).unwrap().clone();
+        let tree = engine.rootfs(&img).unwrap();
+        let resolves = |path: &str| {
+            let mut key = components(path);
+            for _ in 0..8 {
+                match tree.get(&key).map(|n| &n.kind) {
+                    Some(Kind::Symlink(t)) if t.starts_with('/') => key = components(t),
+                    Some(Kind::Symlink(t)) => key = key[..key.len() - 1].iter().cloned().chain(components(t)).collect(),
+                    Some(_) => return true,
+                    None => return false,
+                }
+            }
+            false
+        };
+        for (key, node) in tree.iter() {
+            // A script's interpreter is in the image (`#!/usr/bin/env bash`: on the PATH).
+            if let Some(line) = node.body().map(|b| b.to_vec()).and_then(|b| String::from_utf8(b).ok()).and_then(|t| t.lines().next().and_then(|l| l.strip_prefix("#!")).map(str::to_string)) {
+                let mut words = line.split_whitespace();
+                let first = words.next().unwrap_or_default();
+                let found = match (first, words.next()) {
+                    ("/usr/bin/env", Some(program)) => ["/usr/local/bin", "/usr/bin", "/bin"].iter().any(|d| resolves(&format!("{d}/{program}"))),
+                    _ => resolves(first),
+                };
+                assert!(found, "{name}: /{}'s interpreter {line} is not in the image", key.join("/"));
+            }
+            let Kind::Symlink(target) = &node.kind else { continue };
+            let mut path = if target.starts_with('/') { components(target) } else { key[..key.len() - 1].iter().cloned().chain(components(target)).collect() };
+            for _ in 0..8 {
+                match tree.get(&path).map(|n| &n.kind) {
+                    Some(Kind::Symlink(t)) if t.starts_with('/') => path = components(t),
+                    Some(Kind::Symlink(t)) => path = path[..path.len() - 1].iter().cloned().chain(components(t)).collect(),
+                    _ => break,
+                }
+            }
+            assert!(tree.get(&path).is_some(), "{name}: /{} -> {target} leads nowhere", key.join("/"));
+        }
+    }
+}
