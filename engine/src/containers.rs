@@ -215,10 +215,10 @@ impl Engine {
             let status = match script {
                 // `sh -c SCRIPT NAME ARGS…`: `argv` holds NAME and ARGS.
                 Some(s) => {
-                    shell.arg0 = argv.first().map_or("sh", String::as_str).to_string();
-                    // An interactive shell's next line keeps its `set --`.
-                    if !argv.is_empty() {
-                        shell.args = argv[1..].to_vec();
+                    // An interactive shell's next line keeps its `$0` and `set --` (`env`'s ARG0).
+                    if let Some((name, args)) = argv.split_first() {
+                        shell.arg0.clone_from(name);
+                        shell.args = args.to_vec();
                     }
                     shell.run_script(s)
                 }
@@ -491,7 +491,9 @@ impl Engine {
                 }
                 match (c.process, c.state) {
                     (Process::Shell, State::Running) => {
-                        self.session = Some(Session::Shell { container: id.clone(), cwd: working_dir, env: c.env_map(), main: true });
+                        let mut env = c.env_map();
+                        env.insert(crate::shell::ARG0.to_string(), c.argv.first().cloned().unwrap_or_default());
+                        self.session = Some(Session::Shell { container: id.clone(), cwd: working_dir, env, main: true });
                         Output { text, status: 0, events }
                     }
                     (Process::Service { .. }, State::Running) => {
@@ -623,6 +625,8 @@ impl Engine {
                     // PID 1: a program that keeps running, or an `exec`, takes its place.
                     let mut main_env = env.clone();
                     main_env.insert(crate::shell::MAIN.to_string(), String::new());
+                    // `sh -c SCRIPT` with no NAME: `$0` is the shell as it was started.
+                    main_env.insert(crate::shell::ARG0.to_string(), argv.first().cloned().unwrap_or_default());
                     let (status, out, _, end_env) = match &script {
                         Some(s) => self.exec_script(id, Some(s), argv.get(3..).unwrap_or_default(), &c.working_dir, main_env, events),
                         None => self.exec_script(id, None, &argv, &c.working_dir, main_env, events),
@@ -962,6 +966,7 @@ impl Engine {
         env.insert(crate::shell::PROCESSES.to_string(), processes);
         if interactive_shell {
             if p.has("interactive") && p.has("tty") {
+                env.insert(crate::shell::ARG0.to_string(), cmd.to_string());
                 self.session = Some(Session::Shell { container: id, cwd, env, main: false });
             }
             return ok("");

@@ -133,11 +133,17 @@ pub fn apt_get(root: &mut Tree, args: &[&str]) -> (i32, String) {
     let words: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
     match words.split_first() {
         Some((&"update", _)) => {
-            for (i, list) in ["bookworm_InRelease", "bookworm_main_binary-amd64_Packages.lz4", "bookworm-updates_main_binary-amd64_Packages.lz4"].iter().enumerate() {
+            // The image's own archive: Ubuntu's or Debian's.
+            let ubuntu = root.get(&components("/etc/os-release")).and_then(|n| n.body()).is_some_and(|b| String::from_utf8_lossy(&b.to_vec()).contains("ID=ubuntu"));
+            let (archive, suite, downloaded) = if ubuntu { ("archive.ubuntu.com/ubuntu", "noble", [256, 1808]) } else { ("deb.debian.org/debian", "bookworm", [151, 8792]) };
+            let file = archive.replace('/', "_");
+            for (i, list) in [format!("{suite}_InRelease"), format!("{suite}_main_binary-amd64_Packages.lz4"), format!("{suite}-updates_main_binary-amd64_Packages.lz4")].iter().enumerate() {
                 let size = [151_000, 18_894_000, 13_800][i];
-                let _ = root.insert(components(&format!("/var/lib/apt/lists/deb.debian.org_debian_dists_{list}")), Node::synthetic(size, 7 + i as u64, 0o644));
+                let _ = root.insert(components(&format!("/var/lib/apt/lists/{file}_dists_{list}")), Node::synthetic(size, 7 + i as u64, 0o644));
             }
-            (0, "Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB] (simulated)\nGet:2 http://deb.debian.org/debian bookworm/main amd64 Packages [8792 kB] (simulated)\nFetched 8957 kB in 1s (8957 kB/s)\nReading package lists...\n".to_string())
+            let [release, packages] = downloaded;
+            let total = release + packages;
+            (0, format!("Get:1 http://{archive} {suite} InRelease [{release} kB] (simulated)\nGet:2 http://{archive} {suite}/main amd64 Packages [{packages} kB] (simulated)\nFetched {total} kB in 1s ({total} kB/s)\nReading package lists...\n"))
         }
         Some((&"install", names)) if !names.is_empty() => {
             let has_lists = root.descendants(&components("/var/lib/apt/lists")).next().is_some();

@@ -441,6 +441,8 @@ const FUNCTION: &str = "\u{0}fn:";
 const EXPORTED: &str = "\u{0}exported";
 const READONLY: &str = "\u{0}readonly";
 const ARGS: &str = "\u{0}args";
+/// `$0` of an interactive shell: the program as it was started (`bash`).
+pub const ARG0: &str = "\u{0}arg0";
 
 /// POSIX's special built-ins: variables assigned before them stay set.
 const SPECIAL: &[&str] = &[":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"];
@@ -818,8 +820,9 @@ impl<'a> Shell<'a> {
         let flavour = if root.get(&components("/bin/busybox")).is_some() { Flavour::Busybox } else { Flavour::Dash };
         let mut list = |key: &str| env.remove(key).map(|v| v.split_terminator('\u{0}').map(str::to_string).collect::<Vec<_>>());
         let (exported, readonly, args) = (list(EXPORTED), list(READONLY).unwrap_or_default(), list(ARGS).unwrap_or_default());
+        let arg0 = env.remove(ARG0).unwrap_or_else(|| "/bin/sh".to_string());
         let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0: "/bin/sh".to_string(), args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
     }
 
     /// The variables, with what [`Shell::new`] needs to carry on where this
@@ -830,6 +833,7 @@ impl<'a> Shell<'a> {
         env.insert(EXPORTED.to_string(), list(&mut self.exported.iter()));
         env.insert(READONLY.to_string(), list(&mut self.readonly.iter()));
         env.insert(ARGS.to_string(), list(&mut self.args.iter()));
+        env.insert(ARG0.to_string(), self.arg0.clone());
         env
     }
 
@@ -1431,6 +1435,7 @@ impl<'a> Shell<'a> {
         if raw == "\"$@\"" || raw == "\"${@}\"" {
             return Ok(self.args.clone());
         }
+        let raw = &self.tilde(raw, false);
         // `x=$(…)` keeps the output whole: an assignment is not split into words.
         let raw = self.substitutions(raw, !is_assignment(raw))?;
         let words = self.parameters(&raw, true)?;
@@ -1542,6 +1547,30 @@ impl<'a> Shell<'a> {
     /// The home directory /etc/passwd gives this shell's user, else `/`.
     pub fn home(&self) -> String {
         self.passwd_entry(&self.ids().0.to_string()).and_then(|f| f.get(5).cloned()).unwrap_or_else(|| "/".to_string())
+    }
+
+    /// `~` and `~NAME` unquoted at the start of a word (or, for an
+    /// `assignment`, of its value), up to the first `/`: $HOME (else the
+    /// user's home directory), or NAME's home directory; an unknown NAME
+    /// stays as it is.
+    fn tilde(&self, raw: &str, assignment: bool) -> String {
+        let (head, word) = match raw.split_once('=') {
+            Some((k, v)) if assignment && is_name(k) => (&raw[..=k.len()], v),
+            _ => ("", raw),
+        };
+        let Some(rest) = word.strip_prefix('~') else { return raw.to_string() };
+        let (name, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if name.contains(['"', '\'', '\\', '$', '`', '*', '?', '[']) {
+            return raw.to_string();
+        }
+        let home = match name {
+            "" => self.env.get("HOME").cloned().unwrap_or_else(|| self.home()),
+            _ => match self.passwd_entry(name).and_then(|f| f.get(5).cloned()) {
+                Some(h) => h,
+                None => return raw.to_string(),
+            },
+        };
+        format!("{head}{home}{tail}")
     }
 
     /// The fields of the /etc/passwd line whose name or UID is `who`.
@@ -1659,7 +1688,12 @@ impl<'a> Shell<'a> {
     fn run_command(&mut self, cmd: &Command, stdin: &str) -> (i32, String, String) {
         self.subst_status = None;
         let mut words = Vec::new();
-        for raw in &cmd.words {
+        for (i, raw) in cmd.words.iter().enumerate() {
+            // `X=~/dir` before the command: the value's tilde too.
+            let raw = &match cmd.words[..=i].iter().all(|w| is_assignment(w)) {
+                true => self.tilde(raw, true),
+                false => raw.clone(),
+            };
             match self.expand(raw) {
                 Ok(w) => words.extend(w),
                 Err(e) => return self.fatal(&e),
@@ -1794,7 +1828,8 @@ impl<'a> Shell<'a> {
             },
             "pwd" => ok(format!("{}\n", self.cwd)),
             "cd" => {
-                let target = args.first().copied().unwrap_or("/root");
+                let home = self.env.get("HOME").cloned().unwrap_or_else(|| self.home());
+                let target = args.first().copied().unwrap_or(&home);
                 let key = self.follow(self.resolve(target));
                 if self.root.get(&key).is_some_and(Node::is_dir) || key.is_empty() {
                     self.cwd = display(&key);

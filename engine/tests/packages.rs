@@ -39,3 +39,16 @@ fn cleaning_up_in_a_later_run_does_not_shrink_the_image() {
     let out = build(&mut e, "FROM debian\nRUN apt-get install -y curl\n", "nolists");
     assert!(out.text.contains("E: Unable to locate package curl") && out.text.contains("exit code: 100"), "{}", out.text);
 }
+
+/// apt-get update fetches from the image's own archive: Ubuntu's on ubuntu.
+#[test]
+fn apt_get_update_reads_the_images_own_archive() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    let out = e.run("docker run --name u ubuntu sh -c 'apt-get update; ls /var/lib/apt/lists'", &mut h);
+    assert!(out.text.contains("Get:1 http://archive.ubuntu.com/ubuntu noble InRelease [256 kB] (simulated)\n"), "{}", out.text);
+    assert!(out.text.contains("Fetched 2064 kB in 1s (2064 kB/s)\n"), "{}", out.text);
+    assert!(out.text.contains("archive.ubuntu.com_ubuntu_dists_noble_InRelease\n"), "{}", out.text);
+    let out = e.run("docker run --rm debian apt-get update", &mut h);
+    assert!(out.text.contains("Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB] (simulated)\n"), "{}", out.text);
+}

@@ -511,7 +511,7 @@ fn read_local_and_the_common_utilities() {
 }
 
 /// Scripts run by the debian image's sh and by Debian's dash (`dash -c
-/// SCRIPT /bin/sh`, stderr into stdout, an empty environment): the same
+/// SCRIPT /bin/sh`, stderr into stdout, only HOME=/root): the same
 /// text and status.
 #[test]
 fn variables_exports_read_only_and_expansions_as_dash() {
@@ -544,12 +544,15 @@ fn variables_exports_read_only_and_expansions_as_dash() {
         "x=; echo ${x:?}",
         "echo ${x:?boom}",
         "echo ${}",
+        // Tilde: $HOME or a user's home at a word's start, an assignment's value too.
+        "echo ~ ~/a \"~\" \\~ ~root ~nobody/x ~nosuch; X=~/b; echo $X; echo X=~/c; cd /tmp; cd ~; pwd; cd /tmp; cd; pwd",
     ];
     for script in cases {
         assert!(!script.contains('\''), "{script}");
         let dash = std::process::Command::new("dash")
             .args(["-c", "dash -c \"$1\" /bin/sh 2>&1", "x", script])
             .env_clear()
+            .env("HOME", "/root")
             .output()
             .expect("Debian's dash runs this test");
         let want = (dash.status.code().unwrap_or(-1), String::from_utf8_lossy(&dash.stdout).into_owned());
@@ -568,6 +571,7 @@ fn an_interactive_shell_keeps_exports_read_only_and_positional_parameters() {
     ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
     ok(&mut e, &mut h, "docker exec -it c sh");
     for (line, want) in [
+        ("echo $0", "sh\n"),
         ("set -- a b; X=1; readonly R=1", ""),
         ("echo $2 $#", "b 2\n"),
         ("sh -c 'echo [$X]'", "[]\n"),
