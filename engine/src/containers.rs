@@ -835,8 +835,16 @@ impl Engine {
             Ok(f) => f,
             Err(e) => return fail(format!("Error response from daemon: {e}\n"), 1),
         };
+        // -n N: the N last created, in any state (-1, the default, is no limit).
+        let last = match p.value("last").map(str::parse::<i64>).transpose() {
+            Ok(n) => n.filter(|n| *n >= 0),
+            Err(_) => {
+                let v = p.value("last").unwrap_or_default();
+                return fail(format!("invalid argument \"{v}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'docker ps --help'.\n"), 1);
+            }
+        };
         // A status filter shows stopped containers too, as -a does.
-        let all = p.has("all") || p.has("latest") || filters.iter().any(|(k, _)| *k == "status");
+        let all = p.has("all") || p.has("latest") || last.is_some() || filters.iter().any(|(k, _)| *k == "status");
         let mut list: Vec<&Container> = self
             .containers
             .values()
@@ -846,6 +854,9 @@ impl Engine {
         crate::sorting::sort_by(&mut list, |a, b| b.seq.cmp(&a.seq));
         if p.has("latest") {
             list.truncate(1);
+        }
+        if let Some(n) = last {
+            list.truncate(usize::try_from(n).unwrap_or(usize::MAX));
         }
         let now = host.now();
         if p.has("quiet") {

@@ -277,3 +277,18 @@ fn hello_world_says_hello_and_exits() {
     assert!(ok(&mut e, &mut h, "docker ps -a --format '{{.Image}} {{.Command}} {{.Status}}'").starts_with("hello-world \"/hello\" Exited (0)"));
     assert!(ok(&mut e, &mut h, "docker images hello-world").contains("13.3kB"));
 }
+
+/// `docker ps -n N`: the N last created containers, whatever their state.
+#[test]
+fn ps_last_n_lists_the_newest_in_any_state() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -d --name one alpine sleep 1d");
+    ok(&mut e, &mut h, "docker run --name two alpine true");
+    ok(&mut e, &mut h, "docker run -d --name three alpine sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker ps -n 2 --format '{{.Names}} {{.State}}'"), "three running\ntwo exited\n");
+    assert_eq!(ok(&mut e, &mut h, "docker ps --last 0 -q"), "");
+    assert_eq!(ok(&mut e, &mut h, "docker ps -n -1 --format '{{.Names}}'"), "three\none\n", "-1 is no limit: running ones only");
+    let bad = e.run("docker ps -n x", &mut h);
+    assert_eq!((bad.status, bad.text.lines().next()), (1, Some("invalid argument \"x\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"x\": invalid syntax")));
+}
