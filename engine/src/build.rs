@@ -1222,6 +1222,29 @@ fn step_total(instructions: &[Instruction], has_base: bool) -> usize {
 /// Variables visible to an instruction: the image's ENV over the stage's ARGs.
 type Vars = BTreeMap<String, String>;
 
+/// `docker commit --change 'CMD ["x"]'`: one Dockerfile instruction applied
+/// to an image's run config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD,
+/// USER, VOLUME, WORKDIR, as Docker allows).
+pub(crate) fn change(line: &str, c: &mut RunConfig) -> Result<(), String> {
+    let line = line.trim();
+    let (keyword, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let keyword = keyword.to_ascii_uppercase();
+    let vars: Vars = crate::sorting::map_of(c.env.iter().flatten().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
+    match keyword.as_str() {
+        "USER" => c.user = Some(expand(args.trim(), &vars)?),
+        "WORKDIR" => {
+            let dir = expand(args.trim(), &vars)?;
+            let base = c.working_dir.clone().unwrap_or_else(|| "/".to_string());
+            c.working_dir = Some(if dir.starts_with('/') { dir } else { format!("{}/{dir}", base.trim_end_matches('/')) });
+        }
+        "CMD" | "ENTRYPOINT" | "ENV" | "EXPOSE" | "LABEL" | "ONBUILD" | "VOLUME" => {
+            metadata(&keyword, args, c, &vars)?;
+        }
+        _ => return Err(format!("{keyword} is not a valid change command")),
+    }
+    Ok(())
+}
+
 fn expand(word: &str, vars: &Vars) -> Result<String, String> {
     let lookup = |name: &str| vars.get(name).cloned();
     crate::shell_lex::process_word(word, &lookup, '\\')

@@ -491,9 +491,7 @@ impl Engine {
                 }
                 match (c.process, c.state) {
                     (Process::Shell, State::Running) => {
-                        let mut env = c.env_map();
-                        env.insert(crate::shell::ARG0.to_string(), c.argv.first().cloned().unwrap_or_default());
-                        self.session = Some(Session::Shell { container: id.clone(), cwd: working_dir, env, main: true });
+                        self.attach_shell(&id);
                         Output { text, status: 0, events }
                     }
                     (Process::Service { .. }, State::Running) => {
@@ -726,12 +724,40 @@ impl Engine {
 
     pub(crate) fn cmd_start(&mut self, args: &[&str], host: &dyn Host) -> Output {
         let now = host.now();
-        self.for_each_container("start", args, &[flag(Some('a'), "attach"), flag(Some('i'), "interactive")], |e, _, _, id, events| {
-            if matches!(e.containers[id].state, State::Running | State::Paused) {
-                return Ok(());
+        let specs = [flag(Some('a'), "attach"), flag(Some('i'), "interactive")];
+        if flags::parse(args, &specs, false).is_ok_and(|p| p.has("attach") && p.args.len() > 1) {
+            return fail("you cannot start and attach multiple containers at once\n", 1);
+        }
+        // -a: the container this terminal attaches to, and where its output starts.
+        let mut attached = None;
+        let mut out = self.for_each_container("start", args, &specs, |e, p, _, id, events| {
+            let from = e.containers[id].logs.len();
+            if !matches!(e.containers[id].state, State::Running | State::Paused) {
+                e.start_process(id, now, events).map_err(|(message, _)| message)?;
             }
-            e.start_process(id, now, events).map_err(|(message, _)| message)
-        })
+            if p.has("attach") {
+                attached = Some((id.to_string(), from, p.has("interactive")));
+            }
+            Ok(())
+        });
+        if let Some((id, from, interactive)) = attached.filter(|_| out.status == 0) {
+            // Attached, the terminal shows what the container prints, not its name;
+            // with -i, a shell's prompt (`docker start -ai` after `docker run -it … bash`).
+            let Some(c) = self.containers.get(&id) else { return out };
+            out.text = c.logs.get(from..).unwrap_or_default().to_string();
+            if interactive && c.process == Process::Shell && c.state == State::Running {
+                self.attach_shell(&id);
+            }
+        }
+        out
+    }
+
+    /// The terminal becomes the container's main shell (`run -it`, `start -ai`).
+    fn attach_shell(&mut self, id: &str) {
+        let Some(c) = self.containers.get(id) else { return };
+        let mut env = c.env_map();
+        env.insert(crate::shell::ARG0.to_string(), c.argv.first().cloned().unwrap_or_default());
+        self.session = Some(Session::Shell { container: id.to_string(), cwd: c.working_dir.clone(), env, main: true });
     }
 
     /// stop, kill, restart, pause, unpause.
@@ -985,7 +1011,8 @@ impl Engine {
         let mut events = Vec::new();
         match self.exec_script(&id, None, &argv, &cwd, env, &mut events) {
             Ok((status, text, _, _)) => {
-                let text = if status == 127 && text.contains("not found") {
+                // The program itself missing (not something a script it ran could not find).
+                let text = if status == 127 && text.lines().count() == 1 && (text.ends_with(&format!(" {cmd}: not found\n")) || text.ends_with(&format!(": {cmd}: not found\n"))) && !matches!(base.as_str(), "sh" | "bash" | "ash" | "dash") {
                     format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{cmd}\": executable file not found in $PATH: unknown\n")
                 } else {
                     text
@@ -1259,6 +1286,12 @@ impl Engine {
             config.config.cmd = Some(cmd);
         }
         config.config.env = Some(c.env.clone());
+        for line in p.values("change") {
+            if let Err(e) = crate::build::change(line, &mut config.config) {
+                return fail(format!("Error response from daemon: {e}\n"), 1);
+            }
+        }
+        config.author = p.value("author").unwrap_or_default().to_string();
         config.created = crate::build::BUILD_TIME.to_string();
         config.history.push(crate::image::History {
             created: crate::build::BUILD_TIME.to_string(),

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImageConfig {
     pub architecture: String,
+    /// `docker commit --author`; absent when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
     pub config: RunConfig,
     pub created: String,
     pub history: Vec<History>,
@@ -172,7 +175,7 @@ pub fn inspect(image: &Image, tags: &[String], repo_digests: &[String], parent: 
         "Comment": comment,
         "Created": c.created,
         "DockerVersion": "",
-        "Author": "",
+        "Author": image.config.author,
         "Config": c.config,
         "Architecture": c.architecture,
         "Os": c.os,

@@ -67,9 +67,11 @@ pub const PROCESSES: &str = "\u{0}processes";
 /// How the image's `/bin/sh` words its errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavour {
-    /// BusyBox ash (alpine, busybox): `/bin/sh: foo: not found`.
+    /// BusyBox ash (alpine, busybox): `sh: foo: not found` (its `$0` first:
+    /// `/bin/sh` in RUN, `sh` in `sh -c`).
     Busybox,
-    /// dash (debian, ubuntu): `/bin/sh: 1: foo: not found`.
+    /// dash (debian, ubuntu): `/bin/sh: 1: foo: not found`; bash (started as
+    /// bash): `bash: foo: command not found`.
     Dash,
 }
 
@@ -840,9 +842,15 @@ impl<'a> Shell<'a> {
     /// An error line as this image's sh prints it.
     fn message(&self, text: &str) -> String {
         match self.flavour {
-            Flavour::Busybox => format!("/bin/sh: {text}\n"),
-            Flavour::Dash => format!("/bin/sh: 1: {text}\n"),
+            Flavour::Dash if !self.is_bash() => format!("{}: 1: {text}\n", self.arg0),
+            _ => format!("{}: {text}\n", self.arg0),
         }
+    }
+
+    /// Started as bash (`docker run -it ubuntu bash`): bash's words for a
+    /// command it cannot find.
+    fn is_bash(&self) -> bool {
+        self.arg0.rsplit('/').next() == Some("bash")
     }
 
     /// Sets a variable; a read-only one is refused with `NAME: is read only`.
@@ -863,6 +871,9 @@ impl<'a> Shell<'a> {
     }
 
     fn not_found(&self, cmd: &str) -> String {
+        if self.is_bash() {
+            return self.message(&format!("{cmd}: command not found"));
+        }
         self.message(&format!("{cmd}: not found"))
     }
 
@@ -878,7 +889,7 @@ impl<'a> Shell<'a> {
         }) {
             Ok(l) => l,
             Err(e) => {
-                self.output.push_str(&format!("/bin/sh: {e}\n"));
+                self.output.push_str(&format!("{}: {e}\n", self.arg0));
                 return 2;
             }
         };
@@ -965,7 +976,7 @@ impl<'a> Shell<'a> {
     /// One more turn of a loop, or the error that stops a loop that never ends.
     fn turn(&mut self) -> bool {
         if self.loop_budget == 0 {
-            self.output.push_str(&format!("/bin/sh: a loop ran {LOOP_LIMIT} times and was stopped (Layer Lab runs each command at once: a loop that waits for something never ends)\n"));
+            self.output.push_str(&format!("{}: a loop ran {LOOP_LIMIT} times and was stopped (Layer Lab runs each command at once: a loop that waits for something never ends)\n", self.arg0));
             self.env.insert(EXIT.to_string(), "1".to_string());
             return false;
         }
@@ -1019,7 +1030,7 @@ impl<'a> Shell<'a> {
                 let text = match self.word_text(file).and_then(|f| self.read(&f)) {
                     Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                     Err(e) => {
-                        self.stderr(&format!("/bin/sh: can't open {e}\n"));
+                        self.stderr(&format!("{}: can't open {e}\n", self.arg0));
                         return 1;
                     }
                 };
@@ -1163,7 +1174,7 @@ impl<'a> Shell<'a> {
     fn nested(&mut self, body: Result<&[AndOr], &str>, how: Nested) -> (i32, String) {
         if self.depth >= MAX_DEPTH {
             let what = if matches!(how, Nested::Subshell { .. }) { "subshells" } else { "scripts" };
-            self.stderr(&format!("/bin/sh: {what} nested more than {MAX_DEPTH} deep\n"));
+            self.stderr(&format!("{}: {what} nested more than {MAX_DEPTH} deep\n", self.arg0));
             return (2, String::new());
         }
         let env = match how {
@@ -1254,7 +1265,7 @@ impl<'a> Shell<'a> {
         let name = &words[0];
         let path = if name.contains('/') { name.clone() } else { self.find_in_path(name)? };
         let node = self.root.get(&self.follow(self.resolve(&path)))?;
-        let refuse = |code: i32, why: &str| Some((code, String::new(), format!("/bin/sh: {name}: {why}\n")));
+        let refuse = |code: i32, why: &str| Some((code, String::new(), format!("{}: {name}: {why}\n", self.arg0)));
         if node.is_dir() || node.mode & 0o111 == 0 {
             return refuse(126, "Permission denied");
         }
@@ -1296,12 +1307,12 @@ impl<'a> Shell<'a> {
     fn call(&mut self, words: &[String]) -> Option<(i32, String, String)> {
         let toks = decode(self.env.get(&format!("{FUNCTION}{}", words[0]))?)?;
         if self.depth >= MAX_DEPTH {
-            return Some((2, String::new(), format!("/bin/sh: {}: functions nested more than {MAX_DEPTH} deep\n", words[0])));
+            return Some((2, String::new(), format!("{}: {}: functions nested more than {MAX_DEPTH} deep\n", self.arg0, words[0])));
         }
         let mut parser = Parser { toks, pos: 0, depth: self.depth };
         let body = match parser.compound() {
             Ok(b) => b,
-            Err(e) => return Some((2, String::new(), format!("/bin/sh: {e}\n"))),
+            Err(e) => return Some((2, String::new(), format!("{}: {e}\n", self.arg0))),
         };
         let saved_args = std::mem::replace(&mut self.args, words[1..].to_vec());
         let saved_out = std::mem::take(&mut self.output);
@@ -1728,7 +1739,7 @@ impl<'a> Shell<'a> {
             } else if *fd == 0 && *op == "<" {
                 match self.read(target) {
                     Ok(b) => input = String::from_utf8_lossy(&b).into_owned(),
-                    Err(e) => return (1, String::new(), format!("/bin/sh: can't open {e}\n")),
+                    Err(e) => return (1, String::new(), format!("{}: can't open {e}\n", self.arg0)),
                 }
             }
         }
@@ -1762,7 +1773,7 @@ impl<'a> Shell<'a> {
             };
             let data = if *fd == 2 { std::mem::take(&mut err) } else { std::mem::take(&mut out) };
             if let Err(e) = self.write(&target, data.as_bytes(), *op == ">>") {
-                return (1, String::new(), format!("{err}/bin/sh: {e}\n"));
+                return (1, String::new(), format!("{err}{}: {e}\n", self.arg0));
             }
         }
         (status, out, err)
@@ -1802,7 +1813,7 @@ impl<'a> Shell<'a> {
                 let n = match args.first().map(|a| a.parse::<u32>()) {
                     None => 1,
                     Some(Ok(n)) if n > 0 => n,
-                    _ => return fail(1, format!("/bin/sh: {cmd}: Illegal number: {}\n", args[0])),
+                    _ => return fail(1, format!("{}: {cmd}: Illegal number: {}\n", self.arg0, args[0])),
                 };
                 // Outside a loop it does nothing, as in sh.
                 if self.loops > 0 {
@@ -1835,7 +1846,12 @@ impl<'a> Shell<'a> {
                     self.cwd = display(&key);
                     ok(String::new())
                 } else {
-                    fail(2, format!("/bin/sh: cd: can't cd to {target}: No such file or directory\n"))
+                    let why = match self.flavour {
+                        _ if self.is_bash() => format!("cd: {target}: No such file or directory"),
+                        Flavour::Busybox => format!("cd: can't cd to {target}: No such file or directory"),
+                        Flavour::Dash => format!("cd: can't cd to {target}"),
+                    };
+                    fail(if self.is_bash() { 1 } else { 2 }, self.message(&why))
                 }
             }
             "export" | "readonly" => {
@@ -1859,7 +1875,7 @@ impl<'a> Shell<'a> {
             }
             "local" => {
                 if self.calls == 0 {
-                    return fail(2, "/bin/sh: local: not in a function\n".into());
+                    return fail(2, format!("{}: local: not in a function\n", self.arg0));
                 }
                 for a in args {
                     let (k, v) = a.split_once('=').map_or((a, None), |(k, v)| (k, Some(v)));
@@ -2061,10 +2077,10 @@ impl<'a> Shell<'a> {
                 let n = match args.first().map(|a| a.parse::<usize>()) {
                     None => 1,
                     Some(Ok(n)) => n,
-                    Some(Err(_)) => return fail(2, format!("/bin/sh: shift: Illegal number: {}\n", args[0])),
+                    Some(Err(_)) => return fail(2, format!("{}: shift: Illegal number: {}\n", self.arg0, args[0])),
                 };
                 if n > self.args.len() {
-                    return fail(2, "/bin/sh: shift: can't shift that many\n".into());
+                    return fail(2, format!("{}: shift: can't shift that many\n", self.arg0));
                 }
                 self.args.drain(..n);
                 ok(String::new())
@@ -2095,11 +2111,11 @@ impl<'a> Shell<'a> {
             }
             "." | "source" => {
                 let Some(file) = args.first() else {
-                    return fail(2, format!("/bin/sh: {cmd}: filename argument required\n"));
+                    return fail(2, format!("{}: {cmd}: filename argument required\n", self.arg0));
                 };
                 let path = if file.contains('/') { Some(file.to_string()) } else { self.find_in_path(file) };
                 let Some(text) = path.and_then(|p| self.read(&p).ok()) else {
-                    return fail(2, format!("/bin/sh: {cmd}: can't open '{file}': No such file or directory\n"));
+                    return fail(2, format!("{}: {cmd}: can't open '{file}': No such file or directory\n", self.arg0));
                 };
                 let saved = std::mem::take(&mut self.output);
                 let status = self.run_script(&String::from_utf8_lossy(&text));
@@ -2669,7 +2685,7 @@ impl<'a> Shell<'a> {
                 Some(result) => result,
                 None if NETWORK_APPLETS.contains(&cmd.as_str()) && self.flavour == Flavour::Busybox => no_network(&cmd),
                 None if UNSIMULATED.contains(&cmd.as_str()) && standard_utility(self.root, &cmd) => {
-                    fail(127, format!("/bin/sh: {cmd}: the image has it, but Layer Lab does not simulate it in this version\n"))
+                    fail(127, format!("{}: {cmd}: the image has it, but Layer Lab does not simulate it in this version\n", self.arg0))
                 }
                 None => fail(127, self.not_found(&cmd)),
             },

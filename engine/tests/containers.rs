@@ -99,7 +99,7 @@ fn an_interactive_shell_in_a_container() {
     assert_eq!(e.prompt().as_deref(), Some("/tmp # "));
     ok(&mut e, &mut h, "echo inside > note.txt");
     let nf = e.run("docker ps", &mut h);
-    assert_eq!((nf.status, nf.text.as_str()), (127, "/bin/sh: docker: not found\n"));
+    assert_eq!((nf.status, nf.text.as_str()), (127, "sh: docker: not found\n"));
     ok(&mut e, &mut h, "exit");
     assert!(e.prompt().is_none());
     assert!(ok(&mut e, &mut h, "docker ps").contains("Up "), "exec's shell leaving does not stop the container");
@@ -185,7 +185,7 @@ fn users_logs_with_times_and_wait() {
     let out = e.run("docker exec -u nobody c sh -c 'touch /etc/x; echo hi > /etc/y; mkdir -p /etc/a/b; rm /etc/passwd; echo ok > /tmp/ok; cat /tmp/ok'", &mut h);
     assert_eq!(
         out.text,
-        "touch: /etc/x: Permission denied\n/bin/sh: can't create /etc/y: Permission denied\nmkdir: can't create directory '/etc/a/b': Permission denied\nrm: can't remove '/etc/passwd': Permission denied\nok\n"
+        "touch: /etc/x: Permission denied\nsh: can't create /etc/y: Permission denied\nmkdir: can't create directory '/etc/a/b': Permission denied\nrm: can't remove '/etc/passwd': Permission denied\nok\n"
     );
     ok(&mut e, &mut h, "docker exec c touch /tmp/rootfile");
     assert_eq!(e.run("docker exec -u nobody c rm /tmp/rootfile", &mut h).text, "rm: can't remove '/tmp/rootfile': Permission denied\n");
@@ -237,7 +237,7 @@ fn ps_sees_the_containers_own_processes() {
     let missing = e.run("docker run --rm debian ps", &mut h);
     assert_eq!(missing.status, 127);
     assert!(missing.text.contains("exec: \"ps\": executable file not found in $PATH"), "{}", missing.text);
-    assert_eq!(e.run("docker run --rm debian sh -c ps", &mut h).text, "/bin/sh: 1: ps: not found\n");
+    assert_eq!(e.run("docker run --rm debian sh -c ps", &mut h).text, "sh: 1: ps: not found\n");
 }
 
 /// `docker inspect`'s NetworkSettings: each running container on the
@@ -291,4 +291,23 @@ fn ps_last_n_lists_the_newest_in_any_state() {
     assert_eq!(ok(&mut e, &mut h, "docker ps -n -1 --format '{{.Names}}'"), "three\none\n", "-1 is no limit: running ones only");
     let bad = e.run("docker ps -n x", &mut h);
     assert_eq!((bad.status, bad.text.lines().next()), (1, Some("invalid argument \"x\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"x\": invalid syntax")));
+}
+
+/// Errors start with the shell's `$0`, in its own words: `sh -c` on alpine
+/// and debian, bash in `docker run -it ubuntu bash`, /bin/sh in a RUN.
+#[test]
+fn shell_errors_name_the_shell_as_it_was_started() {
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN nosuch\n")]);
+    let mut e = Engine::new();
+    assert_eq!(e.run("docker run --rm alpine sh -c nosuch", &mut h).text.lines().last(), Some("sh: nosuch: not found"));
+    assert_eq!(e.run("docker run --rm debian sh -c 'cd /nope'", &mut h).text.lines().last(), Some("sh: 1: cd: can't cd to /nope"));
+    ok(&mut e, &mut h, "docker run -it ubuntu bash");
+    assert_eq!(e.run("nosuch", &mut h).text, "bash: nosuch: command not found\n");
+    assert_eq!(e.run("cd /nope", &mut h).text, "bash: cd: /nope: No such file or directory\n");
+    ok(&mut e, &mut h, "exit");
+    ok(&mut e, &mut h, "docker run -d --name s alpine sleep 1d");
+    let out = e.run("docker exec s sh -c nosuch", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (127, "sh: nosuch: not found\n"), "sh runs, and cannot find nosuch");
+    let build = e.run("docker build .", &mut h);
+    assert!(build.text.contains("/bin/sh: nosuch: not found"), "{}", build.text);
 }
