@@ -1017,6 +1017,10 @@ impl Engine {
                 } else {
                     text
                 };
+                // -d: it runs in the background; the terminal sees nothing of it.
+                if p.has("detach") {
+                    return Output { text: String::new(), status: 0, events };
+                }
                 Output { text, status, events }
             }
             Err(e) => fail(format!("{e}\n"), 1),

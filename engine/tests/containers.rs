@@ -311,3 +311,33 @@ fn shell_errors_name_the_shell_as_it_was_started() {
     let build = e.run("docker build .", &mut h);
     assert!(build.text.contains("/bin/sh: nosuch: not found"), "{}", build.text);
 }
+
+/// `docker start -ai` re-enters a stopped `-it` shell container, its
+/// files as it left them; `start -a` shows a container's output;
+/// `exec -d` prints nothing; `commit --change/--author` set the new image's
+/// config.
+#[test]
+fn start_attach_exec_detach_and_commit_changes() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -it --name u ubuntu bash");
+    ok(&mut e, &mut h, "touch /kept");
+    ok(&mut e, &mut h, "exit");
+    assert_eq!(ok(&mut e, &mut h, "docker start -ai u"), "");
+    assert!(e.prompt().is_some_and(|p| p.starts_with("root@")), "back in u's bash");
+    assert_eq!(ok(&mut e, &mut h, "ls /kept"), "/kept\n");
+    ok(&mut e, &mut h, "exit");
+    ok(&mut e, &mut h, "docker run --name hi alpine echo hi");
+    assert_eq!(ok(&mut e, &mut h, "docker start -a hi"), "hi\n");
+    assert_eq!(ok(&mut e, &mut h, "docker start hi"), "hi\n", "the name, unattached");
+    ok(&mut e, &mut h, "docker run -d --name s alpine sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -d s sh -c 'echo made > /m; echo printed'"), "");
+    assert_eq!(ok(&mut e, &mut h, "docker exec s cat /m"), "made\n");
+    ok(&mut e, &mut h, "docker commit -a 'Ada <ada@example.com>' -c 'CMD [\"cat\", \"/m\"]' -c 'ENV MODE=x' -c 'WORKDIR data' s snap");
+    assert_eq!(ok(&mut e, &mut h, "docker image inspect -f '{{.Author}} {{json .Config.Cmd}} {{.Config.WorkingDir}}' snap"), "Ada <ada@example.com> [\"cat\",\"/m\"] /data\n");
+    assert!(ok(&mut e, &mut h, "docker image inspect -f '{{json .Config.Env}}' snap").contains("MODE=x"));
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm snap"), "made\n");
+    let bad = e.run("docker commit -c 'FROM alpine' s nope", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (1, "Error response from daemon: FROM is not a valid change command\n"));
+    assert!(e.image("nope").is_none());
+}
