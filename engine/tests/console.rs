@@ -1,6 +1,9 @@
 //! The console in-process: commands, their output shapes, and errors that
 //! say what and where while leaving the engine as it was.
 
+mod common;
+
+use common::ok as must;
 use layerlab_engine::console::split_words;
 use layerlab_engine::{Engine, Event, MemHost};
 
@@ -195,12 +198,6 @@ fn version_port_image_filters_and_system_prune() {
     assert_eq!(ok("docker builder prune -f"), "Total:\t0B\n");
     let refused = e.run("docker login", &mut h);
     assert_eq!((refused.status, refused.text.as_str()), (1, "docker login: not available in this version of Layer Lab\n"));
-}
-
-fn must(e: &mut Engine, h: &mut MemHost, line: &str) -> String {
-    let out = e.run(line, h);
-    assert_eq!(out.status, 0, "{line}\n{}", out.text);
-    out.text
 }
 
 /// `docker builder prune` as buildx prints it: each record with its size
