@@ -157,9 +157,15 @@ impl Engine {
 
     /// A container's merged view (image, writable layer, volumes), by name or ID.
     pub fn container_fs(&self, name: &str) -> Result<Tree, String> {
+        self.container_view(name, true)
+    }
+
+    /// A container's view with the runtime's /etc files (what its processes
+    /// see) or without them (what its layers and volumes hold).
+    pub fn container_view(&self, name: &str, runtime: bool) -> Result<Tree, String> {
         let id = self.container_id(name).ok_or_else(|| format!("No such container: {name}"))?;
         let c = &self.containers[&id];
-        Ok(c.merged(&*self.lower(&c.image)?, &self.volumes))
+        Ok(c.view(&*self.lower(&c.image)?, &self.volumes, runtime))
     }
 
     pub fn containers(&self) -> impl Iterator<Item = &Container> {
@@ -453,6 +459,7 @@ impl Engine {
             finished: None,
             restart_count: 0,
             address: 0,
+            etc: BTreeMap::new(),
         };
         self.containers.insert(id.clone(), c);
         // The mount points and the working directory exist in the container's layer.
@@ -514,7 +521,18 @@ impl Engine {
 
     /// Starts the main process. Err: Docker's message when it cannot start, and the exit code.
     fn start_process(&mut self, id: &str, now: Option<i64>, events: &mut Vec<Event>) -> Result<(), (String, i32)> {
-        let c = self.containers.get(id).ok_or(("no such container".to_string(), 1))?.clone();
+        // Its address on the bridge, and the /etc files the runtime writes with it.
+        let taken: Vec<u32> = self.containers.values().filter(|o| o.id != id && matches!(o.state, State::Running | State::Paused)).map(|o| o.address).collect();
+        let address = (2..).find(|a| !taken.contains(a)).unwrap_or(2);
+        let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
+        c.address = address;
+        // /etc/hosts is written at each start (with the address), the others once.
+        let host = c.short_id().to_string();
+        c.etc.entry("/etc/hostname".to_string()).or_insert_with(|| format!("{host}\n").into_bytes());
+        c.etc.entry("/etc/resolv.conf".to_string()).or_insert_with(|| b"nameserver 8.8.8.8\nnameserver 8.8.4.4\n".to_vec());
+        let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n172.17.{}.{}\t{host}\n", address / 256, address % 256);
+        c.etc.insert("/etc/hosts".to_string(), hosts.into_bytes());
+        let c = c.clone();
         let view = self.container_fs(id).map_err(|e| (e, 1))?;
         if let Some(why) = crate::runtime::missing_user(&view, &c.user) {
             return Err((format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {why}: unknown"), 126));
@@ -646,13 +664,10 @@ impl Engine {
                 }
             };
         };
-        let taken: Vec<u32> = self.containers.values().filter(|o| o.id != id && matches!(o.state, State::Running | State::Paused)).map(|o| o.address).collect();
-        let address = (2..).find(|a| !taken.contains(a)).unwrap_or(2);
         let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
         c.logs.push_str(&logs);
         c.process = process;
         c.started = now;
-        c.address = address;
         c.state = match process {
             Process::Finished => {
                 c.finished = now;

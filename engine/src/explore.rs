@@ -137,6 +137,8 @@ pub enum Origin {
     Writable,
     /// Inside a mounted volume (its name).
     Volume(String),
+    /// A file the runtime mounts (/etc/hostname, /etc/hosts, /etc/resolv.conf).
+    Runtime,
     /// A directory no layer wrote itself (made as a file's parent).
     Implied,
 }
@@ -147,6 +149,7 @@ impl Origin {
             Origin::Layer(i, short) => format!("layer {} sha256:{short}", i + 1),
             Origin::Writable => "writable layer".to_string(),
             Origin::Volume(v) => format!("volume {}", &v[..v.len().min(12)]),
+            Origin::Runtime => "mounted by the runtime".to_string(),
             Origin::Implied => String::new(),
         }
     }
@@ -216,6 +219,8 @@ impl Engine {
                 let path = display(k);
                 let origin = if let Some((_, vol)) = mounts.iter().find(|(m, _)| k.starts_with(m)) {
                     Origin::Volume(vol.to_string())
+                } else if c.etc.contains_key(&path) {
+                    Origin::Runtime
                 } else if written.contains(&path) {
                     Origin::Writable
                 } else if let Some(&i) = layer_of.get(&path) {
@@ -239,7 +244,8 @@ impl Engine {
                 Ok((name.clone(), std::borrow::Cow::Borrowed(tree), img.diff_ids().to_vec()))
             }
             Target::Container(name) => {
-                let tree = std::borrow::Cow::Owned(self.container_fs(name)?);
+                // Without the runtime's /etc files: each container's own by nature.
+                let tree = std::borrow::Cow::Owned(self.container_view(name, false)?);
                 let id = self.container_id(name).ok_or_else(|| format!("No such container: {name}"))?;
                 let img = self.images.get(&self.containers[&id].image).ok_or("the container's image is gone")?;
                 Ok((name.clone(), tree, img.diff_ids().to_vec()))

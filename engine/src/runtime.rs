@@ -112,7 +112,13 @@ pub struct Container {
     /// Its address on the default bridge (172.17.0.N) while it runs: the
     /// lowest one no other running container has when it starts.
     pub address: u32,
+    /// /etc/hostname, /etc/hosts and /etc/resolv.conf: files the runtime
+    /// mounts over the image's (so no layer records them), by path.
+    pub etc: BTreeMap<String, Vec<u8>>,
 }
+
+/// The files the runtime mounts into a container's /etc.
+pub const ETC_FILES: [&str; 3] = ["/etc/hostname", "/etc/hosts", "/etc/resolv.conf"];
 
 impl Container {
     pub fn short_id(&self) -> &str {
@@ -152,7 +158,18 @@ impl Container {
     /// The merged view: the image's view, the writable layer over it, the
     /// volumes over both.
     pub fn merged(&self, lower: &Tree, volumes: &BTreeMap<String, Volume>) -> Tree {
+        self.view(lower, volumes, true)
+    }
+
+    /// The merged view, with the runtime's /etc files or without them (what
+    /// the layers and volumes hold: comparing two containers).
+    pub fn view(&self, lower: &Tree, volumes: &BTreeMap<String, Volume>, runtime: bool) -> Tree {
         let mut view = self.rootfs(lower);
+        if runtime && view.get(&components("/etc")).is_some_and(Node::is_dir) {
+            for (path, bytes) in &self.etc {
+                let _ = view.insert(components(path), Node::file(bytes.clone(), 0o644)); // ok: /etc is there
+            }
+        }
         for m in &self.mounts {
             let key = components(&m.destination);
             view.remove(&key);
@@ -199,6 +216,25 @@ impl Container {
         // without what lies under them.
         let mut upper = std::borrow::Cow::Borrowed(merged);
         let mut lower_outside = std::borrow::Cow::Borrowed(lower);
+        // The runtime's /etc files keep what was written to them, outside any layer.
+        if merged.get(&components("/etc")).is_some_and(Node::is_dir) && !self.etc.is_empty() {
+            let (upper, lower_outside) = (upper.to_mut(), lower_outside.to_mut());
+            for path in ETC_FILES {
+                let key = components(path);
+                if let Some(bytes) = merged.get(&key).and_then(Node::body).map(|b| b.to_vec()) {
+                    self.etc.insert(path.to_string(), bytes);
+                }
+                match lower.get(&key) {
+                    Some(n) => {
+                        let _ = upper.insert(key, n.clone()); // ok: /etc is there
+                    }
+                    None => {
+                        upper.remove(&key);
+                        lower_outside.remove(&key);
+                    }
+                }
+            }
+        }
         for m in &self.mounts {
             let (upper, lower_outside) = (upper.to_mut(), lower_outside.to_mut());
             let key = components(&m.destination);

@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// where the simulated image does not draw each one's file.
 pub const UTILITIES: &[&str] = &[
     "sh", "echo", "printf", "cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "ln", "chmod", "chown", "ls", "pwd", "true", "false", "test", "[",
-    "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar",
+    "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
+    "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which",
 ];
 
 /// sed reads and writes the shell's tree.

@@ -113,7 +113,7 @@ proptest! {
             // After every step: the image as it was, every container as its model says.
             prop_assert_eq!(&describe_tree(e.rootfs(e.image("base:1").unwrap()).unwrap()), &image_before);
             for (c, model) in models.iter().enumerate() {
-                prop_assert_eq!(&files(&e.container_fs(&format!("c{c}")).unwrap()), model, "container c{} after {:?}", c, op);
+                prop_assert_eq!(&files(&e.container_view(&format!("c{c}"), false).unwrap()), model, "container c{} after {:?}", c, op);
             }
         }
         // Real tools agree: each container committed and saved unpacks to its view.
@@ -122,7 +122,7 @@ proptest! {
             prop_assert_eq!(out.status, 0, "{}", out.text);
             let (umoci, engine_view) = judge(&mut e, &format!("final{c}"));
             prop_assert_eq!(&umoci, &engine_view);
-            prop_assert_eq!(&describe_tree(&e.container_fs(&format!("c{c}")).unwrap()), &engine_view);
+            prop_assert_eq!(&describe_tree(&e.container_view(&format!("c{c}"), false).unwrap()), &engine_view);
         }
     }
 }

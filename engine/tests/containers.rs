@@ -127,16 +127,16 @@ fn commit_makes_the_writable_layer_an_image_layer() {
     let mut h = MemHost::default();
     let mut e = Engine::new();
     ok(&mut e, &mut h, "docker run -d --name c alpine sleep 1d");
-    ok(&mut e, &mut h, "docker exec c sh -c 'mkdir -p /app && echo v1 > /app/v && rm /etc/hostname'");
+    ok(&mut e, &mut h, "docker exec c sh -c 'mkdir -p /app && echo v1 > /app/v && rm /etc/os-release'");
     let id = ok(&mut e, &mut h, "docker commit c snap:1");
     assert!(id.starts_with("sha256:"));
     let img = e.image("snap:1").unwrap().clone();
     assert_eq!(img.diff_ids().len(), e.image("alpine").unwrap().diff_ids().len() + 1);
     let view = e.rootfs(&img).unwrap();
-    assert!(view.get(&components("/app/v")).is_some() && view.get(&components("/etc/hostname")).is_none());
+    assert!(view.get(&components("/app/v")).is_some() && view.get(&components("/etc/os-release")).is_none());
     let blob = e.blob(img.diff_ids().last().unwrap()).unwrap();
     let names: Vec<String> = tar::Archive::new(&*blob).entries().unwrap().map(|x| x.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
-    assert!(names.contains(&"app/v".to_string()) && names.contains(&"etc/.wh.hostname".to_string()), "{names:?}");
+    assert!(names.contains(&"app/v".to_string()) && names.contains(&"etc/.wh.os-release".to_string()), "{names:?}");
     // The image a container uses cannot be removed.
     let refused = e.run("docker rmi alpine", &mut h);
     assert!(refused.status == 1 && refused.text.contains("container") && refused.text.contains("is using its referenced image"), "{}", refused.text);
@@ -340,4 +340,27 @@ fn start_attach_exec_detach_and_commit_changes() {
     let bad = e.run("docker commit -c 'FROM alpine' s nope", &mut h);
     assert_eq!((bad.status, bad.text.as_str()), (1, "Error response from daemon: FROM is not a valid change command\n"));
     assert!(e.image("nope").is_none());
+}
+
+/// /etc/hostname, /etc/hosts and /etc/resolv.conf are the runtime's: the
+/// container's own name and address, kept across commands, in no layer
+/// (`docker diff` and `docker commit` leave them out).
+#[test]
+fn the_runtime_mounts_hostname_hosts_and_resolv_conf() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker run -d --name s alpine sleep 1d");
+    let id = e.container_id("s").unwrap()[..12].to_string();
+    assert_eq!(ok(&mut e, &mut h, "docker exec s cat /etc/hostname"), format!("{id}\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec s hostname"), format!("{id}\n"));
+    assert!(ok(&mut e, &mut h, "docker exec s cat /etc/hosts").ends_with(&format!("\n172.17.0.2\t{id}\n")));
+    assert!(ok(&mut e, &mut h, "docker exec s cat /etc/resolv.conf").starts_with("nameserver "));
+    ok(&mut e, &mut h, "docker exec s sh -c 'echo 10.0.0.9 db >> /etc/hosts'");
+    assert_eq!(ok(&mut e, &mut h, "docker exec s tail -n 1 /etc/hosts"), "10.0.0.9 db\n");
+    assert_eq!(ok(&mut e, &mut h, "docker diff s"), "");
+    let origins: Vec<_> = e.merged_entries("s").unwrap().into_iter().filter(|m| m.path.starts_with("/etc/h")).map(|m| (m.path, m.origin.label())).collect();
+    assert!(origins.iter().all(|(_, o)| o == "mounted by the runtime"), "{origins:?}");
+    ok(&mut e, &mut h, "docker commit s snap");
+    assert_eq!(e.run("docker run --rm snap grep -c db /etc/hosts", &mut h).text, "0\n", "a new container's own hosts file");
+    assert!(ok(&mut e, &mut h, "docker run --rm alpine uname -s") == "Linux\n", "utilities run as a container's command");
 }

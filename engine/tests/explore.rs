@@ -21,7 +21,7 @@ fn setup() -> (Engine, MemHost) {
 fn merged_view_names_the_layer_writable_layer_or_volume_of_each_file() {
     let (mut e, mut h) = setup();
     ok(&mut e, &mut h, "docker run -d --name web -v data:/data app sleep 1d");
-    ok(&mut e, &mut h, "docker exec web sh -c 'echo changed > /etc/hostname; echo new > /new.txt; echo v > /data/v.txt'");
+    ok(&mut e, &mut h, "docker exec web sh -c 'echo changed > /etc/os-release; echo new > /new.txt; echo v > /data/v.txt'");
     let entries = e.merged_entries("web").unwrap();
     let origin = |p: &str| entries.iter().find(|x| x.path == p).map(|x| x.origin.clone());
     let img = e.image("app").unwrap().diff_ids().to_vec();
@@ -29,7 +29,8 @@ fn merged_view_names_the_layer_writable_layer_or_volume_of_each_file() {
     assert_eq!(origin("/app/app.txt"), Some(Origin::Layer(1, img[1].short().to_string())));
     assert_eq!(origin("/app/two.txt"), Some(Origin::Layer(2, img[2].short().to_string())));
     assert_eq!(origin("/bin/busybox"), Some(Origin::Layer(0, img[0].short().to_string())));
-    assert_eq!(origin("/etc/hostname"), Some(Origin::Writable), "a changed file is copied up");
+    assert_eq!(origin("/etc/os-release"), Some(Origin::Writable), "a changed file is copied up");
+    assert_eq!(origin("/etc/hostname"), Some(Origin::Runtime), "the runtime mounts it");
     assert_eq!(origin("/new.txt"), Some(Origin::Writable));
     assert_eq!(origin("/data/v.txt"), Some(Origin::Volume("data".into())));
     assert_eq!(origin("/data/v.txt").unwrap().label(), "volume data");
