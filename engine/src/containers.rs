@@ -124,7 +124,7 @@ impl Engine {
                 // A user other than root gets sh's `$` instead of `#`.
                 let user = env.get(crate::shell::USER).map(|u| u.split(':').next().unwrap_or(u).to_string());
                 let sign = if user.is_some() { '$' } else { '#' };
-                Some(if busybox { format!("{cwd} {sign} ") } else { format!("{}@{}:{cwd}{sign} ", user.unwrap_or_else(|| "root".into()), c.short_id()) })
+                Some(if busybox { format!("{cwd} {sign} ") } else { format!("{}@{}:{cwd}{sign} ", user.unwrap_or_else(|| "root".into()), c.host_name()) })
             }
             Session::Sql { pending, .. } => Some(if pending.trim().is_empty() { "mysql> ".into() } else { "    -> ".into() }),
         }
@@ -460,6 +460,7 @@ impl Engine {
             restart_count: 0,
             address: 0,
             etc: BTreeMap::new(),
+            hostname: p.value("hostname").unwrap_or_default().to_string(),
         };
         self.containers.insert(id.clone(), c);
         // The mount points and the working directory exist in the container's layer.
@@ -527,7 +528,7 @@ impl Engine {
         let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
         c.address = address;
         // /etc/hosts is written at each start (with the address), the others once.
-        let host = c.short_id().to_string();
+        let host = c.host_name().to_string();
         c.etc.entry("/etc/hostname".to_string()).or_insert_with(|| format!("{host}\n").into_bytes());
         c.etc.entry("/etc/resolv.conf".to_string()).or_insert_with(|| b"nameserver 8.8.8.8\nnameserver 8.8.4.4\n".to_vec());
         let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n172.17.{}.{}\t{host}\n", address / 256, address % 256);
@@ -1244,7 +1245,7 @@ impl Engine {
             "Driver": "overlay2",
             "Mounts": mounts,
             "Config": {
-                "Hostname": c.short_id(), "Tty": c.tty, "OpenStdin": c.interactive, "Env": c.env, "Cmd": rest,
+                "Hostname": c.host_name(), "Tty": c.tty, "OpenStdin": c.interactive, "Env": c.env, "Cmd": rest,
                 "Image": c.image_name, "WorkingDir": c.working_dir, "Entrypoint": [args0.clone()],
                 "Volumes": c.mounts.iter().map(|m| (m.destination.clone(), serde_json::json!({}))).collect::<serde_json::Map<_, _>>(),
             },

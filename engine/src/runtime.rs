@@ -115,6 +115,8 @@ pub struct Container {
     /// /etc/hostname, /etc/hosts and /etc/resolv.conf: files the runtime
     /// mounts over the image's (so no layer records them), by path.
     pub etc: BTreeMap<String, Vec<u8>>,
+    /// `--hostname`; empty is the short ID, as Docker names it.
+    pub hostname: String,
 }
 
 /// The files the runtime mounts into a container's /etc.
@@ -126,6 +128,11 @@ impl Container {
     }
 
     /// `sleep 1d` as `docker ps` quotes it (shell form unwrapped to its script).
+    /// Its host name: `--hostname`, else its short ID.
+    pub fn host_name(&self) -> &str {
+        if self.hostname.is_empty() { self.short_id() } else { &self.hostname }
+    }
+
     pub fn command(&self) -> String {
         self.argv.join(" ")
     }
@@ -146,7 +153,7 @@ impl Container {
     /// (the short ID) and HOME, which the runtime adds, as Docker does.
     pub fn env_map(&self) -> BTreeMap<String, String> {
         let mut env = crate::sorting::map_of(self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
-        env.entry("HOSTNAME".to_string()).or_insert_with(|| self.short_id().to_string());
+        env.entry("HOSTNAME".to_string()).or_insert_with(|| self.host_name().to_string());
         if self.user.is_empty() || self.user == "root" || self.user == "0" {
             env.entry("HOME".to_string()).or_insert_with(|| "/root".to_string());
         } else {

@@ -363,4 +363,8 @@ fn the_runtime_mounts_hostname_hosts_and_resolv_conf() {
     ok(&mut e, &mut h, "docker commit s snap");
     assert_eq!(e.run("docker run --rm snap grep -c db /etc/hosts", &mut h).text, "0\n", "a new container's own hosts file");
     assert!(ok(&mut e, &mut h, "docker run --rm alpine uname -s") == "Linux\n", "utilities run as a container's command");
+    // --hostname names it everywhere: the variable, the file, hosts, inspect.
+    ok(&mut e, &mut h, "docker run -d --name named -h web1 alpine sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker exec named sh -c 'hostname; echo $HOSTNAME; cat /etc/hostname; tail -n 1 /etc/hosts'"), "web1\nweb1\nweb1\n172.17.0.3\tweb1\n");
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.Config.Hostname}}' named"), "web1\n");
 }
