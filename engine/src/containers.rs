@@ -41,6 +41,15 @@ const RUN_FLAGS: &[Spec] = &[
     opt(Some('u'), "user"),
     opt(None, "restart"),
     opt(None, "network"),
+    opt(None, "env-file"),
+];
+
+/// Options of `docker run` that limit or secure what a container may do,
+/// which nothing here would show: refused by name, not as unknown.
+const UNSIMULATED_RUN_FLAGS: &[&str] = &[
+    "read-only", "memory", "m", "memory-swap", "cpus", "cpu-shares", "c", "init", "privileged", "cap-add", "cap-drop", "security-opt", "add-host", "dns",
+    "label", "l", "log-driver", "log-opt", "platform", "pull", "stop-signal", "stop-timeout", "health-cmd", "tmpfs", "ulimit", "shm-size", "gpus", "ipc",
+    "pid", "device", "link", "expose", "label-file", "cidfile", "sig-proxy", "detach-keys", "attach", "a", "oom-kill-disable", "pids-limit", "runtime",
 ];
 
 fn fail(text: impl Into<String>, status: i32) -> Output {
@@ -299,12 +308,31 @@ impl Engine {
     pub(crate) fn cmd_run(&mut self, args: &[&str], host: &mut dyn Host, create_only: bool) -> Output {
         let p = match flags::parse(args, RUN_FLAGS, true) {
             Ok(p) => p,
-            Err(e) => return fail(format!("{e}\nSee 'docker run --help'.\n"), 125),
+            Err(e) => {
+                // A real option of docker run that changes nothing Layer Lab shows: say so.
+                let flag = e.strip_prefix("unknown flag: ").or_else(|| e.strip_prefix("unknown shorthand flag: '").and_then(|f| f.split('\'').next()));
+                if let Some(f) = flag.filter(|f| UNSIMULATED_RUN_FLAGS.contains(&f.trim_start_matches('-'))) {
+                    let shown = if f.starts_with('-') { f.to_string() } else { format!("-{f}") };
+                    return fail(format!("docker run: {shown} is a real option, but Layer Lab does not simulate it in this version\n"), 125);
+                }
+                return fail(format!("{e}\nSee 'docker run --help'.\n"), 125);
+            }
         };
         let Some((image_name, cmd)) = p.args.split_first() else {
             let what = if create_only { "create" } else { "run" };
             return fail(format!("\"docker {what}\" requires at least 1 argument.\nSee 'docker {what} --help'.\n"), 125);
         };
+        // --env-file: KEY=VALUE lines from a file beside the build context (# comments, blank lines skipped);
+        // then -e, which wins.
+        let mut variables = Vec::new();
+        for file in p.values("env-file") {
+            let Ok(bytes) = host.read_file(file) else {
+                return fail(format!("docker: open {file}: no such file or directory\n\nRun 'docker run --help' for more information\n"), 125);
+            };
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            variables.extend(text.lines().map(str::trim_start).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string));
+        }
+        variables.extend(p.values("env").iter().map(|e| e.to_string()));
         let mut text = String::new();
         let mut events = Vec::new();
         // A missing image is pulled first, as docker run does.
@@ -348,7 +376,7 @@ impl Engine {
             return fail(format!("{text}docker: Error response from daemon: no command specified\n"), 125);
         }
         let mut env: Vec<String> = cfg.env.clone().unwrap_or_default();
-        for e in p.values("env") {
+        for e in &variables {
             let (k, v) = match e.split_once('=') {
                 Some((k, v)) => (k.to_string(), v.to_string()),
                 None => (e.to_string(), String::new()),

@@ -368,3 +368,20 @@ fn the_runtime_mounts_hostname_hosts_and_resolv_conf() {
     assert_eq!(ok(&mut e, &mut h, "docker exec named sh -c 'hostname; echo $HOSTNAME; cat /etc/hostname; tail -n 1 /etc/hosts'"), "web1\nweb1\nweb1\n172.17.0.3\tweb1\n");
     assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.Config.Hostname}}' named"), "web1\n");
 }
+
+/// `docker run --env-file` reads KEY=VALUE lines from a context file (then
+/// -e wins); options that only limit a container say they are not simulated.
+#[test]
+fn env_file_and_unsimulated_run_options() {
+    let mut h = MemHost::new([("app.env", "A=from-file\n# a comment\n\nB=2\n")]);
+    let mut e = Engine::new();
+    let out = ok(&mut e, &mut h, "docker run --rm --env-file app.env -e B=3 alpine env");
+    assert!(out.contains("A=from-file\nB=3\n"), "{out}");
+    let missing = e.run("docker run --rm --env-file nope.env alpine env", &mut h);
+    assert_eq!((missing.status, missing.text.lines().next()), (125, Some("docker: open nope.env: no such file or directory")));
+    for flag in ["--memory 64m", "-m 64m", "--read-only", "--cpus 1"] {
+        let out = e.run(&format!("docker run --rm {flag} alpine true"), &mut h);
+        assert!(out.status == 125 && out.text.contains("is a real option, but Layer Lab does not simulate it"), "{flag}: {}", out.text);
+    }
+    assert!(e.run("docker run --frobnicate alpine", &mut h).text.starts_with("unknown flag: --frobnicate"));
+}
