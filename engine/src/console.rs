@@ -326,6 +326,8 @@ impl Engine {
                     Err(o) => return o,
                 },
                 "--no-cache" => opts.no_cache = true,
+                // The catalogue holds one version of each base image: there is never a newer one to pull.
+                "--pull" => {}
                 "--check" => opts.check = true,
                 "-q" | "--quiet" => quiet = true,
                 // The output here is always plain text.

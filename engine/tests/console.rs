@@ -208,7 +208,7 @@ fn builder_prune_lists_records_with_size_and_last_use() {
     h.now = Some(1_764_000_000);
     let mut e = Engine::new();
     must(&mut e, &mut h, "docker pull alpine");
-    must(&mut e, &mut h, "docker build -q -t t .");
+    must(&mut e, &mut h, "docker build --pull -q -t t .");
     // Three hours later the build hits the cache: the steps are used again, the mount is not.
     h.now = Some(1_764_000_000 + 3 * 3600);
     must(&mut e, &mut h, "docker build -q -t t .");
