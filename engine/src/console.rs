@@ -29,7 +29,7 @@ impl Output {
 /// Docker's commands that this version of Layer Lab does not run yet: they
 /// get an honest message rather than "not a docker command".
 const LATER: &[&str] = &[
-    "attach", "buildx", "checkpoint", "compose", "config", "container", "context", "events", "import", "login", "logout", "manifest", "network", "node", "plugin",
+    "attach", "buildx", "checkpoint", "compose", "config", "container", "context", "events", "login", "logout", "manifest", "network", "node", "plugin",
     "push", "search", "secret", "service", "stack", "stats", "swarm", "trust", "update",
 ];
 
@@ -282,6 +282,7 @@ impl Engine {
             ["docker", "tag", rest @ ..] | ["docker", "image", "tag", rest @ ..] => self.cmd_tag(rest),
             ["docker", "rmi", rest @ ..] | ["docker", "image", "rm" | "remove", rest @ ..] => self.cmd_rmi(rest),
             ["docker", "load", rest @ ..] | ["docker", "image", "load", rest @ ..] => self.cmd_load(rest, host),
+            ["docker", "import", rest @ ..] | ["docker", "image", "import", rest @ ..] => self.cmd_import(rest, host),
             ["docker", "image", "prune", rest @ ..] => self.cmd_image_prune(rest),
             ["docker", "system", "df", rest @ ..] => self.cmd_system_df(rest, host),
             ["docker", "system", sub, ..] => Output::fail(format!("docker system {sub}: not available in this version of Layer Lab\n"), 1),
@@ -527,6 +528,57 @@ impl Engine {
         }
     }
 
+    /// `docker import FILE [REPOSITORY[:TAG]]`: a filesystem tarball (what
+    /// `docker export` writes, plain or gzipped) as an image of one layer,
+    /// with an empty config; `-c` applies Dockerfile instructions, `-m` is
+    /// the history's comment.
+    fn cmd_import(&mut self, args: &[&str], host: &mut dyn Host) -> Output {
+        use crate::flags::opt;
+        let p = match crate::flags::parse(args, &[opt(Some('c'), "change"), opt(Some('m'), "message"), opt(None, "platform")], false) {
+            Ok(p) => p,
+            Err(e) => return Output::fail(format!("{e}\nSee 'docker import --help'.\n"), 1),
+        };
+        let (file, reference) = match p.args.as_slice() {
+            [file] => (file, None),
+            [file, r] => match image::normalize_reference(r) {
+                Ok(r) => (file, Some(r)),
+                Err(e) => return Output::fail(format!("Error response from daemon: {e}\n"), 1),
+            },
+            _ => return Output::fail("\"docker import\" requires at least 1 and at most 2 arguments.\nSee 'docker import --help'.\n".to_string(), 1),
+        };
+        if file == "-" {
+            return Output::fail("docker import: this terminal has no stdin: name the file (docker import FILE)\n".to_string(), 1);
+        }
+        let bytes = match host.read_file(file) {
+            Ok(b) => b,
+            Err(e) => return Output::fail(format!("open {file}: {e}\n"), 1),
+        };
+        let tree = match crate::layer::unpack_archive(&bytes) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Output::fail("Error response from daemon: archive/tar: invalid tar header\n".to_string(), 1),
+            Err(e) => return Output::fail(format!("Error response from daemon: {e}\n"), 1),
+        };
+        let mut run = image::RunConfig::default();
+        for line in p.values("change") {
+            if let Err(e) = build::change(line, &mut run) {
+                return Output::fail(format!("Error response from daemon: {e}\n"), 1);
+            }
+        }
+        let mut config = crate::ImageConfig::linux_amd64(build::BUILD_TIME, run);
+        let comment = p.value("message").map_or_else(|| "Imported from -".to_string(), str::to_string);
+        config.history.push(image::History { created: build::BUILD_TIME.to_string(), created_by: String::new(), comment, empty_layer: false });
+        let (id, _) = match self.import_with(config, vec![crate::ImportStep { created_by: String::new(), tree, opaque: Vec::new() }], &[]) {
+            Ok(x) => x,
+            Err(e) => return Output::fail(format!("Error response from daemon: {e}\n"), 1),
+        };
+        let mut events = vec![Event::ImageCreated { id: id.clone() }];
+        if let Some(r) = reference {
+            self.tag(&r, &id);
+            events.push(Event::Tagged { reference: r, id: id.clone() });
+        }
+        Output { text: format!("{id}\n"), status: 0, events }
+    }
+
     fn cmd_load(&mut self, args: &[&str], host: &mut dyn Host) -> Output {
         let mut input = None;
         let mut quiet = false;
@@ -538,6 +590,11 @@ impl Engine {
                     None => return Output::fail(format!("flag needs an argument: '{}' in {arg}\n", arg.trim_start_matches('-')), 1),
                 },
                 "-q" | "--quiet" => quiet = true,
+                // `docker load < image.tar`: the shell's redirection, read as -i.
+                "<" => match it.next() {
+                    Some(f) => input = Some(*f),
+                    None => return Output::fail("sh: syntax error: unexpected newline\n".to_string(), 2),
+                },
                 a if a.starts_with("--input=") => input = a.strip_prefix("--input="),
                 a => return Output::fail(format!("unknown flag: {a} (not available in this version of Layer Lab)\n"), 1),
             }

@@ -1397,7 +1397,10 @@ impl Engine {
                 match view.get(&key) {
                     Some(n) if !n.is_dir() => {
                         let bytes = n.body().map(|b| b.to_vec()).unwrap_or_default();
-                        let target = if dest.ends_with('/') { format!("{dest}{}", key.last().cloned().unwrap_or_default()) } else { dest.to_string() };
+                        // Into a folder (`.`, `dir/`, or one that exists): under the file's own name.
+                        let name = key.last().cloned().unwrap_or_default();
+                        let target = if dest.ends_with('/') || host.context(dest).is_ok() { format!("{}/{name}", dest.trim_end_matches('/')) } else { dest.to_string() };
+                        let target = target.strip_prefix("./").map_or(target.clone(), str::to_string);
                         match host.write_file(&target, &bytes) {
                             Ok(()) => Output { text: format!("Successfully copied {} to {target}\n", human_size(bytes.len() as u64)), status: 0, events: vec![Event::FileWritten { path: target, size: bytes.len() as u64 }] },
                             Err(e) => fail(format!("{e}\n"), 1),

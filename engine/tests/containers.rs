@@ -385,3 +385,27 @@ fn env_file_and_unsimulated_run_options() {
     }
     assert!(e.run("docker run --frobnicate alpine", &mut h).text.starts_with("unknown flag: --frobnicate"));
 }
+
+/// `docker export` then `docker import` flattens a container into an image
+/// of one layer (with -c and -m); `docker cp` into a folder keeps the
+/// file's name; `docker load < FILE` reads FILE.
+#[test]
+fn export_import_flattens_and_cp_into_a_folder() {
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo one > /one\nRUN echo two > /two\n")]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -q -t layered .");
+    ok(&mut e, &mut h, "docker run -d --name w layered sh -c 'echo a > /a; sleep 1d'");
+    ok(&mut e, &mut h, "docker export -o w.tar w");
+    let id = ok(&mut e, &mut h, "docker import -c 'CMD [\"cat\", \"/a\", \"/two\"]' -m flattened w.tar flat:1");
+    assert!(id.starts_with("sha256:"), "{id}");
+    assert_eq!(e.image("layered").unwrap().diff_ids().len(), 3);
+    assert_eq!(e.image("flat:1").unwrap().diff_ids().len(), 1, "one layer");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm flat:1"), "a\ntwo\n");
+    assert!(ok(&mut e, &mut h, "docker history flat:1").lines().nth(1).is_some_and(|l| l.trim_end().ends_with("flattened")));
+    assert!(e.run("docker import nope.tar", &mut h).status != 0);
+    ok(&mut e, &mut h, "docker cp w:/etc/os-release .");
+    assert!(h.files.contains_key("os-release"), "{:?}", h.files.keys());
+    ok(&mut e, &mut h, "docker save -o flat.tar flat:1");
+    ok(&mut e, &mut h, "docker rmi flat:1");
+    assert_eq!(ok(&mut e, &mut h, "docker load < flat.tar"), "Loaded image: flat:1\n");
+}
