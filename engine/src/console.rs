@@ -35,6 +35,10 @@ const LATER: &[&str] = &[
 
 /// `NAME=value`, with a shell variable's name.
 /// Splits a command line at unquoted `|` into the commands of a pipeline.
+/// What the terminal runs after a pipe besides jq and `xargs docker`: the
+/// shell's text utilities, over the previous command's output.
+const HOST_FILTERS: [&str; 12] = ["grep", "egrep", "fgrep", "wc", "head", "tail", "sort", "uniq", "cut", "tr", "sed", "cat"];
+
 pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
     let mut parts = Vec::new();
     let mut current = String::new();
@@ -182,6 +186,8 @@ impl Engine {
             Err(e) => return Output::fail(format!("sh: syntax error: {e}\n"), 2),
         };
         let first = commands.remove(0);
+        // `2>&1` before a pipe: docker's messages are in its output here already.
+        let first: Vec<String> = first.into_iter().filter(|w| w != "2>&1").collect();
         let mut output = self.run_words(&first, host);
         // A pipeline: each later command reads the previous one's output.
         for command in commands {
@@ -192,8 +198,31 @@ impl Engine {
                     output.text = text;
                     output.status = status;
                 }
+                // `docker ps -aq | xargs docker rm`: the words read become the command's arguments.
+                Some("xargs") if command.iter().skip(1).find(|w| !w.starts_with('-')).is_some_and(|w| w == "docker") => {
+                    let flags: Vec<&String> = command[1..].iter().take_while(|w| w.starts_with('-')).collect();
+                    let mut words: Vec<String> = command[1 + flags.len()..].to_vec();
+                    let input: Vec<String> = output.text.split_whitespace().map(str::to_string).collect();
+                    if input.is_empty() && flags.iter().any(|f| *f == "-r" || *f == "--no-run-if-empty") {
+                        output = Output { text: String::new(), status: 0, events: std::mem::take(&mut output.events) };
+                        continue;
+                    }
+                    words.extend(input);
+                    let mut events = std::mem::take(&mut output.events);
+                    output = self.run_words(&words, host);
+                    events.append(&mut output.events);
+                    output.events = events;
+                }
+                Some("awk") => {
+                    return Output::fail("sh: awk: not simulated in this version of Layer Lab (grep, cut and sed are)\n".to_string(), 127);
+                }
+                Some(program) if HOST_FILTERS.contains(&program) => {
+                    let (status, text) = crate::shell::filter(&command, &output.text);
+                    output.text = text;
+                    output.status = status;
+                }
                 Some(other) => {
-                    return Output::fail(format!("sh: {other}: not found (after a pipe, this terminal runs jq)\n"), 127);
+                    return Output::fail(format!("sh: {other}: not found (after a pipe, this terminal runs jq, xargs docker and the text filters: {})\n", HOST_FILTERS.join(", ")), 127);
                 }
                 None => {}
             }

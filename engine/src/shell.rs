@@ -3263,6 +3263,17 @@ pub fn valid_interval(arg: &str) -> bool {
     matches!(arg, "inf" | "infinity") || (!number.is_empty() && number != "." && (whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()))
 }
 
+/// A text utility (`grep`, `wc`, `sort`…) run over `stdin` outside any
+/// container: the terminal's `docker ps | grep web`. Returns its status and
+/// what it printed, its errors after its output.
+pub fn filter(words: &[String], stdin: &str) -> (i32, String) {
+    let (mut root, lower, mut opaque) = (Tree::new(), Tree::new(), Vec::new());
+    let mut shell = Shell::new(&mut root, &lower, &mut opaque, "/", BTreeMap::new());
+    shell.arg0 = "sh".to_string();
+    let (status, out, err) = shell.builtin(words, stdin);
+    (status, out + &err)
+}
+
 /// `text` in single quotes, as `set` and `export -p` print values.
 fn sh_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\"'\"'"))

@@ -229,3 +229,23 @@ fn builder_prune_lists_records_with_size_and_last_use() {
     assert_eq!(lines[4], "Total:\t7B");
     assert_eq!(must(&mut e, &mut h, "docker builder prune -f"), "Total:\t0B\n");
 }
+
+/// After a pipe the terminal runs the shell's text filters over docker's
+/// output, and `xargs docker …` with the words read as arguments.
+#[test]
+fn pipes_into_text_filters_and_xargs_docker() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    for line in ["docker run -d --name web alpine sleep 1d", "docker run -d --name db alpine sleep 1d", "docker run --name gone alpine true"] {
+        must(&mut e, &mut h, line);
+    }
+    assert!(must(&mut e, &mut h, "docker ps | grep web").ends_with("   web\n"));
+    assert_eq!(must(&mut e, &mut h, "docker ps -a | wc -l").trim(), "4");
+    assert_eq!(must(&mut e, &mut h, "docker ps --format '{{.Names}}' | sort | head -n 1"), "db\n");
+    assert_eq!(must(&mut e, &mut h, "docker ps -a --format '{{.Names}} {{.State}}' | grep exited | cut -d' ' -f1"), "gone\n");
+    assert_eq!(e.run("docker logs web 2>&1 | grep nothing", &mut h).status, 1, "grep's status: no line matched");
+    assert_eq!(must(&mut e, &mut h, "docker ps -aq --filter status=exited | xargs docker rm").lines().count(), 1);
+    assert_eq!(must(&mut e, &mut h, "docker ps -aq | xargs -r docker rm -f").lines().count(), 2);
+    assert_eq!(must(&mut e, &mut h, "docker ps -aq | xargs -r docker rm -f"), "", "-r: nothing read, nothing run");
+    assert!(e.run("docker ps | less", &mut h).text.contains("less: not found (after a pipe"));
+}
