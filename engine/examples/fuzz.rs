@@ -54,7 +54,7 @@ const CONSOLE: &[&str] = &[
     "docker exec -u nobody c1 sh -c 'touch /etc/x; rm /tmp/y'", "docker run --user 65534 --name c2 alpine id", "docker system prune -af --volumes", "docker builder prune -f", "docker port c1", "docker images -f dangling=true", "docker images --filter reference=a*", "docker version",
     "docker run -d --name s alpine sh -c 'echo a; sleep 1d'", "docker run -d alpine sh -c 'exec sh -c \"exec sleep 5\"'", "f() { f; }; f", "greet() { echo $1; }", "greet x",
     "DOCKER_BUILDKIT=0 docker build -t b .", "DOCKER_BUILDKIT=0 docker build -t b -f Dockerfile.m .", "docker images -a", "docker rmi --no-prune b", "docker rmi b",
-    "docker history b", "docker image prune -f", "docker rmi $(docker images -aq)", "docker exec c1 ps", "docker exec -u nobody c1 ps -ef", "ps", "docker run -d --name t alpine top", "docker import e.tar imp", "docker import -c 'CMD [\"x\"]' s.tar imp:2", "docker cp c1:/etc/hosts .", "docker load < s.tar", "docker run -h h1 --env-file Dockerfile alpine env",
+    "docker history b", "docker image prune -f", "docker rmi $(docker images -aq)", "docker exec c1 ps", "docker exec -u nobody c1 ps -ef", "ps", "docker run -d --name t alpine top", "docker import e.tar imp", "docker import -c 'CMD [\"x\"]' s.tar imp:2", "docker cp c1:/etc/hosts .", "docker load < s.tar", "docker run -h h1 --env-file Dockerfile alpine env", "docker ps -a | grep c1 | wc -l", "docker images | sort -r | head -n 2", "docker ps -aq | xargs -r docker rm -f", "docker logs c1 2>&1 | sed s/a/b/ | tr a-z A-Z",
 ];
 const REGEX: &[&str] = &[
     "a", "b", ".", "*", "+", "?", "\\", "(", ")", "|", "{", "}", "[", "]", "^", "$", "-", ",", "1", "2", "\\(", "\\)", "\\{", "\\}", "\\|", "[:digit:]", "[:nope:]", "&", "/", "s", "g", "\n",
