@@ -288,9 +288,21 @@ test('the terminal: history, Tab completion, Ctrl-C, Ctrl-L and a multi-line pas
   await page.waitForFunction((n) => document.querySelectorAll('.entry').length >= n + 2, before);
   assert.match(await page.locator('.entry').last().innerText(), /pasted/);
   assert.equal(await input.inputValue(), 'docker ps');
-  // Ctrl-L clears the screen.
+  // Ctrl-L clears the screen; the history stays, as in a shell.
   await input.press('Control+l');
   assert.equal(await page.locator('.entry').count(), 0);
+  await input.fill('');
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'docker exec web1 cat /p.txt');
+  // `clear` typed does the same.
+  await input.fill('');
+  await run(page, 'docker ps -q');
+  assert.ok(await page.locator('.entry').count() > 0);
+  await input.fill('clear');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.entry').length === 0);
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'clear');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -191,9 +191,10 @@ impl Session {
         });
     }
 
-    /// Commands typed, oldest first (the terminal's ↑/↓ history).
+    /// Commands run, oldest first (the terminal's ↑/↓ history): clearing
+    /// the screen keeps them, a Ctrl-C'd line is not one.
     pub fn history(&self) -> Vec<String> {
-        self.entries.with_untracked(|e| e.iter().filter(|x| x.status != 130 || !x.command.ends_with("^C")).map(|x| x.command.clone()).filter(|c| !c.is_empty()).collect())
+        self.log.with_untracked(|l| l.iter().filter(|c| !c.is_empty()).cloned().collect())
     }
 
     /// Completions for the last word of `line` (the engine knows the names).
@@ -432,6 +433,11 @@ impl Session {
         }
         let after = self.current_files();
         self.journal.update_value(|j| j.record(&before, line, after));
+        // `clear` empties the screen; the prompt waits on a blank one.
+        if output.events.iter().any(|e| matches!(e, Event::ClearScreen)) {
+            self.entries.set(Vec::new());
+            return output;
+        }
         self.entries.update(|e| e.push(Entry { prompt, command: line.to_string(), output: text, status: output.status, downloads }));
         output
     }

@@ -325,6 +325,7 @@ impl Engine {
                 Output::fail(format!("docker: '{cmd}' is not a docker command.\nSee 'docker --help'\n"), 1)
             }
             ["pwd"] => Output { text: format!("{}\n", host.cwd()), status: 0, events: Vec::new() },
+            ["clear"] => Output { text: String::new(), status: 0, events: vec![Event::ClearScreen] },
             [cmd, ..] => Output::fail(format!("sh: {cmd}: not found (this terminal runs docker commands)\n"), 127),
         }
     }

@@ -244,6 +244,11 @@ impl Engine {
     }
 
     fn shell_line(&mut self, id: &str, cwd: String, env: BTreeMap<String, String>, main: bool, line: &str, host: &dyn Host) -> Output {
+        // `clear` (BusyBox's applet, ncurses' program): the terminal empties its screen.
+        if line.trim() == "clear" && self.container_fs(id).is_ok_and(|view| crate::shell::standard_utility(&view, "clear")) {
+            self.session = Some(Session::Shell { container: id.to_string(), cwd, env, main });
+            return Output { text: String::new(), status: 0, events: vec![Event::ClearScreen] };
+        }
         let mut events = Vec::new();
         match self.exec_script(id, Some(line), &[], &cwd, env, &mut events) {
             Ok((status, text, cwd, mut env)) => {

@@ -83,6 +83,8 @@ pub enum Event {
     Whiteout { container: String, path: String },
     VolumeCreated { name: String },
     VolumeRemoved { name: String },
+    /// `clear`: the terminal's screen is emptied.
+    ClearScreen,
 }
 
 /// The simulated Docker host.

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const UTILITIES: &[&str] = &[
     "sh", "echo", "printf", "cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "ln", "chmod", "chown", "ls", "pwd", "true", "false", "test", "[",
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
-    "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which",
+    "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which", "clear",
 ];
 
 /// sed reads and writes the shell's tree.
@@ -1796,7 +1796,8 @@ impl<'a> Shell<'a> {
         let ok = |out: String| (0, out, String::new());
         let fail = |code: i32, err: String| (code, String::new(), err);
         match cmd.as_str() {
-            "true" | ":" => ok(String::new()),
+            // Outside a terminal (a script, a RUN) it clears nothing: the terminal's own line is an event.
+            "true" | ":" | "clear" => ok(String::new()),
             // Time does not pass here: a valid sleep returns at once.
             "sleep" => match args.iter().find(|a| !valid_interval(a)) {
                 _ if args.is_empty() => match self.flavour {

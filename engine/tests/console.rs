@@ -249,3 +249,19 @@ fn pipes_into_text_filters_and_xargs_docker() {
     assert_eq!(must(&mut e, &mut h, "docker ps -aq | xargs -r docker rm -f"), "", "-r: nothing read, nothing run");
     assert!(e.run("docker ps | less", &mut h).text.contains("less: not found (after a pipe"));
 }
+
+/// `clear`, at the terminal's prompt or in a container's shell, asks the
+/// page to empty its screen; in a script it does nothing.
+#[test]
+fn clear_empties_the_screen() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    let out = e.run("clear", &mut h);
+    assert_eq!((out.status, out.text.as_str(), out.events.as_slice()), (0, "", [Event::ClearScreen].as_slice()));
+    must(&mut e, &mut h, "docker run -d --name s alpine sleep 1d");
+    must(&mut e, &mut h, "docker exec -it s sh");
+    assert_eq!(e.run("clear", &mut h).events, vec![Event::ClearScreen]);
+    assert_eq!(e.prompt().as_deref(), Some("/ # "), "still in the container's shell");
+    must(&mut e, &mut h, "exit");
+    assert_eq!(must(&mut e, &mut h, "docker exec s sh -c 'clear; echo after'"), "after\n");
+}
