@@ -219,7 +219,12 @@ impl Engine {
 
     /// Runs `script` (or `argv`, exec form) in the container and keeps the
     /// result. Returns (status, output, cwd, env).
-    fn exec_script(&mut self, id: &str, script: Option<&str>, argv: &[String], cwd: &str, env: BTreeMap<String, String>, events: &mut Vec<Event>) -> Result<(i32, String, String, BTreeMap<String, String>), String> {
+    fn exec_script(&mut self, id: &str, script: Option<&str>, argv: &[String], cwd: &str, mut env: BTreeMap<String, String>, events: &mut Vec<Event>) -> Result<(i32, String, String, BTreeMap<String, String>), String> {
+        // Its mount points, which rm cannot remove.
+        if let Some(c) = self.containers.get(id) {
+            let mounts: Vec<&str> = c.etc.keys().map(String::as_str).chain(c.mounts.iter().map(|m| m.destination.as_str())).collect();
+            env.insert(crate::shell::MOUNTS.to_string(), mounts.join("\n"));
+        }
         self.alter(id, events, |merged, lower, opaque| {
             let mut shell = crate::shell::Shell::new(merged, lower, opaque, cwd, env);
             // A user other than root: HOME from /etc/passwd, as Docker's runtime sets it.

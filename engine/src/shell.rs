@@ -60,6 +60,10 @@ pub fn standard_utility(root: &Tree, program: &str) -> bool {
         && (busybox || !BUSYBOX_ONLY.contains(&program) && !NETWORK_APPLETS.contains(&program))
 }
 
+/// What is mounted in a container (the runtime's /etc files, volumes'
+/// mount points), one path a line: `rm` cannot remove them.
+pub const MOUNTS: &str = "\u{0}mounts";
+
 /// The processes a container runs besides the command a shell runs now,
 /// for `ps`: lines of `PID<TAB>USER<TAB>COMMAND`, USER as `--user` gives
 /// it (empty for root).
@@ -2251,6 +2255,14 @@ impl<'a> Shell<'a> {
                         None => Err(format!("can't remove '{path}': No such file or directory")),
                         Some(n) if n.is_dir() && !recursive => Err(format!("'{path}' is a directory")),
                         Some(_) if !sh.may_change(&key) => Err(format!("can't remove '{path}': Permission denied")),
+                        // A mount point: what is mounted there can be emptied, not removed.
+                        Some(_) if sh.env.get(MOUNTS).is_some_and(|m| m.lines().any(|l| l == display(&key))) => {
+                            let inside: Vec<PathKey> = sh.root.descendants(&key).map(|(k, _)| k.clone()).collect();
+                            for k in inside.iter().rev() {
+                                sh.root.remove(k);
+                            }
+                            Err(format!("can't remove '{path}': Resource busy"))
+                        }
                         Some(n) => {
                             if n.is_dir() && sh.lower.get(&key).is_some_and(Node::is_dir) {
                                 sh.removed_dirs.push(key.clone());
@@ -2386,10 +2398,12 @@ impl<'a> Shell<'a> {
             },
             "ls" => {
                 let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
-                if let Some(bad) = flags.chars().find(|c| !"alds1".contains(*c)) {
-                    return fail(1, format!("ls: unrecognized option: {bad} (Layer Lab's ls knows -a, -l, -d, -1)\n"));
+                if let Some(bad) = flags.chars().find(|c| !"aAlds1".contains(*c)) {
+                    return fail(1, format!("ls: unrecognized option: {bad} (Layer Lab's ls knows -a, -A, -l, -d, -1)\n"));
                 }
-                let (all, long, itself) = (flags.contains('a'), flags.contains('l'), flags.contains('d'));
+                // -A: the hidden entries too, but not `.` and `..`.
+                let (dots, long, itself) = (flags.contains('a'), flags.contains('l'), flags.contains('d'));
+                let all = dots || flags.contains('A');
                 let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).copied().collect();
                 let several = paths.len() > 1;
                 let mut paths = if paths.is_empty() { vec!["."] } else { paths };
@@ -2424,14 +2438,14 @@ impl<'a> Shell<'a> {
                             }
                             if long {
                                 // 1K blocks: a directory takes 4, a file whole 4K blocks, a short symlink none.
-                                let blocks: u64 = entries.iter().map(|(_, e)| match e.kind { Kind::Dir => 4, Kind::Symlink(_) => 0, _ => e.size().div_ceil(4096) * 4 }).sum::<u64>() + if all { 8 } else { 0 };
+                                let blocks: u64 = entries.iter().map(|(_, e)| match e.kind { Kind::Dir => 4, Kind::Symlink(_) => 0, _ => e.size().div_ceil(4096) * 4 }).sum::<u64>() + if dots { 8 } else { 0 };
                                 out.push_str(&format!("total {blocks}\n"));
                             }
                             let mut named: Vec<(&[String], &Node, &str)> = Vec::new();
                             // -a lists the directory itself and its parent first (the root is its own parent).
                             let root_node = Node::dir(0o755);
                             let parent = &dir[..dir.len().saturating_sub(1)];
-                            if all {
+                            if dots {
                                 named.push((&dir, self.root.get(&dir).unwrap_or(&root_node), "."));
                                 named.push((parent, self.root.get(parent).unwrap_or(&root_node), ".."));
                             }

@@ -360,12 +360,19 @@ fn the_runtime_mounts_hostname_hosts_and_resolv_conf() {
     assert_eq!(ok(&mut e, &mut h, "docker diff s"), "");
     let origins: Vec<_> = e.merged_entries("s").unwrap().into_iter().filter(|m| m.path.starts_with("/etc/h")).map(|m| (m.path, m.origin.label())).collect();
     assert!(origins.iter().all(|(_, o)| o == "mounted by the runtime"), "{origins:?}");
+    // A mount point cannot be removed (what a volume holds can be emptied).
+    let busy = e.run("docker exec s rm /etc/hostname", &mut h);
+    assert_eq!((busy.status, busy.text.as_str()), (1, "rm: can't remove '/etc/hostname': Resource busy\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec s cat /etc/hostname"), format!("{id}\n"));
+    ok(&mut e, &mut h, "docker run -d --name v -v data:/data alpine sh -c 'echo x > /data/f; sleep 1d'");
+    assert_eq!(e.run("docker exec v rm -rf /data", &mut h).text, "rm: can't remove '/data': Resource busy\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm -v data:/data alpine ls -A /data"), "", "emptied");
     ok(&mut e, &mut h, "docker commit s snap");
     assert_eq!(e.run("docker run --rm snap grep -c db /etc/hosts", &mut h).text, "0\n", "a new container's own hosts file");
     assert!(ok(&mut e, &mut h, "docker run --rm alpine uname -s") == "Linux\n", "utilities run as a container's command");
     // --hostname names it everywhere: the variable, the file, hosts, inspect.
     ok(&mut e, &mut h, "docker run -d --name named -h web1 alpine sleep 1d");
-    assert_eq!(ok(&mut e, &mut h, "docker exec named sh -c 'hostname; echo $HOSTNAME; cat /etc/hostname; tail -n 1 /etc/hosts'"), "web1\nweb1\nweb1\n172.17.0.3\tweb1\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec named sh -c 'hostname; echo $HOSTNAME; cat /etc/hostname; tail -n 1 /etc/hosts'"), "web1\nweb1\nweb1\n172.17.0.4\tweb1\n");
     assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.Config.Hostname}}' named"), "web1\n");
 }
 
