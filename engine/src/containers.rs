@@ -79,7 +79,7 @@ fn network_settings(c: &Container, running: bool) -> serde_json::Value {
     let id = |what: &str| Digest::of(format!("{what} {}", c.id).as_bytes()).hex().to_string();
     let (ip, mac, gateway, prefix, endpoint) = if running {
         let a = c.address;
-        (format!("172.17.{}.{}", a / 256, a % 256), format!("02:42:ac:11:{:02x}:{:02x}", a / 256, a % 256), "172.17.0.1".to_string(), 16, id("endpoint"))
+        (c.ip(), format!("02:42:ac:11:{:02x}:{:02x}", a / 256, a % 256), "172.17.0.1".to_string(), 16, id("endpoint"))
     } else {
         Default::default()
     };
@@ -569,7 +569,7 @@ impl Engine {
         let host = c.host_name().to_string();
         c.etc.entry("/etc/hostname".to_string()).or_insert_with(|| format!("{host}\n").into_bytes());
         c.etc.entry("/etc/resolv.conf".to_string()).or_insert_with(|| b"nameserver 8.8.8.8\nnameserver 8.8.4.4\n".to_vec());
-        let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n172.17.{}.{}\t{host}\n", address / 256, address % 256);
+        let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n{}\t{host}\n", c.ip());
         c.etc.insert("/etc/hosts".to_string(), hosts.into_bytes());
         let c = c.clone();
         let view = self.container_fs(id).map_err(|e| (e, 1))?;
@@ -1066,7 +1066,7 @@ impl Engine {
         match self.exec_script(&id, None, &argv, &cwd, env, &mut events) {
             Ok((status, text, _, _)) => {
                 // The program itself missing (not something a script it ran could not find).
-                let text = if status == 127 && text.lines().count() == 1 && (text.ends_with(&format!(" {cmd}: not found\n")) || text.ends_with(&format!(": {cmd}: not found\n"))) && !matches!(base.as_str(), "sh" | "bash" | "ash" | "dash") {
+                let text = if status == 127 && text.lines().count() == 1 && text.ends_with(&format!(": {cmd}: not found\n")) {
                     format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{cmd}\": executable file not found in $PATH: unknown\n")
                 } else {
                     text

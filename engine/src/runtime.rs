@@ -127,12 +127,17 @@ impl Container {
         &self.id[..12]
     }
 
-    /// `sleep 1d` as `docker ps` quotes it (shell form unwrapped to its script).
     /// Its host name: `--hostname`, else its short ID.
     pub fn host_name(&self) -> &str {
         if self.hostname.is_empty() { self.short_id() } else { &self.hostname }
     }
 
+    /// Its address on the default bridge, `172.17.0.N` (see [`Container::address`]).
+    pub fn ip(&self) -> String {
+        format!("172.17.{}.{}", self.address / 256, self.address % 256)
+    }
+
+    /// `sleep 1d` as `docker ps` quotes it (shell form unwrapped to its script).
     pub fn command(&self) -> String {
         self.argv.join(" ")
     }
@@ -336,7 +341,6 @@ pub fn keeps_running(words: &[String]) -> bool {
         _ => false,
     }
 }
-
 
 /// Finds a program the way `exec` does: a path as given, or each PATH entry.
 pub fn which(view: &Tree, program: &str, env: &BTreeMap<String, String>, cwd: &str) -> Option<String> {
