@@ -33,12 +33,19 @@ const LATER: &[&str] = &[
     "push", "search", "secret", "service", "stack", "stats", "swarm", "trust", "update",
 ];
 
-/// `NAME=value`, with a shell variable's name.
-/// Splits a command line at unquoted `|` into the commands of a pipeline.
 /// What the terminal runs after a pipe besides jq and `xargs docker`: the
 /// shell's text utilities, over the previous command's output.
 const HOST_FILTERS: [&str; 12] = ["grep", "egrep", "fgrep", "wc", "head", "tail", "sort", "uniq", "cut", "tr", "sed", "cat"];
 
+/// `xargs [-r] docker …` after a pipe: whether `-r` (run nothing on no
+/// input) was given, and the docker command's words.
+fn xargs_docker(command: &[String]) -> Option<(bool, &[String])> {
+    let flags = command.get(1..)?.iter().take_while(|w| w.starts_with('-')).count();
+    let docker = command.get(1 + flags..).filter(|rest| rest.first().is_some_and(|w| w == "docker"))?;
+    Some((command[1..1 + flags].iter().any(|f| f == "-r" || f == "--no-run-if-empty"), docker))
+}
+
+/// Splits a command line at unquoted `|` into the commands of a pipeline.
 pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
     let mut parts = Vec::new();
     let mut current = String::new();
@@ -191,27 +198,25 @@ impl Engine {
         let mut output = self.run_words(&first, host);
         // A pipeline: each later command reads the previous one's output.
         for command in commands {
+            // `docker ps -aq | xargs docker rm`: the words read become the command's arguments.
+            if let Some((skip_empty, docker)) = command.first().filter(|w| *w == "xargs").and_then(|_| xargs_docker(&command)) {
+                let input: Vec<String> = output.text.split_whitespace().map(str::to_string).collect();
+                let mut events = std::mem::take(&mut output.events);
+                output = if input.is_empty() && skip_empty {
+                    Output::default()
+                } else {
+                    self.run_words(&[docker, &input].concat(), host)
+                };
+                events.append(&mut output.events);
+                output.events = events;
+                continue;
+            }
             match command.first().map(String::as_str) {
                 Some("jq") => {
                     let args: Vec<&str> = command[1..].iter().map(String::as_str).collect();
                     let (text, status) = crate::jq::run(&args, &output.text);
                     output.text = text;
                     output.status = status;
-                }
-                // `docker ps -aq | xargs docker rm`: the words read become the command's arguments.
-                Some("xargs") if command.iter().skip(1).find(|w| !w.starts_with('-')).is_some_and(|w| w == "docker") => {
-                    let flags: Vec<&String> = command[1..].iter().take_while(|w| w.starts_with('-')).collect();
-                    let mut words: Vec<String> = command[1 + flags.len()..].to_vec();
-                    let input: Vec<String> = output.text.split_whitespace().map(str::to_string).collect();
-                    if input.is_empty() && flags.iter().any(|f| *f == "-r" || *f == "--no-run-if-empty") {
-                        output = Output { text: String::new(), status: 0, events: std::mem::take(&mut output.events) };
-                        continue;
-                    }
-                    words.extend(input);
-                    let mut events = std::mem::take(&mut output.events);
-                    output = self.run_words(&words, host);
-                    events.append(&mut output.events);
-                    output.events = events;
                 }
                 Some("awk") => {
                     return Output::fail("sh: awk: not simulated in this version of Layer Lab (grep, cut and sed are)\n".to_string(), 127);
