@@ -56,7 +56,7 @@ const BUSYBOX_ONLY: [&str; 3] = ["ps", "top", "free"];
 pub fn standard_utility(root: &Tree, program: &str) -> bool {
     let busybox = root.get(&components("/bin/busybox")).is_some();
     root.get(&components("/bin/sh")).is_some()
-        && (UTILITIES.contains(&program) || UNSIMULATED.contains(&program) || program == "ps" || NETWORK_APPLETS.contains(&program))
+        && [UTILITIES, &UNSIMULATED, &BUSYBOX_ONLY, &NETWORK_APPLETS].iter().any(|set| set.contains(&program))
         && (busybox || !BUSYBOX_ONLY.contains(&program) && !NETWORK_APPLETS.contains(&program))
 }
 
@@ -1095,9 +1095,7 @@ impl<'a> Shell<'a> {
                         return 1;
                     }
                     if let Err(e) = self.assign(var, v) {
-                        self.stderr(&self.message(&e));
-                        self.aborted = true;
-                        return 2;
+                        return self.expansion_failed(&e);
                     }
                     status = self.run_list(body);
                     if self.leave_loop() {
@@ -1228,6 +1226,14 @@ impl<'a> Shell<'a> {
             self.take_over(argv);
         }
         (status, out)
+    }
+
+    /// Before a variable is set for one command only (`NAME=value cmd`,
+    /// `env NAME=value cmd`): its value and export mark, kept for
+    /// [`Shell::restore`]; it is exported for the command.
+    fn save_and_export(&mut self, name: &str, saved: &mut Vec<(String, Option<String>, bool)>) {
+        saved.push((name.to_string(), self.env.get(name).cloned(), self.exported.contains(name)));
+        self.exported.insert(name.to_string());
     }
 
     /// Variables a command's `NAME=value` prefix set get their values (and
@@ -1439,7 +1445,8 @@ impl<'a> Shell<'a> {
         Ok(out)
     }
 
-    /// An expansion failed: the message, and the script stops ([`Shell::aborted`]).
+    /// An expansion (or a loop's assignment) failed: the message, and the
+    /// script stops ([`Shell::aborted`]).
     fn expansion_failed(&mut self, e: &str) -> i32 {
         self.stderr(&self.message(e));
         self.aborted = true;
@@ -1451,7 +1458,8 @@ impl<'a> Shell<'a> {
         if raw == "\"$@\"" || raw == "\"${@}\"" {
             return Ok(self.args.clone());
         }
-        let raw = &self.tilde(raw, false);
+        let tilde = self.tilde(raw, false);
+        let raw = tilde.as_deref().unwrap_or(raw);
         // `x=$(…)` keeps the output whole: an assignment is not split into words.
         let raw = self.substitutions(raw, !is_assignment(raw))?;
         let words = self.parameters(&raw, true)?;
@@ -1568,25 +1576,22 @@ impl<'a> Shell<'a> {
     /// `~` and `~NAME` unquoted at the start of a word (or, for an
     /// `assignment`, of its value), up to the first `/`: $HOME (else the
     /// user's home directory), or NAME's home directory; an unknown NAME
-    /// stays as it is.
-    fn tilde(&self, raw: &str, assignment: bool) -> String {
+    /// stays as it is. None: nothing to expand.
+    fn tilde(&self, raw: &str, assignment: bool) -> Option<String> {
         let (head, word) = match raw.split_once('=') {
             Some((k, v)) if assignment && is_name(k) => (&raw[..=k.len()], v),
             _ => ("", raw),
         };
-        let Some(rest) = word.strip_prefix('~') else { return raw.to_string() };
+        let rest = word.strip_prefix('~')?;
         let (name, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         if name.contains(['"', '\'', '\\', '$', '`', '*', '?', '[']) {
-            return raw.to_string();
+            return None;
         }
         let home = match name {
             "" => self.env.get("HOME").cloned().unwrap_or_else(|| self.home()),
-            _ => match self.passwd_entry(name).and_then(|f| f.get(5).cloned()) {
-                Some(h) => h,
-                None => return raw.to_string(),
-            },
+            _ => self.passwd_entry(name).and_then(|f| f.get(5).cloned())?,
         };
-        format!("{head}{home}{tail}")
+        Some(format!("{head}{home}{tail}"))
     }
 
     /// The fields of the /etc/passwd line whose name or UID is `who`.
@@ -1704,13 +1709,12 @@ impl<'a> Shell<'a> {
     fn run_command(&mut self, cmd: &Command, stdin: &str) -> (i32, String, String) {
         self.subst_status = None;
         let mut words = Vec::new();
-        for (i, raw) in cmd.words.iter().enumerate() {
+        let mut leading = true;
+        for raw in &cmd.words {
             // `X=~/dir` before the command: the value's tilde too.
-            let raw = &match cmd.words[..=i].iter().all(|w| is_assignment(w)) {
-                true => self.tilde(raw, true),
-                false => raw.clone(),
-            };
-            match self.expand(raw) {
+            leading &= is_assignment(raw);
+            let tilde = if leading { self.tilde(raw, true) } else { None };
+            match self.expand(tilde.as_deref().unwrap_or(raw)) {
                 Ok(w) => words.extend(w),
                 Err(e) => return self.fatal(&e),
             }
@@ -1727,8 +1731,7 @@ impl<'a> Shell<'a> {
         let mut saved = Vec::new();
         for (k, v) in assigns {
             if temporary {
-                saved.push((k.clone(), self.env.get(&k).cloned(), self.exported.contains(&k)));
-                self.exported.insert(k.clone());
+                self.save_and_export(&k, &mut saved);
             }
             if let Err(e) = self.assign(&k, v) {
                 self.restore(saved);
@@ -1885,14 +1888,13 @@ impl<'a> Shell<'a> {
                 }
                 for a in args {
                     let (k, v) = a.split_once('=').map_or((a, None), |(k, v)| (k, Some(v)));
-                    if self.readonly.contains(k) {
-                        return self.fatal(&format!("local: {k}: is read only"));
-                    }
                     let old = self.env.get(k).cloned();
                     if let Some(frame) = self.locals.last_mut() {
                         frame.push((k.to_string(), old));
                     }
-                    self.env.insert(k.to_string(), v.unwrap_or_default().to_string());
+                    if let Err(e) = self.assign(k, v.unwrap_or_default().to_string()) {
+                        return self.fatal(&format!("local: {e}"));
+                    }
                 }
                 ok(String::new())
             }
@@ -2143,9 +2145,8 @@ impl<'a> Shell<'a> {
                 let exported = clear.then(|| std::mem::take(&mut self.exported));
                 let mut saved = Vec::new();
                 while let Some((k, v)) = rest.first().and_then(|w| w.split_once('=')).filter(|(k, _)| is_name(k)) {
-                    saved.push((k.to_string(), self.env.get(k).cloned(), self.exported.contains(k)));
+                    self.save_and_export(k, &mut saved);
                     self.env.insert(k.to_string(), v.to_string());
-                    self.exported.insert(k.to_string());
                     rest = &rest[1..];
                 }
                 let result = if rest.is_empty() { self.builtin(&words[..1], stdin) } else { self.builtin(rest, stdin) };
