@@ -384,9 +384,7 @@ impl Engine {
             }
             // Untagged with an image made on it, it stays as that image's parent.
             if self.tags_of(&id).is_empty() && !self.has_children(&id) {
-                let parent = self.parents.get(&id).cloned().filter(|_| prune);
-                events.push(self.purge(&id, ("Untagged", "Deleted"), &mut text));
-                self.purge_parents(parent, ("Untagged", "Deleted"), &mut text, &mut events);
+                self.purge_with_parents(&id, prune, ("Untagged", "Deleted"), &mut text, &mut events);
             }
         }
         Output { text, status, events }
@@ -409,9 +407,12 @@ impl Engine {
         Event::ImageRemoved { id: id.clone() }
     }
 
-    /// After an image went: its parent, and the parent's parent…, while
-    /// untagged and unused (a classic build's step images), go too.
-    fn purge_parents(&mut self, mut parent: Option<crate::Digest>, words: (&str, &str), text: &mut String, events: &mut Vec<Event>) {
+    /// [`Engine::purge`], then with `parents` the image's parent, and the
+    /// parent's parent…, while untagged and unused (a classic build's step
+    /// images).
+    fn purge_with_parents(&mut self, id: &crate::Digest, parents: bool, words: (&str, &str), text: &mut String, events: &mut Vec<Event>) {
+        let mut parent = self.parents.get(id).cloned().filter(|_| parents);
+        events.push(self.purge(id, words, text));
         while let Some(p) = parent.take() {
             if !self.images.contains_key(&p) || !self.tags_of(&p).is_empty() || self.has_children(&p) || self.image_in_use(&p).is_some() {
                 break;
@@ -478,9 +479,7 @@ impl Engine {
                 self.tags.remove(&t);
                 let _ = writeln!(text, "untagged: {t}");
             }
-            let parent = self.parents.get(&id).cloned();
-            events.push(self.purge(&id, ("untagged", "deleted"), &mut text));
-            self.purge_parents(parent, ("untagged", "deleted"), &mut text, &mut events);
+            self.purge_with_parents(&id, true, ("untagged", "deleted"), &mut text, &mut events);
         }
         if !text.is_empty() {
             text.push('\n');
