@@ -297,6 +297,34 @@ pub const LESSONS: &[Lesson] = &[
             },
         ],
     },
+    Lesson {
+        id: "web",
+        title: "11. Two web servers from one image",
+        intro: "nginx serves the files of its own container. Start two containers from one image, publish them on two ports, change the page in one of them and ask each with curl.",
+        files: &[("site/index.html", "<h1>Hello from the image</h1>\n"), ("web.Dockerfile", "FROM nginx\nCOPY site /usr/share/nginx/html\n")],
+        steps: &[
+            "docker build -t site -f web.Dockerfile .",
+            "docker run -d --name blue -p 8081:80 site",
+            "docker run -d --name green -p 8082:80 site",
+            "curl localhost:8081",
+            "docker exec blue sh -c 'echo \"<h1>Changed in blue</h1>\" > /usr/share/nginx/html/index.html'",
+            "curl localhost:8081",
+            "curl localhost:8082",
+            "docker diff blue",
+            "docker logs blue",
+        ],
+        look: "Each nginx reads its own container's merged view. blue's index.html was copied up into blue's writable layer (C in docker diff, marked in blue's box), so port 8081 serves the change, while green on port 8082 still serves the image's file. docker logs ends with the requests nginx answered, from 172.17.0.1: the host, through the bridge's gateway.",
+        checks: &[
+            Check { label: "port 8081 (blue) serves the changed page", queries: &["curl -s localhost:8081"], pass: |o| ok_with(&o[0], "Changed in blue") },
+            Check { label: "port 8082 (green) still serves the image's page", queries: &["curl -s localhost:8082"], pass: |o| ok_with(&o[0], "Hello from the image") },
+            Check {
+                label: "the page was copied up into blue's writable layer only",
+                queries: &["docker diff blue", "docker diff green"],
+                pass: |o| ok_with(&o[0], "C /usr/share/nginx/html/index.html") && o[1].status == 0 && !o[1].text.contains("index.html"),
+            },
+            Check { label: "blue's log holds the requests it answered", queries: &["docker logs blue"], pass: |o| ok_with(&o[0], "\"GET / HTTP/1.1\" 200") },
+        ],
+    },
 ];
 
 /// The local-storage key of the lesson open (its id).

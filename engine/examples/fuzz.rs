@@ -30,7 +30,7 @@ const SHELL: &[&str] = &[
     "echo ", "printf '%s\\n' ", "cat ", "touch ", "mkdir -p ", "rm -rf ", "rmdir ", "cp -r ", "mv ", "ln -s ", "chmod +x ", "chown 1:2 ", "ls ",
     "test -f ", "[ -d ", " ]", "wc -l ", "head -n 2 ", "sh -c '", "apk add ", "apt-get install ", "cd ", "export A=", "set -e", "exit ",
     "a", "/b", "/b/c", "*", "?", "[a-z]", "&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "<", "\"", "'", "\\", "$A", "${A:-x}", "${A/a/b}",
-    "${#", "$(", "`", "\n", " ", "..", "/", "curl", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
+    "${#", "$(", "`", "\n", " ", "..", "/", "curl", "wget -qO- ", "wget -O /b ", "http://", "localhost", "172.17.0.1:80", "nosuch", "1", "0", "<<EOF\n", "EOF\n", "<<-'E'", "\tE\n", "tar -czf /t.tgz ",
     "tar xf /t.tgz ", "-C ", ".", ")", "$(echo a; ls /)", "x=$(", "\"$(cat /b)\"", "for i in a b; do ", "; done", "if ", "; then ", "; else ", "; fi", "while ", "until ", "; do ", "{ ", " }", "break", "continue 2", "! ", "case",
     "$((", "))", "(", "( cd /b; ", "i=$((i+1))", "$((1/0))", "**", "<<", "?", ":", "+=", "++", "--", "0x1f", "08", "$(( $(echo 2) * i ))",
     "case $A in ", " in ", "a|b) ", "\"*\") ", "*) ", ";;", "esac", "f() ",
@@ -55,6 +55,9 @@ const CONSOLE: &[&str] = &[
     "docker run -d --name s alpine sh -c 'echo a; sleep 1d'", "docker run -d alpine sh -c 'exec sh -c \"exec sleep 5\"'", "f() { f; }; f", "greet() { echo $1; }", "greet x",
     "DOCKER_BUILDKIT=0 docker build -t b .", "DOCKER_BUILDKIT=0 docker build -t b -f Dockerfile.m .", "docker images -a", "docker rmi --no-prune b", "docker rmi b",
     "docker history b", "docker image prune -f", "docker rmi $(docker images -aq)", "docker exec c1 ps", "docker exec -u nobody c1 ps -ef", "ps", "docker run -d --name t alpine top", "docker import e.tar imp", "docker import -c 'CMD [\"x\"]' s.tar imp:2", "docker cp c1:/etc/hosts .", "docker load < s.tar", "docker run -h h1 --env-file Dockerfile alpine env", "docker ps -a | grep c1 | wc -l", "docker images | sort -r | head -n 2", "docker ps -aq | xargs -r docker rm -f", "docker logs c1 2>&1 | sed s/a/b/ | tr a-z A-Z",
+    "docker run -d -p 8080:80 --name w nginx", "curl -sSi localhost:8080/", "curl -vfL localhost:8080/x", "curl -o f -XPOST 172.17.0.2", "curl -I 172.17.0.3:80/../a%2",
+    "docker exec w sh -c 'mkdir /usr/share/nginx/html/d; curl -s localhost/d'", "docker run --rm alpine wget -qO- 172.17.0.2", "docker run alpine wget -S --spider http://w",
+    "docker stop w && docker rm w || echo no", "; ;", "&&", "||", "echo -n a",
 ];
 const REGEX: &[&str] = &[
     "a", "b", ".", "*", "+", "?", "\\", "(", ")", "|", "{", "}", "[", "]", "^", "$", "-", ",", "1", "2", "\\(", "\\)", "\\{", "\\}", "\\|", "[:digit:]", "[:nope:]", "&", "/", "s", "g", "\n",

@@ -79,6 +79,65 @@ pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
     Ok(commands)
 }
 
+/// Splits a line at the `;`, `&&` and `||` outside quotes and command
+/// substitutions: each command with the operator after it. None when there
+/// is no such operator; the operator that has no command before it is the error.
+fn split_and_or(line: &str) -> Result<Option<Vec<(String, &'static str)>>, String> {
+    let (mut list, mut current, mut quote, mut depth) = (Vec::new(), String::new(), None::<char>, 0usize);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        let op = match (c, quote) {
+            ('\\', q) if q != Some('\'') => {
+                current.push(c);
+                current.extend(chars.next());
+                continue;
+            }
+            ('\'' | '"' | '`', None) => {
+                quote = Some(c);
+                None
+            }
+            (q, Some(open)) if q == open => {
+                quote = None;
+                None
+            }
+            ('$', None | Some('"')) if chars.peek() == Some(&'(') => {
+                depth += 1;
+                None
+            }
+            (')', None | Some('"')) if depth > 0 => {
+                depth -= 1;
+                None
+            }
+            (';', None) if depth == 0 => Some(";"),
+            ('&', None) if depth == 0 && chars.peek() == Some(&'&') => Some("&&"),
+            ('|', None) if depth == 0 && chars.peek() == Some(&'|') => Some("||"),
+            _ => None,
+        };
+        match op {
+            Some(op) => {
+                if op.len() == 2 {
+                    chars.next();
+                }
+                if current.trim().is_empty() {
+                    return Err(format!("unexpected \"{op}\""));
+                }
+                list.push((std::mem::take(&mut current), op));
+            }
+            None => current.push(c),
+        }
+    }
+    if list.is_empty() {
+        return Ok(None);
+    }
+    match list.last() {
+        // `cmd ;` ends the list; `cmd &&` waits for more, which a terminal line cannot give.
+        Some((_, "&&" | "||")) if current.trim().is_empty() => return Err("unexpected end of file".to_string()),
+        _ if current.trim().is_empty() => {}
+        _ => list.push((current, "")),
+    }
+    Ok(Some(list))
+}
+
 /// Splits a command line into words: whitespace separates, single and
 /// double quotes group, a backslash escapes the next character.
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
@@ -144,9 +203,32 @@ impl Engine {
     /// Runs one console line. Never panics on input; a failed command
     /// leaves the engine as it was.
     pub fn run(&mut self, line: &str, host: &mut dyn Host) -> Output {
+        self.now = host.now();
         // Inside `docker exec -it … sh` (or mysql), lines go to the container.
         if self.session.is_some() {
             return self.session_line(line, host);
+        }
+        // `docker stop web && docker rm web`, `…; …`, `… || …`: each command in turn, as sh runs them.
+        match split_and_or(line) {
+            Ok(None) => {}
+            Ok(Some(list)) => {
+                let mut output = Output::default();
+                for (i, (command, _)) in list.iter().enumerate() {
+                    let runs = i == 0 || match list[i - 1].1 {
+                        "&&" => output.status == 0,
+                        "||" => output.status != 0,
+                        _ => true,
+                    };
+                    if runs {
+                        let mut out = self.run(command, host);
+                        output.text.push_str(&out.text);
+                        output.events.append(&mut out.events);
+                        output.status = out.status;
+                    }
+                }
+                return output;
+            }
+            Err(e) => return Output::fail(format!("sh: syntax error: {e}\n"), 2),
         }
         // `$(docker ps -aq)`: the inner commands run first, their output takes their place.
         // What failing inner commands printed, and what all of them did.
@@ -331,8 +413,30 @@ impl Engine {
             }
             ["pwd"] => Output { text: format!("{}\n", host.cwd()), status: 0, events: Vec::new() },
             ["clear"] => Output { text: String::new(), status: 0, events: vec![Event::ClearScreen] },
-            [cmd, ..] => Output::fail(format!("sh: {cmd}: not found (this terminal runs docker commands)\n"), 127),
+            ["curl", ..] => self.host_curl(&words[1..], host),
+            // `docker rm web || echo gone`: the words, as sh's echo prints them (`-n`: no newline).
+            ["echo", "-n", rest @ ..] => Output::ok(rest.join(" ")),
+            ["echo", rest @ ..] => Output::ok(format!("{}\n", rest.join(" "))),
+            [cmd, ..] => Output::fail(format!("sh: {cmd}: not found (this terminal runs docker commands, curl and echo)\n"), 127),
         }
+    }
+
+    /// `curl` on the host: published ports on localhost, containers at their
+    /// bridge addresses. What it saves goes to the host's files.
+    fn host_curl(&mut self, args: &[String], host: &mut dyn Host) -> Output {
+        let (now, mut log) = (self.now.unwrap_or(0), Vec::new());
+        let run = crate::http::curl(args, crate::http::HOST_CURL, &mut |req| self.fetch(crate::http::Client::Host, req, now, &mut log));
+        self.keep_access_log(log);
+        let mut out = Output::fail(run.err, run.status);
+        for (name, bytes) in run.files {
+            if let Err(e) = host.write_file(&name, &bytes) {
+                out.text.push_str(&format!("curl: (23) Failure writing output to destination: {name}: {e}\n"));
+                out.status = 23;
+            }
+        }
+        // The terminal shows a CRLF line end as one.
+        out.text.push_str(&String::from_utf8_lossy(&run.out).replace("\r\n", "\n"));
+        out
     }
 
     fn cmd_build(&mut self, args: &[&str], host: &dyn Host) -> Output {
@@ -743,7 +847,7 @@ impl Engine {
             }
         };
         let mut candidates: Vec<String> = match done {
-            [] => ["docker", "export", "unset"].map(String::from).to_vec(),
+            [] => ["clear", "curl", "docker", "echo", "export", "pwd", "unset"].map(String::from).to_vec(),
             ["docker"] => SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
             ["docker", "container"] => ["commit", "cp", "create", "diff", "exec", "export", "inspect", "kill", "logs", "ls", "pause", "prune", "rename", "restart", "rm", "run", "start", "stop", "top", "unpause"].map(String::from).to_vec(),
             ["docker", "image"] => ["build", "history", "inspect", "load", "ls", "prune", "pull", "rm", "save", "tag"].map(String::from).to_vec(),

@@ -203,11 +203,17 @@ impl Engine {
     /// taken back (under a mount into the volume, the rest into the writable
     /// layer) and its copy-ups and whiteouts reported.
     pub(crate) fn alter<R>(&mut self, id: &str, events: &mut Vec<Event>, change: impl FnOnce(&mut Tree, &Tree, &mut Vec<crate::fs::PathKey>) -> R) -> Result<R, String> {
+        self.alter_with(id, events, |_, merged, lower, opaque| change(merged, lower, opaque))
+    }
+
+    /// [`Engine::alter`], where `change` also sees the engine as it was (the
+    /// other containers, which the network reaches).
+    fn alter_with<R>(&mut self, id: &str, events: &mut Vec<Event>, change: impl FnOnce(&Self, &mut Tree, &Tree, &mut Vec<crate::fs::PathKey>) -> R) -> Result<R, String> {
         let c = self.containers.get(id).ok_or("no such container")?;
         let lower = self.lower(&c.image)?;
         let mut merged = c.merged(&lower, &self.volumes);
         let mut opaque = Vec::new();
-        let result = change(&mut merged, &lower, &mut opaque);
+        let result = change(self, &mut merged, &lower, &mut opaque);
         let mut volumes = std::mem::take(&mut self.volumes);
         let absorbed = self.containers.get_mut(id).map(|c| c.absorb(&lower, &merged, &opaque, &mut volumes));
         self.volumes = volumes;
@@ -225,8 +231,11 @@ impl Engine {
             let mounts: Vec<&str> = c.etc.keys().map(String::as_str).chain(c.mounts.iter().map(|m| m.destination.as_str())).collect();
             env.insert(crate::shell::MOUNTS.to_string(), mounts.join("\n"));
         }
-        self.alter(id, events, |merged, lower, opaque| {
+        let now = self.now.unwrap_or(0);
+        let (result, log) = self.alter_with(id, events, |engine, merged, lower, opaque| {
+            let bridge = crate::http::Bridge { engine, id: id.to_string(), now, log: Default::default() };
             let mut shell = crate::shell::Shell::new(merged, lower, opaque, cwd, env);
+            shell.network = Some(&bridge);
             // A user other than root: HOME from /etc/passwd, as Docker's runtime sets it.
             if shell.env.contains_key(crate::shell::USER) && !shell.env.contains_key("HOME") {
                 let home = shell.home();
@@ -244,8 +253,12 @@ impl Engine {
                 }
                 None => shell.run_argv(argv),
             };
-            (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.state())
-        })
+            let result = (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.state());
+            drop(shell);
+            (result, bridge.log.into_inner())
+        })?;
+        self.keep_access_log(log);
+        Ok(result)
     }
 
     fn shell_line(&mut self, id: &str, cwd: String, env: BTreeMap<String, String>, main: bool, line: &str, host: &dyn Host) -> Output {

@@ -19,6 +19,7 @@ pub mod explore;
 pub mod fs;
 pub mod highlight;
 pub mod host;
+pub mod http;
 pub mod image;
 pub mod jq;
 pub mod json;
@@ -115,6 +116,9 @@ pub struct Engine {
     /// on the one before): `docker history`'s IDs, `docker images -a`, and
     /// `docker rmi` taking untagged parents along.
     parents: BTreeMap<Digest, Digest>,
+    /// The host's clock while a console line runs ([`Host::now`]): the
+    /// access logs' and HTTP dates. Not kept in the saved state.
+    now: Option<i64>,
 }
 
 /// What [`Engine::ensure_pulled`] did.

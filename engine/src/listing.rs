@@ -49,8 +49,15 @@ pub fn tab_table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Seconds since the epoch as `2026-11-24T09:03:06Z` (civil from days, Howard Hinnant's algorithm).
+/// Seconds since the epoch as `2026-11-24T09:03:06Z`.
 pub fn rfc3339(t: i64) -> String {
+    let (y, m, d, secs, _) = civil(t);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// Seconds since the epoch as (year, month, day, seconds into the day,
+/// weekday with Sunday 0): civil from days, Howard Hinnant's algorithm.
+pub fn civil(t: i64) -> (i64, i64, i64, i64, usize) {
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -61,7 +68,8 @@ pub fn rfc3339(t: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
+    // 1970-01-01 was a Thursday.
+    (y, m, d, secs, (days + 4).rem_euclid(7) as usize) // in 0..7
 }
 
 /// Seconds since the epoch for an RFC 3339 UTC time (`2023-03-29T18:19:24Z`,

@@ -90,6 +90,9 @@ pub struct Shell<'a> {
     pub env: BTreeMap<String, String>,
     pub output: String,
     pub flavour: Flavour,
+    /// The bridge a container's `curl` and `wget` reach other containers
+    /// through; None in a build, where they say the network is not simulated.
+    pub network: Option<&'a crate::http::Bridge<'a>>,
     errexit: bool,
     removed_dirs: Vec<PathKey>,
     /// In a command substitution: what its commands print on stderr, which
@@ -829,7 +832,7 @@ impl<'a> Shell<'a> {
         let (exported, readonly, args) = (list(EXPORTED), list(READONLY).unwrap_or_default(), list(ARGS).unwrap_or_default());
         let arg0 = env.remove(ARG0).unwrap_or_else(|| "/bin/sh".to_string());
         let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
     }
 
     /// The variables, with what [`Shell::new`] needs to carry on where this
@@ -1187,6 +1190,7 @@ impl<'a> Shell<'a> {
         };
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
         sub.flavour = self.flavour;
+        sub.network = self.network;
         sub.depth = self.depth + 1;
         // Loop turns are counted for the whole script, subshells included.
         sub.loop_budget = self.loop_budget;
@@ -2685,6 +2689,7 @@ impl<'a> Shell<'a> {
                     None => fail(2, format!("{cmd}: syntax error\n")),
                 }
             }
+            "curl" | "wget" if self.network.is_some() && (cmd == "curl" && self.find_in_path("curl").is_some() || cmd == "wget" && self.flavour == Flavour::Busybox) => self.http_client(&cmd, &words[1..]),
             "apk" if self.root.get(&components("/sbin/apk")).is_some() => {
                 let (code, out) = crate::packages::apk(self.root, &args);
                 (code, out, String::new())
@@ -2707,6 +2712,31 @@ impl<'a> Shell<'a> {
                 None => fail(127, self.not_found(&cmd)),
             },
         }
+    }
+
+    /// `curl` (a package's) or BusyBox's `wget`, over the bridge: what they
+    /// save goes into the container's files.
+    fn http_client(&mut self, cmd: &str, args: &[String]) -> (i32, String, String) {
+        let Some(bridge) = self.network else { return no_network(cmd) };
+        let run = {
+            let view: &Tree = self.root;
+            let mut fetch = |req: &crate::http::Request| bridge.fetch(view, req);
+            if cmd == "curl" {
+                crate::http::curl(args, crate::http::CONTAINER_CURL, &mut fetch)
+            } else {
+                let exists = |name: &str| view.get(&components(&if name.starts_with('/') { name.to_string() } else { format!("{}/{name}", self.cwd) })).is_some();
+                crate::http::busybox_wget(args, &exists, &mut fetch)
+            }
+        };
+        let mut err = run.err;
+        let mut status = run.status;
+        for (name, bytes) in run.files {
+            if let Err(e) = self.write(&name, &bytes, false) {
+                err.push_str(&format!("{cmd}: can't open '{name}': {e}\n"));
+                status = if cmd == "curl" { 23 } else { 1 };
+            }
+        }
+        (status, String::from_utf8_lossy(&run.out).into_owned(), err)
     }
 
     /// Runs `f` on each path; errors are printed as `cmd: message`.

@@ -1,0 +1,774 @@
+//! The containers' web servers and the clients that reach them. nginx serves
+//! files from its container's merged view, as its configuration says (so a
+//! file changed in one container is served by that container only); `curl`
+//! runs in the terminal and in containers that have it, BusyBox's `wget` in
+//! BusyBox images. Requests go where Docker's default bridge takes them: a
+//! published port on the host's localhost, 172.17.0.N between containers,
+//! localhost inside a container to itself; container names do not resolve
+//! there. Nothing leaves the page: a name outside says so.
+
+use crate::fs::{components, Kind, Node, PathKey, Tree};
+use crate::runtime::{Container, State};
+use crate::Engine;
+
+/// The host's curl (its access-log user agent) and the one `apk`/`apt-get` install.
+pub const HOST_CURL: &str = "curl/8.5.0";
+pub const CONTAINER_CURL: &str = "curl/8.12.1";
+/// The bridge's gateway: the host as the containers see it.
+const GATEWAY: &str = "172.17.0.1";
+
+pub struct Request {
+    pub method: String,
+    /// The host as the URL names it, and the port.
+    pub host: String,
+    pub port: u16,
+    /// Path and query, from the leading `/`.
+    pub target: String,
+    pub agent: String,
+}
+
+impl Request {
+    fn host_header(&self) -> String {
+        if self.port == 80 { self.host.clone() } else { format!("{}:{}", self.host, self.port) }
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    fn status_line(&self) -> String {
+        format!("HTTP/1.1 {} {}", self.status, reason(self.status))
+    }
+}
+
+/// Why no response came back.
+pub enum Failure {
+    /// No such name (a container's name on the default bridge, too).
+    Resolve,
+    /// Nothing listens at that address and port.
+    Refused,
+    /// A published port whose container listens on another one: Docker's
+    /// proxy takes the connection, then it is reset.
+    Reset,
+    /// No container has that bridge address.
+    NoRoute,
+    /// The container is paused: the request would wait until it is unpaused.
+    Paused(String),
+    /// A server that does not speak HTTP (mysqld, postgres).
+    NotHttp,
+    /// A web server this version does not simulate (its name).
+    Unsimulated(String),
+    /// A name or address outside: there is no internet here.
+    Outside,
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Not Allowed",
+        _ => "",
+    }
+}
+
+/// The server block nginx answers with: what `listen`, `root` and `index`
+/// say in /etc/nginx/nginx.conf and /etc/nginx/conf.d/*.conf.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Site {
+    pub port: u16,
+    pub root: String,
+    pub index: Vec<String>,
+}
+
+fn text_of(view: &Tree, key: &[String]) -> Option<String> {
+    match view.get(key)?.body()? {
+        crate::fs::Body::Bytes(b) => String::from_utf8(b.to_vec()).ok(),
+        crate::fs::Body::Synthetic { .. } => None,
+    }
+}
+
+/// The first server block of nginx's configuration; None when there is none
+/// (nginx then listens nowhere).
+pub fn nginx_site(view: &Tree) -> Option<Site> {
+    let conf_d = components("/etc/nginx/conf.d");
+    let mut text = text_of(view, &components("/etc/nginx/nginx.conf")).unwrap_or_default();
+    for (key, _) in view.descendants(&conf_d) {
+        if key.len() == conf_d.len() + 1 && key.last().is_some_and(|n| n.ends_with(".conf")) {
+            text.push('\n');
+            text.push_str(&text_of(view, key).unwrap_or_default());
+        }
+    }
+    // Directives end at `;`, blocks open at `{` and close at `}`; `#` comments to the end of a line.
+    let text: String = text.lines().map(|l| l.split('#').next().unwrap_or_default()).collect::<Vec<_>>().join("\n");
+    let (mut depth, mut server_depth, mut words) = (0usize, None, Vec::new());
+    let mut site = Site { port: 80, root: "/usr/share/nginx/html".to_string(), index: vec!["index.html".to_string()] };
+    for c in text.chars().chain(std::iter::once(';')) {
+        if !matches!(c, ';' | '{' | '}') {
+            words.push(c);
+            continue;
+        }
+        let line: String = words.drain(..).collect();
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match (c, parts.as_slice()) {
+            ('{', ["server", ..]) if server_depth.is_none() => server_depth = Some(depth + 1),
+            (';', ["listen", addr, ..]) if server_depth.is_some() => {
+                site.port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(80);
+            }
+            (';', ["root", path]) if server_depth.is_some() => site.root = (*path).to_string(),
+            (';', ["index", names @ ..]) if server_depth.is_some() => site.index = names.iter().map(|n| (*n).to_string()).collect(),
+            _ => {}
+        }
+        match c {
+            '{' => depth += 1,
+            '}' if server_depth == Some(depth) => return Some(site),
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// What a container's main process listens on: nginx serves pages; the
+/// others are named for the message.
+enum Listener {
+    Nginx(Site),
+    NotHttp(u16),
+    Unsimulated(&'static str, u16),
+}
+
+/// The program a container's main process runs: past an entrypoint script,
+/// or the first word of `sh -c SCRIPT`.
+pub fn main_program(argv: &[String]) -> String {
+    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let mut words = argv;
+    while words.first().is_some_and(|w| w.ends_with("entrypoint.sh") || matches!(base(w).as_str(), "tini" | "dumb-init" | "exec")) {
+        words = &words[1..];
+    }
+    match words {
+        [sh, flag, script, ..] if matches!(base(sh).as_str(), "sh" | "bash" | "ash" | "dash") && flag == "-c" => {
+            script.split_whitespace().find(|w| *w != "exec").map(base).unwrap_or_default()
+        }
+        [first, ..] => base(first),
+        [] => String::new(),
+    }
+}
+
+fn listener(c: &Container, view: &Tree) -> Option<Listener> {
+    if c.state != State::Running && c.state != State::Paused || !matches!(c.process, crate::runtime::Process::Service { .. }) {
+        return None;
+    }
+    match main_program(&c.argv).as_str() {
+        "nginx" => nginx_site(view).map(Listener::Nginx),
+        "mysqld" => Some(Listener::NotHttp(3306)),
+        "postgres" => Some(Listener::NotHttp(5432)),
+        "grafana" | "grafana-server" => Some(Listener::Unsimulated("grafana", 3000)),
+        _ => None,
+    }
+}
+
+impl Listener {
+    fn port(&self) -> u16 {
+        match self {
+            Listener::Nginx(site) => site.port,
+            Listener::NotHttp(p) | Listener::Unsimulated(_, p) => *p,
+        }
+    }
+}
+
+/// An HTTP date (`Tue, 24 Nov 2026 18:04:05 GMT`) or an access log's
+/// (`24/Nov/2026:18:04:05 +0000`).
+fn date(t: i64, log: bool) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    let (y, m, d, s, wd) = crate::listing::civil(t);
+    let month = MONTHS[(m - 1).clamp(0, 11) as usize]; // in 1..=12
+    let clock = format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+    if log { format!("{d:02}/{month}/{y}:{clock} +0000") } else { format!("{}, {d:02} {month} {y} {clock} GMT", DAYS[wd % 7]) }
+}
+
+/// The Content-Type nginx's mime.types gives a file name.
+fn content_type(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" | "shtml" => "text/html",
+        "css" => "text/css",
+        "xml" => "text/xml",
+        "txt" => "text/plain",
+        "js" => "application/javascript",
+        "json" => "application/json",
+        "gif" => "image/gif",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "svg" | "svgz" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Follows symlinks at `key` (at most 8), as nginx's open does.
+fn follow<'t>(view: &'t Tree, key: &PathKey) -> Option<(PathKey, &'t Node)> {
+    let mut key = key.clone();
+    for _ in 0..8 {
+        let node = view.get(&key)?;
+        match &node.kind {
+            Kind::Symlink(t) if t.starts_with('/') => key = components(t),
+            Kind::Symlink(t) => key = components(&format!("{}/{t}", crate::fs::display(&key[..key.len().saturating_sub(1)]))),
+            _ => return Some((key, node)),
+        }
+    }
+    None
+}
+
+/// nginx's answer to `method target` from `site` in `view`: a file, its
+/// directory's index, a redirect to the directory with its slash, or an
+/// error page (403 for a directory without an index or an unreadable file).
+pub fn nginx(site: &Site, view: &Tree, version: &str, req: &Request, now: i64) -> Response {
+    let server = if version.is_empty() { "nginx".to_string() } else { format!("nginx/{version}") };
+    let mut headers = vec![("Server".to_string(), server.clone()), ("Date".to_string(), date(now, false))];
+    let page = |status: u16, mut headers: Vec<(String, String)>, extra: Option<(String, String)>| {
+        let title = format!("{status} {}", reason(status));
+        let body = format!("<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n").into_bytes();
+        headers.push(("Content-Type".to_string(), "text/html".to_string()));
+        headers.push(("Content-Length".to_string(), body.len().to_string()));
+        headers.extend(extra);
+        headers.push(("Connection".to_string(), "keep-alive".to_string()));
+        Response { status, headers, body }
+    };
+    let path = req.target.split('?').next().unwrap_or_default();
+    let Some(path) = percent_decode(path).filter(|p| p.starts_with('/')) else { return page(400, headers, None) };
+    // `..` above the root is refused; `.` and empty segments are dropped.
+    let mut segments: Vec<String> = Vec::new();
+    for s in path.split('/') {
+        match s {
+            "" | "." => {}
+            ".." if segments.pop().is_none() => return page(400, headers, None),
+            ".." => {}
+            s => segments.push(s.to_string()),
+        }
+    }
+    if req.method != "GET" && req.method != "HEAD" {
+        return page(405, headers, None);
+    }
+    let mut key = components(&site.root);
+    key.extend(segments);
+    let found = follow(view, &key);
+    let (key, node) = match found {
+        Some((dir, node)) if node.is_dir() && path.ends_with('/') => {
+            let index = site.index.iter().find_map(|name| {
+                let mut k = dir.clone();
+                k.push(name.clone());
+                follow(view, &k).filter(|(_, n)| !n.is_dir())
+            });
+            match index {
+                Some(found) => found,
+                None => return page(403, headers, None),
+            }
+        }
+        Some((_, node)) if node.is_dir() => {
+            // nginx names the port it listens on, not the one the client used (port_in_redirect).
+            let host = req.host.clone();
+            let port = if site.port == 80 { String::new() } else { format!(":{}", site.port) };
+            return page(301, headers, Some(("Location".to_string(), format!("http://{host}{port}{path}/"))));
+        }
+        Some(found) => found,
+        None => return page(404, headers, None),
+    };
+    // The workers run as the nginx user: a file others cannot read is forbidden.
+    if node.mode & 0o004 == 0 {
+        return page(403, headers, None);
+    }
+    let body = node.body().map(crate::fs::Body::to_vec).unwrap_or_default();
+    let name = key.last().cloned().unwrap_or_default();
+    headers.push(("Content-Type".to_string(), content_type(&name).to_string()));
+    headers.push(("Content-Length".to_string(), body.len().to_string()));
+    // Every file in a layer has mtime 0 (see fs::Node::touched), so nginx reports the epoch.
+    headers.push(("Last-Modified".to_string(), date(0, false)));
+    headers.push(("Connection".to_string(), "keep-alive".to_string()));
+    headers.push(("ETag".to_string(), format!("\"0-{:x}\"", body.len())));
+    headers.push(("Accept-Ranges".to_string(), "bytes".to_string()));
+    Response { status: 200, headers, body }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Where a request is sent from: the terminal (the host), or a container
+/// with its files as they are now (a script may just have changed them).
+#[derive(Clone, Copy)]
+pub enum Client<'a> {
+    Host,
+    Container(&'a str, &'a Tree),
+}
+
+/// What a container's shell reaches the bridge through: the engine, as the
+/// container `id` at the time `now`. The access-log lines it gathers are
+/// kept by the caller once the shell is done.
+pub struct Bridge<'e> {
+    pub engine: &'e Engine,
+    pub id: String,
+    pub now: i64,
+    pub log: std::cell::RefCell<Vec<(String, String)>>,
+}
+
+impl Bridge<'_> {
+    /// Sends `req` from the container, whose files are `view` now.
+    pub fn fetch(&self, view: &Tree, req: &Request) -> Result<Exchange, Failure> {
+        self.engine.fetch(Client::Container(&self.id, view), req, self.now, &mut self.log.borrow_mut())
+    }
+}
+
+/// An answer, with the address that gave it (for `curl -v`, `wget`).
+pub struct Exchange {
+    pub address: String,
+    pub response: Response,
+}
+
+/// A bridge address `172.17.A.B` as [`Container::address`] numbers it.
+fn bridge_address(host: &str) -> Option<u32> {
+    let rest = host.strip_prefix("172.17.")?;
+    let (a, b) = rest.split_once('.')?;
+    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    (a < 256 && b < 256).then_some(a * 256 + b)
+}
+
+fn is_ipv4(host: &str) -> bool {
+    host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok())
+}
+
+/// A published port, stored as `0.0.0.0:8080->80/tcp`: (host port, container port).
+fn published(spec: &str) -> Option<(u16, u16)> {
+    let (outside, inside) = spec.split_once("->")?;
+    let (inside, proto) = inside.split_once('/').unwrap_or((inside, "tcp"));
+    (proto == "tcp").then_some(())?;
+    Some((outside.rsplit(':').next()?.parse().ok()?, inside.parse().ok()?))
+}
+
+impl Engine {
+    /// Keeps the access-log lines requests wrote, in their containers' logs.
+    pub(crate) fn keep_access_log(&mut self, log: Vec<(String, String)>) {
+        for (id, line) in log {
+            if let Some(c) = self.containers.get_mut(&id) {
+                c.logs.push_str(&line);
+            }
+        }
+    }
+
+    /// Sends `req` from `from` across the simulated bridge and lets the
+    /// container there answer. Access-log lines for the containers that
+    /// answered are added to `log` (ID, line), for the caller to keep.
+    pub fn fetch(&self, from: Client<'_>, req: &Request, now: i64, log: &mut Vec<(String, String)>) -> Result<Exchange, Failure> {
+        let host = req.host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "::1");
+        let me = match from {
+            Client::Host => None,
+            Client::Container(id, view) => self.containers.get(id).map(|c| (c, view)),
+        };
+        let client = me.map_or_else(|| GATEWAY.to_string(), |(c, _)| c.ip());
+        // (the container, the port it is reached on, whether through Docker's proxy, the client's address)
+        let (target, port, proxied, client, address) = match me {
+            // Inside a container, localhost and its own name are itself.
+            Some((c, _)) if loopback || host == c.host_name() => (c, req.port, false, "127.0.0.1".to_string(), if loopback { "127.0.0.1".to_string() } else { c.ip() }),
+            // The host's published ports: on its localhost, or at the gateway from a container.
+            _ if me.is_none() && loopback || me.is_some() && host == GATEWAY => {
+                let found = self.containers.values().find(|c| matches!(c.state, State::Running | State::Paused) && c.ports.iter().filter_map(|p| published(p)).any(|(h, _)| h == req.port));
+                let Some(c) = found else { return Err(Failure::Refused) };
+                let inner = c.ports.iter().filter_map(|p| published(p)).find(|(h, _)| *h == req.port).map_or(req.port, |(_, i)| i);
+                let address = if loopback { "127.0.0.1".to_string() } else { GATEWAY.to_string() };
+                (c, inner, true, client, address)
+            }
+            _ if host == GATEWAY => return Err(Failure::Refused),
+            _ => match bridge_address(host) {
+                Some(n) => match self.containers.values().find(|c| c.address == n && matches!(c.state, State::Running | State::Paused)) {
+                    Some(c) => (c, req.port, false, client, c.ip()),
+                    None => return Err(Failure::NoRoute),
+                },
+                None if is_ipv4(host) || host.contains('.') && host != "host.docker.internal" => return Err(Failure::Outside),
+                None => return Err(Failure::Resolve),
+            },
+        };
+        let view = match me {
+            Some((c, view)) if c.id == target.id => view.clone(),
+            _ => {
+                let lower = self.lower(&target.image).map_err(|_| Failure::Refused)?;
+                target.merged(&lower, &self.volumes)
+            }
+        };
+        let listening = listener(target, &view).filter(|l| l.port() == port);
+        let Some(listening) = listening else { return Err(if proxied { Failure::Reset } else { Failure::Refused }) };
+        if target.state == State::Paused {
+            return Err(Failure::Paused(target.name.clone()));
+        }
+        let site = match listening {
+            Listener::Nginx(site) => site,
+            Listener::NotHttp(_) => return Err(Failure::NotHttp),
+            Listener::Unsimulated(name, _) => return Err(Failure::Unsimulated(name.to_string())),
+        };
+        let version = target.env.iter().find_map(|e| e.strip_prefix("NGINX_VERSION=")).unwrap_or_default();
+        let response = nginx(&site, &view, version, req, now);
+        let sent = if req.method == "HEAD" { 0 } else { response.body.len() };
+        log.push((target.id.clone(), format!("{client} - - [{}] \"{} {} HTTP/1.1\" {} {sent} \"-\" \"{}\" \"-\"\n", date(now, true), req.method, req.target, response.status, req.agent)));
+        Ok(Exchange { address, response })
+    }
+}
+
+/// What a client printed and the files it saved (relative to where it runs).
+#[derive(Default)]
+pub struct Run {
+    pub status: i32,
+    pub out: Vec<u8>,
+    pub err: String,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// A URL as curl and wget read it: (scheme, host, port, target).
+fn parse_url(url: &str) -> Result<(String, String, u16, String), String> {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let scheme = scheme.to_ascii_lowercase();
+    let (authority, target) = match rest.find(['/', '?']) {
+        Some(i) if rest[i..].starts_with('?') => (&rest[..i], format!("/{}", &rest[i..])),
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(':') && (!h.starts_with('[') || h.ends_with(']')) => (h, Some(p)),
+        _ => (authority, None),
+    };
+    if host.is_empty() {
+        return Err("No host part in the URL".to_string());
+    }
+    let default = if scheme == "https" { 443 } else { 80 };
+    let port = match port {
+        Some(p) => p.parse::<u16>().ok().filter(|p| *p > 0).ok_or("Port number was not a decimal number between 0 and 65535")?,
+        None => default,
+    };
+    Ok((scheme, host.to_ascii_lowercase(), port, target))
+}
+
+type Fetch<'f> = dyn FnMut(&Request) -> Result<Exchange, Failure> + 'f;
+
+const CURL_HELP: &str = "curl: try 'curl --help' or 'curl --manual' for more information\n";
+
+/// `curl [OPTIONS] URL…` with `agent` as its User-Agent. Options: -s -S -i
+/// -I -f -L -v -o FILE -O -X METHOD -H HEADER -A AGENT -d DATA; progress
+/// meters are not drawn (as with -s), and a few options that change only how
+/// a real transfer goes are accepted and ignored.
+pub fn curl(args: &[String], agent: &str, fetch: &mut Fetch<'_>) -> Run {
+    let mut run = Run::default();
+    let (mut silent, mut show_error, mut include, mut head, mut fail, mut follow, mut verbose, mut remote_name) = (false, false, false, false, false, false, false, false);
+    let (mut output, mut method, mut agent, mut urls) = (None::<String>, None::<String>, agent.to_string(), Vec::new());
+    let mut it = args.iter();
+    let usage = |run: &mut Run, msg: String| {
+        run.err = format!("curl: {msg}\n{CURL_HELP}");
+        run.status = 2;
+    };
+    while let Some(a) = it.next() {
+        let long = a.strip_prefix("--");
+        let flags: Vec<String> = match long {
+            Some(l) => vec![l.to_string()],
+            None if a.starts_with('-') && a.len() > 1 => a[1..].chars().map(String::from).collect(),
+            None => {
+                urls.push(a.clone());
+                continue;
+            }
+        };
+        let mut flags = flags.into_iter().peekable();
+        while let Some(f) = flags.next() {
+            let takes = matches!(f.as_str(), "o" | "output" | "X" | "request" | "H" | "header" | "A" | "user-agent" | "d" | "data" | "data-raw" | "m" | "max-time" | "connect-timeout" | "e" | "referer" | "u" | "user");
+            let value = if takes {
+                // `-XPOST`, `-o file`: the rest of the cluster, or the next word.
+                let rest: String = flags.by_ref().collect();
+                match if rest.is_empty() { it.next().cloned() } else { Some(rest) } {
+                    Some(v) => Some(v),
+                    None => return { usage(&mut run, format!("option {a}: requires parameter")); run },
+                }
+            } else {
+                None
+            };
+            match (f.as_str(), value) {
+                ("s" | "silent", _) => silent = true,
+                ("S" | "show-error", _) => show_error = true,
+                ("i" | "include", _) => include = true,
+                ("I" | "head", _) => head = true,
+                ("f" | "fail", _) => fail = true,
+                ("L" | "location", _) => follow = true,
+                ("v" | "verbose", _) => verbose = true,
+                ("O" | "remote-name", _) => remote_name = true,
+                ("o" | "output", v) => output = v,
+                ("X" | "request", v) => method = v,
+                ("A" | "user-agent", Some(v)) => agent = v,
+                ("d" | "data" | "data-raw", _) => method = method.or(Some("POST".to_string())),
+                ("k" | "insecure" | "compressed" | "http1.1" | "no-progress-meter" | "4" | "ipv4" | "n" | "netrc" | "q", _) => {}
+                (_, Some(_)) => {}
+                (f, None) => {
+                    let shown = if long.is_some() { format!("--{f}") } else { format!("-{f}") };
+                    usage(&mut run, format!("option {shown}: is unknown"));
+                    return run;
+                }
+            }
+        }
+    }
+    if urls.is_empty() {
+        usage(&mut run, "no URL specified!".to_string());
+        return run;
+    }
+    let say = |run: &mut Run, code: i32, msg: &str| {
+        if !silent || show_error {
+            run.err.push_str(&format!("curl: ({code}) {msg}\n"));
+        }
+        run.status = code;
+    };
+    let method = method.unwrap_or_else(|| if head { "HEAD" } else { "GET" }.to_string());
+    'urls: for url in urls {
+        let mut url = url;
+        for _hop in 0..=50 {
+            let (scheme, host, port, target) = match parse_url(&url) {
+                Ok(parts) => parts,
+                Err(e) => {
+                    say(&mut run, 3, &format!("URL rejected: {e}"));
+                    continue 'urls;
+                }
+            };
+            if scheme != "http" && scheme != "https" {
+                say(&mut run, 1, &format!("Protocol \"{scheme}\" not supported"));
+                continue 'urls;
+            }
+            let req = Request { method: method.clone(), host: host.clone(), port, target, agent: agent.clone() };
+            let shown_ip = if matches!(host.as_str(), "localhost") { "127.0.0.1".to_string() } else { host.clone() };
+            if verbose {
+                run.err.push_str(&format!("*   Trying {shown_ip}:{port}...\n"));
+            }
+            let exchange = match fetch(&req) {
+                Ok(x) => x,
+                Err(failure) => {
+                    let (code, msg) = match failure {
+                        Failure::Resolve => (6, format!("Could not resolve host: {host}")),
+                        Failure::Refused => (7, format!("Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server")),
+                        Failure::NoRoute => (7, format!("Failed to connect to {host} port {port} after 3071 ms: No route to host")),
+                        Failure::Reset => (56, "Recv failure: Connection reset by peer".to_string()),
+                        Failure::NotHttp => (1, "Received HTTP/0.9 when not allowed".to_string()),
+                        Failure::Paused(name) => (28, format!("Operation timed out: container {name} is paused, so nothing answers until it is unpaused (Layer Lab stops waiting)")),
+                        Failure::Unsimulated(name) => (56, format!("{name}'s web server is not simulated in this version of Layer Lab (nginx's is)")),
+                        Failure::Outside => (6, format!("Could not resolve host: {host} (Layer Lab has no internet: only its containers answer, at localhost:PORT for a published port or at 172.17.0.N)")),
+                    };
+                    say(&mut run, code, &msg);
+                    continue 'urls;
+                }
+            };
+            if scheme == "https" {
+                say(&mut run, 35, "OpenSSL/3.0.15: error:0A00010B:SSL routines::wrong version number");
+                continue 'urls;
+            }
+            let resp = exchange.response;
+            let mut head_text = format!("{}\r\n", resp.status_line());
+            for (k, v) in &resp.headers {
+                head_text.push_str(&format!("{k}: {v}\r\n"));
+            }
+            head_text.push_str("\r\n");
+            if verbose {
+                run.err.push_str(&format!("* Connected to {host} ({}) port {port}\n", exchange.address));
+                run.err.push_str(&format!("> {} {} HTTP/1.1\n> Host: {}\n> User-Agent: {agent}\n> Accept: */*\n> \n", req.method, req.target, req.host_header()));
+                run.err.extend(head_text.lines().map(|l| format!("< {l}\n")));
+            }
+            let location = resp.headers.iter().find(|(k, _)| k == "Location").map(|(_, v)| v.clone());
+            if fail && resp.status >= 400 {
+                say(&mut run, 22, &format!("The requested URL returned error: {}", resp.status));
+                continue 'urls;
+            }
+            let mut bytes = Vec::new();
+            if include || head {
+                bytes.extend_from_slice(head_text.as_bytes());
+            }
+            if method != "HEAD" {
+                bytes.extend_from_slice(&resp.body);
+            }
+            if let (true, Some(next)) = (follow, location.filter(|_| resp.status / 100 == 3)) {
+                if include || head {
+                    run.out.extend_from_slice(head_text.as_bytes());
+                }
+                url = next;
+                continue;
+            }
+            let file = output.clone().filter(|o| o != "-").or_else(|| remote_name.then(|| req.target.split('?').next().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_string()));
+            match file {
+                Some(name) if name.is_empty() => say(&mut run, 23, "Remote file name has no length"),
+                Some(name) => run.files.push((name, bytes)),
+                None if output.is_none() && bytes.contains(&0) => {
+                    run.err.push_str("Warning: Binary output can mess up your terminal. Use \"--output -\" to tell curl to output it to your terminal anyway, or consider \"--output <FILE>\" to save to a file.\n");
+                    run.status = 23;
+                }
+                None => run.out.extend_from_slice(&bytes),
+            }
+            continue 'urls;
+        }
+        say(&mut run, 47, "Maximum (50) redirects followed");
+    }
+    run
+}
+
+/// BusyBox's `wget [-q] [-O FILE] [-S] [--spider] [-U AGENT] URL…`.
+/// `exists` tells whether a file is already there (wget will not overwrite
+/// one it names itself).
+pub fn busybox_wget(args: &[String], exists: &dyn Fn(&str) -> bool, fetch: &mut Fetch<'_>) -> Run {
+    let mut run = Run::default();
+    let (mut quiet, mut headers, mut spider, mut output, mut agent, mut dir, mut urls) = (false, false, false, None::<String>, "Wget".to_string(), None::<String>, Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-q" | "--quiet" => quiet = true,
+            "-S" | "--server-response" => headers = true,
+            "--spider" => spider = true,
+            "-qO-" | "-qO" => {
+                quiet = true;
+                output = if a == "-qO-" { Some("-".to_string()) } else { it.next().cloned() };
+            }
+            "-O" | "--output-document" | "-U" | "--user-agent" | "-P" | "--directory-prefix" | "-T" | "--timeout" | "--header" | "-o" => {
+                let Some(v) = it.next().cloned() else {
+                    run.err = format!("wget: option requires an argument -- '{}'\n", a.trim_start_matches('-'));
+                    run.status = 1;
+                    return run;
+                };
+                match a.as_str() {
+                    "-O" | "--output-document" => output = Some(v),
+                    "-U" | "--user-agent" => agent = v,
+                    "-P" | "--directory-prefix" => dir = Some(v),
+                    _ => {}
+                }
+            }
+            o if o.starts_with("-O") => output = Some(o[2..].to_string()),
+            "-c" | "--continue" | "--no-check-certificate" => {}
+            o if o.starts_with('-') && o.len() > 1 => {
+                run.err = format!("wget: unrecognized option '{o}'\nBusyBox v1.37.0 multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n");
+                run.status = 1;
+                return run;
+            }
+            u => urls.push(u.to_string()),
+        }
+    }
+    if urls.is_empty() {
+        run.err = "BusyBox v1.37.0 multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n\nRetrieve files via HTTP or FTP\n".to_string();
+        run.status = 1;
+        return run;
+    }
+    let fail = |run: &mut Run, msg: String| {
+        run.err.push_str(&format!("wget: {msg}\n"));
+        run.status = 1;
+    };
+    for url in urls {
+        let (scheme, host, port, target) = match parse_url(&url) {
+            Ok(parts) if parts.0 == "http" || parts.0 == "https" => parts,
+            Ok(_) => {
+                fail(&mut run, format!("not an http or ftp url: {url}"));
+                continue;
+            }
+            Err(_) => {
+                fail(&mut run, format!("bad address '{url}'"));
+                continue;
+            }
+        };
+        let req = Request { method: if spider { "HEAD" } else { "GET" }.to_string(), host: host.clone(), port, target, agent: agent.clone() };
+        let exchange = match fetch(&req) {
+            Ok(x) => x,
+            Err(Failure::Resolve) => {
+                fail(&mut run, format!("bad address '{host}'"));
+                continue;
+            }
+            Err(Failure::Outside) => {
+                fail(&mut run, format!("bad address '{host}' (Layer Lab has no internet: only its containers answer, at 172.17.0.N)"));
+                continue;
+            }
+            Err(other) => {
+                if !quiet {
+                    run.err.push_str(&format!("Connecting to {host} ({host}:{port})\n"));
+                }
+                let msg = match other {
+                    Failure::Refused => format!("can't connect to remote host ({host}): Connection refused"),
+                    Failure::NoRoute => format!("can't connect to remote host ({host}): Host is unreachable"),
+                    Failure::NotHttp | Failure::Reset => "error getting response: Connection reset by peer".to_string(),
+                    Failure::Paused(name) => format!("download timed out: container {name} is paused, so nothing answers until it is unpaused"),
+                    Failure::Unsimulated(name) => format!("{name}'s web server is not simulated in this version of Layer Lab (nginx's is)"),
+                    Failure::Resolve | Failure::Outside => String::new(),
+                };
+                fail(&mut run, msg);
+                continue;
+            }
+        };
+        if !quiet {
+            run.err.push_str(&format!("Connecting to {host} ({}:{port})\n", exchange.address));
+        }
+        if scheme == "https" {
+            fail(&mut run, "TLS error from peer (alert code 80): 80".to_string());
+            continue;
+        }
+        let resp = exchange.response;
+        if headers {
+            run.err.push_str(&format!("  {}\n", resp.status_line()));
+            for (k, v) in &resp.headers {
+                run.err.push_str(&format!("  {k}: {v}\n"));
+            }
+        }
+        if resp.status >= 300 {
+            // BusyBox follows a redirect only to an absolute URL it can reach again; it reports the rest.
+            fail(&mut run, format!("server returned error: {}", resp.status_line()));
+            continue;
+        }
+        if spider {
+            if !quiet {
+                run.err.push_str("remote file exists\n");
+            }
+            continue;
+        }
+        let name = output.clone().unwrap_or_else(|| {
+            let base = req.target.split('?').next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+            let base = if base.is_empty() { "index.html" } else { base };
+            dir.as_ref().map_or_else(|| base.to_string(), |d| format!("{}/{base}", d.trim_end_matches('/')))
+        });
+        if output.is_none() && exists(&name) {
+            fail(&mut run, format!("can't open '{name}': File exists"));
+            continue;
+        }
+        let size = resp.body.len();
+        let bar = format!("{:<20.20} 100% |********************************| {:>5}  0:00:00 ETA\n", if name == "-" { "-" } else { name.rsplit('/').next().unwrap_or(&name) }, if size < 100_000 { size.to_string() } else { format!("{}k", size / 1024) });
+        if name == "-" {
+            if !quiet {
+                run.err.push_str("writing to stdout\n");
+            }
+            run.out.extend_from_slice(&resp.body);
+            if !quiet {
+                run.err.push_str(&bar);
+                run.err.push_str("written to stdout\n");
+            }
+        } else {
+            if !quiet {
+                run.err.push_str(&format!("saving to '{name}'\n{bar}'{name}' saved\n"));
+            }
+            run.files.push((name, resp.body));
+        }
+    }
+    run
+}
