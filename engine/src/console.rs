@@ -429,9 +429,12 @@ impl Engine {
         self.keep_access_log(log);
         let mut out = Output::fail(run.err, run.status);
         for (name, bytes) in run.files {
-            if let Err(e) = host.write_file(&name, &bytes) {
-                out.text.push_str(&format!("curl: (23) Failure writing output to destination: {name}: {e}\n"));
-                out.status = 23;
+            match host.write_file(&name, &bytes) {
+                Ok(()) => out.events.push(Event::FileWritten { path: name, size: bytes.len() as u64 }),
+                Err(e) => {
+                    out.text.push_str(&format!("curl: (23) Failure writing output to destination: {name}: {e}\n"));
+                    out.status = 23;
+                }
             }
         }
         // The terminal shows a CRLF line end as one.

@@ -67,7 +67,10 @@ fn curl_prints_headers_and_nginx_error_pages() {
 fn curl_saves_to_the_host_and_refuses_bad_input() {
     let (mut e, mut h) = setup();
     ok(&mut e, &mut h, "docker run -d -p 8080:80 nginx");
-    assert_eq!(ok(&mut e, &mut h, "curl -s -o page.html localhost:8080"), "");
+    let saved = e.run("curl -s -o page.html localhost:8080", &mut h);
+    assert_eq!((saved.status, saved.text.as_str()), (0, ""));
+    // The page offers what a command wrote as a download, and keeps it.
+    assert_eq!(saved.events, vec![layerlab_engine::Event::FileWritten { path: "page.html".to_string(), size: 149 }]);
     assert!(String::from_utf8_lossy(&h.files["page.html"]).contains("Welcome to nginx!"));
     ok(&mut e, &mut h, "curl -sO localhost:8080/index.html");
     assert!(h.files.contains_key("index.html"));
