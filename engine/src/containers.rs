@@ -420,17 +420,31 @@ impl Engine {
         let mut next_port = used.iter().copied().filter(|p| *p >= 32768).max().map_or(32768, |p| p + 1);
         for spec in p.values("publish") {
             let parts: Vec<&str> = spec.split(':').collect();
-            let (host_port, container_port) = match parts.as_slice() {
-                [c] => {
-                    next_port += 1;
-                    ((next_port - 1).to_string(), c.to_string())
-                }
-                [h, c] => (h.to_string(), c.to_string()),
-                [_, h, c] => (h.to_string(), c.to_string()),
+            // [ADDRESS:][HOST:]CONTAINER; no host port is the next free one.
+            let (address, host_port, container_port) = match parts.as_slice() {
+                [c] => ("0.0.0.0", "", *c),
+                [h, c] => ("0.0.0.0", *h, *c),
+                [a, h, c] => (*a, *h, *c),
                 _ => return fail(format!("docker: invalid publish opts format: {spec}\n"), 125),
             };
+            let host_port = if host_port.is_empty() {
+                next_port += 1;
+                (next_port - 1).to_string()
+            } else {
+                host_port.to_string()
+            };
+            let inner = container_port.split('/').next().unwrap_or_default();
+            if host_port.contains('-') || inner.contains('-') {
+                return fail(format!("docker: port ranges ({spec}) are not simulated in this version of Layer Lab: publish each port with its own -p\n"), 125);
+            }
+            if host_port.parse::<u16>().is_err() {
+                return fail(format!("docker: Invalid hostPort: {host_port}.\nSee 'docker run --help'.\n"), 125);
+            }
+            if inner.parse::<u16>().is_err() {
+                return fail(format!("docker: Invalid containerPort: {inner}.\nSee 'docker run --help'.\n"), 125);
+            }
             let proto = if container_port.contains('/') { String::new() } else { "/tcp".to_string() };
-            ports.push(format!("0.0.0.0:{host_port}->{container_port}{proto}"));
+            ports.push(format!("{address}:{host_port}->{container_port}{proto}"));
         }
         if p.has("publish-all") {
             for port in cfg.exposed_ports.iter().flat_map(|m| m.keys()) {
@@ -573,6 +587,15 @@ impl Engine {
 
     /// Starts the main process. Err: Docker's message when it cannot start, and the exit code.
     fn start_process(&mut self, id: &str, now: Option<i64>, events: &mut Vec<Event>) -> Result<(), (String, i32)> {
+        // A host port is published by one running container at a time (0.0.0.0 takes every address).
+        if let Some(c) = self.containers.get(id) {
+            for (address, port, _, proto) in c.ports.iter().filter_map(|p| crate::http::binding(p)) {
+                let clash = |other: &str| other.split_once("->").and_then(|_| crate::http::binding(other)).is_some_and(|(a, p, _, pr)| p == port && pr == proto && (a == address || a == "0.0.0.0" || address == "0.0.0.0"));
+                if self.containers.values().any(|o| o.id != id && matches!(o.state, State::Running | State::Paused) && o.ports.iter().any(|p| clash(p))) {
+                    return Err((format!("driver failed programming external connectivity on endpoint {} ({}): Bind for {address}:{port} failed: port is already allocated", c.name, c.id), 125));
+                }
+            }
+        }
         // Its address on the bridge, and the /etc files the runtime writes with it.
         let taken: Vec<u32> = self.containers.values().filter(|o| o.id != id && matches!(o.state, State::Running | State::Paused)).map(|o| o.address).collect();
         let address = (2..).find(|a| !taken.contains(a)).unwrap_or(2);
@@ -796,8 +819,8 @@ impl Engine {
             return fail("you cannot start and attach multiple containers at once\n", 1);
         }
         // -a: the container this terminal attaches to, and where its output starts.
-        let mut attached = None;
-        let mut out = self.for_each_container("start", args, &specs, |e, p, _, id, events| {
+        let (mut attached, mut started) = (None, Vec::new());
+        let mut out = self.for_each_container("start", args, &specs, |e, p, name, id, events| {
             let from = e.containers[id].logs.len();
             if !matches!(e.containers[id].state, State::Running | State::Paused) {
                 e.start_process(id, now, events).map_err(|(message, _)| message)?;
@@ -805,8 +828,15 @@ impl Engine {
             if p.has("attach") {
                 attached = Some((id.to_string(), from, p.has("interactive")));
             }
+            started.push(name.to_string());
             Ok(())
         });
+        // The CLI names the containers that did not start, after each one's error.
+        if out.status != 0 {
+            let named = flags::parse(args, &specs, false).map(|p| p.args).unwrap_or_default();
+            let failed: Vec<String> = named.into_iter().filter(|n| !started.contains(n)).collect();
+            out.text.push_str(&format!("Error: failed to start containers: {}\n", failed.join(", ")));
+        }
         if let Some((id, from, interactive)) = attached.filter(|_| out.status == 0) {
             // Attached, the terminal shows what the container prints, not its name;
             // with -i, a shell's prompt (`docker start -ai` after `docker run -it … bash`).

@@ -360,13 +360,16 @@ fn is_ipv4(host: &str) -> bool {
     host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok())
 }
 
-/// A published port, stored as `0.0.0.0:8080->80/tcp`: (host port, container port).
-fn published(spec: &str) -> Option<(u16, u16)> {
+/// A published port, stored as `0.0.0.0:8080->80/tcp`: (host address,
+/// host port, container port, protocol).
+pub(crate) fn binding(spec: &str) -> Option<(&str, u16, u16, &str)> {
     let (outside, inside) = spec.split_once("->")?;
     let (inside, proto) = inside.split_once('/').unwrap_or((inside, "tcp"));
-    (proto == "tcp").then_some(())?;
-    Some((outside.rsplit(':').next()?.parse().ok()?, inside.parse().ok()?))
+    let (address, port) = outside.rsplit_once(':')?;
+    Some((address, port.parse().ok()?, inside.parse().ok()?, proto))
 }
+
+
 
 impl Engine {
     /// Keeps the access-log lines requests wrote, in their containers' logs.
@@ -383,7 +386,9 @@ impl Engine {
     /// answered are added to `log` (ID, line), for the caller to keep.
     pub fn fetch(&self, from: Client<'_>, req: &Request, now: i64, log: &mut Vec<(String, String)>) -> Result<Exchange, Failure> {
         let host = req.host.trim_start_matches('[').trim_end_matches(']');
-        let loopback = matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "::1");
+        // The whole of 127.0.0.0/8 is the loopback; a name or 0.0.0.0 goes to 127.0.0.1.
+        let loopback = matches!(host, "localhost" | "0.0.0.0" | "::1") || host.starts_with("127.") && is_ipv4(host);
+        let local = if loopback && !host.starts_with("127.") { "127.0.0.1" } else { host };
         let me = match from {
             Client::Host => None,
             Client::Container(id, view) => self.containers.get(id).map(|c| (c, view)),
@@ -394,12 +399,12 @@ impl Engine {
             // Inside a container, localhost and its own name are itself.
             Some((c, _)) if loopback || host == c.host_name() => (c, req.port, false, "127.0.0.1".to_string(), if loopback { "127.0.0.1".to_string() } else { c.ip() }),
             // The host's published ports: on its localhost, or at the gateway from a container.
+            // A binding on 127.0.0.1 is not reachable from the containers.
             _ if me.is_none() && loopback || me.is_some() && host == GATEWAY => {
-                let found = self.containers.values().find(|c| matches!(c.state, State::Running | State::Paused) && c.ports.iter().filter_map(|p| published(p)).any(|(h, _)| h == req.port));
-                let Some(c) = found else { return Err(Failure::Refused) };
-                let inner = c.ports.iter().filter_map(|p| published(p)).find(|(h, _)| *h == req.port).map_or(req.port, |(_, i)| i);
-                let address = if loopback { "127.0.0.1".to_string() } else { GATEWAY.to_string() };
-                (c, inner, true, client, address)
+                let inner = |c: &Container| c.ports.iter().filter_map(|p| binding(p)).find(|&(a, h, _, proto)| h == req.port && proto == "tcp" && (a == "0.0.0.0" || a == local)).map(|b| b.2);
+                let found = self.containers.values().filter(|c| matches!(c.state, State::Running | State::Paused)).find_map(|c| Some((c, inner(c)?)));
+                let Some((c, inner)) = found else { return Err(Failure::Refused) };
+                (c, inner, true, client, local.to_string())
             }
             _ if host == GATEWAY => return Err(Failure::Refused),
             _ => match bridge_address(host) {
@@ -559,9 +564,9 @@ pub fn curl(args: &[String], agent: &str, fetch: &mut Fetch<'_>) -> Run {
                 continue 'urls;
             }
             let req = Request { method: method.clone(), host: host.clone(), port, target, agent: agent.clone() };
-            let shown_ip = if matches!(host.as_str(), "localhost") { "127.0.0.1".to_string() } else { host.clone() };
             if verbose {
-                run.err.push_str(&format!("*   Trying {shown_ip}:{port}...\n"));
+                let shown = if matches!(host.as_str(), "localhost" | "0.0.0.0") { "127.0.0.1" } else { host.as_str() };
+                run.err.push_str(&format!("*   Trying {shown}:{port}...\n"));
             }
             let exchange = match fetch(&req) {
                 Ok(x) => x,

@@ -169,3 +169,32 @@ fn the_terminal_runs_command_lists_as_sh_does() {
     ok(&mut e, &mut h, "docker run -d alpine sleep 1d");
     assert_eq!(ok(&mut e, &mut h, "echo $(docker ps -q | wc -l; echo x)"), "1 x\n");
 }
+
+#[test]
+fn a_host_port_is_published_by_one_running_container() {
+    let (mut e, mut h) = setup();
+    ok(&mut e, &mut h, "docker run -d -p 8080:80 --name a nginx");
+    let out = fails(&mut e, &mut h, "docker run -d -p 8080:80 --name b nginx", 125);
+    assert!(out.starts_with("docker: Error response from daemon: driver failed programming external connectivity on endpoint b ("), "{out}");
+    assert!(out.contains("): Bind for 0.0.0.0:8080 failed: port is already allocated\n"), "{out}");
+    // b is created, not started; it starts once a is stopped.
+    assert_eq!(ok(&mut e, &mut h, "docker ps -a --format '{{.Names}} {{.State}}'"), "b created\na running\n");
+    let out = fails(&mut e, &mut h, "docker start b", 1);
+    assert!(out.ends_with("port is already allocated\nError: failed to start containers: b\n"), "{out}");
+    // Another host address is another binding; 0.0.0.0 takes them all.
+    ok(&mut e, &mut h, "docker run -d -p 127.0.0.1:8081:80 --name lo nginx");
+    ok(&mut e, &mut h, "docker run -d -p 127.0.0.2:8081:80 nginx");
+    fails(&mut e, &mut h, "docker run -d -p 8081:80 nginx", 125);
+    assert_eq!(ok(&mut e, &mut h, "docker port lo"), "80/tcp -> 127.0.0.1:8081\n");
+    ok(&mut e, &mut h, "curl -s 127.0.0.2:8081");
+    // The containers reach the host's ports at the gateway, but not one bound to its loopback.
+    ok(&mut e, &mut h, "docker pull alpine");
+    assert_eq!(fails(&mut e, &mut h, "docker run --rm alpine wget -qO- 172.17.0.1:8081", 1), "wget: can't connect to remote host (172.17.0.1): Connection refused\n");
+    assert!(ok(&mut e, &mut h, "docker run --rm alpine wget -qO- 172.17.0.1:8080").contains("Welcome to nginx!"));
+    assert_eq!(fails(&mut e, &mut h, "docker run -p abc:80 nginx", 125), "docker: Invalid hostPort: abc.\nSee 'docker run --help'.\n");
+    ok(&mut e, &mut h, "docker stop a");
+    assert_eq!(ok(&mut e, &mut h, "docker start b"), "b\n");
+    assert!(!ok(&mut e, &mut h, "docker logs b").contains("\"HEAD / HTTP/1.1\""));
+    ok(&mut e, &mut h, "curl -sI localhost:8080");
+    assert!(ok(&mut e, &mut h, "docker logs b").contains("\"HEAD / HTTP/1.1\" 200 0"));
+}
