@@ -307,6 +307,31 @@ test('the terminal: history, Tab completion, Ctrl-C, Ctrl-L and a multi-line pas
   await page.close();
 });
 
+test('a bind mount: the page\'s files are the container\'s, both ways, and a reload keeps them', async () => {
+  const { page, problems, requests } = await openPage();
+  await run(page, 'docker run -d --name web -p 8080:80 -v $(pwd):/usr/share/nginx/html nginx');
+  assert.match(await run(page, 'curl -s localhost:8080/hello.txt'), /^\$ curl -s localhost:8080\/hello.txt\nhello, layers\n?$/);
+  // Edited in the page: the container sees it at the next command.
+  await page.locator('textarea[data-file="hello.txt"]').fill('edited on the host\n');
+  assert.match(await run(page, 'curl -s localhost:8080/hello.txt'), /edited on the host\n?$/);
+  // Written in the container: the file appears among the page's files, and in no layer.
+  await run(page, 'docker exec web sh -c "echo made in web > /usr/share/nginx/html/made.txt"');
+  assert.equal(await page.locator('textarea[data-file="made.txt"]').inputValue(), 'made in web\n');
+  assert.doesNotMatch(await run(page, 'docker diff web'), /made\.txt/);
+  assert.match(await page.locator('li.container[data-name="web"]').innerText(), /\/usr\/share\/nginx\/html ← \/home\/learner/);
+  await page.reload();
+  await page.waitForSelector('main.lab[data-ready="true"] #term-input');
+  assert.equal(await page.locator('textarea[data-file="made.txt"]').inputValue(), 'made in web\n');
+  assert.match(await run(page, 'curl -s localhost:8080/made.txt'), /made in web\n?$/);
+  // Removed in the container: gone from the page.
+  await run(page, 'docker exec web rm /usr/share/nginx/html/made.txt');
+  assert.equal(await page.locator('textarea[data-file="made.txt"]').count(), 0);
+  assert.deepEqual(problems, []);
+  // curl reached the simulated bridge, not the network: nothing was requested off the page's server.
+  assert.deepEqual(requests.filter((u) => !u.startsWith(server.url)), []);
+  await page.close();
+});
+
 test('autosave: a reload restores the state exactly; a foreign state is refused; a full storage is reported', async () => {
   const { page, problems } = await openPage();
   await run(page, 'docker run -d --name keep busybox sleep 1d');

@@ -53,7 +53,7 @@ fn ContainerBox(container: ContainerView) -> impl IntoView {
             <p class="writable"><span class="size">{format!("writable layer {}", human_size_precision(container.size, 3))}</span>
                 " " <span class="virtual">{format!("(virtual {})", human_size_precision(container.virtual_size, 3))}</span></p>
             {(!container.mounts.is_empty()).then(|| view! {
-                <p class="mounts">{container.mounts.iter().map(|(v, d)| format!("{d} ← volume {}", &v[..12.min(v.len())])).collect::<Vec<_>>().join(", ")}</p>
+                <p class="mounts">{container.mounts.iter().map(|(v, d)| layerlab_engine::runtime::mount_label(v, d)).collect::<Vec<_>>().join(", ")}</p>
             })}
             <ul class="changes" aria-label="changes in the writable layer">
                 {container.changes.iter().take(shown).map(|(mark, path)| {

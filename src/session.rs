@@ -431,6 +431,16 @@ impl Session {
                 }
             }
         }
+        // A container that wrote under a bind mount changed the context's files.
+        let written: Vec<&str> = output.events.iter().filter_map(|e| match e {
+            Event::FileWritten { path, .. } => Some(path.as_str()),
+            _ => None,
+        }).collect();
+        let changed = self.current_files().with_host_changes(&host.files, &written);
+        if changed != self.current_files() {
+            self.files.set(changed.text);
+            self.binaries.set(changed.binary);
+        }
         let after = self.current_files();
         self.journal.update_value(|j| j.record(&before, line, after));
         // `clear` empties the screen; the prompt waits on a blank one.

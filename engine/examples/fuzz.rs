@@ -58,6 +58,8 @@ const CONSOLE: &[&str] = &[
     "docker run -d -p 8080:80 --name w nginx", "curl -sSi localhost:8080/", "curl -vfL localhost:8080/x", "curl -o f -XPOST 172.17.0.2", "curl -I 172.17.0.3:80/../a%2",
     "docker exec w sh -c 'mkdir /usr/share/nginx/html/d; curl -s localhost/d'", "docker run --rm alpine wget -qO- 172.17.0.2", "docker run alpine wget -S --spider http://w",
     "docker stop w && docker rm w || echo no", "; ;", "&&", "||", "echo -n a",
+    "docker run -d --name b -v $(pwd):/ctx -v ./Dockerfile:/etc/f:ro alpine sleep 1d", "docker exec b sh -c 'echo x > /ctx/n; rm /ctx/Dockerfile.m; echo y > /etc/f; mkdir /ctx/d'",
+    "docker run --rm --mount type=bind,src=.,dst=/c,readonly alpine ls /c", "docker run -v ../x:/y alpine", "docker cp out b:/ctx/", "docker commit b bc", "docker rm -f b",
 ];
 const REGEX: &[&str] = &[
     "a", "b", ".", "*", "+", "?", "\\", "(", ")", "|", "{", "}", "[", "]", "^", "$", "-", ",", "1", "2", "\\(", "\\)", "\\{", "\\}", "\\|", "[:digit:]", "[:nope:]", "&", "/", "s", "g", "\n",

@@ -204,6 +204,17 @@ impl Engine {
     /// leaves the engine as it was.
     pub fn run(&mut self, line: &str, host: &mut dyn Host) -> Output {
         self.now = host.now();
+        // Bind mounts: the host's files are read before the line, what it changed written back after.
+        let loaded = self.load_binds(host);
+        let mut output = self.run_unsynced(line, host);
+        self.store_binds(host, loaded, &mut output);
+        for note in self.notes.drain(..) {
+            output.text.push_str(&note);
+        }
+        output
+    }
+
+    fn run_unsynced(&mut self, line: &str, host: &mut dyn Host) -> Output {
         // Inside `docker exec -it … sh` (or mysql), lines go to the container.
         if self.session.is_some() {
             return self.session_line(line, host);
@@ -845,7 +856,7 @@ impl Engine {
             match kind {
                 "container" => self.containers.values().map(|c| c.name.clone()).collect(),
                 "image" => self.tags.keys().map(|t| t.strip_suffix(":latest").unwrap_or(t).to_string()).collect(),
-                "volume" => self.volumes.keys().cloned().collect(),
+                "volume" => self.volumes().map(|v| v.name.clone()).collect(),
                 _ => Vec::new(),
             }
         };

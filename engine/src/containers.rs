@@ -66,6 +66,27 @@ const HELLO: &str = "\nHello from Docker!\nThis message shows that your installa
 /// A container's NetworkSettings on the default bridge network
 /// (172.17.0.0/16, gateway .1), as `docker inspect` shows them: the address
 /// and the MAC derived from it while it runs, empty once it stopped.
+/// A bind mount's source (`.`, `./site`, `$(pwd)/site`, an absolute path):
+/// (the host path, the path in the host's folder). The host has one folder,
+/// the one the terminal is in (the build context); a path outside it is refused.
+fn bind_source(src: &str, cwd: &str) -> Result<(String, String), String> {
+    let base = crate::fs::display(&components(cwd));
+    let full = crate::fs::display(&components(&if src.starts_with('/') { src.to_string() } else { format!("{base}/{src}") }));
+    let rel = if full == base { "" } else { full.strip_prefix(&format!("{base}/")).ok_or_else(|| format!("bind mounts reach only the folder this terminal is in ({base}, the build context): {src} is outside it"))? };
+    Ok((full.clone(), rel.to_string()))
+}
+
+/// A bind mount's source on the host: (a single file?, its files). None when
+/// there is nothing there.
+fn read_bind(host: &dyn Host, rel: &str) -> Option<(bool, Tree)> {
+    if let Some(bytes) = Some(rel).filter(|r| !r.is_empty()).and_then(|r| host.read_file(r).ok()) {
+        let mut tree = Tree::new();
+        let _ = tree.insert(vec![crate::runtime::BOUND_FILE.to_string()], Node::file(bytes, 0o644)); // ok: one component
+        return Some((true, tree));
+    }
+    host.context(rel).ok().map(|t| (false, t))
+}
+
 fn network_settings(c: &Container, running: bool) -> serde_json::Value {
     let ports: serde_json::Map<_, _> = c
         .ports
@@ -181,8 +202,9 @@ impl Engine {
         self.containers.values()
     }
 
+    /// The volumes (not the bind mounts' copies of host files).
     pub fn volumes(&self) -> impl Iterator<Item = &Volume> {
-        self.volumes.values()
+        self.volumes.values().filter(|v| !v.is_bind())
     }
 
     fn no_such(name: &str) -> Output {
@@ -214,6 +236,12 @@ impl Engine {
         let mut merged = c.merged(&lower, &self.volumes);
         let mut opaque = Vec::new();
         let result = change(self, &mut merged, &lower, &mut opaque);
+        // A read-only mount refuses writes; here they are found after the command, and discarded.
+        if let Some(c) = self.containers.get(id) {
+            for path in c.read_only_writes(&merged, &self.volumes) {
+                self.notes.push(format!("layerlab: {path} is mounted read-only: what the command wrote under it was discarded (a real container's write fails with \"Read-only file system\")\n"));
+            }
+        }
         let mut volumes = std::mem::take(&mut self.volumes);
         let absorbed = self.containers.get_mut(id).map(|c| c.absorb(&lower, &merged, &opaque, &mut volumes));
         self.volumes = volumes;
@@ -306,6 +334,12 @@ impl Engine {
 
     fn remove_container(&mut self, id: &str, anonymous_volumes: bool, events: &mut Vec<Event>) {
         if let Some(c) = self.containers.remove(id) {
+            // The engine's copy of a host folder goes with the last container that mounts it.
+            for m in &c.mounts {
+                if m.volume.starts_with('/') && !self.containers.values().any(|o| o.mounts.iter().any(|om| om.volume == m.volume)) {
+                    self.volumes.remove(&m.volume);
+                }
+            }
             if anonymous_volumes {
                 for m in &c.mounts {
                     let used = self.containers.values().any(|o| o.mounts.iter().any(|om| om.volume == m.volume));
@@ -319,12 +353,48 @@ impl Engine {
         }
     }
 
+    /// Reads each bind mount's host files again (the page's editor may have
+    /// changed them since): what was read, to find what the line changes.
+    pub(crate) fn load_binds(&mut self, host: &dyn Host) -> BTreeMap<String, Tree> {
+        let cwd = host.cwd();
+        let mut loaded = BTreeMap::new();
+        for v in self.volumes.values_mut().filter(|v| v.is_bind()) {
+            let Ok((_, rel)) = bind_source(&v.name, &cwd) else { continue };
+            v.tree = read_bind(host, &rel).map(|(_, t)| t).unwrap_or_default();
+            loaded.insert(v.name.clone(), v.tree.clone());
+        }
+        loaded
+    }
+
+    /// Writes back to the host what the line changed under bind mounts:
+    /// files written and files removed. The host keeps files only, so an
+    /// empty folder or a symlink made there stays in the container.
+    pub(crate) fn store_binds(&self, host: &mut dyn Host, loaded: BTreeMap<String, Tree>, out: &mut Output) {
+        let cwd = host.cwd();
+        for (name, before) in loaded {
+            let (Some(v), Ok((_, rel))) = (self.volumes.get(&name), bind_source(&name, &cwd)) else { continue };
+            let path_of = |k: &[String]| if v.file { rel.clone() } else { [rel.as_str(), &k.join("/")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("/") };
+            for (k, n) in v.tree.iter().filter(|(k, n)| before.get(k) != Some(*n)) {
+                if let Some(body) = n.body() {
+                    if let Err(e) = host.write_file(&path_of(k), &body.to_vec()) {
+                        out.text.push_str(&format!("layerlab: could not write {} to the host: {e}\n", path_of(k)));
+                    }
+                }
+            }
+            for (k, _) in before.iter().filter(|(k, n)| n.body().is_some() && v.tree.get(k).is_none()) {
+                if let Err(e) = host.remove_file(&path_of(k)) {
+                    out.text.push_str(&format!("layerlab: could not remove {} from the host: {e}\n", path_of(k)));
+                }
+            }
+        }
+    }
+
     /// Makes a volume if it does not exist; returns whether it was made.
     fn ensure_volume(&mut self, name: &str, anonymous: bool, now: Option<i64>) -> bool {
         if self.volumes.contains_key(name) {
             return false;
         }
-        self.volumes.insert(name.to_string(), Volume { name: name.to_string(), tree: Tree::new(), anonymous, created: now });
+        self.volumes.insert(name.to_string(), Volume { name: name.to_string(), tree: Tree::new(), anonymous, created: now, file: false });
         true
     }
 
@@ -453,28 +523,52 @@ impl Engine {
             }
         }
         // Volumes: -v NAME:/path (named), -v /path (anonymous), --mount type=volume,…, and the image's VOLUMEs.
-        let mut mounts: Vec<(Option<String>, String)> = Vec::new();
+        // (volume name, or None for an anonymous one; destination; read-only)
+        let mut mounts: Vec<(Option<String>, String, bool)> = Vec::new();
+        // Bind mounts of the host's files: (host path, path in the context, destination, read-only).
+        let mut binds: Vec<(String, String, String, bool)> = Vec::new();
+        let cwd = host.cwd();
         for v in p.values("volume") {
-            match v.split(':').collect::<Vec<_>>().as_slice() {
-                [dest] if dest.starts_with('/') => mounts.push((None, dest.to_string())),
-                [src, dest, ..] if dest.starts_with('/') && !src.starts_with('/') && !src.starts_with('.') => mounts.push((Some(src.to_string()), dest.to_string())),
-                [src, ..] if src.starts_with('/') || src.starts_with('.') => {
-                    return fail(format!("{text}docker: bind mounts ({v}) are not available in Layer Lab: the page has no host folders. Use a volume: -v NAME:/path\n"), 125)
-                }
+            let parts: Vec<&str> = v.split(':').collect();
+            let ro = parts.get(2).is_some_and(|o| o.split(',').any(|x| x == "ro"));
+            match parts.as_slice() {
+                [dest] if dest.starts_with('/') => mounts.push((None, dest.to_string(), false)),
+                [src, dest, ..] if dest.starts_with('/') && (src.starts_with('/') || src.starts_with('.')) => match bind_source(src, &cwd) {
+                    // -v makes a missing host folder, as Docker does (here: an empty one).
+                    Ok((path, rel)) => binds.push((path, rel, dest.to_string(), ro)),
+                    Err(e) => return fail(format!("{text}docker: {e}\n"), 125),
+                },
+                [src, dest, ..] if dest.starts_with('/') => mounts.push((Some(src.to_string()), dest.to_string(), ro)),
                 _ => return fail(format!("{text}docker: Error response from daemon: invalid volume specification: '{v}'\n"), 125),
             }
         }
         for m in p.values("mount") {
             let kv: BTreeMap<&str, &str> = crate::sorting::map_of(m.split(',').filter_map(|x| x.split_once('=')));
+            let ro = m.split(',').any(|x| matches!(x, "readonly" | "ro" | "readonly=true" | "ro=true" | "readonly=1"));
+            let source = kv.get("source").or(kv.get("src")).map(|s| s.to_string());
             match (kv.get("type").copied().unwrap_or("volume"), kv.get("target").or(kv.get("destination")).or(kv.get("dst"))) {
-                ("volume", Some(dest)) => mounts.push((kv.get("source").or(kv.get("src")).map(|s| s.to_string()), dest.to_string())),
-                ("volume", None) => return fail(format!("invalid argument \"{m}\" for \"--mount\" flag: target is required\n"), 125),
-                (other, _) => return fail(format!("docker: --mount type={other} is not available in Layer Lab (type=volume is)\n"), 125),
+                (_, None) => return fail(format!("invalid argument \"{m}\" for \"--mount\" flag: target is required\n"), 125),
+                ("volume", Some(dest)) => mounts.push((source, dest.to_string(), ro)),
+                ("bind", Some(dest)) => {
+                    let Some(src) = source else {
+                        return fail(format!("{text}docker: Error response from daemon: invalid mount config for type \"bind\": field Source must not be empty\n"), 125);
+                    };
+                    let (path, rel) = match bind_source(&src, &cwd) {
+                        Ok(found) => found,
+                        Err(e) => return fail(format!("{text}docker: {e}\n"), 125),
+                    };
+                    // --mount does not make a missing source.
+                    if read_bind(host, &rel).is_none() {
+                        return fail(format!("{text}docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: {path}\n"), 125);
+                    }
+                    binds.push((path, rel, dest.to_string(), ro));
+                }
+                (other, _) => return fail(format!("docker: --mount type={other} is not available in Layer Lab (type=volume and type=bind are)\n"), 125),
             }
         }
         for dest in cfg.volumes.iter().flat_map(|v| v.keys()) {
-            if !mounts.iter().any(|(_, d)| d == dest) {
-                mounts.push((None, dest.clone()));
+            if !mounts.iter().any(|(_, d, _)| d == dest) && !binds.iter().any(|b| &b.2 == dest) {
+                mounts.push((None, dest.clone(), false));
             }
         }
         let lower = match self.lower(&image.id) {
@@ -483,7 +577,7 @@ impl Engine {
         };
         let working_dir = p.value("workdir").map(str::to_string).or_else(|| cfg.working_dir.clone().filter(|w| !w.is_empty())).unwrap_or_else(|| "/".into());
         let mut container_mounts = Vec::new();
-        for (i, (src, dest)) in mounts.iter().enumerate() {
+        for (i, (src, dest, read_only)) in mounts.iter().enumerate() {
             let (vol, anonymous) = match src {
                 Some(s) => (s.clone(), false),
                 None => (Digest::of(format!("volume {id} {i}").as_bytes()).hex().to_string(), true),
@@ -498,7 +592,13 @@ impl Engine {
                     let _ = v.tree.insert(k[key.len()..].to_vec(), n.clone()); // ok: parents come first
                 }
             }
-            container_mounts.push(Mount { volume: vol, destination: dest.clone() });
+            container_mounts.push(Mount { volume: vol, destination: dest.clone(), read_only: *read_only });
+        }
+        // A bind mount hides what the image has there; the host's files are read now.
+        for (path, rel, dest, read_only) in binds {
+            let (file, tree) = read_bind(host, &rel).unwrap_or_default();
+            self.volumes.insert(path.clone(), Volume { name: path.clone(), tree, anonymous: false, created: None, file });
+            container_mounts.push(Mount { volume: path, destination: dest, read_only });
         }
         let c = Container {
             id: id.clone(),
@@ -1271,7 +1371,7 @@ impl Engine {
     /// Removes the volumes no container uses (anonymous ones unless `all`):
     /// what `volume prune` prints before its total, and the bytes they held.
     pub(crate) fn prune_volumes(&mut self, all: bool) -> (Output, u64) {
-        let victims: Vec<String> = self.volumes.values().filter(|v| (all || v.anonymous) && self.volume_users(&v.name).is_empty()).map(|v| v.name.clone()).collect();
+        let victims: Vec<String> = self.volumes().filter(|v| (all || v.anonymous) && self.volume_users(&v.name).is_empty()).map(|v| v.name.clone()).collect();
         let mut out = Output::default();
         let mut reclaimed = 0;
         if !victims.is_empty() {
@@ -1305,10 +1405,14 @@ impl Engine {
             State::Created => (0, false, false),
         };
         let time = |t: Option<i64>| t.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339);
-        let mounts: Vec<serde_json::Value> = c.mounts.iter().map(|m| serde_json::json!({
-            "Type": "volume", "Name": m.volume, "Source": format!("/var/lib/docker/volumes/{}/_data", m.volume),
-            "Destination": m.destination, "Driver": "local", "Mode": "z", "RW": true, "Propagation": ""
-        })).collect();
+        let mounts: Vec<serde_json::Value> = c.mounts.iter().map(|m| if m.volume.starts_with('/') {
+            serde_json::json!({ "Type": "bind", "Source": m.volume, "Destination": m.destination, "Mode": "", "RW": !m.read_only, "Propagation": "rprivate" })
+        } else {
+            serde_json::json!({
+                "Type": "volume", "Name": m.volume, "Source": format!("/var/lib/docker/volumes/{}/_data", m.volume),
+                "Destination": m.destination, "Driver": "local", "Mode": "z", "RW": !m.read_only, "Propagation": ""
+            })
+        }).collect();
         let (args0, rest) = c.argv.split_first().map(|(a, r)| (a.clone(), r.to_vec())).unwrap_or_default();
         let mut v = serde_json::json!({
             "Id": c.id,
@@ -1506,6 +1610,10 @@ impl Engine {
             "--help" => self.cmd_volume(&[], host),
             "create" => {
                 let name = rest.iter().find(|a| !a.starts_with('-')).map(|s| s.to_string()).unwrap_or_else(|| Digest::of(format!("volume {}", self.volumes.len() + self.seq as usize).as_bytes()).hex().to_string());
+                let valid = |n: &str| n.len() > 1 && n.starts_with(|c: char| c.is_ascii_alphanumeric()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+                if !valid(&name) {
+                    return fail(format!("Error response from daemon: create {name}: \"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path\n"), 1);
+                }
                 let mut out = ok(format!("{name}\n"));
                 if self.ensure_volume(&name, false, host.now()) {
                     out.events.push(Event::VolumeCreated { name });
@@ -1514,17 +1622,17 @@ impl Engine {
             }
             "ls" | "list" => {
                 if rest.contains(&"-q") || rest.contains(&"--quiet") {
-                    return ok(self.volumes.keys().map(|k| format!("{k}\n")).collect::<String>());
+                    return ok(self.volumes().map(|v| format!("{}\n", v.name)).collect::<String>());
                 }
                 let mut rows = vec![vec!["DRIVER".to_string(), "VOLUME NAME".to_string()]];
-                rows.extend(self.volumes.keys().map(|k| vec!["local".to_string(), k.clone()]));
+                rows.extend(self.volumes().map(|v| vec!["local".to_string(), v.name.clone()]));
                 ok(crate::listing::table(&rows))
             }
             "inspect" => {
                 let mut found = Vec::new();
                 let mut errors = String::new();
                 for name in rest.iter().filter(|a| !a.starts_with('-')) {
-                    match self.volumes.get(*name) {
+                    match self.volumes.get(*name).filter(|v| !v.is_bind()) {
                         Some(v) => found.push(serde_json::json!({
                             "CreatedAt": v.created.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339),
                             "Driver": "local",
@@ -1546,7 +1654,7 @@ impl Engine {
                 let mut out = Output::default();
                 for name in rest.iter().filter(|a| !a.starts_with('-')) {
                     let users = self.volume_users(name);
-                    if !self.volumes.contains_key(*name) {
+                    if self.volumes.get(*name).is_none_or(|v| v.is_bind()) {
                         out.text.push_str(&format!("Error response from daemon: get {name}: no such volume\n"));
                         out.status = 1;
                     } else if !users.is_empty() {
@@ -1638,10 +1746,10 @@ impl Engine {
         let running = self.containers.values().filter(|c| matches!(c.state, State::Running | State::Paused)).count();
         let size: u64 = self.containers.values().map(|c| c.writable.size()).sum();
         let stopped_size: u64 = self.containers.values().filter(|c| !matches!(c.state, State::Running | State::Paused)).map(|c| c.writable.size()).sum();
-        let used = crate::sorting::set_of(self.containers.values().flat_map(|c| c.mounts.iter().map(|m| &m.volume)));
-        let vsize: u64 = self.volumes.values().map(Volume::size).sum();
-        let unused: u64 = self.volumes.values().filter(|v| !used.contains(&v.name)).map(Volume::size).sum();
-        ((self.containers.len(), running, size, stopped_size), (self.volumes.len(), used.len(), vsize, unused))
+        let used = crate::sorting::set_of(self.containers.values().flat_map(|c| c.mounts.iter().map(|m| &m.volume)).filter(|v| !v.starts_with('/')));
+        let vsize: u64 = self.volumes().map(Volume::size).sum();
+        let unused: u64 = self.volumes().filter(|v| !used.contains(&v.name)).map(Volume::size).sum();
+        ((self.containers.len(), running, size, stopped_size), (self.volumes().count(), used.len(), vsize, unused))
     }
 
     /// Whether a container uses the image.
@@ -1717,8 +1825,7 @@ impl Engine {
     }
 
     pub fn volumes_view(&self) -> Vec<VolumeView> {
-        self.volumes
-            .values()
+        self.volumes()
             .map(|v| VolumeView {
                 name: v.name.clone(),
                 size: v.size(),

@@ -148,7 +148,9 @@ impl Origin {
         match self {
             Origin::Layer(i, short) => format!("layer {} sha256:{short}", i + 1),
             Origin::Writable => "writable layer".to_string(),
-            Origin::Volume(v) => format!("volume {}", &v[..v.len().min(12)]),
+            // A bind mount's source is a host path.
+            Origin::Volume(v) if v.starts_with('/') => format!("bind mount of {v}"),
+            Origin::Volume(v) => format!("volume {}", v.chars().take(12).collect::<String>()),
             Origin::Runtime => "mounted by the runtime".to_string(),
             Origin::Implied => String::new(),
         }

@@ -11,6 +11,8 @@ pub trait Host {
     fn context(&self, dir: &str) -> Result<Tree, String>;
     fn read_file(&self, path: &str) -> Result<Vec<u8>, String>;
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String>;
+    /// Removes a file (a container removed it under a bind mount).
+    fn remove_file(&mut self, path: &str) -> Result<(), String>;
     /// The wall clock (seconds since the epoch), for "2 weeks ago" only:
     /// never part of a digest. None prints absolute times.
     fn now(&self) -> Option<i64> {
@@ -73,6 +75,10 @@ impl Host for MemHost {
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
         self.files.insert(components(path).join("/"), bytes.to_vec());
         Ok(())
+    }
+
+    fn remove_file(&mut self, path: &str) -> Result<(), String> {
+        self.files.remove(&components(path).join("/")).map(|_| ()).ok_or_else(|| not_found(path))
     }
 
     fn now(&self) -> Option<i64> {
@@ -156,6 +162,10 @@ impl Host for DirHost {
 
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
         std::fs::write(self.resolve(path), bytes).map_err(|e| format!("open {path}: {e}"))
+    }
+
+    fn remove_file(&mut self, path: &str) -> Result<(), String> {
+        std::fs::remove_file(self.resolve(path)).map_err(|e| format!("remove {path}: {e}"))
     }
 
     fn now(&self) -> Option<i64> {

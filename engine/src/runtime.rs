@@ -46,12 +46,28 @@ impl State {
     }
 }
 
-/// A volume mounted into a container.
+/// A volume, or a folder or file of the host (a bind mount), mounted into a container.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mount {
+    /// The volume's name; for a bind mount, the host path (see [`Volume::is_bind`]).
     pub volume: String,
     pub destination: String,
+    /// `:ro`, `readonly`: what a command writes under it is discarded.
+    pub read_only: bool,
 }
+
+/// A mount as the page labels it: `/data ← volume 3f2a…` (a volume's name cut
+/// to 12), `/app ← /home/learner/site` (a bind mount's host path).
+pub fn mount_label(volume: &str, destination: &str) -> String {
+    if volume.starts_with('/') {
+        format!("{destination} ← {volume}")
+    } else {
+        format!("{destination} ← volume {}", volume.chars().take(12).collect::<String>())
+    }
+}
+
+/// Where a bind mount of one file keeps it in its [`Volume::tree`].
+pub const BOUND_FILE: &str = "file";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Volume {
@@ -61,11 +77,20 @@ pub struct Volume {
     /// Made for one container (`VOLUME` in the image, `-v /path`).
     pub anonymous: bool,
     pub created: Option<i64>,
+    /// A bind mount of one host file, kept at [`BOUND_FILE`].
+    pub file: bool,
 }
 
 impl Volume {
     pub fn size(&self) -> u64 {
         self.tree.size()
+    }
+
+    /// A bind mount's copy of the host's files, named by the host path (a
+    /// volume's name cannot start with `/`): the engine reads it from the
+    /// host before each line and writes what changed back after it.
+    pub fn is_bind(&self) -> bool {
+        self.name.starts_with('/')
     }
 }
 
@@ -185,6 +210,11 @@ impl Container {
         for m in &self.mounts {
             let key = components(&m.destination);
             view.remove(&key);
+            if let Some(vol) = volumes.get(&m.volume).filter(|v| v.file) {
+                let node = vol.tree.get(&[BOUND_FILE.to_string()]).cloned().unwrap_or_else(|| Node::file(Vec::new(), 0o644));
+                let _ = view.insert(key, node); // ok: an absolute path's parents are made
+                continue;
+            }
             let _ = view.insert(key.clone(), Node::dir(0o755)); // ok: an absolute path's parents are made
             if let Some(vol) = volumes.get(&m.volume) {
                 for (k, n) in vol.tree.iter() {
@@ -220,6 +250,21 @@ impl Container {
         view
     }
 
+    /// The read-only mounts whose contents `merged` changed: what a command
+    /// wrote there, which [`Container::absorb`] discards.
+    pub fn read_only_writes(&self, merged: &Tree, volumes: &BTreeMap<String, Volume>) -> Vec<String> {
+        let before = self.view(&Tree::new(), volumes, false);
+        self.mounts
+            .iter()
+            .filter(|m| m.read_only)
+            .filter(|m| {
+                let key = components(&m.destination);
+                !merged.descendants(&key).eq(before.descendants(&key)) || merged.get(&key) != before.get(&key)
+            })
+            .map(|m| m.destination.clone())
+            .collect()
+    }
+
     /// Takes the result of a command back: what lies under a mount goes to
     /// its volume, the rest becomes the new writable layer. Returns the files
     /// this made newly copied up and newly whited out (for the page).
@@ -250,20 +295,33 @@ impl Container {
         for m in &self.mounts {
             let (upper, lower_outside) = (upper.to_mut(), lower_outside.to_mut());
             let key = components(&m.destination);
-            if let Some(vol) = volumes.get_mut(&m.volume) {
-                let mut tree = Tree::new();
-                for (k, n) in merged.descendants(&key) {
-                    let _ = tree.insert(k[key.len()..].to_vec(), n.clone()); // ok: parents come first
+            let file = volumes.get(&m.volume).is_some_and(|v| v.file);
+            match volumes.get_mut(&m.volume) {
+                // A read-only mount keeps what it had.
+                _ if m.read_only => {}
+                Some(vol) if file => {
+                    if let Some(n) = merged.get(&key).filter(|n| !n.is_dir()) {
+                        let _ = vol.tree.insert(vec![BOUND_FILE.to_string()], n.clone()); // ok: one component
+                    }
                 }
-                vol.tree = tree;
+                Some(vol) => {
+                    let mut tree = Tree::new();
+                    for (k, n) in merged.descendants(&key) {
+                        let _ = tree.insert(k[key.len()..].to_vec(), n.clone()); // ok: parents come first
+                    }
+                    vol.tree = tree;
+                }
+                None => {}
             }
-            // The mount point itself is made in the writable layer when the image lacks it.
+            // The mount point itself is made in the writable layer when the image lacks it
+            // (an empty file for a file's bind mount).
+            let point = || if file { Node::file(Vec::new(), 0o644) } else { Node::dir(0o755) };
             upper.remove(&key);
             lower_outside.remove(&key);
-            if lower.get(&key).is_some_and(Node::is_dir) {
-                let _ = lower_outside.insert(key.clone(), Node::dir(0o755));
+            if lower.get(&key).is_some_and(|n| n.is_dir() != file) {
+                let _ = lower_outside.insert(key.clone(), point());
             }
-            let _ = upper.insert(key.clone(), lower_outside.get(&key).cloned().unwrap_or_else(|| Node::dir(0o755)));
+            let _ = upper.insert(key.clone(), lower_outside.get(&key).cloned().unwrap_or_else(point));
         }
         let changes = crate::layer::diff(&lower_outside, &upper);
         let mut nodes = Tree::new();

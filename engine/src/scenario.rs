@@ -21,6 +21,32 @@ pub struct Files {
     pub binary: BTreeMap<String, Arc<Vec<u8>>>,
 }
 
+impl Files {
+    /// These files once a command changed them on `host` (a container wrote
+    /// or removed them under a bind mount): a changed or new file is text
+    /// when it is UTF-8 without NUL bytes, else binary; a file gone from the
+    /// host is dropped. The paths in `skip` are left as they are (files a
+    /// command wrote for download, which the caller keeps its own way).
+    pub fn with_host_changes(&self, host: &BTreeMap<String, Vec<u8>>, skip: &[&str]) -> Files {
+        let mut files = self.clone();
+        for (path, bytes) in host.iter().filter(|(p, _)| !skip.contains(&p.as_str())) {
+            let same = self.text.get(path).map(String::as_bytes).or_else(|| self.binary.get(path).map(|b| b.as_slice())) == Some(bytes.as_slice());
+            if same {
+                continue;
+            }
+            files.text.remove(path);
+            files.binary.remove(path);
+            match String::from_utf8(bytes.clone()) {
+                Ok(text) if !text.contains('\0') => files.text.insert(path.clone(), text).map(|_| ()),
+                _ => files.binary.insert(path.clone(), Arc::new(bytes.clone())).map(|_| ()),
+            };
+        }
+        files.text.retain(|p, _| host.contains_key(p) || skip.contains(&p.as_str()));
+        files.binary.retain(|p, _| host.contains_key(p) || skip.contains(&p.as_str()));
+        files
+    }
+}
+
 /// Changes to the files, then (usually) a line run on them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {

@@ -157,3 +157,23 @@ proptest! {
         prop_assert!(Step::between(&after, &after).is_empty());
     }
 }
+
+#[test]
+fn files_take_what_a_command_changed_on_the_host() {
+    let files = Files {
+        text: BTreeMap::from([("a.txt".to_string(), "a\n".to_string()), ("gone.txt".to_string(), "x".to_string()), ("out.tar".to_string(), "kept".to_string())]),
+        binary: BTreeMap::from([("b.bin".to_string(), Arc::new(vec![0u8, 1]))]),
+    };
+    let host: BTreeMap<String, Vec<u8>> = BTreeMap::from([
+        ("a.txt".to_string(), b"a\n".to_vec()),
+        ("b.bin".to_string(), b"now text\n".to_vec()),
+        ("new.bin".to_string(), vec![0xff, 0]),
+        ("new.txt".to_string(), b"new\n".to_vec()),
+    ]);
+    let after = files.with_host_changes(&host, &["out.tar"]);
+    assert_eq!(after.text.keys().collect::<Vec<_>>(), ["a.txt", "b.bin", "new.txt", "out.tar"]);
+    assert_eq!(after.text["b.bin"], "now text\n");
+    assert_eq!(after.binary.keys().collect::<Vec<_>>(), ["new.bin"]);
+    // Nothing changed: the same files.
+    assert_eq!(files.with_host_changes(&BTreeMap::from([("a.txt".to_string(), b"a\n".to_vec()), ("gone.txt".to_string(), b"x".to_vec()), ("b.bin".to_string(), vec![0, 1])]), &["out.tar"]), files);
+}

@@ -121,3 +121,59 @@ fn system_df_verbose_lists_containers_and_volumes() {
     let volumes = &df[df.find("Local Volumes space usage:").unwrap()..];
     assert!(volumes.lines().any(|l| l.starts_with("data ") && l.contains(" 1 ") && l.ends_with("6B")), "{volumes}");
 }
+
+/// The host's files a bind mount shows: the build context (MemHost here).
+fn site_host() -> MemHost {
+    MemHost::new([("site/index.html", "<h1>from the host</h1>\n"), ("nginx.conf", "server { listen 80; root /srv; }\n"), ("Dockerfile", "FROM alpine\n")])
+}
+
+#[test]
+fn a_bind_mount_shows_the_host_folder_and_writes_back_to_it() {
+    let (mut e, mut h) = (Engine::default(), site_host());
+    ok(&mut e, &mut h, "docker run -d -p 8080:80 --name web -v $(pwd)/site:/usr/share/nginx/html nginx");
+    // The image's index.html is hidden by the mount: the host's is served.
+    assert_eq!(ok(&mut e, &mut h, "curl -s localhost:8080"), "<h1>from the host</h1>\n");
+    // An edit on the host (the page's editor) is seen at the next line.
+    h.files.insert("site/index.html".to_string(), b"<h1>edited</h1>\n".to_vec());
+    assert_eq!(ok(&mut e, &mut h, "curl -s localhost:8080"), "<h1>edited</h1>\n");
+    // What the container writes or removes there lands on the host, and in no layer.
+    ok(&mut e, &mut h, "docker exec web sh -c 'echo made > /usr/share/nginx/html/new.txt && mkdir /usr/share/nginx/html/d && echo deep > /usr/share/nginx/html/d/f'");
+    assert_eq!(h.files["site/new.txt"], b"made\n");
+    assert_eq!(h.files["site/d/f"], b"deep\n");
+    ok(&mut e, &mut h, "docker exec web rm /usr/share/nginx/html/new.txt");
+    assert!(!h.files.contains_key("site/new.txt"));
+    assert!(!ok(&mut e, &mut h, "docker diff web").contains("/usr/share/nginx/html"));
+    let mounts = ok(&mut e, &mut h, "docker inspect -f '{{json .Mounts}}' web");
+    assert_eq!(mounts, "[{\"Type\":\"bind\",\"Source\":\"/home/learner/site\",\"Destination\":\"/usr/share/nginx/html\",\"Mode\":\"\",\"RW\":true,\"Propagation\":\"rprivate\"}]\n");
+    // A bind mount is not a volume.
+    assert_eq!(ok(&mut e, &mut h, "docker volume ls -q"), "");
+    assert!(e.volumes_view().is_empty());
+    // Committing leaves the mounted files out, as Docker does.
+    ok(&mut e, &mut h, "docker commit web snap");
+    assert!(ok(&mut e, &mut h, "docker run --rm snap cat /usr/share/nginx/html/index.html").contains("Welcome to nginx!"));
+}
+
+#[test]
+fn bind_mounts_of_a_file_read_only_and_refused() {
+    let (mut e, mut h) = (Engine::default(), site_host());
+    // One file over the image's, read-only.
+    ok(&mut e, &mut h, "docker run -d --name web -v ./nginx.conf:/etc/nginx/conf.d/default.conf:ro -v ./site:/srv nginx");
+    assert_eq!(ok(&mut e, &mut h, "docker exec web cat /etc/nginx/conf.d/default.conf"), "server { listen 80; root /srv; }\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec web curl -s localhost"), "<h1>from the host</h1>\n");
+    let out = ok(&mut e, &mut h, "docker exec web sh -c 'echo x > /etc/nginx/conf.d/default.conf'");
+    assert_eq!(out, "layerlab: /etc/nginx/conf.d/default.conf is mounted read-only: what the command wrote under it was discarded (a real container's write fails with \"Read-only file system\")\n");
+    assert_eq!(h.files["nginx.conf"], b"server { listen 80; root /srv; }\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec web cat /etc/nginx/conf.d/default.conf"), "server { listen 80; root /srv; }\n");
+    // -v makes a missing folder; --mount does not.
+    ok(&mut e, &mut h, "docker run --rm -v ./empty:/data alpine ls /data");
+    let out = e.run("docker run --rm --mount type=bind,source=./nope,target=/x alpine true", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (125, "docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: /home/learner/nope\n"));
+    let out = e.run("docker run --rm -v /etc:/host alpine true", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (125, "docker: bind mounts reach only the folder this terminal is in (/home/learner, the build context): /etc is outside it\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm --mount type=bind,src=.,dst=/ctx,readonly alpine ls /ctx"), "Dockerfile\nnginx.conf\nsite\n");
+    // Removing the container drops the engine's copy; the host keeps its files.
+    ok(&mut e, &mut h, "docker rm -f web");
+    assert!(h.files.contains_key("site/index.html"));
+    let out = e.run("docker volume create /x", &mut h);
+    assert_eq!(out.status, 1, "{}", out.text);
+}
