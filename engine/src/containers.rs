@@ -1531,8 +1531,8 @@ impl Engine {
         let Some(name) = p.args.first() else { return fail("\"docker export\" requires exactly 1 argument.\n", 1) };
         let Some(file) = p.value("output") else { return fail("cowardly refusing to save to a terminal. Use the -o flag or redirect\n", 1) };
         let Some(id) = self.container_id(name) else { return Self::no_such(name) };
-        let tree = match self.container_fs(&id) {
-            Ok(t) => t,
+        let tree = match self.lower(&self.containers[&id].image) {
+            Ok(lower) => self.containers[&id].exported(&lower),
             Err(e) => return fail(format!("{e}\n"), 1),
         };
         match crate::layer::pack(&tree, &[Vec::new()]).and_then(|b| host.write_file(file, &b).map(|_| b.len())) {

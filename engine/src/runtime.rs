@@ -144,6 +144,23 @@ pub struct Container {
     pub hostname: String,
 }
 
+/// What Docker's init layer (daemon/initlayer) holds under every container,
+/// where the image has nothing there: the mount points of the runtime's
+/// files and of the kernel's filesystems, and /.dockerenv. None is a
+/// directory, `Some("")` an empty file, another `Some` a symlink's target.
+pub const INIT_LAYER: [(&str, Option<&str>); 10] = [
+    ("/dev/pts", None),
+    ("/dev/shm", None),
+    ("/proc", None),
+    ("/sys", None),
+    ("/.dockerenv", Some("")),
+    ("/etc/resolv.conf", Some("")),
+    ("/etc/hosts", Some("")),
+    ("/etc/hostname", Some("")),
+    ("/dev/console", Some("")),
+    ("/etc/mtab", Some("/proc/mounts")),
+];
+
 /// The files the runtime mounts into a container's /etc.
 pub const ETC_FILES: [&str; 3] = ["/etc/hostname", "/etc/hosts", "/etc/resolv.conf"];
 
@@ -225,6 +242,26 @@ impl Container {
             }
         }
         view
+    }
+
+    /// What `docker export` writes: the image's files, the init layer's
+    /// empty placeholders ([`INIT_LAYER`]) and the writable layer; of a
+    /// volume or a bind mount only its mount point, and none of what the
+    /// runtime wrote into its /etc files.
+    pub fn exported(&self, lower: &Tree) -> Tree {
+        let mut base = lower.clone();
+        for (path, kind) in INIT_LAYER {
+            let key = components(path);
+            if base.get(&key).is_none() {
+                let node = match kind {
+                    None => Node::dir(0o755),
+                    Some("") => Node::file(Vec::new(), 0o755),
+                    Some(target) => Node { kind: crate::fs::Kind::Symlink(target.to_string()), mode: 0o777, uid: 0, gid: 0, touched: 0 },
+                };
+                let _ = base.insert(key, node); // ok: an absolute path's parents are made
+            }
+        }
+        self.rootfs(&base)
     }
 
     /// The image's view with the writable layer over it, without the volumes

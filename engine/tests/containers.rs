@@ -399,8 +399,20 @@ fn export_import_flattens_and_cp_into_a_folder() {
     let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo one > /one\nRUN echo two > /two\n")]);
     let mut e = Engine::new();
     ok(&mut e, &mut h, "docker build -q -t layered .");
-    ok(&mut e, &mut h, "docker run -d --name w layered sh -c 'echo a > /a; sleep 1d'");
+    ok(&mut e, &mut h, "docker run -d --name w -v data:/data layered sh -c 'echo a > /a; echo kept > /data/v; sleep 1d'");
     ok(&mut e, &mut h, "docker export -o w.tar w");
+    // What Docker exports: the init layer's placeholders (alpine has its own /etc/hosts),
+    // the mount point without the volume's files, not the runtime's /etc contents.
+    let mut tree = layerlab_engine::fs::Tree::new();
+    layerlab_engine::layer::apply(&mut tree, &h.files["w.tar"]).unwrap();
+    let get = |p: &str| tree.get(&layerlab_engine::fs::components(p)).cloned();
+    assert_eq!(get("/.dockerenv").and_then(|n| n.body().map(|b| b.to_vec())), Some(Vec::new()));
+    assert_eq!(get("/.dockerenv").map(|n| n.mode), Some(0o755));
+    assert!(get("/dev/pts").is_some_and(|n| n.is_dir()) && get("/proc").is_some_and(|n| n.is_dir()) && get("/data").is_some_and(|n| n.is_dir()));
+    assert_eq!(get("/etc/hostname").and_then(|n| n.body().map(|b| b.to_vec())), Some(b"localhost\n".to_vec()), "alpine's own, not the container's ID");
+    assert!(get("/dev/console").and_then(|n| n.body().map(|b| b.len())) == Some(0));
+    assert!(get("/data/v").is_none());
+    assert!(get("/a").is_some());
     let id = ok(&mut e, &mut h, "docker import -c 'CMD [\"cat\", \"/a\", \"/two\"]' -m flattened w.tar flat:1");
     assert!(id.starts_with("sha256:"), "{id}");
     assert_eq!(e.image("layered").unwrap().diff_ids().len(), 3);
