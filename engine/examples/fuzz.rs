@@ -59,7 +59,9 @@ const CONSOLE: &[&str] = &[
     "docker exec w sh -c 'mkdir /usr/share/nginx/html/d; curl -s localhost/d'", "docker run --rm alpine wget -qO- 172.17.0.2", "docker run alpine wget -S --spider http://w",
     "docker stop w && docker rm w || echo no", "; ;", "&&", "||", "echo -n a",
     "docker run -d --name b -v $(pwd):/ctx -v ./Dockerfile:/etc/f:ro alpine sleep 1d", "docker exec b sh -c 'echo x > /ctx/n; rm /ctx/Dockerfile.m; echo y > /etc/f; mkdir /ctx/d'",
-    "docker run --rm --mount type=bind,src=.,dst=/c,readonly alpine ls /c", "docker run -v ../x:/y alpine", "docker cp out b:/ctx/", "docker commit b bc", "docker rm -f b",
+    "docker run --rm --mount type=bind,src=.,dst=/c,readonly alpine ls /c",
+    "docker network create n1", "docker run -d --network n1 --name nw nginx", "docker run --rm --network n1 alpine wget -qO- nw", "docker network rm n1", "docker network prune -f",
+    "docker run -d --network host nginx", "docker run --rm --network none alpine wget -q 172.18.0.2", "docker network inspect n1 bridge", "docker start nw", "docker run -v ../x:/y alpine", "docker cp out b:/ctx/", "docker commit b bc", "docker rm -f b",
 ];
 const REGEX: &[&str] = &[
     "a", "b", ".", "*", "+", "?", "\\", "(", ")", "|", "{", "}", "[", "]", "^", "$", "-", ",", "1", "2", "\\(", "\\)", "\\{", "\\}", "\\|", "[:digit:]", "[:nope:]", "&", "/", "s", "g", "\n",

@@ -29,7 +29,7 @@ impl Output {
 /// Docker's commands that this version of Layer Lab does not run yet: they
 /// get an honest message rather than "not a docker command".
 const LATER: &[&str] = &[
-    "attach", "buildx", "checkpoint", "compose", "config", "container", "context", "events", "login", "logout", "manifest", "network", "node", "plugin",
+    "attach", "buildx", "checkpoint", "compose", "config", "container", "context", "events", "login", "logout", "manifest", "node", "plugin",
     "push", "search", "secret", "service", "stack", "stats", "swarm", "trust", "update",
 ];
 
@@ -401,6 +401,7 @@ impl Engine {
             ["docker", "container", "prune", rest @ ..] => self.cmd_container_prune(rest),
             ["docker", "container", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, Some("container")),
             ["docker", "volume", rest @ ..] => self.cmd_volume(rest, host),
+            ["docker", "network", rest @ ..] => self.cmd_network(rest, host.now()),
             ["docker", "info", rest @ ..] | ["docker", "system", "info", rest @ ..] => self.cmd_info(rest),
             ["docker", "image", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, Some("image")),
             ["docker", "inspect", rest @ ..] => self.cmd_inspect_kind(rest, None),
@@ -837,7 +838,7 @@ fn help() -> String {
 
 /// `docker` subcommands the console knows, for completion.
 const SUBCOMMANDS: &[&str] = &[
-    "build", "builder", "commit", "container", "cp", "create", "diff", "exec", "export", "history", "image", "images", "info", "inspect", "kill", "load", "logs", "pause", "ps",
+    "build", "builder", "commit", "container", "cp", "create", "diff", "exec", "export", "history", "image", "images", "import", "info", "inspect", "kill", "load", "logs", "network", "pause", "ps",
     "port", "pull", "rename", "restart", "rm", "rmi", "run", "save", "start", "stop", "system", "tag", "top", "unpause", "version", "volume",
 ];
 
@@ -866,6 +867,8 @@ impl Engine {
             ["docker", "container"] => ["commit", "cp", "create", "diff", "exec", "export", "inspect", "kill", "logs", "ls", "pause", "prune", "rename", "restart", "rm", "run", "start", "stop", "top", "unpause"].map(String::from).to_vec(),
             ["docker", "image"] => ["build", "history", "inspect", "load", "ls", "prune", "pull", "rm", "save", "tag"].map(String::from).to_vec(),
             ["docker", "volume"] => ["create", "inspect", "ls", "prune", "rm"].map(String::from).to_vec(),
+            ["docker", "network"] => ["create", "inspect", "ls", "prune", "rm"].map(String::from).to_vec(),
+            ["docker", "network", "rm" | "inspect", ..] => self.networks.keys().cloned().collect(),
             ["docker", "system"] => ["df", "info"].map(String::from).to_vec(),
             ["docker", "volume", "rm" | "inspect", ..] => names_of("volume"),
             ["docker", "container" | "image", sub, rest @ ..] | ["docker", sub, rest @ ..] => {

@@ -41,6 +41,7 @@ const RUN_FLAGS: &[Spec] = &[
     opt(Some('u'), "user"),
     opt(None, "restart"),
     opt(None, "network"),
+    opt(None, "net"),
     opt(None, "env-file"),
 ];
 
@@ -63,9 +64,6 @@ fn ok(text: impl Into<String>) -> Output {
 /// What hello-world's `/hello` prints.
 const HELLO: &str = "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n\nTo generate this message, Docker took the following steps:\n 1. The Docker client contacted the Docker daemon.\n 2. The Docker daemon pulled the \"hello-world\" image from the Docker Hub.\n    (amd64)\n 3. The Docker daemon created a new container from that image which runs the\n    executable that produces the output you are currently reading.\n 4. The Docker daemon streamed that output to the Docker client, which sent it\n    to your terminal.\n\nTo try something more ambitious, you can run an Ubuntu container with:\n $ docker run -it ubuntu bash\n\nShare images, automate workflows, and more with a free Docker ID:\n https://hub.docker.com/\n\nFor more examples and ideas, visit:\n https://docs.docker.com/get-started/\n\n";
 
-/// A container's NetworkSettings on the default bridge network
-/// (172.17.0.0/16, gateway .1), as `docker inspect` shows them: the address
-/// and the MAC derived from it while it runs, empty once it stopped.
 /// A bind mount's source (`.`, `./site`, `$(pwd)/site`, an absolute path):
 /// (the host path, the path in the host's folder). The host has one folder,
 /// the one the terminal is in (the build context); a path outside it is refused.
@@ -87,30 +85,34 @@ fn read_bind(host: &dyn Host, rel: &str) -> Option<(bool, Tree)> {
     host.context(rel).ok().map(|t| (false, t))
 }
 
-fn network_settings(c: &Container, running: bool) -> serde_json::Value {
+/// A container's NetworkSettings on the default bridge network
+/// (172.17.0.0/16, gateway .1), as `docker inspect` shows them: the address
+/// and the MAC derived from it while it runs, empty once it stopped.
+fn network_settings(c: &Container, network_id: &str, running: bool) -> serde_json::Value {
     let ports: serde_json::Map<_, _> = c
         .ports
         .iter()
-        .map(|p| {
-            let (host, cont) = p.split_once("->").unwrap_or(("", p));
-            let port = host.rsplit(':').next().unwrap_or("");
-            (cont.to_string(), serde_json::json!([{"HostIp": "0.0.0.0", "HostPort": port}]))
-        })
+        .filter_map(|p| crate::http::binding(p))
+        .map(|(address, port, inner, proto)| (format!("{inner}/{proto}"), serde_json::json!([{"HostIp": address, "HostPort": port.to_string()}])))
         .collect();
     let id = |what: &str| Digest::of(format!("{what} {}", c.id).as_bytes()).hex().to_string();
-    let (ip, mac, gateway, prefix, endpoint) = if running {
-        let a = c.address;
-        (c.ip(), format!("02:42:ac:11:{:02x}:{:02x}", a / 256, a % 256), "172.17.0.1".to_string(), 16, id("endpoint"))
+    let (ip, mac, gateway, prefix, endpoint) = if running && c.subnet > 0 {
+        (c.ip(), c.mac(), format!("172.{}.0.1", c.subnet), 16, id("endpoint"))
     } else {
         Default::default()
     };
+    // The top-level fields describe the default bridge only.
+    let bridge = c.network == "bridge";
+    let top = |v: &serde_json::Value| if bridge { v.clone() } else { serde_json::json!("") };
+    let dns = if c.subnet > 17 { serde_json::json!([c.name, c.short_id()]) } else { serde_json::Value::Null };
     serde_json::json!({
         "Bridge": "", "SandboxID": if running { id("sandbox") } else { String::new() }, "HairpinMode": false,
-        "Ports": ports, "EndpointID": endpoint, "Gateway": gateway, "IPAddress": ip, "IPPrefixLen": prefix, "MacAddress": mac,
-        "Networks": { "bridge": {
+        "Ports": ports, "EndpointID": top(&endpoint.clone().into()), "Gateway": top(&gateway.clone().into()), "IPAddress": top(&ip.clone().into()),
+        "IPPrefixLen": if bridge { prefix } else { 0 }, "MacAddress": top(&mac.clone().into()),
+        "Networks": { c.network.clone(): {
             "IPAMConfig": null, "Links": null, "Aliases": null, "MacAddress": mac,
-            "NetworkID": Digest::of(b"network bridge").hex(), "EndpointID": endpoint, "Gateway": gateway,
-            "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": null
+            "NetworkID": network_id, "EndpointID": endpoint, "Gateway": gateway,
+            "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": dns
         } }
     })
 }
@@ -477,6 +479,10 @@ impl Engine {
             env.retain(|x| x.split('=').next() != Some(k.as_str()));
             env.push(format!("{k}={v}"));
         }
+        let wanted = p.value("network").or(p.value("net")).unwrap_or("bridge");
+        let Some((network, _, _)) = self.network(wanted) else {
+            return fail(format!("{text}docker: Error response from daemon: network {wanted} not found\n\nRun 'docker run --help' for more information\n"), 125);
+        };
         self.seq += 1;
         let seq = self.seq;
         let id = Digest::of(format!("container {seq} {} {}", image.id, argv.join(" ")).as_bytes()).hex().to_string();
@@ -521,6 +527,11 @@ impl Engine {
                 ports.push(format!("0.0.0.0:{next_port}->{port}"));
                 next_port += 1;
             }
+        }
+        // On the host's network a server listens on the host's ports itself.
+        if network == "host" && !ports.is_empty() {
+            text.push_str("WARNING: Published ports are discarded when using host network mode\n");
+            ports.clear();
         }
         // Volumes: -v NAME:/path (named), -v /path (anonymous), --mount type=volume,…, and the image's VOLUMEs.
         // (volume name, or None for an anonymous one; destination; read-only)
@@ -623,6 +634,8 @@ impl Engine {
             started: None,
             finished: None,
             restart_count: 0,
+            network: network.clone(),
+            subnet: 0,
             address: 0,
             etc: BTreeMap::new(),
             hostname: p.value("hostname").unwrap_or_default().to_string(),
@@ -696,16 +709,21 @@ impl Engine {
                 }
             }
         }
-        // Its address on the bridge, and the /etc files the runtime writes with it.
-        let taken: Vec<u32> = self.containers.values().filter(|o| o.id != id && matches!(o.state, State::Running | State::Paused)).map(|o| o.address).collect();
+        // Its address on its network, and the /etc files the runtime writes with it.
+        let network = self.containers.get(id).map(|c| c.network.clone()).unwrap_or_default();
+        let Some((_, _, subnet)) = self.network(&network) else { return Err((format!("network {network} not found"), 1)) };
+        let taken: Vec<u32> = self.containers.values().filter(|o| o.id != id && o.network == network && matches!(o.state, State::Running | State::Paused)).map(|o| o.address).collect();
         let address = (2..).find(|a| !taken.contains(a)).unwrap_or(2);
         let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
-        c.address = address;
+        (c.address, c.subnet) = (address, subnet);
         // /etc/hosts is written at each start (with the address), the others once.
         let host = c.host_name().to_string();
         c.etc.entry("/etc/hostname".to_string()).or_insert_with(|| format!("{host}\n").into_bytes());
-        c.etc.entry("/etc/resolv.conf".to_string()).or_insert_with(|| b"nameserver 8.8.8.8\nnameserver 8.8.4.4\n".to_vec());
-        let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n{}\t{host}\n", c.ip());
+        // A network of its own has Docker's embedded DNS, which finds the other containers by name.
+        let dns: &[u8] = if subnet > 17 { b"nameserver 127.0.0.11\noptions ndots:0\n" } else { b"nameserver 8.8.8.8\nnameserver 8.8.4.4\n" };
+        c.etc.entry("/etc/resolv.conf".to_string()).or_insert_with(|| dns.to_vec());
+        let own = if subnet == 0 { String::new() } else { format!("{}\t{host}\n", c.ip()) };
+        let hosts = format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n{own}");
         c.etc.insert("/etc/hosts".to_string(), hosts.into_bytes());
         let c = c.clone();
         let view = self.container_fs(id).map_err(|e| (e, 1))?;
@@ -1443,7 +1461,7 @@ impl Engine {
                 },
                 "Name": "overlay2"
             },
-            "NetworkSettings": network_settings(c, running),
+            "NetworkSettings": network_settings(c, &self.network(&c.network).map(|n| n.1).unwrap_or_default(), running),
         });
         if size {
             let (rw, all) = self.container_sizes(c);

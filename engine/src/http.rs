@@ -56,6 +56,10 @@ pub enum Failure {
     Reset,
     /// No container has that bridge address.
     NoRoute,
+    /// The container is on another network: Docker drops what crosses, and the connection times out.
+    Isolated,
+    /// The client's container has no network (`--network none`).
+    Unreachable,
     /// The container is paused: the request would wait until it is unpaused.
     Paused(String),
     /// A server that does not speak HTTP (mysqld, postgres).
@@ -348,12 +352,13 @@ pub struct Exchange {
     pub response: Response,
 }
 
-/// A bridge address `172.17.A.B` as [`Container::address`] numbers it.
-fn bridge_address(host: &str) -> Option<u32> {
-    let rest = host.strip_prefix("172.17.")?;
-    let (a, b) = rest.split_once('.')?;
-    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
-    (a < 256 && b < 256).then_some(a * 256 + b)
+/// A network's address `172.S.A.B`: the subnet S (17 to 31) and the
+/// address as [`Container::address`] numbers it.
+fn bridge_address(host: &str) -> Option<(u8, u32)> {
+    let rest = host.strip_prefix("172.")?;
+    let mut parts = rest.split('.').map(|p| p.parse::<u32>().ok().filter(|n| *n < 256));
+    let (s, a, b) = (parts.next()??, parts.next()??, parts.next()??);
+    (parts.next().is_none() && (17..32).contains(&s)).then_some((s as u8, a * 256 + b)) // in 17..32
 }
 
 fn is_ipv4(host: &str) -> bool {
@@ -394,26 +399,40 @@ impl Engine {
             Client::Container(id, view) => self.containers.get(id).map(|c| (c, view)),
         };
         let client = me.map_or_else(|| GATEWAY.to_string(), |(c, _)| c.ip());
+        let live = |c: &&Container| matches!(c.state, State::Running | State::Paused);
+        // The host, as a container's network sees it: its gateway (the default bridge's, from the host).
+        let gateway = me.filter(|(c, _)| c.subnet > 0).map_or_else(|| GATEWAY.to_string(), |(c, _)| format!("172.{}.0.1", c.subnet));
+        // On a network of its own, a container finds the others there by name, short ID or host name.
+        let by_name = |c: &Container| me.is_some_and(|(m, _)| m.subnet > 17 && m.network == c.network) && (c.name == host || c.short_id() == host || c.host_name() == host);
         // (the container, the port it is reached on, whether through Docker's proxy, the client's address)
         let (target, port, proxied, client, address) = match me {
+            Some((c, _)) if c.network == "none" && !(loopback || host == c.host_name()) => return Err(Failure::Unreachable),
             // Inside a container, localhost and its own name are itself.
             Some((c, _)) if loopback || host == c.host_name() => (c, req.port, false, "127.0.0.1".to_string(), if loopback { "127.0.0.1".to_string() } else { c.ip() }),
             // The host's published ports: on its localhost, or at the gateway from a container.
-            // A binding on 127.0.0.1 is not reachable from the containers.
-            _ if me.is_none() && loopback || me.is_some() && host == GATEWAY => {
+            // A binding on 127.0.0.1 is not reachable from the containers; a
+            // server on the host's network listens on the host's ports itself.
+            _ if me.is_none() && loopback || me.is_some() && host == gateway => {
                 let inner = |c: &Container| c.ports.iter().filter_map(|p| binding(p)).find(|&(a, h, _, proto)| h == req.port && proto == "tcp" && (a == "0.0.0.0" || a == local)).map(|b| b.2);
-                let found = self.containers.values().filter(|c| matches!(c.state, State::Running | State::Paused)).find_map(|c| Some((c, inner(c)?)));
-                let Some((c, inner)) = found else { return Err(Failure::Refused) };
-                (c, inner, true, client, local.to_string())
+                let published = self.containers.values().filter(live).find_map(|c| Some((c, inner(c)?)));
+                match published {
+                    Some((c, inner)) => (c, inner, true, client, local.to_string()),
+                    None => match self.containers.values().filter(live).find(|c| c.network == "host") {
+                        Some(c) => (c, req.port, false, if me.is_none() { "127.0.0.1".to_string() } else { client }, local.to_string()),
+                        None => return Err(Failure::Refused),
+                    },
+                }
             }
             _ if host == GATEWAY => return Err(Failure::Refused),
-            _ => match bridge_address(host) {
-                Some(n) => match self.containers.values().find(|c| c.address == n && matches!(c.state, State::Running | State::Paused)) {
+            _ => match (bridge_address(host), self.containers.values().filter(live).find(|c| by_name(c))) {
+                (_, Some(c)) => (c, req.port, false, client, c.ip()),
+                (Some((s, n)), None) => match self.containers.values().filter(live).find(|c| c.subnet == s && c.address == n) {
+                    Some(c) if me.is_some_and(|(m, _)| m.network != c.network && m.network != "host") => return Err(Failure::Isolated),
                     Some(c) => (c, req.port, false, client, c.ip()),
                     None => return Err(Failure::NoRoute),
                 },
-                None if is_ipv4(host) || host.contains('.') && host != "host.docker.internal" => return Err(Failure::Outside),
-                None => return Err(Failure::Resolve),
+                (None, None) if is_ipv4(host) || host.contains('.') && host != "host.docker.internal" => return Err(Failure::Outside),
+                (None, None) => return Err(Failure::Resolve),
             },
         };
         let view = match me {
@@ -575,6 +594,8 @@ pub fn curl(args: &[String], agent: &str, fetch: &mut Fetch<'_>) -> Run {
                         Failure::Resolve => (6, format!("Could not resolve host: {host}")),
                         Failure::Refused => (7, format!("Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server")),
                         Failure::NoRoute => (7, format!("Failed to connect to {host} port {port} after 3071 ms: No route to host")),
+                        Failure::Isolated => (28, format!("Failed to connect to {host} port {port}: Connection timed out (it is on another network: Docker drops what crosses)")),
+                        Failure::Unreachable => (7, format!("Failed to connect to {host} port {port} after 0 ms: Network is unreachable")),
                         Failure::Reset => (56, "Recv failure: Connection reset by peer".to_string()),
                         Failure::NotHttp => (1, "Received HTTP/0.9 when not allowed".to_string()),
                         Failure::Paused(name) => (28, format!("Operation timed out: container {name} is paused, so nothing answers until it is unpaused (Layer Lab stops waiting)")),
@@ -714,6 +735,8 @@ pub fn busybox_wget(args: &[String], exists: &dyn Fn(&str) -> bool, fetch: &mut 
                 let msg = match other {
                     Failure::Refused => format!("can't connect to remote host ({host}): Connection refused"),
                     Failure::NoRoute => format!("can't connect to remote host ({host}): Host is unreachable"),
+                    Failure::Isolated => format!("can't connect to remote host ({host}): Connection timed out (it is on another network: Docker drops what crosses)"),
+                    Failure::Unreachable => format!("can't connect to remote host ({host}): Network is unreachable"),
                     Failure::NotHttp | Failure::Reset => "error getting response: Connection reset by peer".to_string(),
                     Failure::Paused(name) => format!("download timed out: container {name} is paused, so nothing answers until it is unpaused"),
                     Failure::Unsimulated(name) => format!("{name}'s web server is not simulated in this version of Layer Lab (nginx's is)"),

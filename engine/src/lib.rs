@@ -27,6 +27,7 @@ pub mod flags;
 pub mod layer;
 pub mod lint;
 pub mod mysql;
+pub mod network;
 pub mod packages;
 pub mod regex;
 pub mod parser;
@@ -106,6 +107,8 @@ pub struct Engine {
     /// Containers by ID.
     containers: BTreeMap<String, runtime::Container>,
     volumes: BTreeMap<String, runtime::Volume>,
+    /// The networks `docker network create` made, by name.
+    networks: BTreeMap<String, network::Network>,
     /// Counts containers made (their order, and their IDs).
     seq: u64,
     /// `RUN --mount=type=cache` contents, by cache id, kept between builds.

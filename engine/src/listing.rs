@@ -515,7 +515,7 @@ impl Engine {
                 "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n{vols}  - {images}\n  - unused build cache\n\nAre you sure you want to continue? [y/N] \n(this terminal cannot answer prompts: add -f to prune)\n"
             ));
         }
-        let mut parts = vec![self.prune_containers()];
+        let mut parts = vec![self.prune_containers(), (self.prune_networks(), 0)];
         if volumes {
             parts.push(self.prune_volumes(false));
         }

@@ -134,8 +134,14 @@ pub struct Container {
     pub started: Option<i64>,
     pub finished: Option<i64>,
     pub restart_count: u32,
-    /// Its address on the default bridge (172.17.0.N) while it runs: the
-    /// lowest one no other running container has when it starts.
+    /// Its network (`docker run --network`): `bridge`, `host`, `none` or one
+    /// `docker network create` made.
+    pub network: String,
+    /// Its network's addresses are 172.`subnet`.0.0/16 (17: the default
+    /// bridge); 0 for `host` and `none`, where it has no address of its own.
+    pub subnet: u8,
+    /// Its address on its network (172.`subnet`.A.B, A*256+B) while it runs:
+    /// the lowest one no other running container there has when it starts.
     pub address: u32,
     /// /etc/hostname, /etc/hosts and /etc/resolv.conf: files the runtime
     /// mounts over the image's (so no layer records them), by path.
@@ -174,9 +180,21 @@ impl Container {
         if self.hostname.is_empty() { self.short_id() } else { &self.hostname }
     }
 
-    /// Its address on the default bridge, `172.17.0.N` (see [`Container::address`]).
+    /// Its address on its network, `172.17.0.N` (see [`Container::address`]);
+    /// empty on `host` and `none`.
     pub fn ip(&self) -> String {
-        format!("172.17.{}.{}", self.address / 256, self.address % 256)
+        if self.subnet == 0 {
+            return String::new();
+        }
+        format!("172.{}.{}.{}", self.subnet, self.address / 256, self.address % 256)
+    }
+
+    /// The MAC Docker derives from its address (02:42 and the address's bytes).
+    pub fn mac(&self) -> String {
+        if self.subnet == 0 {
+            return String::new();
+        }
+        format!("02:42:ac:{:02x}:{:02x}:{:02x}", self.subnet, self.address / 256, self.address % 256)
     }
 
     /// `sleep 1d` as `docker ps` quotes it (shell form unwrapped to its script).

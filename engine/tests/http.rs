@@ -198,3 +198,39 @@ fn a_host_port_is_published_by_one_running_container() {
     ok(&mut e, &mut h, "curl -sI localhost:8080");
     assert!(ok(&mut e, &mut h, "docker logs b").contains("\"HEAD / HTTP/1.1\" 200 0"));
 }
+
+#[test]
+fn a_network_of_its_own_finds_containers_by_name_and_keeps_others_out() {
+    let (mut e, mut h) = setup();
+    ok(&mut e, &mut h, "docker pull alpine");
+    assert!(fails(&mut e, &mut h, "docker network ls --format x", 1).contains("not simulated"));
+    let id = ok(&mut e, &mut h, "docker network create app");
+    assert_eq!(id.len(), 65);
+    let ls = ok(&mut e, &mut h, "docker network ls");
+    assert_eq!(ls.lines().skip(1).map(|l| l.split_whitespace().nth(1).unwrap_or_default()).collect::<Vec<_>>(), ["app", "bridge", "host", "none"]);
+    assert!(ls.starts_with(&format!("NETWORK ID     NAME      DRIVER    SCOPE\n{}   app       bridge    local\n", &id[..12])), "{ls}");
+    ok(&mut e, &mut h, "docker run -d --name web --network app nginx");
+    // Docker's embedded DNS on a network of its own; none on the default bridge.
+    assert!(ok(&mut e, &mut h, "docker run --rm --network app alpine wget -qO- web").contains("Welcome to nginx!"));
+    assert_eq!(fails(&mut e, &mut h, "docker run --rm alpine wget -qO- web", 1), "wget: bad address 'web'\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm --network app alpine cat /etc/resolv.conf"), "nameserver 127.0.0.11\noptions ndots:0\n");
+    // Its address is on the network's subnet; the top-level fields are the default bridge's only.
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '[{{.NetworkSettings.IPAddress}}] {{.NetworkSettings.Networks.app.IPAddress}} {{.NetworkSettings.Networks.app.Gateway}}' web"), "[] 172.18.0.2 172.18.0.1\n");
+    // Another network cannot reach it; the host can.
+    assert!(fails(&mut e, &mut h, "docker run --rm alpine wget -qO- 172.18.0.2", 1).contains("Connection timed out"));
+    assert!(ok(&mut e, &mut h, "curl -s 172.18.0.2").contains("Welcome to nginx!"));
+    assert!(fails(&mut e, &mut h, "docker run --rm --network none alpine wget -qO- 172.18.0.2", 1).ends_with("Network is unreachable\n"));
+    assert_eq!(fails(&mut e, &mut h, "docker run --network nope alpine true", 125), "docker: Error response from daemon: network nope not found\n\nRun 'docker run --help' for more information\n");
+    // In use, predefined, then removable; a container left on it cannot start.
+    assert!(fails(&mut e, &mut h, "docker network rm app", 1).ends_with("has active endpoints\n"));
+    assert_eq!(fails(&mut e, &mut h, "docker network rm bridge", 1), "Error response from daemon: bridge is a pre-defined network and cannot be removed\n");
+    ok(&mut e, &mut h, "docker stop web");
+    assert_eq!(ok(&mut e, &mut h, "docker network rm app"), "app\n");
+    assert!(fails(&mut e, &mut h, "docker start web", 1).starts_with("Error response from daemon: network app not found\n"));
+    // The host's network: the server listens on the host's ports, -p is discarded.
+    let out = ok(&mut e, &mut h, "docker run -d --network host -p 8080:80 --name h nginx");
+    assert!(out.starts_with("WARNING: Published ports are discarded when using host network mode\n"), "{out}");
+    assert!(ok(&mut e, &mut h, "curl -s localhost").contains("Welcome to nginx!"));
+    ok(&mut e, &mut h, "docker network create spare");
+    assert!(ok(&mut e, &mut h, "docker network prune -f").starts_with("Deleted Networks:\nspare\n"));
+}
