@@ -52,6 +52,10 @@ fn ContainerBox(container: ContainerView) -> impl IntoView {
                 " " <button class="explore-files" aria-label=format!("explore the files of container {}", container.name) on:click=move |_| session.explore.set(Some(Explore::Container(name.clone())))>"files"</button></h4>
             <p class="writable"><span class="size">{format!("writable layer {}", human_size_precision(container.size, 3))}</span>
                 " " <span class="virtual">{format!("(virtual {})", human_size_precision(container.virtual_size, 3))}</span></p>
+            // The default bridge goes unsaid; another network is named, with the address there.
+            {(container.network != "bridge").then(|| view! {
+                <p class="network">{format!("network {} {}", container.network, container.address)}</p>
+            })}
             {(!container.mounts.is_empty()).then(|| view! {
                 <p class="mounts">{container.mounts.iter().map(|(v, d)| layerlab_engine::runtime::mount_label(v, d)).collect::<Vec<_>>().join(", ")}</p>
             })}

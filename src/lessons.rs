@@ -325,6 +325,30 @@ pub const LESSONS: &[Lesson] = &[
             Check { label: "blue's log holds the requests it answered", queries: &["docker logs blue"], pass: |o| ok_with(&o[0], "\"GET / HTTP/1.1\" 200") },
         ],
     },
+    Lesson {
+        id: "networks",
+        title: "12. Finding a container by name: a network of your own",
+        intro: "A web server named api, and a client that asks for http://api. On Docker's default bridge the name means nothing; on a network you create, Docker's DNS answers it.",
+        files: &[],
+        steps: &[
+            "docker network create shop",
+            "docker run -d --name api --network shop nginx",
+            "docker run --rm alpine wget -qO- api",
+            "docker run --rm --network shop alpine wget -qO- api",
+            "docker run --rm --network shop alpine cat /etc/resolv.conf",
+            "docker network inspect shop",
+        ],
+        look: "The first client, on the default bridge, gets \"bad address 'api'\": nothing there resolves container names. The second, on shop, reaches api by name through Docker's embedded DNS (nameserver 127.0.0.11 in its resolv.conf). docker network inspect lists api with its address on shop's own subnet, 172.18.0.0/16.",
+        checks: &[
+            Check { label: "the network shop exists", queries: &["docker network inspect shop"], pass: |o| ok_with(&o[0], "\"Subnet\": \"172.") },
+            Check { label: "api runs on shop", queries: &["docker inspect -f '{{.NetworkSettings.Networks.shop.IPAddress}}' api"], pass: |o| ok_with(&o[0], "172.") },
+            Check {
+                label: "by name, api answers a client on shop only",
+                queries: &["docker run --rm --network shop alpine wget -qO- api", "docker run --rm alpine wget -qO- api"],
+                pass: |o| ok_with(&o[0], "Welcome to nginx!") && o[1].status != 0 && o[1].text.contains("bad address"),
+            },
+        ],
+    },
 ];
 
 /// The local-storage key of the lesson open (its id).

@@ -1792,6 +1792,9 @@ pub struct ContainerView {
     pub changes: Vec<(char, String)>,
     /// (volume, mount point).
     pub mounts: Vec<(String, String)>,
+    /// Its network, and its address there while it runs (empty otherwise).
+    pub network: String,
+    pub address: String,
 }
 
 /// A volume, as the page draws it.
@@ -1837,6 +1840,8 @@ impl Engine {
                     virtual_size,
                     changes,
                     mounts: c.mounts.iter().map(|m| (m.volume.clone(), m.destination.clone())).collect(),
+                    network: c.network.clone(),
+                    address: if matches!(c.state, State::Running | State::Paused) { c.ip() } else { String::new() },
                 }
             })
             .collect()

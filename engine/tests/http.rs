@@ -214,6 +214,9 @@ fn a_network_of_its_own_finds_containers_by_name_and_keeps_others_out() {
     assert!(ok(&mut e, &mut h, "docker run --rm --network app alpine wget -qO- web").contains("Welcome to nginx!"));
     assert_eq!(fails(&mut e, &mut h, "docker run --rm alpine wget -qO- web", 1), "wget: bad address 'web'\n");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm --network app alpine cat /etc/resolv.conf"), "nameserver 127.0.0.11\noptions ndots:0\n");
+    // The page names the network and the address there.
+    let web = e.containers_view().into_iter().find(|c| c.name == "web").unwrap();
+    assert_eq!((web.network.as_str(), web.address.as_str()), ("app", "172.18.0.2"));
     // Its address is on the network's subnet; the top-level fields are the default bridge's only.
     assert_eq!(ok(&mut e, &mut h, "docker inspect -f '[{{.NetworkSettings.IPAddress}}] {{.NetworkSettings.Networks.app.IPAddress}} {{.NetworkSettings.Networks.app.Gateway}}' web"), "[] 172.18.0.2 172.18.0.1\n");
     // Another network cannot reach it; the host can.
