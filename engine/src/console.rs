@@ -205,9 +205,9 @@ impl Engine {
     pub fn run(&mut self, line: &str, host: &mut dyn Host) -> Output {
         self.now = host.now();
         // Bind mounts: the host's files are read before the line, what it changed written back after.
-        let loaded = self.load_binds(host);
+        self.load_binds(host);
         let mut output = self.run_unsynced(line, host);
-        self.store_binds(host, loaded, &mut output);
+        self.store_binds(host, &mut output);
         for note in self.notes.drain(..) {
             output.text.push_str(&note);
         }

@@ -336,12 +336,6 @@ impl Engine {
 
     fn remove_container(&mut self, id: &str, anonymous_volumes: bool, events: &mut Vec<Event>) {
         if let Some(c) = self.containers.remove(id) {
-            // The engine's copy of a host folder goes with the last container that mounts it.
-            for m in &c.mounts {
-                if m.volume.starts_with('/') && !self.containers.values().any(|o| o.mounts.iter().any(|om| om.volume == m.volume)) {
-                    self.volumes.remove(&m.volume);
-                }
-            }
             if anonymous_volumes {
                 for m in &c.mounts {
                     let used = self.containers.values().any(|o| o.mounts.iter().any(|om| om.volume == m.volume));
@@ -356,24 +350,23 @@ impl Engine {
     }
 
     /// Reads each bind mount's host files again (the page's editor may have
-    /// changed them since): what was read, to find what the line changes.
-    pub(crate) fn load_binds(&mut self, host: &dyn Host) -> BTreeMap<String, Tree> {
+    /// changed them since), and keeps what was read to find what the line changes.
+    pub(crate) fn load_binds(&mut self, host: &dyn Host) {
         let cwd = host.cwd();
-        let mut loaded = BTreeMap::new();
         for v in self.volumes.values_mut().filter(|v| v.is_bind()) {
             let Ok((_, rel)) = bind_source(&v.name, &cwd) else { continue };
             v.tree = read_bind(host, &rel).map(|(_, t)| t).unwrap_or_default();
-            loaded.insert(v.name.clone(), v.tree.clone());
+            self.binds_read.insert(v.name.clone(), v.tree.clone());
         }
-        loaded
     }
 
-    /// Writes back to the host what the line changed under bind mounts:
-    /// files written and files removed. The host keeps files only, so an
-    /// empty folder or a symlink made there stays in the container.
-    pub(crate) fn store_binds(&self, host: &mut dyn Host, loaded: BTreeMap<String, Tree>, out: &mut Output) {
+    /// Writes back to the host what the line changed under bind mounts
+    /// (mounted before it or by it): files written and files removed. The
+    /// host keeps files only, so an empty folder or a symlink made there
+    /// stays in the container. Then drops the copies no container mounts.
+    pub(crate) fn store_binds(&mut self, host: &mut dyn Host, out: &mut Output) {
         let cwd = host.cwd();
-        for (name, before) in loaded {
+        for (name, before) in std::mem::take(&mut self.binds_read) {
             let (Some(v), Ok((_, rel))) = (self.volumes.get(&name), bind_source(&name, &cwd)) else { continue };
             let path_of = |k: &[String]| if v.file { rel.clone() } else { [rel.as_str(), &k.join("/")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("/") };
             for (k, n) in v.tree.iter().filter(|(k, n)| before.get(k) != Some(*n)) {
@@ -388,6 +381,11 @@ impl Engine {
                     out.text.push_str(&format!("layerlab: could not remove {} from the host: {e}\n", path_of(k)));
                 }
             }
+        }
+        let mounted: Vec<&String> = self.containers.values().flat_map(|c| c.mounts.iter().map(|m| &m.volume)).collect();
+        let unused: Vec<String> = self.volumes.values().filter(|v| v.is_bind() && !mounted.contains(&&v.name)).map(|v| v.name.clone()).collect();
+        for name in unused {
+            self.volumes.remove(&name);
         }
     }
 
@@ -608,6 +606,7 @@ impl Engine {
         // A bind mount hides what the image has there; the host's files are read now.
         for (path, rel, dest, read_only) in binds {
             let (file, tree) = read_bind(host, &rel).unwrap_or_default();
+            self.binds_read.entry(path.clone()).or_insert_with(|| tree.clone());
             self.volumes.insert(path.clone(), Volume { name: path.clone(), tree, anonymous: false, created: None, file });
             container_mounts.push(Mount { volume: path, destination: dest, read_only });
         }

@@ -107,6 +107,9 @@ pub struct Engine {
     /// Containers by ID.
     containers: BTreeMap<String, runtime::Container>,
     volumes: BTreeMap<String, runtime::Volume>,
+    /// Each bind mount's host files as read for the line running (by host
+    /// path): what `store_binds` compares with to write back the changes.
+    binds_read: BTreeMap<String, fs::Tree>,
     /// The networks `docker network create` made, by name.
     networks: BTreeMap<String, network::Network>,
     /// Counts containers made (their order, and their IDs).

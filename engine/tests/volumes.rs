@@ -164,14 +164,17 @@ fn bind_mounts_of_a_file_read_only_and_refused() {
     assert_eq!(out, "layerlab: /etc/nginx/conf.d/default.conf is mounted read-only: what the command wrote under it was discarded (a real container's write fails with \"Read-only file system\")\n");
     assert_eq!(h.files["nginx.conf"], b"server { listen 80; root /srv; }\n");
     assert_eq!(ok(&mut e, &mut h, "docker exec web cat /etc/nginx/conf.d/default.conf"), "server { listen 80; root /srv; }\n");
+    // What a --rm container writes there before it goes is kept on the host.
+    ok(&mut e, &mut h, "docker run --rm -v ./out:/w alpine sh -c 'echo once > /w/f'");
+    assert_eq!(h.files["out/f"], b"once\n");
     // -v makes a missing folder; --mount does not.
     ok(&mut e, &mut h, "docker run --rm -v ./empty:/data alpine ls /data");
     let out = e.run("docker run --rm --mount type=bind,source=./nope,target=/x alpine true", &mut h);
     assert_eq!((out.status, out.text.as_str()), (125, "docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: /home/learner/nope\n"));
     let out = e.run("docker run --rm -v /etc:/host alpine true", &mut h);
     assert_eq!((out.status, out.text.as_str()), (125, "docker: bind mounts reach only the folder this terminal is in (/home/learner, the build context): /etc is outside it\n"));
-    assert_eq!(ok(&mut e, &mut h, "docker run --rm --mount type=bind,src=.,dst=/ctx,readonly alpine ls /ctx"), "Dockerfile\nnginx.conf\nsite\n");
-    // Removing the container drops the engine's copy; the host keeps its files.
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm --mount type=bind,src=.,dst=/ctx,readonly alpine ls /ctx"), "Dockerfile\nnginx.conf\nout\nsite\n");
+    // Removing the container leaves the host's files.
     ok(&mut e, &mut h, "docker rm -f web");
     assert!(h.files.contains_key("site/index.html"));
     let out = e.run("docker volume create /x", &mut h);
