@@ -45,8 +45,12 @@ fn xargs_docker(command: &[String]) -> Option<(bool, &[String])> {
     Some((command[1..1 + flags].iter().any(|f| f == "-r" || f == "--no-run-if-empty"), docker))
 }
 
-/// Splits a command line at unquoted `|` into the commands of a pipeline.
-pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
+/// The terminal's variables as `$NAME` reads them (see [`expand_words`]).
+type Vars<'a> = Option<&'a dyn Fn(&str) -> Option<String>>;
+
+/// Splits a command line at unquoted `|` into the commands of a pipeline,
+/// each into its words (with `vars`, expanded).
+pub fn split_pipeline(line: &str, vars: Vars<'_>) -> Result<Vec<Vec<String>>, String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut quote: Option<char> = None;
@@ -72,7 +76,7 @@ pub fn split_pipeline(line: &str) -> Result<Vec<Vec<String>>, String> {
         }
     }
     parts.push(current);
-    let commands: Vec<Vec<String>> = parts.iter().map(|p| split_words(p)).collect::<Result<_, _>>()?;
+    let commands: Vec<Vec<String>> = parts.iter().map(|p| expand_words(p, vars)).collect::<Result<_, _>>()?;
     if commands.len() > 1 && commands.iter().any(Vec::is_empty) {
         return Err("syntax error: unexpected \"|\"".to_string());
     }
@@ -141,11 +145,60 @@ fn split_and_or(line: &str) -> Result<Option<Vec<(String, &'static str)>>, Strin
 /// Splits a command line into words: whitespace separates, single and
 /// double quotes group, a backslash escapes the next character.
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+    expand_words(line, None)
+}
+
+/// A `$NAME`, `${NAME}` or `$?` after the `$` just read: the name, or None
+/// (the `$` stays as it is).
+fn parameter(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
+    match chars.peek().copied()? {
+        '?' => {
+            chars.next();
+            Some("?".to_string())
+        }
+        '{' => {
+            chars.next();
+            let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+            Some(name)
+        }
+        c if c.is_ascii_alphabetic() || c == '_' => {
+            let mut name = String::new();
+            while let Some(c) = chars.next_if(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                name.push(c);
+            }
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+/// [`split_words`], and with `vars`, `$NAME`, `${NAME}` and `$?` outside
+/// single quotes take their values as sh expands them: an unset one is
+/// empty, and unquoted, a value is split at its spaces.
+fn expand_words(line: &str, vars: Vars<'_>) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
-    let mut chars = line.chars();
+    let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
+        let value = match (c, vars) {
+            ('$', Some(vars)) => parameter(&mut chars).map(|name| vars(&name).unwrap_or_default()),
+            _ => None,
+        };
+        if let Some(value) = value {
+            for v in value.chars() {
+                if v.is_whitespace() {
+                    if in_word {
+                        words.push(std::mem::take(&mut word));
+                        in_word = false;
+                    }
+                } else {
+                    in_word = true;
+                    word.push(v);
+                }
+            }
+            continue;
+        }
         match c {
             c if c.is_whitespace() => {
                 if in_word {
@@ -168,6 +221,10 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                 loop {
                     match chars.next() {
                         Some('"') => break,
+                        Some('$') if vars.is_some() => match (parameter(&mut chars), vars) {
+                            (Some(name), Some(vars)) => word.push_str(&vars(&name).unwrap_or_default()),
+                            _ => word.push('$'),
+                        },
                         Some('\\') => match chars.next() {
                             Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
                             Some(c) => {
@@ -211,6 +268,7 @@ impl Engine {
         for note in self.notes.drain(..) {
             output.text.push_str(&note);
         }
+        self.status = output.status;
         output
     }
 
@@ -281,7 +339,14 @@ impl Engine {
 
     /// [`Engine::run`] once command substitutions are done.
     fn run_line(&mut self, line: &str, host: &mut dyn Host) -> Output {
-        let mut commands = match split_pipeline(line) {
+        // `$?` is the last command's status; HOME and PWD the terminal's folder; the rest what `export` set.
+        let (status, cwd, env) = (self.status, host.cwd(), self.env.clone());
+        let vars = move |name: &str| match name {
+            "?" => Some(status.to_string()),
+            "HOME" | "PWD" => Some(cwd.clone()),
+            _ => env.get(name).cloned(),
+        };
+        let mut commands = match split_pipeline(line, Some(&vars)) {
             Ok(c) => c,
             Err(e) => return Output::fail(format!("sh: syntax error: {e}\n"), 2),
         };

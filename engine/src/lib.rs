@@ -125,6 +125,8 @@ pub struct Engine {
     /// The host's clock while a console line runs ([`Host::now`]): the
     /// access logs' and HTTP dates. Not kept in the saved state.
     now: Option<i64>,
+    /// The last line's exit status: the terminal's `$?`.
+    status: i32,
     /// What the engine must tell about the line beyond the command's own
     /// output (writes a read-only mount discarded), added to its output.
     notes: Vec<String>,

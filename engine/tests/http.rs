@@ -165,6 +165,14 @@ fn the_terminal_runs_command_lists_as_sh_does() {
     assert_eq!(ok(&mut e, &mut h, "docker rm a; echo 'on;' \"and && on\""), "Error response from daemon: No such container: a\non; and && on\n");
     assert_eq!(fails(&mut e, &mut h, "&& docker ps", 2), "sh: syntax error: unexpected \"&&\"\n");
     assert_eq!(fails(&mut e, &mut h, "docker ps ||", 2), "sh: syntax error: unexpected end of file\n");
+    // $? is the last command's status; exported variables expand as sh expands them.
+    assert_eq!(ok(&mut e, &mut h, "docker rm nope; echo $?"), "Error response from daemon: No such container: nope\n1\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run alpine sh -c 'exit 3'; echo \"status $?\""), "status 3\n");
+    ok(&mut e, &mut h, "export GREETING='a   b'");
+    assert_eq!(ok(&mut e, &mut h, "echo $GREETING \"$GREETING\" '$GREETING' ${GREETING}! [$UNSET] \\$HOME $HOME"), "a b a   b $GREETING a b! [] $HOME /home/learner\n");
+    // Double quotes expand on the host, before docker sees the word; single quotes leave it to the container.
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm alpine sh -c \"echo $HOME\""), "/home/learner\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm alpine sh -c 'echo $HOME'"), "/root\n");
     // Command substitutions keep their own operators.
     ok(&mut e, &mut h, "docker run -d alpine sleep 1d");
     assert_eq!(ok(&mut e, &mut h, "echo $(docker ps -q | wc -l; echo x)"), "1 x\n");
