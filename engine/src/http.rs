@@ -2,10 +2,11 @@
 //! files from its container's merged view, as its configuration says (so a
 //! file changed in one container is served by that container only); `curl`
 //! runs in the terminal and in containers that have it, BusyBox's `wget` in
-//! BusyBox images. Requests go where Docker's default bridge takes them: a
-//! published port on the host's localhost, 172.17.0.N between containers,
-//! localhost inside a container to itself; container names do not resolve
-//! there. Nothing leaves the page: a name outside says so.
+//! BusyBox images. Requests go where Docker's networks take them (see
+//! `network`): a published port on the host's localhost or a gateway,
+//! 172.S.0.N between containers of one network, localhost inside a container
+//! to itself; container names resolve on a network of its own only. Nothing
+//! leaves the page: a name outside says so.
 
 use crate::fs::{components, Kind, Node, PathKey, Tree};
 use crate::runtime::{Container, State};
@@ -377,6 +378,11 @@ pub(crate) fn binding(spec: &str) -> Option<(&str, u16, u16, &str)> {
 
 
 impl Engine {
+    /// Whether `host` is a network's gateway (172.S.0.1): the host's own address there.
+    fn is_gateway(&self, host: &str) -> bool {
+        bridge_address(host).is_some_and(|(s, a)| a == 1 && (s == 17 || self.networks.values().any(|n| n.subnet == s)))
+    }
+
     /// Keeps the access-log lines requests wrote, in their containers' logs.
     pub(crate) fn keep_access_log(&mut self, log: Vec<(String, String)>) {
         for (id, line) in log {
@@ -394,9 +400,10 @@ impl Engine {
         // The whole of 127.0.0.0/8 is the loopback; a name or 0.0.0.0 goes to 127.0.0.1.
         let loopback = matches!(host, "localhost" | "0.0.0.0" | "::1") || host.starts_with("127.") && is_ipv4(host);
         let local = if loopback && !host.starts_with("127.") { "127.0.0.1" } else { host };
+        // A container on the host's network is the host, as far as addresses go.
         let me = match from {
             Client::Host => None,
-            Client::Container(id, view) => self.containers.get(id).map(|c| (c, view)),
+            Client::Container(id, view) => self.containers.get(id).filter(|c| c.network != "host").map(|c| (c, view)),
         };
         let client = me.map_or_else(|| GATEWAY.to_string(), |(c, _)| c.ip());
         let live = |c: &&Container| matches!(c.state, State::Running | State::Paused);
@@ -412,7 +419,7 @@ impl Engine {
             // The host's published ports: on its localhost, or at the gateway from a container.
             // A binding on 127.0.0.1 is not reachable from the containers; a
             // server on the host's network listens on the host's ports itself.
-            _ if me.is_none() && loopback || me.is_some() && host == gateway => {
+            _ if host == gateway || me.is_none() && (loopback || self.is_gateway(host)) => {
                 let inner = |c: &Container| c.ports.iter().filter_map(|p| binding(p)).find(|&(a, h, _, proto)| h == req.port && proto == "tcp" && (a == "0.0.0.0" || a == local)).map(|b| b.2);
                 let published = self.containers.values().filter(live).find_map(|c| Some((c, inner(c)?)));
                 match published {
@@ -423,7 +430,6 @@ impl Engine {
                     },
                 }
             }
-            _ if host == GATEWAY => return Err(Failure::Refused),
             _ => match (bridge_address(host), self.containers.values().filter(live).find(|c| by_name(c))) {
                 (_, Some(c)) => (c, req.port, false, client, c.ip()),
                 (Some((s, n)), None) => match self.containers.values().filter(live).find(|c| c.subnet == s && c.address == n) {

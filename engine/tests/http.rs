@@ -242,6 +242,11 @@ fn a_network_of_its_own_finds_containers_by_name_and_keeps_others_out() {
     let out = ok(&mut e, &mut h, "docker run -d --network host -p 8080:80 --name h nginx");
     assert!(out.starts_with("WARNING: Published ports are discarded when using host network mode\n"), "{out}");
     assert!(ok(&mut e, &mut h, "curl -s localhost").contains("Welcome to nginx!"));
+    // The host's own address on a bridge reaches its published ports too; so
+    // does localhost from a container on the host's network.
+    ok(&mut e, &mut h, "docker run -d -p 9090:80 nginx");
+    assert!(ok(&mut e, &mut h, "curl -s 172.17.0.1:9090").contains("Welcome to nginx!"));
+    assert!(ok(&mut e, &mut h, "docker run --rm --network host alpine wget -qO- localhost:9090").contains("Welcome to nginx!"));
     ok(&mut e, &mut h, "docker network create spare");
     assert!(ok(&mut e, &mut h, "docker network prune -f").starts_with("Deleted Networks:\nspare\n"));
 }
