@@ -260,6 +260,10 @@ impl Engine {
         if let Some(c) = self.containers.get(id) {
             let mounts: Vec<&str> = c.etc.keys().map(String::as_str).chain(c.mounts.iter().map(|m| m.destination.as_str())).collect();
             env.insert(crate::shell::MOUNTS.to_string(), mounts.join("\n"));
+            let read_only: Vec<&str> = c.mounts.iter().filter(|m| m.read_only).map(|m| m.destination.as_str()).collect();
+            if !read_only.is_empty() {
+                env.insert(crate::shell::READ_ONLY.to_string(), read_only.join("\n"));
+            }
         }
         let now = self.now.unwrap_or(0);
         let (result, log) = self.alter_with(id, events, |engine, merged, lower, opaque| {

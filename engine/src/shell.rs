@@ -63,6 +63,9 @@ pub fn standard_utility(root: &Tree, program: &str) -> bool {
 /// What is mounted in a container (the runtime's /etc files, volumes'
 /// mount points), one path a line: `rm` cannot remove them.
 pub const MOUNTS: &str = "\u{0}mounts";
+/// The read-only ones among them (`-v …:ro`), one per line: writing under
+/// them fails with "Read-only file system".
+pub const READ_ONLY: &str = "\u{0}read-only";
 
 /// The processes a container runs besides the command a shell runs now,
 /// for `ps`: lines of `PID<TAB>USER<TAB>COMMAND`, USER as `--user` gives
@@ -1663,6 +1666,11 @@ impl<'a> Shell<'a> {
         bits & want == want
     }
 
+    /// Whether `key` lies on a read-only mount ([`READ_ONLY`]).
+    fn read_only(&self, key: &[String]) -> bool {
+        self.env.get(READ_ONLY).is_some_and(|m| m.lines().any(|l| key.starts_with(&components(l))))
+    }
+
     /// Whether this shell's user may make or remove an entry at `key`: write
     /// on its directory, and with the sticky bit (/tmp) only their own entry.
     fn may_change(&self, key: &[String]) -> bool {
@@ -1695,6 +1703,9 @@ impl<'a> Shell<'a> {
         let parent = &key[..key.len().saturating_sub(1)];
         if !self.root.get(parent).is_some_and(Node::is_dir) && !parent.is_empty() {
             return Err(format!("can't create {path}: nonexistent directory"));
+        }
+        if self.read_only(&key) {
+            return Err(format!("can't create {path}: Read-only file system"));
         }
         // Writing a file changes it even with the same bytes (a new mtime): a layer records it.
         let (mut bytes, node) = match self.root.get(&key) {
@@ -1785,7 +1796,15 @@ impl<'a> Shell<'a> {
             };
             let data = if *fd == 2 { std::mem::take(&mut err) } else { std::mem::take(&mut out) };
             if let Err(e) = self.write(&target, data.as_bytes(), *op == ">>") {
-                return (1, String::new(), format!("{err}{}: {e}\n", self.arg0));
+                // Each shell's words and status for a redirection it cannot open.
+                let reason = e.rsplit(": ").next().unwrap_or(&e);
+                let missing = reason == "nonexistent directory";
+                let (code, text) = match self.flavour {
+                    Flavour::Dash if self.is_bash() => (1, format!("{}: line 1: {target}: {}\n", self.arg0, if missing { "No such file or directory" } else { reason })),
+                    Flavour::Dash => (2, self.message(&format!("cannot create {target}: {}", if missing { "Directory nonexistent" } else { reason }))),
+                    Flavour::Busybox => (1, format!("{}: {e}\n", self.arg0)),
+                };
+                return (code, String::new(), format!("{err}{text}"));
             }
         }
         (status, out, err)
@@ -2239,6 +2258,7 @@ impl<'a> Shell<'a> {
                 let key = sh.follow(sh.resolve(path));
                 match sh.root.get(&key).cloned() {
                     _ if key.is_empty() => Ok(()),
+                    Some(_) if sh.read_only(&key) => Err(format!("{path}: Read-only file system")),
                     Some(_) if !sh.may(&key, 2) => Err(format!("{path}: Permission denied")),
                     Some(node) => sh.root.insert(key, Node { touched: node.touched.wrapping_add(1), ..node }),
                     None => sh.write(path, b"", true).map_err(|e| e.replace("can't create ", "").replace("nonexistent directory", "No such file or directory")),
@@ -2259,6 +2279,7 @@ impl<'a> Shell<'a> {
                         None if force => Ok(()),
                         None => Err(format!("can't remove '{path}': No such file or directory")),
                         Some(n) if n.is_dir() && !recursive => Err(format!("'{path}' is a directory")),
+                        Some(_) if sh.read_only(&key) => Err(format!("can't remove '{path}': Read-only file system")),
                         Some(_) if !sh.may_change(&key) => Err(format!("can't remove '{path}': Permission denied")),
                         // A mount point: what is mounted there can be emptied, not removed.
                         Some(_) if sh.env.get(MOUNTS).is_some_and(|m| m.lines().any(|l| l == display(&key))) => {
@@ -3114,6 +3135,9 @@ impl<'a> Shell<'a> {
         let parent = &key[..key.len().saturating_sub(1)];
         if !parents && !parent.is_empty() && !self.root.get(parent).is_some_and(Node::is_dir) {
             return Err(format!("can't create directory '{path}': No such file or directory"));
+        }
+        if self.read_only(&key) {
+            return Err(format!("can't create directory '{path}': Read-only file system"));
         }
         if !self.may_change(&key) {
             return Err(format!("can't create directory '{path}': Permission denied"));

@@ -548,6 +548,8 @@ fn variables_exports_read_only_and_expansions_as_dash() {
         "echo ${}",
         // Tilde: $HOME or a user's home at a word's start, an assignment's value too.
         "echo ~ ~/a \"~\" \\~ ~root ~nobody/x ~nosuch; X=~/b; echo $X; echo X=~/c; cd /tmp; cd ~; pwd; cd /tmp; cd; pwd",
+        // A redirection that cannot be opened: dash's words, status 2.
+        "echo x > /nonexistent/y; echo $?; echo x > /tmp; echo $?",
     ];
     for script in cases {
         assert!(!script.contains('\''), "{script}");

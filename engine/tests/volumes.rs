@@ -160,7 +160,12 @@ fn bind_mounts_of_a_file_read_only_and_refused() {
     ok(&mut e, &mut h, "docker run -d --name web -v ./nginx.conf:/etc/nginx/conf.d/default.conf:ro -v ./site:/srv nginx");
     assert_eq!(ok(&mut e, &mut h, "docker exec web cat /etc/nginx/conf.d/default.conf"), "server { listen 80; root /srv; }\n");
     assert_eq!(ok(&mut e, &mut h, "docker exec web curl -s localhost"), "<h1>from the host</h1>\n");
-    let out = ok(&mut e, &mut h, "docker exec web sh -c 'echo x > /etc/nginx/conf.d/default.conf'");
+    // Writing there fails, as the kernel refuses it; what a command still changed there is discarded, and said.
+    let out = e.run("docker exec web sh -c 'echo x > /etc/nginx/conf.d/default.conf'", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (2, "sh: 1: cannot create /etc/nginx/conf.d/default.conf: Read-only file system\n"));
+    let out = e.run("docker exec web rm /etc/nginx/conf.d/default.conf", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (1, "rm: can't remove '/etc/nginx/conf.d/default.conf': Read-only file system\n"));
+    let out = ok(&mut e, &mut h, "docker exec web chmod 600 /etc/nginx/conf.d/default.conf");
     assert_eq!(out, "layerlab: /etc/nginx/conf.d/default.conf is mounted read-only: what the command wrote under it was discarded (a real container's write fails with \"Read-only file system\")\n");
     assert_eq!(h.files["nginx.conf"], b"server { listen 80; root /srv; }\n");
     assert_eq!(ok(&mut e, &mut h, "docker exec web cat /etc/nginx/conf.d/default.conf"), "server { listen 80; root /srv; }\n");
