@@ -608,8 +608,17 @@ impl Engine {
                     None => return Output::fail("flag needs an argument: 'f' in -f\n".to_string(), 1),
                 },
                 a if a.starts_with("--format=") => format = a.strip_prefix("--format="),
-                "--type=image" => kind = Some("image"),
-                "--type=container" => kind = Some("container"),
+                "--type" | "--type=image" | "--type=container" | "--type=volume" | "--type=network" => {
+                    let wanted = match a.strip_prefix("--type=") {
+                        Some(t) => Some(t),
+                        None => it.next().copied(),
+                    };
+                    kind = match wanted {
+                        Some(t @ ("image" | "container" | "volume" | "network")) => Some(t),
+                        Some(other) => return Output::fail(format!("\"{other}\" is not a valid value for --type\n"), 1),
+                        None => return Output::fail("flag needs an argument: --type\n".to_string(), 1),
+                    };
+                }
                 "-s" | "--size" => size = true,
                 flag if flag.starts_with('-') => {
                     return Output::fail(format!("unknown flag: {flag} (not available in this version of Layer Lab)\n"), 1)
@@ -627,21 +636,24 @@ impl Engine {
         }
         let mut found = Vec::new();
         let mut errors = String::new();
+        // Without --type: a container, an image, a volume or a network, in that order, as Docker looks.
+        let wants = |k: &str| kind.is_none_or(|w| w == k);
         for name in args {
-            if let Some(id) = self.container_id(name).filter(|_| kind != Some("image")) {
+            if let Some(id) = self.container_id(name).filter(|_| wants("container")) {
                 found.push(self.container_inspect(&self.containers[&id], size));
-                continue;
-            }
-            match self.image(name).filter(|_| kind != Some("container")) {
-                Some(img) => found.push(image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id), self.parents.get(&img.id))),
-                None => {
-                    let what = match kind {
-                        Some("image") => "image",
-                        Some(_) => "container",
-                        None => "object",
-                    };
-                    let _ = writeln!(errors, "Error: No such {what}: {name}");
-                }
+            } else if let Some(img) = self.image(name).filter(|_| wants("image")) {
+                found.push(image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id), self.parents.get(&img.id)));
+            } else if let Some(v) = self.volumes.get(name).filter(|v| !v.is_bind() && wants("volume")) {
+                found.push(crate::containers::volume_json(v));
+            } else if let Some((n, id, subnet)) = self.network(name).filter(|_| wants("network")) {
+                found.push(self.network_json(&n, &id, subnet));
+            } else {
+                // `docker volume inspect` and `docker network inspect` say it as the daemon does.
+                let _ = match kind {
+                    Some("volume") => writeln!(errors, "Error response from daemon: get {name}: no such volume"),
+                    Some("network") => writeln!(errors, "Error response from daemon: network {name} not found"),
+                    k => writeln!(errors, "Error: No such {}: {name}", k.unwrap_or("object")),
+                };
             }
         }
         let mut text = String::new();

@@ -85,9 +85,22 @@ fn read_bind(host: &dyn Host, rel: &str) -> Option<(bool, Tree)> {
     host.context(rel).ok().map(|t| (false, t))
 }
 
-/// A container's NetworkSettings on the default bridge network
-/// (172.17.0.0/16, gateway .1), as `docker inspect` shows them: the address
-/// and the MAC derived from it while it runs, empty once it stopped.
+/// `docker volume inspect`'s object for one volume.
+pub(crate) fn volume_json(v: &Volume) -> serde_json::Value {
+    serde_json::json!({
+        "CreatedAt": v.created.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339),
+        "Driver": "local",
+        "Labels": if v.anonymous { serde_json::json!({"com.docker.volume.anonymous": ""}) } else { serde_json::json!(null) },
+        "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name),
+        "Name": v.name,
+        "Options": null,
+        "Scope": "local"
+    })
+}
+
+/// A container's NetworkSettings as `docker inspect` shows them: its
+/// address on its network, gateway and MAC while it runs, empty once it
+/// stopped (the top-level fields are the default bridge's only).
 fn network_settings(c: &Container, network_id: &str, running: bool) -> serde_json::Value {
     let ports: serde_json::Map<_, _> = c
         .ports
@@ -1649,28 +1662,7 @@ impl Engine {
                 rows.extend(self.volumes().map(|v| vec!["local".to_string(), v.name.clone()]));
                 ok(crate::listing::table(&rows))
             }
-            "inspect" => {
-                let mut found = Vec::new();
-                let mut errors = String::new();
-                for name in rest.iter().filter(|a| !a.starts_with('-')) {
-                    match self.volumes.get(*name).filter(|v| !v.is_bind()) {
-                        Some(v) => found.push(serde_json::json!({
-                            "CreatedAt": v.created.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339),
-                            "Driver": "local",
-                            "Labels": if v.anonymous { serde_json::json!({"com.docker.volume.anonymous": ""}) } else { serde_json::json!(null) },
-                            "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name),
-                            "Name": v.name,
-                            "Options": null,
-                            "Scope": "local"
-                        })),
-                        None => errors.push_str(&format!("Error response from daemon: get {name}: no such volume\n")),
-                    }
-                }
-                let mut text = crate::json::pretty(&serde_json::Value::Array(found));
-                text.push('\n');
-                text.push_str(&errors);
-                Output { status: i32::from(!errors.is_empty()), text, events: Vec::new() }
-            }
+            "inspect" => self.cmd_inspect_kind(rest, Some("volume")),
             "rm" | "remove" => {
                 let mut out = Output::default();
                 for name in rest.iter().filter(|a| !a.starts_with('-')) {

@@ -121,20 +121,7 @@ impl Engine {
                 }
                 self.prune_networks()
             }
-            "inspect" => {
-                let mut found = Vec::new();
-                let mut errors = String::new();
-                for name in names {
-                    match self.network(name) {
-                        Some((n, id, subnet)) => found.push(self.network_json(&n, &id, subnet)),
-                        None => errors.push_str(&format!("Error response from daemon: network {name} not found\n")),
-                    }
-                }
-                let mut text = crate::json::pretty(&serde_json::Value::Array(found));
-                text.push('\n');
-                text.push_str(&errors);
-                Output { status: i32::from(!errors.is_empty()), text, events: Vec::new() }
-            }
+            "inspect" => self.cmd_inspect_kind(rest, Some("network")),
             "connect" | "disconnect" => fail(format!("docker network {sub}: not simulated in this version of Layer Lab: a container is on one network, the one `docker run --network` gave it\n")),
             "--help" => Output { text: usage.to_string(), status: 0, events: Vec::new() },
             other => fail(format!("docker: unknown command: docker network {other}\n{usage}")),
@@ -159,7 +146,8 @@ impl Engine {
         Output { text, status: 0, events: Vec::new() }
     }
 
-    fn network_json(&self, name: &str, id: &str, subnet: u8) -> serde_json::Value {
+    /// `docker network inspect`'s object for one network.
+    pub(crate) fn network_json(&self, name: &str, id: &str, subnet: u8) -> serde_json::Value {
         let driver = PREDEFINED.iter().find(|(n, _)| *n == name).map_or("bridge", |(_, d)| *d);
         let created = self.networks.get(name).and_then(|n| n.created);
         let config = if subnet == 0 { serde_json::json!([]) } else { serde_json::json!([{ "Subnet": format!("172.{subnet}.0.0/16"), "Gateway": format!("172.{subnet}.0.1") }]) };

@@ -217,6 +217,12 @@ fn a_network_of_its_own_finds_containers_by_name_and_keeps_others_out() {
     let ls = ok(&mut e, &mut h, "docker network ls");
     assert_eq!(ls.lines().skip(1).map(|l| l.split_whitespace().nth(1).unwrap_or_default()).collect::<Vec<_>>(), ["app", "bridge", "host", "none"]);
     assert!(ls.starts_with(&format!("NETWORK ID     NAME      DRIVER    SCOPE\n{}   app       bridge    local\n", &id[..12])), "{ls}");
+    // docker inspect finds a network (or a volume) as it finds a container or an image.
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.Name}} {{.Driver}}' app"), "app bridge\n");
+    assert_eq!(ok(&mut e, &mut h, "docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' app"), "172.18.0.0/16\n");
+    ok(&mut e, &mut h, "docker volume create data");
+    assert_eq!(ok(&mut e, &mut h, "docker volume inspect --format '{{ .Mountpoint }}' data"), "/var/lib/docker/volumes/data/_data\n");
+    assert_eq!(ok(&mut e, &mut h, "docker inspect --type volume -f '{{.Name}}' data"), "data\n");
     ok(&mut e, &mut h, "docker run -d --name web --network app nginx");
     // Docker's embedded DNS on a network of its own; none on the default bridge.
     assert!(ok(&mut e, &mut h, "docker run --rm --network app alpine wget -qO- web").contains("Welcome to nginx!"));
