@@ -36,6 +36,33 @@ const NETWORK: [&str; 7] = ["wget", "curl", "ping", "nc", "nslookup", "ssh", "gi
 const NETWORK_APPLETS: [&str; 4] = ["wget", "ping", "nc", "nslookup"];
 
 /// What a network tool the image has says.
+/// The file utilities whose errors GNU coreutils words differently.
+const COREUTILS: [&str; 10] = ["rm", "rmdir", "mkdir", "cp", "mv", "touch", "ls", "chmod", "chown", "ln"];
+
+/// BusyBox's error `e` from `cmd` as GNU coreutils says it (with C locale
+/// quotes): `can't remove 'x'` is `cannot remove 'x'`, `ls: x: …` is
+/// `ls: cannot access 'x': …`. Text already in GNU's words stays as it is.
+fn coreutils_words(cmd: &str, e: &str, symbolic: bool) -> String {
+    if e.starts_with("cannot ") || e.starts_with("failed to ") {
+        return e.to_string();
+    }
+    if let Some(rest) = e.strip_prefix("can't ") {
+        return format!("cannot {}", rest.replace(": Resource busy", ": Device or resource busy"));
+    }
+    if let (true, Some(path)) = (cmd == "rm", e.strip_suffix(" is a directory")) {
+        return format!("cannot remove {path}: Is a directory");
+    }
+    let Some((path, reason)) = e.rsplit_once(": ") else { return e.to_string() };
+    let quoted = if path.starts_with('\'') { path.to_string() } else { format!("'{path}'") };
+    match cmd {
+        "rmdir" => format!("failed to remove {quoted}: {reason}"),
+        "touch" => format!("cannot touch {quoted}: {reason}"),
+        "ls" | "chmod" | "chown" if reason == "No such file or directory" => format!("cannot access {quoted}: {reason}"),
+        "ln" => format!("failed to create {} link {quoted}: {reason}", if symbolic { "symbolic" } else { "hard" }),
+        _ => e.to_string(),
+    }
+}
+
 fn no_network(cmd: &str) -> (i32, String, String) {
     (1, String::new(), format!("{cmd}: the network is not simulated in this version of Layer Lab\n"))
 }
@@ -1819,8 +1846,22 @@ impl<'a> Shell<'a> {
         }
     }
 
-    /// The commands this shell knows. Returns (status, stdout, stderr).
+    /// The commands this shell knows. Returns (status, stdout, stderr). In
+    /// Debian and Ubuntu images the file utilities are GNU coreutils, whose
+    /// errors say what BusyBox's say in other words ([`coreutils_words`]).
     fn builtin(&mut self, words: &[String], stdin: &str) -> (i32, String, String) {
+        let (status, out, err) = self.busybox_builtin(words, stdin);
+        let cmd = words[0].rsplit('/').next().unwrap_or(&words[0]);
+        if self.flavour != Flavour::Dash || err.is_empty() || !COREUTILS.contains(&cmd) {
+            return (status, out, err);
+        }
+        let prefix = format!("{cmd}: ");
+        let symbolic = words.iter().any(|w| w.starts_with('-') && w.contains('s'));
+        let err = err.lines().map(|l| l.strip_prefix(&prefix).map_or_else(|| format!("{l}\n"), |e| format!("{prefix}{}\n", coreutils_words(cmd, e, symbolic)))).collect();
+        (status, out, err)
+    }
+
+    fn busybox_builtin(&mut self, words: &[String], stdin: &str) -> (i32, String, String) {
         let cmd = words[0].rsplit('/').next().unwrap_or(&words[0]).to_string();
         let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
         let ok = |out: String| (0, out, String::new());

@@ -565,6 +565,38 @@ fn variables_exports_read_only_and_expansions_as_dash() {
     }
 }
 
+/// Debian's and Ubuntu's file utilities are GNU coreutils: their errors are
+/// coreutils' words (as Debian 12's print them with LANG unset), BusyBox's in alpine.
+#[test]
+fn file_utility_errors_in_coreutils_words_on_debian() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    let script = "rm /nope; mkdir /tmp; rmdir /nope; cp /nope /x; mv /nope /x; touch /nope/x; ls /nope; rm /tmp; cat /nope; chmod 644 /nope; ln -s a /tmp/x; ln -s a /tmp/x; ln /etc/hostname /etc/hosts; mkdir /a/b/c";
+    let out = e.run(&format!("docker run --rm debian sh -c '{script}'"), &mut h);
+    let errors: Vec<&str> = out.text.lines().skip_while(|l| !l.starts_with("rm:")).collect();
+    assert_eq!(
+        errors,
+        [
+            "rm: cannot remove '/nope': No such file or directory",
+            "mkdir: cannot create directory '/tmp': File exists",
+            "rmdir: failed to remove '/nope': No such file or directory",
+            "cp: cannot stat '/nope': No such file or directory",
+            "mv: cannot stat '/nope': No such file or directory",
+            "touch: cannot touch '/nope/x': No such file or directory",
+            "ls: cannot access '/nope': No such file or directory",
+            "rm: cannot remove '/tmp': Is a directory",
+            "cat: /nope: No such file or directory",
+            "chmod: cannot access '/nope': No such file or directory",
+            "ln: failed to create symbolic link '/tmp/x': File exists",
+            "ln: failed to create hard link '/etc/hosts': File exists",
+            "mkdir: cannot create directory '/a/b/c': No such file or directory",
+        ]
+    );
+    let out = e.run(&format!("docker run --rm alpine sh -c '{script}'"), &mut h);
+    assert!(out.text.contains("rm: can't remove '/nope': No such file or directory\n"), "{}", out.text);
+    assert!(out.text.contains("ls: /nope: No such file or directory\n"), "{}", out.text);
+}
+
 /// An interactive shell keeps, from one line to the next, its variables,
 /// which of them are exported or read-only, and `set --`.
 #[test]

@@ -164,7 +164,7 @@ fn bind_mounts_of_a_file_read_only_and_refused() {
     let out = e.run("docker exec web sh -c 'echo x > /etc/nginx/conf.d/default.conf'", &mut h);
     assert_eq!((out.status, out.text.as_str()), (2, "sh: 1: cannot create /etc/nginx/conf.d/default.conf: Read-only file system\n"));
     let out = e.run("docker exec web rm /etc/nginx/conf.d/default.conf", &mut h);
-    assert_eq!((out.status, out.text.as_str()), (1, "rm: can't remove '/etc/nginx/conf.d/default.conf': Read-only file system\n"));
+    assert_eq!((out.status, out.text.as_str()), (1, "rm: cannot remove '/etc/nginx/conf.d/default.conf': Read-only file system\n"));
     let out = ok(&mut e, &mut h, "docker exec web chmod 600 /etc/nginx/conf.d/default.conf");
     assert_eq!(out, "layerlab: /etc/nginx/conf.d/default.conf is mounted read-only: what the command wrote under it was discarded (a real container's write fails with \"Read-only file system\")\n");
     assert_eq!(h.files["nginx.conf"], b"server { listen 80; root /srv; }\n");
