@@ -339,12 +339,15 @@ impl Engine {
 
     /// [`Engine::run`] once command substitutions are done.
     fn run_line(&mut self, line: &str, host: &mut dyn Host) -> Output {
-        // `$?` is the last command's status; HOME and PWD the terminal's folder; the rest what `export` set.
+        // `$?` is the last command's status; what `export` set; HOME and PWD
+        // the terminal's folder, and a Linux host's PATH (`-e PATH=$PATH`).
         let (status, cwd, env) = (self.status, host.cwd(), self.env.clone());
         let vars = move |name: &str| match name {
             "?" => Some(status.to_string()),
+            _ if env.contains_key(name) => env.get(name).cloned(),
             "HOME" | "PWD" => Some(cwd.clone()),
-            _ => env.get(name).cloned(),
+            "PATH" => Some("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()),
+            _ => None,
         };
         let mut commands = match split_pipeline(line, Some(&vars)) {
             Ok(c) => c,

@@ -173,6 +173,8 @@ fn the_terminal_runs_command_lists_as_sh_does() {
     // Double quotes expand on the host, before docker sees the word; single quotes leave it to the container.
     assert_eq!(ok(&mut e, &mut h, "docker run --rm alpine sh -c \"echo $HOME\""), "/home/learner\n");
     assert_eq!(ok(&mut e, &mut h, "docker run --rm alpine sh -c 'echo $HOME'"), "/root\n");
+    // The host's PATH is a Linux one, as `-e PATH=$PATH` passes it on.
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm -e PATH=$PATH alpine printenv PATH"), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
     // Command substitutions keep their own operators.
     ok(&mut e, &mut h, "docker run -d alpine sleep 1d");
     assert_eq!(ok(&mut e, &mut h, "echo $(docker ps -q | wc -l; echo x)"), "1 x\n");
