@@ -436,12 +436,12 @@ impl Session {
             Event::FileWritten { path, .. } => Some(path.as_str()),
             _ => None,
         }).collect();
-        let changed = self.current_files().with_host_changes(&host.files, &written);
-        if changed != self.current_files() {
-            self.files.set(changed.text);
-            self.binaries.set(changed.binary);
+        let current = self.current_files();
+        let after = current.with_host_changes(&host.files, &written);
+        if after != current {
+            self.files.set(after.text.clone());
+            self.binaries.set(after.binary.clone());
         }
-        let after = self.current_files();
         self.journal.update_value(|j| j.record(&before, line, after));
         // `clear` empties the screen; the prompt waits on a blank one.
         if output.events.iter().any(|e| matches!(e, Event::ClearScreen)) {

@@ -48,35 +48,42 @@ fn xargs_docker(command: &[String]) -> Option<(bool, &[String])> {
 /// The terminal's variables as `$NAME` reads them (see [`expand_words`]).
 type Vars<'a> = Option<&'a dyn Fn(&str) -> Option<String>>;
 
+/// Splits `line` at the operators in `ops` (the first that matches, so
+/// longer ones first) that stand outside quotes, backticks and `$(…)`:
+/// each piece with the operator after it ("" after the last).
+fn split_at_operators(line: &str, ops: &[&'static str]) -> Vec<(String, &'static str)> {
+    let (mut pieces, mut current, mut quote, mut depth) = (Vec::new(), String::new(), None::<char>, 0usize);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if let Some(op) = ops.iter().find(|op| quote.is_none() && depth == 0 && rest.starts_with(**op)) {
+            pieces.push((std::mem::take(&mut current), *op));
+            rest = &rest[op.len()..];
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
+        current.push(c);
+        match (c, quote) {
+            ('\\', q) if q != Some('\'') => {
+                if let Some(n) = rest.chars().next() {
+                    current.push(n);
+                    rest = &rest[n.len_utf8()..];
+                }
+            }
+            ('\'' | '"' | '`', None) => quote = Some(c),
+            (q, Some(open)) if q == open => quote = None,
+            ('$', None | Some('"')) if rest.starts_with('(') => depth += 1,
+            (')', None | Some('"')) if depth > 0 => depth -= 1,
+            _ => {}
+        }
+    }
+    pieces.push((current, ""));
+    pieces
+}
+
 /// Splits a command line at unquoted `|` into the commands of a pipeline,
 /// each into its words (with `vars`, expanded).
 pub fn split_pipeline(line: &str, vars: Vars<'_>) -> Result<Vec<Vec<String>>, String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match (c, quote) {
-            ('\\', _) => {
-                current.push(c);
-                if let Some(n) = chars.next() {
-                    current.push(n);
-                }
-            }
-            ('\'' | '"', None) => {
-                quote = Some(c);
-                current.push(c);
-            }
-            (q, Some(open)) if q == open => {
-                quote = None;
-                current.push(c);
-            }
-            ('|', None) => parts.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    parts.push(current);
-    let commands: Vec<Vec<String>> = parts.iter().map(|p| expand_words(p, vars)).collect::<Result<_, _>>()?;
+    let commands: Vec<Vec<String>> = split_at_operators(line, &["|"]).iter().map(|(p, _)| expand_words(p, vars)).collect::<Result<_, _>>()?;
     if commands.len() > 1 && commands.iter().any(Vec::is_empty) {
         return Err("syntax error: unexpected \"|\"".to_string());
     }
@@ -87,57 +94,19 @@ pub fn split_pipeline(line: &str, vars: Vars<'_>) -> Result<Vec<Vec<String>>, St
 /// substitutions: each command with the operator after it. None when there
 /// is no such operator; the operator that has no command before it is the error.
 fn split_and_or(line: &str) -> Result<Option<Vec<(String, &'static str)>>, String> {
-    let (mut list, mut current, mut quote, mut depth) = (Vec::new(), String::new(), None::<char>, 0usize);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        let op = match (c, quote) {
-            ('\\', q) if q != Some('\'') => {
-                current.push(c);
-                current.extend(chars.next());
-                continue;
-            }
-            ('\'' | '"' | '`', None) => {
-                quote = Some(c);
-                None
-            }
-            (q, Some(open)) if q == open => {
-                quote = None;
-                None
-            }
-            ('$', None | Some('"')) if chars.peek() == Some(&'(') => {
-                depth += 1;
-                None
-            }
-            (')', None | Some('"')) if depth > 0 => {
-                depth -= 1;
-                None
-            }
-            (';', None) if depth == 0 => Some(";"),
-            ('&', None) if depth == 0 && chars.peek() == Some(&'&') => Some("&&"),
-            ('|', None) if depth == 0 && chars.peek() == Some(&'|') => Some("||"),
-            _ => None,
-        };
-        match op {
-            Some(op) => {
-                if op.len() == 2 {
-                    chars.next();
-                }
-                if current.trim().is_empty() {
-                    return Err(format!("unexpected \"{op}\""));
-                }
-                list.push((std::mem::take(&mut current), op));
-            }
-            None => current.push(c),
-        }
-    }
-    if list.is_empty() {
+    let mut list = split_at_operators(line, &["&&", "||", ";"]);
+    if list.len() == 1 {
         return Ok(None);
     }
-    match list.last() {
-        // `cmd ;` ends the list; `cmd &&` waits for more, which a terminal line cannot give.
-        Some((_, "&&" | "||")) if current.trim().is_empty() => return Err("unexpected end of file".to_string()),
-        _ if current.trim().is_empty() => {}
-        _ => list.push((current, "")),
+    if let Some((_, op)) = list.iter().find(|(command, op)| !op.is_empty() && command.trim().is_empty()) {
+        return Err(format!("unexpected \"{op}\""));
+    }
+    // `cmd ;` ends the list; `cmd &&` waits for more, which a terminal line cannot give.
+    if list.last().is_some_and(|(command, _)| command.trim().is_empty()) {
+        list.pop();
+        if list.last().is_some_and(|(_, op)| *op != ";") {
+            return Err("unexpected end of file".to_string());
+        }
     }
     Ok(Some(list))
 }

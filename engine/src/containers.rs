@@ -105,7 +105,7 @@ fn network_settings(c: &Container, network_id: &str, running: bool) -> serde_jso
     let ports: serde_json::Map<_, _> = c
         .ports
         .iter()
-        .filter_map(|p| crate::http::binding(p))
+        .filter_map(|p| crate::runtime::binding(p))
         .map(|(address, port, inner, proto)| (format!("{inner}/{proto}"), serde_json::json!([{"HostIp": address, "HostPort": port.to_string()}])))
         .collect();
     let id = |what: &str| Digest::of(format!("{what} {}", c.id).as_bytes()).hex().to_string();
@@ -115,13 +115,11 @@ fn network_settings(c: &Container, network_id: &str, running: bool) -> serde_jso
         Default::default()
     };
     // The top-level fields describe the default bridge only.
-    let bridge = c.network == "bridge";
-    let top = |v: &serde_json::Value| if bridge { v.clone() } else { serde_json::json!("") };
+    let top = if c.network == "bridge" { (endpoint.clone(), gateway.clone(), ip.clone(), prefix, mac.clone()) } else { Default::default() };
     let dns = if c.subnet > 17 { serde_json::json!([c.name, c.short_id()]) } else { serde_json::Value::Null };
     serde_json::json!({
         "Bridge": "", "SandboxID": if running { id("sandbox") } else { String::new() }, "HairpinMode": false,
-        "Ports": ports, "EndpointID": top(&endpoint.clone().into()), "Gateway": top(&gateway.clone().into()), "IPAddress": top(&ip.clone().into()),
-        "IPPrefixLen": if bridge { prefix } else { 0 }, "MacAddress": top(&mac.clone().into()),
+        "Ports": ports, "EndpointID": top.0, "Gateway": top.1, "IPAddress": top.2, "IPPrefixLen": top.3, "MacAddress": top.4,
         "Networks": { c.network.clone(): {
             "IPAMConfig": null, "Links": null, "Aliases": null, "MacAddress": mac,
             "NetworkID": network_id, "EndpointID": endpoint, "Gateway": gateway,
@@ -385,7 +383,11 @@ impl Engine {
         let cwd = host.cwd();
         for (name, before) in std::mem::take(&mut self.binds_read) {
             let (Some(v), Ok((_, rel))) = (self.volumes.get(&name), bind_source(&name, &cwd)) else { continue };
-            let path_of = |k: &[String]| if v.file { rel.clone() } else { [rel.as_str(), &k.join("/")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("/") };
+            let path_of = |k: &[String]| match (v.file, rel.is_empty()) {
+                (true, _) => rel.clone(),
+                (false, true) => k.join("/"),
+                (false, false) => format!("{rel}/{}", k.join("/")),
+            };
             for (k, n) in v.tree.iter().filter(|(k, n)| before.get(k) != Some(*n)) {
                 if let Some(body) = n.body() {
                     if let Err(e) = host.write_file(&path_of(k), &body.to_vec()) {
@@ -507,7 +509,7 @@ impl Engine {
         });
         // Ports: -p HOST:CONTAINER, -P publishes every exposed port on the next free host port from 32768 on.
         let mut ports: Vec<String> = Vec::new();
-        let used: Vec<u32> = self.containers.values().flat_map(|c| c.ports.iter()).filter_map(|p| p.split("->").next()?.rsplit(':').next()?.parse().ok()).collect();
+        let used: Vec<u32> = self.containers.values().flat_map(|c| c.ports.iter()).filter_map(|p| crate::runtime::binding(p)).map(|b| u32::from(b.1)).collect();
         let mut next_port = used.iter().copied().filter(|p| *p >= 32768).max().map_or(32768, |p| p + 1);
         for spec in p.values("publish") {
             let parts: Vec<&str> = spec.split(':').collect();
@@ -655,6 +657,7 @@ impl Engine {
             address: 0,
             etc: BTreeMap::new(),
             hostname: p.value("hostname").unwrap_or_default().to_string(),
+            program: String::new(),
         };
         self.containers.insert(id.clone(), c);
         // The mount points and the working directory exist in the container's layer.
@@ -718,8 +721,8 @@ impl Engine {
     fn start_process(&mut self, id: &str, now: Option<i64>, events: &mut Vec<Event>) -> Result<(), (String, i32)> {
         // A host port is published by one running container at a time (0.0.0.0 takes every address).
         if let Some(c) = self.containers.get(id) {
-            for (address, port, _, proto) in c.ports.iter().filter_map(|p| crate::http::binding(p)) {
-                let clash = |other: &str| other.split_once("->").and_then(|_| crate::http::binding(other)).is_some_and(|(a, p, _, pr)| p == port && pr == proto && (a == address || a == "0.0.0.0" || address == "0.0.0.0"));
+            for (address, port, _, proto) in c.ports.iter().filter_map(|p| crate::runtime::binding(p)) {
+                let clash = |other: &str| crate::runtime::binding(other).is_some_and(|(a, p, _, pr)| p == port && pr == proto && (a == address || a == "0.0.0.0" || address == "0.0.0.0"));
                 if self.containers.values().any(|o| o.id != id && matches!(o.state, State::Running | State::Paused) && o.ports.iter().any(|p| clash(p))) {
                     return Err((format!("driver failed programming external connectivity on endpoint {} ({}): Bind for {address}:{port} failed: port is already allocated", c.name, c.id), 125));
                 }
@@ -751,6 +754,8 @@ impl Engine {
         let mut logs = String::new();
         // Programs that took the main process's place (`exec "$@"`, a script's `sleep 1d`).
         let mut hops = 0;
+        // The program PID 1 runs once the hops are done.
+        let mut pid1 = String::new();
         let (process, status) = loop {
             // The simulated entrypoint scripts only `exec "$@"`.
             while argv.len() > 1 && argv[0].ends_with("docker-entrypoint.sh") {
@@ -774,6 +779,7 @@ impl Engine {
                 None => argv.to_vec(),
             };
             let base = words.first().map(|w| w.rsplit('/').next().unwrap_or(w).to_string()).unwrap_or_default();
+            pid1.clone_from(&base);
             let service = |on_term| Process::Service { on_term };
             break match base.as_str() {
                 // `sleep 0` or a bad interval ends at once: the shell below runs it.
@@ -834,6 +840,7 @@ impl Engine {
                     }
                 }
                 "run.sh" | "grafana" | "grafana-server" if view.get(&components("/usr/share/grafana/bin/grafana")).is_some() => {
+                    pid1 = "grafana".to_string();
                     logs.push_str("logger=settings msg=\"Starting Grafana\" version=11.5.2 (simulated by Layer Lab)\nlogger=http.server msg=\"HTTP Server Listen\" address=[::]:3000 protocol=http\n");
                     self.service_files(id, &[("/var/lib/grafana/grafana.db", "SQLite format 3 (simulated by Layer Lab)\n")], events);
                     (service(0), 0)
@@ -876,6 +883,7 @@ impl Engine {
         let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
         c.logs.push_str(&logs);
         c.process = process;
+        c.program = pid1;
         c.started = now;
         c.state = match process {
             Process::Finished => {

@@ -213,6 +213,28 @@ impl Tree {
         self.nodes.get(key)
     }
 
+    /// Where `key` leads once the symlinks at its end are followed (a few
+    /// hops, as the kernel gives up on a loop): the last key reached, which
+    /// may not exist, or still be a symlink after the hops.
+    pub fn follow(&self, mut key: PathKey) -> PathKey {
+        for _ in 0..8 {
+            match self.get(&key).map(|n| &n.kind) {
+                Some(Kind::Symlink(t)) => {
+                    key = if t.starts_with('/') { components(t) } else { components(&format!("{}/{t}", display(&key[..key.len().saturating_sub(1)]))) };
+                }
+                _ => break,
+            }
+        }
+        key
+    }
+
+    /// The node `key` leads to through its symlinks, with its key; None when
+    /// nothing is there (or the links go round).
+    pub fn resolve(&self, key: PathKey) -> Option<(PathKey, &Node)> {
+        let key = self.follow(key);
+        self.get(&key).filter(|n| !matches!(n.kind, Kind::Symlink(_))).map(|n| (key, n))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&PathKey, &Node)> {
         self.nodes.iter()
     }

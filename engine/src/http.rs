@@ -8,8 +8,8 @@
 //! to itself; container names resolve on a network of its own only. Nothing
 //! leaves the page: a name outside says so.
 
-use crate::fs::{components, Kind, Node, PathKey, Tree};
-use crate::runtime::{Container, State};
+use crate::fs::{components, Tree};
+use crate::runtime::{binding, Container, State};
 use crate::Engine;
 
 /// The host's curl (its access-log user agent) and the one `apk`/`apt-get` install.
@@ -148,32 +148,15 @@ enum Listener {
     Unsimulated(&'static str, u16),
 }
 
-/// The program a container's main process runs: past an entrypoint script,
-/// or the first word of `sh -c SCRIPT`.
-pub fn main_program(argv: &[String]) -> String {
-    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
-    let mut words = argv;
-    while words.first().is_some_and(|w| w.ends_with("entrypoint.sh") || matches!(base(w).as_str(), "tini" | "dumb-init" | "exec")) {
-        words = &words[1..];
-    }
-    match words {
-        [sh, flag, script, ..] if matches!(base(sh).as_str(), "sh" | "bash" | "ash" | "dash") && flag == "-c" => {
-            script.split_whitespace().find(|w| *w != "exec").map(base).unwrap_or_default()
-        }
-        [first, ..] => base(first),
-        [] => String::new(),
-    }
-}
-
 fn listener(c: &Container, view: &Tree) -> Option<Listener> {
     if c.state != State::Running && c.state != State::Paused || !matches!(c.process, crate::runtime::Process::Service { .. }) {
         return None;
     }
-    match main_program(&c.argv).as_str() {
+    match c.program.as_str() {
         "nginx" => nginx_site(view).map(Listener::Nginx),
         "mysqld" => Some(Listener::NotHttp(3306)),
         "postgres" => Some(Listener::NotHttp(5432)),
-        "grafana" | "grafana-server" => Some(Listener::Unsimulated("grafana", 3000)),
+        "grafana" => Some(Listener::Unsimulated("grafana", 3000)),
         _ => None,
     }
 }
@@ -221,20 +204,6 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-/// Follows symlinks at `key` (at most 8), as nginx's open does.
-fn follow<'t>(view: &'t Tree, key: &PathKey) -> Option<(PathKey, &'t Node)> {
-    let mut key = key.clone();
-    for _ in 0..8 {
-        let node = view.get(&key)?;
-        match &node.kind {
-            Kind::Symlink(t) if t.starts_with('/') => key = components(t),
-            Kind::Symlink(t) => key = components(&format!("{}/{t}", crate::fs::display(&key[..key.len().saturating_sub(1)]))),
-            _ => return Some((key, node)),
-        }
-    }
-    None
-}
-
 /// nginx's answer to `method target` from `site` in `view`: a file, its
 /// directory's index, a redirect to the directory with its slash, or an
 /// error page (403 for a directory without an index or an unreadable file).
@@ -267,13 +236,13 @@ pub fn nginx(site: &Site, view: &Tree, version: &str, req: &Request, now: i64) -
     }
     let mut key = components(&site.root);
     key.extend(segments);
-    let found = follow(view, &key);
+    let found = view.resolve(key);
     let (key, node) = match found {
         Some((dir, node)) if node.is_dir() && path.ends_with('/') => {
             let index = site.index.iter().find_map(|name| {
                 let mut k = dir.clone();
                 k.push(name.clone());
-                follow(view, &k).filter(|(_, n)| !n.is_dir())
+                view.resolve(k).filter(|(_, n)| !n.is_dir())
             });
             match index {
                 Some(found) => found,
@@ -282,9 +251,8 @@ pub fn nginx(site: &Site, view: &Tree, version: &str, req: &Request, now: i64) -
         }
         Some((_, node)) if node.is_dir() => {
             // nginx names the port it listens on, not the one the client used (port_in_redirect).
-            let host = req.host.clone();
             let port = if site.port == 80 { String::new() } else { format!(":{}", site.port) };
-            return page(301, headers, Some(("Location".to_string(), format!("http://{host}{port}{path}/"))));
+            return page(301, headers, Some(("Location".to_string(), format!("http://{}{port}{path}/", req.host))));
         }
         Some(found) => found,
         None => return page(404, headers, None),
@@ -366,15 +334,6 @@ fn is_ipv4(host: &str) -> bool {
     host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok())
 }
 
-/// A published port, stored as `0.0.0.0:8080->80/tcp`: (host address,
-/// host port, container port, protocol).
-pub(crate) fn binding(spec: &str) -> Option<(&str, u16, u16, &str)> {
-    let (outside, inside) = spec.split_once("->")?;
-    let (inside, proto) = inside.split_once('/').unwrap_or((inside, "tcp"));
-    let (address, port) = outside.rsplit_once(':')?;
-    Some((address, port.parse().ok()?, inside.parse().ok()?, proto))
-}
-
 
 
 impl Engine {
@@ -441,11 +400,12 @@ impl Engine {
                 (None, None) => return Err(Failure::Resolve),
             },
         };
+        // Its files: the client's own as they are now, or the target's merged view.
         let view = match me {
-            Some((c, view)) if c.id == target.id => view.clone(),
+            Some((c, view)) if c.id == target.id => std::borrow::Cow::Borrowed(view),
             _ => {
                 let lower = self.lower(&target.image).map_err(|_| Failure::Refused)?;
-                target.merged(&lower, &self.volumes)
+                std::borrow::Cow::Owned(target.merged(&lower, &self.volumes))
             }
         };
         let listening = listener(target, &view).filter(|l| l.port() == port);

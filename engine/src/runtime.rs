@@ -125,6 +125,9 @@ pub struct Container {
     pub ports: Vec<String>,
     pub state: State,
     pub process: Process,
+    /// The program that ran as PID 1 when it last started, past entrypoint
+    /// scripts and `exec`s (`nginx`, `mysqld`): what listens on the network.
+    pub program: String,
     pub writable: Writable,
     pub mounts: Vec<Mount>,
     pub logs: String,
@@ -243,21 +246,7 @@ impl Container {
             }
         }
         for m in &self.mounts {
-            let key = components(&m.destination);
-            view.remove(&key);
-            if let Some(vol) = volumes.get(&m.volume).filter(|v| v.file) {
-                let node = vol.tree.get(&[BOUND_FILE.to_string()]).cloned().unwrap_or_else(|| Node::file(Vec::new(), 0o644));
-                let _ = view.insert(key, node); // ok: an absolute path's parents are made
-                continue;
-            }
-            let _ = view.insert(key.clone(), Node::dir(0o755)); // ok: an absolute path's parents are made
-            if let Some(vol) = volumes.get(&m.volume) {
-                for (k, n) in vol.tree.iter() {
-                    let mut full = key.clone();
-                    full.extend_from_slice(k);
-                    let _ = view.insert(full, n.clone()); // ok: parents come first in a tree's order
-                }
-            }
+            mount(&mut view, m, volumes);
         }
         view
     }
@@ -308,13 +297,15 @@ impl Container {
     /// The read-only mounts whose contents `merged` changed: what a command
     /// wrote there, which [`Container::absorb`] discards.
     pub fn read_only_writes(&self, merged: &Tree, volumes: &BTreeMap<String, Volume>) -> Vec<String> {
-        let before = self.view(&Tree::new(), volumes, false);
         self.mounts
             .iter()
             .filter(|m| m.read_only)
             .filter(|m| {
+                // What the mount showed: its volume alone, over nothing.
+                let mut before = Tree::new();
+                mount(&mut before, m, volumes);
                 let key = components(&m.destination);
-                !merged.descendants(&key).eq(before.descendants(&key)) || merged.get(&key) != before.get(&key)
+                merged.get(&key) != before.get(&key) || !merged.descendants(&key).eq(before.descendants(&key))
             })
             .map(|m| m.destination.clone())
             .collect()
@@ -410,6 +401,35 @@ impl Container {
 
 }
 
+/// A published port, stored as `0.0.0.0:8080->80/tcp`: (host address,
+/// host port, container port, protocol).
+pub(crate) fn binding(spec: &str) -> Option<(&str, u16, u16, &str)> {
+    let (outside, inside) = spec.split_once("->")?;
+    let (inside, proto) = inside.split_once('/').unwrap_or((inside, "tcp"));
+    let (address, port) = outside.rsplit_once(':')?;
+    Some((address, port.parse().ok()?, inside.parse().ok()?, proto))
+}
+
+/// Puts what mount `m` shows over `view`: its volume's files under a
+/// directory, or a bind-mounted file.
+fn mount(view: &mut Tree, m: &Mount, volumes: &BTreeMap<String, Volume>) {
+    let key = components(&m.destination);
+    view.remove(&key);
+    if let Some(vol) = volumes.get(&m.volume).filter(|v| v.file) {
+        let node = vol.tree.get(&[BOUND_FILE.to_string()]).cloned().unwrap_or_else(|| Node::file(Vec::new(), 0o644));
+        let _ = view.insert(key, node); // ok: an absolute path's parents are made
+        return;
+    }
+    let _ = view.insert(key.clone(), Node::dir(0o755)); // ok: an absolute path's parents are made
+    if let Some(vol) = volumes.get(&m.volume) {
+        for (k, n) in vol.tree.iter() {
+            let mut full = key.clone();
+            full.extend_from_slice(k);
+            let _ = view.insert(full, n.clone()); // ok: parents come first in a tree's order
+        }
+    }
+}
+
 /// Docker's names for containers without `--name`: an adjective and a
 /// scientist, picked from the container's ID.
 pub fn generated_name(id: &str, taken: &dyn Fn(&str) -> bool) -> String {
@@ -457,19 +477,7 @@ pub fn keeps_running(words: &[String]) -> bool {
 
 /// Finds a program the way `exec` does: a path as given, or each PATH entry.
 pub fn which(view: &Tree, program: &str, env: &BTreeMap<String, String>, cwd: &str) -> Option<String> {
-    let is_exec = |p: &str| -> bool {
-        let mut key = components(p);
-        for _ in 0..8 {
-            match view.get(&key).map(|n| &n.kind) {
-                Some(crate::fs::Kind::Symlink(t)) => {
-                    key = if t.starts_with('/') { components(t) } else { components(&format!("{}/{t}", display(&key[..key.len().saturating_sub(1)]))) };
-                }
-                Some(_) => return view.get(&key).is_some_and(|n| !n.is_dir()),
-                None => return false,
-            }
-        }
-        false
-    };
+    let is_exec = |p: &str| view.resolve(components(p)).is_some_and(|(_, n)| !n.is_dir());
     if program.contains('/') {
         let path = if program.starts_with('/') { program.to_string() } else { format!("{cwd}/{program}") };
         return is_exec(&path).then_some(path);

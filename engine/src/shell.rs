@@ -1300,7 +1300,7 @@ impl<'a> Shell<'a> {
         let path = self.env.get("PATH").map_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", String::as_str);
         path.split(':')
             .map(|dir| format!("{}/{name}", dir.trim_end_matches('/')))
-            .find(|p| self.root.get(&self.follow(self.resolve(p))).is_some_and(|n| !n.is_dir()))
+            .find(|p| self.root.get(&self.root.follow(self.resolve(p))).is_some_and(|n| !n.is_dir()))
     }
 
     /// A program that is a file in the tree, not one of the utilities: a
@@ -1309,7 +1309,7 @@ impl<'a> Shell<'a> {
     fn run_file(&mut self, words: &[String]) -> Option<(i32, String, String)> {
         let name = &words[0];
         let path = if name.contains('/') { name.clone() } else { self.find_in_path(name)? };
-        let node = self.root.get(&self.follow(self.resolve(&path)))?;
+        let node = self.root.get(&self.root.follow(self.resolve(&path)))?;
         let refuse = |code: i32, why: &str| Some((code, String::new(), format!("{}: {name}: {why}\n", self.arg0)));
         if node.is_dir() || node.mode & 0o111 == 0 {
             return refuse(126, "Permission denied");
@@ -1333,7 +1333,7 @@ impl<'a> Shell<'a> {
                 let program = parts.next().unwrap_or_default();
                 (program, self.find_in_path(program).is_some() || UTILITIES.contains(&program))
             } else {
-                (first, self.root.get(&self.follow(self.resolve(first))).is_some())
+                (first, self.root.get(&self.root.follow(self.resolve(first))).is_some())
             };
             if !found {
                 return refuse(127, "not found");
@@ -1636,7 +1636,7 @@ impl<'a> Shell<'a> {
     /// /etc/passwd or /etc/group as the system reads them: whoever the shell
     /// runs as (`read` checks permissions, and asks who that is).
     fn system_file(&self, path: &str) -> String {
-        self.root.get(&self.follow(components(path))).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default()
+        self.root.get(&self.root.follow(components(path))).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default()
     }
 
     /// A new file or directory, owned by the user this shell runs as.
@@ -1660,19 +1660,6 @@ impl<'a> Shell<'a> {
         } else {
             components(&format!("{}/{path}", self.cwd))
         }
-    }
-
-    /// Follows symlinks (a few hops) for reading.
-    fn follow(&self, mut key: PathKey) -> PathKey {
-        for _ in 0..8 {
-            match self.root.get(&key).map(|n| &n.kind) {
-                Some(Kind::Symlink(t)) => {
-                    key = if t.starts_with('/') { components(t) } else { components(&format!("{}/{t}", display(&key[..key.len().saturating_sub(1)]))) };
-                }
-                _ => break,
-            }
-        }
-        key
     }
 
     /// Whether the user this shell runs as may read (4), write (2) or
@@ -1713,7 +1700,7 @@ impl<'a> Shell<'a> {
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
-        let key = self.follow(self.resolve(path));
+        let key = self.root.follow(self.resolve(path));
         match self.root.get(&key) {
             Some(_) if !self.may(&key, 4) => Err(format!("{path}: Permission denied")),
             Some(n) if n.is_dir() => Err(format!("{path}: Is a directory")),
@@ -1726,7 +1713,7 @@ impl<'a> Shell<'a> {
         if path == "/dev/null" {
             return Ok(());
         }
-        let key = self.follow(self.resolve(path));
+        let key = self.root.follow(self.resolve(path));
         let parent = &key[..key.len().saturating_sub(1)];
         if !self.root.get(parent).is_some_and(Node::is_dir) && !parent.is_empty() {
             return Err(format!("can't create {path}: nonexistent directory"));
@@ -1914,7 +1901,7 @@ impl<'a> Shell<'a> {
             "cd" => {
                 let home = self.env.get("HOME").cloned().unwrap_or_else(|| self.home());
                 let target = args.first().copied().unwrap_or(&home);
-                let key = self.follow(self.resolve(target));
+                let key = self.root.follow(self.resolve(target));
                 if self.root.get(&key).is_some_and(Node::is_dir) || key.is_empty() {
                     self.cwd = display(&key);
                     ok(String::new())
@@ -2063,7 +2050,7 @@ impl<'a> Shell<'a> {
                 for n in names {
                     let function = self.env.contains_key(&format!("{FUNCTION}{n}"));
                     let builtin = matches!(n, "cd" | "export" | "set" | "unset" | "exit" | "return" | "shift" | "read" | "local" | "exec" | "." | "source" | "break" | "continue" | "true" | "false" | "echo" | "printf" | "test" | "[" | "pwd" | "type" | "command");
-                    let path = if n.contains('/') { self.root.get(&self.follow(self.resolve(n))).map(|_| n.to_string()) } else { self.find_in_path(n).or_else(|| UTILITIES.contains(&n).then(|| format!("/bin/{n}"))) };
+                    let path = if n.contains('/') { self.root.get(&self.root.follow(self.resolve(n))).map(|_| n.to_string()) } else { self.find_in_path(n).or_else(|| UTILITIES.contains(&n).then(|| format!("/bin/{n}"))) };
                     match (cmd.as_str(), function, builtin, path) {
                         ("type", true, _, _) => out.push_str(&format!("{n} is a function\n")),
                         ("type", _, true, _) => out.push_str(&format!("{n} is a shell builtin\n")),
@@ -2296,7 +2283,7 @@ impl<'a> Shell<'a> {
             "touch" => self.each(&args, "touch", |sh, path| {
                 // An existing file (through its links) gets new times: a
                 // change, so overlay2 copies it up and a layer records it.
-                let key = sh.follow(sh.resolve(path));
+                let key = sh.root.follow(sh.resolve(path));
                 match sh.root.get(&key).cloned() {
                     _ if key.is_empty() => Ok(()),
                     Some(_) if sh.read_only(&key) => Err(format!("{path}: Read-only file system")),
@@ -2358,7 +2345,7 @@ impl<'a> Shell<'a> {
                     return fail(1, format!("{cmd}: missing file operand\n"));
                 };
                 let dest_key = self.resolve(dest);
-                let into_dir = self.root.get(&self.follow(dest_key.clone())).is_some_and(Node::is_dir);
+                let into_dir = self.root.get(&self.root.follow(dest_key.clone())).is_some_and(Node::is_dir);
                 let mut err = String::new();
                 for src in srcs {
                     let src_key = self.resolve(src);
@@ -2370,7 +2357,7 @@ impl<'a> Shell<'a> {
                         err.push_str(&format!("{cmd}: omitting directory '{src}'\n"));
                         continue;
                     }
-                    let mut target = self.follow(dest_key.clone());
+                    let mut target = self.root.follow(dest_key.clone());
                     if into_dir {
                         target.extend(src_key.last().cloned());
                     }
@@ -2440,7 +2427,7 @@ impl<'a> Shell<'a> {
                 Some((mode, paths)) => {
                     let mode = mode.to_string();
                     self.each(paths, "chmod", move |sh, path| {
-                        let key = sh.follow(sh.resolve(path));
+                        let key = sh.root.follow(sh.resolve(path));
                         let mut node = sh.root.get(&key).cloned().ok_or_else(|| format!("{path}: No such file or directory"))?;
                         node.mode = chmod(&mode, node.mode).ok_or_else(|| format!("invalid mode '{mode}'"))?;
                         sh.root.insert(key, node)
@@ -2476,7 +2463,7 @@ impl<'a> Shell<'a> {
                 let mut paths = if paths.is_empty() { vec!["."] } else { paths };
                 // Like ls: what is missing first (as errors), then files, then directories, each sorted by name.
                 let rank = |p: &&str| {
-                    let key = self.follow(self.resolve(p));
+                    let key = self.root.follow(self.resolve(p));
                     match self.root.get(&key) {
                         _ if itself => 1,
                         None if !key.is_empty() => 0,
@@ -2490,15 +2477,15 @@ impl<'a> Shell<'a> {
                 for (n, p) in paths.iter().enumerate() {
                     let key = self.resolve(p);
                     // A symlink is listed itself with -l or -d, followed otherwise.
-                    let shown = if long || itself { key.clone() } else { self.follow(key.clone()) };
+                    let shown = if long || itself { key.clone() } else { self.root.follow(key.clone()) };
                     let node = if shown.is_empty() { None } else { self.root.get(&shown) };
                     match node {
                         None if !shown.is_empty() => err.push_str(&format!("ls: {p}: No such file or directory\n")),
-                        Some(node) if itself || !self.root.get(&self.follow(key.clone())).is_some_and(Node::is_dir) => {
+                        Some(node) if itself || !self.root.get(&self.root.follow(key.clone())).is_some_and(Node::is_dir) => {
                             out.push_str(&if long { self.long_lines(&[(&shown, node, p)]) } else { format!("{p}\n") });
                         }
                         _ => {
-                            let dir = self.follow(key);
+                            let dir = self.root.follow(key);
                             let entries: Vec<(&PathKey, &Node)> = self.root.descendants(&dir).filter(|(k, _)| k.len() == dir.len() + 1).filter(|(k, _)| all || k.last().is_some_and(|n| !n.starts_with('.'))).collect();
                             if several {
                                 out.push_str(&format!("{}{p}:\n", if n > 0 { "\n" } else { "" }));
@@ -3203,7 +3190,7 @@ impl<'a> Shell<'a> {
     }
 
     fn test(&self, args: &[&str]) -> Option<bool> {
-        let exists = |p: &str| self.root.get(&self.follow(self.resolve(p))).cloned();
+        let exists = |p: &str| self.root.get(&self.root.follow(self.resolve(p))).cloned();
         Some(match args {
             [] => false,
             ["!", rest @ ..] => !self.test(rest)?,
