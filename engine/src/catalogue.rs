@@ -76,6 +76,16 @@ fn known(cat: &mut Catalogue, src: &str) -> Result<(), String> {
     Ok(())
 }
 
+impl LayerDef {
+    /// The text a `text` line gives `path` (a package's configuration file as installed).
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.ops.iter().rev().find_map(|op| match op {
+            Op::Text(p, t) if p == path => Some(t.as_str()),
+            _ => None,
+        })
+    }
+}
+
 impl Catalogue {
     /// The image a reference names (`alpine`, `alpine:3.17`, `docker.io/library/alpine`).
     pub fn find(&self, reference: &str) -> Option<&ImageDef> {

@@ -757,7 +757,8 @@ impl Engine {
         // The program PID 1 runs once the hops are done.
         let mut pid1 = String::new();
         let (process, status) = loop {
-            // The simulated entrypoint scripts only `exec "$@"`.
+            // The simulated entrypoint scripts only `exec "$@"` (nginx's configures first, below).
+            let via_entrypoint = argv.len() > 1 && argv[0].ends_with("docker-entrypoint.sh");
             while argv.len() > 1 && argv[0].ends_with("docker-entrypoint.sh") {
                 argv.remove(0);
             }
@@ -785,8 +786,16 @@ impl Engine {
                 // `sleep 0` or a bad interval ends at once: the shell below runs it.
                 "sleep" | "top" | "tail" if crate::runtime::keeps_running(&words) => (service(137), 0),
                 "nginx" => {
-                    logs.push_str("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Configuration complete; ready for start up\n[notice] 1#1: using the \"epoll\" event method\n[notice] 1#1: nginx/1.27.4\n[notice] 1#1: start worker processes\n[notice] 1#1: start worker process 29\n");
-                    self.service_files(id, &[("/var/run/nginx.pid", "1\n"), ("/var/cache/nginx/client_temp/.keep", ""), ("/var/cache/nginx/proxy_temp/.keep", "")], events);
+                    // Its entrypoint configures when the command is `nginx` itself.
+                    if via_entrypoint && argv[0] == "nginx" {
+                        if let Err(status) = self.nginx_configure(id, &c, env.clone(), &mut logs, events) {
+                            break (Process::Finished, status);
+                        }
+                    }
+                    let view = self.container_fs(id).map_err(|e| (e, 1))?;
+                    let started = crate::nginx::master(&view, env.get("NGINX_VERSION").map_or("1.27.4", String::as_str), now);
+                    logs.push_str(&started.log);
+                    self.write_nodes(id, started.writes, events);
                     (service(0), 0)
                 }
                 "mysqld" if crate::mysql::initialised(&view) => {
@@ -894,6 +903,74 @@ impl Engine {
         };
         events.push(Event::ContainerStarted { id: id.to_string() });
         Ok(())
+    }
+
+    /// The nginx image's `/docker-entrypoint.sh nginx …`: the scripts in
+    /// /docker-entrypoint.d, in order, and its log lines. Err: the status of a
+    /// script that failed, which ends the start (the entrypoint runs `set -e`).
+    fn nginx_configure(&mut self, id: &str, c: &Container, mut env: BTreeMap<String, String>, logs: &mut String, events: &mut Vec<Event>) -> Result<(), i32> {
+        use crate::nginx::Script;
+        let quiet = env.get("NGINX_ENTRYPOINT_QUIET_LOGS").is_some_and(|v| !v.is_empty());
+        let say = |logs: &mut String, line: &str| {
+            if !quiet {
+                logs.push_str(&format!("/docker-entrypoint.sh: {line}\n"));
+            }
+        };
+        let scripts = crate::nginx::scripts(&self.container_fs(id).map_err(|_| 1)?);
+        if scripts.is_empty() {
+            say(logs, "No files found in /docker-entrypoint.d/, skipping configuration");
+            return Ok(());
+        }
+        say(logs, "/docker-entrypoint.d/ is not empty, will attempt to perform configuration");
+        say(logs, "Looking for shell scripts in /docker-entrypoint.d/");
+        let read_only: Vec<crate::fs::PathKey> = c.mounts.iter().filter(|m| m.read_only).map(|m| components(&m.destination)).collect();
+        for script in scripts {
+            let (path, sourced) = match script {
+                Script::Source(path) => {
+                    say(logs, &format!("Sourcing {path}"));
+                    (path, true)
+                }
+                Script::Launch(path) => {
+                    say(logs, &format!("Launching {path}"));
+                    (path, false)
+                }
+                Script::Ignore(line) => {
+                    say(logs, &line);
+                    continue;
+                }
+            };
+            let view = self.container_fs(id).map_err(|_| 1)?;
+            match crate::nginx::configure(&view, &path, &mut env, &|key| read_only.iter().any(|r| key.starts_with(r))) {
+                Some(done) => {
+                    logs.push_str(&done.log);
+                    self.write_nodes(id, done.writes, events);
+                }
+                // A script of the learner's own: the container's shell runs it (or sources it).
+                None => {
+                    let sourcing = format!(". {path}");
+                    let (script, argv) = if sourced { (Some(sourcing.as_str()), Vec::new()) } else { (None, vec![path.clone()]) };
+                    let (status, out, _, end_env) = self.exec_script(id, script, &argv, &c.working_dir, env.clone(), events).map_err(|_| 1)?;
+                    logs.push_str(&out);
+                    if status != 0 {
+                        return Err(status);
+                    }
+                    if sourced {
+                        env = end_env.into_iter().filter(|(k, _)| !k.is_empty() && k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')).collect();
+                    }
+                }
+            }
+        }
+        say(logs, "Configuration complete; ready for start up");
+        Ok(())
+    }
+
+    /// Files a process writes, over what is there.
+    fn write_nodes(&mut self, id: &str, writes: Vec<(crate::fs::PathKey, Node)>, events: &mut Vec<Event>) {
+        let _ = self.alter(id, events, |merged, _, _| {
+            for (key, node) in writes {
+                let _ = merged.insert(key, node); // ok: parents are made
+            }
+        });
     }
 
     /// Files a service writes when it starts (pid files, caches); ones already there stay.
@@ -1026,6 +1103,16 @@ impl Engine {
                             _ => 137,
                         };
                         e.leave_session_of(id);
+                        // nginx removes its pid file when it stops gracefully (SIGQUIT), not when killed.
+                        if verb != "kill" && e.containers[id].program == "nginx" {
+                            let _ = e.alter(id, events, |merged, _, _| {
+                                let pid = crate::nginx::pid_file(merged);
+                                merged.remove(&pid);
+                            });
+                            if let Some(c) = e.containers.get_mut(id) {
+                                c.logs.push_str(&crate::nginx::stopped(now));
+                            }
+                        }
                         if let Some(c) = e.containers.get_mut(id) {
                             // A restart keeps a --rm container.
                             c.auto_remove &= verb != "restart";

@@ -28,6 +28,7 @@ pub mod layer;
 pub mod lint;
 pub mod mysql;
 pub mod network;
+pub mod nginx;
 pub mod packages;
 pub mod regex;
 pub mod parser;

@@ -1,0 +1,119 @@
+//! The official nginx image's start: its entrypoint's configuration scripts
+//! and what the nginx master writes, seen through `docker logs` and
+//! `docker diff` as on a real Docker host.
+
+mod common;
+use common::ok;
+use layerlab_engine::{Engine, MemHost};
+use std::collections::BTreeMap;
+
+fn setup(files: &[(&str, &str)]) -> (Engine, MemHost) {
+    let mut host = MemHost::new(files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())));
+    host.now = Some(1_795_000_000);
+    (Engine::default(), host)
+}
+
+const CONFIGURED: &str = "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
+/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
+/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh
+10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf
+10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf
+/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh
+/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh
+/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh
+/docker-entrypoint.sh: Configuration complete; ready for start up
+2026/11/18 11:06:40 [notice] 1#1: using the \"epoll\" event method
+2026/11/18 11:06:40 [notice] 1#1: nginx/1.27.4
+";
+
+#[test]
+fn a_fresh_container_configures_and_writes_what_a_real_one_does() {
+    let (mut e, mut h) = setup(&[]);
+    ok(&mut e, &mut h, "docker run -d -p 8080:80 --name web nginx");
+    assert!(ok(&mut e, &mut h, "docker logs web").starts_with(CONFIGURED));
+    // Docker's own example of `docker diff` on nginx: the pid file in /run, the temp directories.
+    assert_eq!(
+        ok(&mut e, &mut h, "docker diff web"),
+        "C /etc\nC /etc/nginx\nC /etc/nginx/conf.d\nC /etc/nginx/conf.d/default.conf\nC /run\nA /run/nginx.pid\nC /var\nC /var/cache\nC /var/cache/nginx\nA /var/cache/nginx/client_temp\nA /var/cache/nginx/fastcgi_temp\nA /var/cache/nginx/proxy_temp\nA /var/cache/nginx/scgi_temp\nA /var/cache/nginx/uwsgi_temp\n"
+    );
+    assert!(ok(&mut e, &mut h, "docker exec web cat /etc/nginx/conf.d/default.conf").starts_with("server {\n    listen       80;\n    listen  [::]:80;\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec web ls -ld /var/cache/nginx/proxy_temp"), "drwx------ 2 nginx root 4096 Jan  1  1970 /var/cache/nginx/proxy_temp\n");
+    assert!(ok(&mut e, &mut h, "curl -s localhost:8080").contains("Welcome to nginx!"));
+    // A restart finds its change made; a graceful stop removes the pid file.
+    ok(&mut e, &mut h, "docker restart web");
+    assert!(ok(&mut e, &mut h, "docker logs web").contains("\n10-listen-on-ipv6-by-default.sh: info: IPv6 listen already enabled\n"));
+    ok(&mut e, &mut h, "docker stop web");
+    let logs = ok(&mut e, &mut h, "docker logs web");
+    assert!(logs.ends_with("[notice] 1#1: signal 3 (SIGQUIT) received, shutting down\n2026/11/18 11:06:40 [notice] 29#29: gracefully shutting down\n2026/11/18 11:06:40 [notice] 29#29: exiting\n2026/11/18 11:06:40 [notice] 29#29: exit\n2026/11/18 11:06:40 [notice] 1#1: signal 17 (SIGCHLD) received from 29\n2026/11/18 11:06:40 [notice] 1#1: worker process 29 exited with code 0\n2026/11/18 11:06:40 [notice] 1#1: exit\n"), "{logs}");
+    assert!(!ok(&mut e, &mut h, "docker diff web").contains("nginx.pid"));
+    // Killed, nginx leaves its pid file.
+    ok(&mut e, &mut h, "docker start web");
+    ok(&mut e, &mut h, "docker kill web");
+    assert!(ok(&mut e, &mut h, "docker diff web").contains("A /run/nginx.pid\n"));
+}
+
+#[test]
+fn the_entrypoint_configures_only_for_nginx_itself() {
+    let (mut e, mut h) = setup(&[]);
+    ok(&mut e, &mut h, "docker pull -q nginx");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm nginx echo hi"), "hi\n");
+    ok(&mut e, &mut h, "docker run -d --name quiet -e NGINX_ENTRYPOINT_QUIET_LOGS=1 nginx");
+    assert!(ok(&mut e, &mut h, "docker logs quiet").starts_with("2026/11/18 11:06:40 [notice] 1#1: using the \"epoll\" event method\n"));
+    // The change is made all the same.
+    assert!(ok(&mut e, &mut h, "docker diff quiet").contains("C /etc/nginx/conf.d/default.conf\n"));
+    // Without the entrypoint, nothing configures.
+    ok(&mut e, &mut h, "docker run -d --name bare --entrypoint nginx nginx -g 'daemon off;'");
+    assert!(!ok(&mut e, &mut h, "docker diff bare").contains("default.conf"));
+}
+
+#[test]
+fn a_configuration_of_ones_own_is_left_alone() {
+    let conf = "server {\n    listen       80;\n    root /srv;\n}\n";
+    let (mut e, mut h) = setup(&[("default.conf", conf), ("Dockerfile", "FROM nginx\nCOPY default.conf /etc/nginx/conf.d/\n")]);
+    ok(&mut e, &mut h, "docker build -q -t mine .");
+    ok(&mut e, &mut h, "docker run -d --name mine mine");
+    assert!(ok(&mut e, &mut h, "docker logs mine").contains("\n10-listen-on-ipv6-by-default.sh: info: /etc/nginx/conf.d/default.conf differs from the packaged version\n"));
+    // The script's `touch` gave it a new mtime: overlay2 copied it up, unchanged.
+    assert!(ok(&mut e, &mut h, "docker diff mine").contains("C /etc/nginx/conf.d/default.conf\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec mine cat /etc/nginx/conf.d/default.conf"), conf);
+    // Mounted read-only, it cannot even be touched.
+    ok(&mut e, &mut h, "docker run -d --name ro -v ./default.conf:/etc/nginx/conf.d/default.conf:ro nginx");
+    assert!(ok(&mut e, &mut h, "docker logs ro").contains("\n10-listen-on-ipv6-by-default.sh: info: can not modify /etc/nginx/conf.d/default.conf (read-only file system?)\n"));
+    assert_eq!(String::from_utf8_lossy(&h.files["default.conf"]), conf);
+}
+
+#[test]
+fn templates_are_filled_from_the_environment() {
+    let template = "server {\n    listen ${NGINX_PORT};\n    location / { root /usr/share/nginx/html; try_files $uri $uri/ =404; }\n}\n";
+    let (mut e, mut h) = setup(&[("templates/default.conf.template", template)]);
+    ok(&mut e, &mut h, "docker run -d --name t -p 8080:8081 -e NGINX_PORT=8081 -v ./templates:/etc/nginx/templates nginx");
+    let logs = ok(&mut e, &mut h, "docker logs t");
+    assert!(logs.contains("\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh\n20-envsubst-on-templates.sh: Running envsubst on /etc/nginx/templates/default.conf.template to /etc/nginx/conf.d/default.conf\n"), "{logs}");
+    // nginx's own variables stay: only variables the environment sets are replaced.
+    assert_eq!(
+        ok(&mut e, &mut h, "docker exec t cat /etc/nginx/conf.d/default.conf"),
+        "server {\n    listen 8081;\n    location / { root /usr/share/nginx/html; try_files $uri $uri/ =404; }\n}\n"
+    );
+    assert!(ok(&mut e, &mut h, "curl -s localhost:8080").contains("Welcome to nginx!"));
+    let env: BTreeMap<String, String> = [("A".to_string(), "1".to_string())].into();
+    assert_eq!(layerlab_engine::nginx::envsubst("$A ${A} $AB ${B} $ $1 ${A", &env), "1 1 $AB ${B} $ $1 ${A");
+}
+
+#[test]
+fn scripts_of_ones_own_run_in_order_and_a_failure_stops_the_start() {
+    let (mut e, mut h) = setup(&[
+        ("40-hello.sh", "#!/bin/sh\necho \"hello from $0\"\n"),
+        ("50-fail.sh", "#!/bin/sh\necho failing\nexit 3\n"),
+        ("notes.txt", "x\n"),
+        ("Dockerfile", "FROM nginx\nCOPY --chmod=755 40-hello.sh /docker-entrypoint.d/\nCOPY notes.txt /docker-entrypoint.d/\n"),
+        ("Dockerfile.fail", "FROM nginx\nCOPY --chmod=755 50-fail.sh /docker-entrypoint.d/\n"),
+    ]);
+    ok(&mut e, &mut h, "docker build -q -t hello .");
+    ok(&mut e, &mut h, "docker run -d --name hello hello");
+    let logs = ok(&mut e, &mut h, "docker logs hello");
+    assert!(logs.contains("\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/40-hello.sh\nhello from /docker-entrypoint.d/40-hello.sh\n/docker-entrypoint.sh: Ignoring /docker-entrypoint.d/notes.txt\n/docker-entrypoint.sh: Configuration complete; ready for start up\n"), "{logs}");
+    ok(&mut e, &mut h, "docker build -q -t fail -f Dockerfile.fail .");
+    ok(&mut e, &mut h, "docker run -d --name fail fail");
+    assert!(ok(&mut e, &mut h, "docker logs fail").ends_with("/docker-entrypoint.sh: Launching /docker-entrypoint.d/50-fail.sh\nfailing\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' fail"), "exited 3\n");
+}
