@@ -825,7 +825,9 @@ impl Engine {
                         // The jar: a path, relative to the working directory unless absolute.
                         Some(j) if view.get(&components(&if j.starts_with('/') { j.clone() } else { format!("{}/{j}", c.working_dir) })).is_some_and(|n| !n.is_dir()) => {
                             logs.push_str("  .   ____          _            __ _ _\n /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\\n( ( )\\___ | '_ | '_| | '_ \\/ _` | \\ \\ \\ \\\n \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )\n  '  |____| .__|_| |_|_| |_\\__, | / / / /\n =========|_|==============|___/=/_/_/_/\n\nINFO  Tomcat initialized with port(s): 8080 (http)\nINFO  Tomcat started on port(s): 8080 (http) with context path ''\nINFO  Started application (simulated by Layer Lab)\n");
-                            self.service_files(id, &[("/tmp/tomcat.8080.1/work/.keep", ""), ("/tmp/hsperfdata_root/1", "simulated JVM performance data\n")], events);
+                            self.service_files(id, &[("/tmp/hsperfdata_root/1", "simulated JVM performance data\n")], events);
+                            // Spring Boot's embedded Tomcat: its work and document-base directories.
+                            self.service_nodes(id, vec![("/tmp/tomcat.8080.1/work/Tomcat/localhost/ROOT".to_string(), Node::dir(0o755)), ("/tmp/tomcat-docbase.8080.1".to_string(), Node::dir(0o755))], events);
                             (service(143), 0)
                         }
                         Some(j) => {

@@ -25,24 +25,26 @@ pub fn start(env: &BTreeMap<String, String>) -> Result<(Vec<(String, Node)>, Str
     }
     log.push_str("[Note] [Entrypoint]: Initializing database files\n[System] [MY-013169] [Server] /usr/sbin/mysqld (mysqld 9.2.0) initializing of server in progress\n[Note] [Entrypoint]: Database files initialized\n");
     let synthetic = |size, seed| Node::synthetic(size, seed, 0o640);
-    let mut files = vec![
+    // mysqld's directories first (0750), so the files' parents are its own.
+    let mut files: Vec<(String, Node)> = ["#innodb_redo", "mysql", "performance_schema", "sys"].iter().map(|d| (format!("{DATADIR}/{d}"), Node::dir(0o750))).collect();
+    files.extend([
         (format!("{DATADIR}/ibdata1"), synthetic(12_582_912, 3301)),
         (format!("{DATADIR}/mysql.ibd"), synthetic(25_165_824, 3302)),
         (format!("{DATADIR}/undo_001"), synthetic(16_777_216, 3303)),
         (format!("{DATADIR}/undo_002"), synthetic(16_777_216, 3304)),
         (format!("{DATADIR}/#innodb_redo/#ib_redo9"), synthetic(3_276_800, 3305)),
         (format!("{DATADIR}/auto.cnf"), Node::file(b"[auto]\nserver-uuid=4c0a3b8e-0000-0000-0000-layerlab0001\n".to_vec(), 0o640)),
-        (format!("{DATADIR}/performance_schema/.keep"), Node::file(Vec::new(), 0o640)),
         (format!("{DATADIR}/sys/sys_config.ibd"), synthetic(114_688, 3306)),
         // Layer Lab keeps the root password where the real server keeps its user table.
         (format!("{DATADIR}/mysql/user.layerlab"), Node::file(format!("root\t{}\n", password.map_or("", String::as_str)).into_bytes(), 0o640)),
-    ];
+    ]);
     if let Some(db) = env.get("MYSQL_DATABASE").filter(|d| !d.is_empty()) {
         log.push_str(&format!("[Note] [Entrypoint]: Creating database {db}\n"));
         files.push((format!("{DATADIR}/{db}/db.opt"), Node::file(b"default-character-set=utf8mb4\n".to_vec(), 0o640)));
     }
     log.push_str("[Note] [Entrypoint]: MySQL init process done. Ready for start up.\n[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '9.2.0'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n");
-    Ok((files, log))
+    // All of it is the mysql user's (999), as the server writes it.
+    Ok((files.into_iter().map(|(p, n)| (p, Node { uid: 999, gid: 999, ..n })).collect(), log))
 }
 
 /// Whether the data directory was initialised already (then `start` is skipped).
