@@ -129,6 +129,12 @@ let native = null;
 if (args.native && fs.existsSync(args.native)) {
   native = JSON.parse(execFileSync(args.native, [String(LAYER_MB), '100']).toString());
 }
+// The same native build with sha2's software backend: wasm has no SHA instructions, x86 may.
+let nativeSoft = null;
+if (args['native-soft'] && fs.existsSync(args['native-soft'])) {
+  nativeSoft = JSON.parse(execFileSync(args['native-soft'], [String(LAYER_MB), '1']).toString());
+}
+const shaNi = fs.existsSync('/proc/cpuinfo') && /\bsha_ni\b/.test(fs.readFileSync('/proc/cpuinfo', 'utf8'));
 const page = await browser.newPage();
 await page.goto(app.url);
 await page.waitForSelector('main.lab[data-ready="true"]');
@@ -295,10 +301,13 @@ lines.push('', `## sha256 + tar throughput (one ${LAYER_MB} MB layer of generate
 if (native) {
   const same = wasmRuns.every((r) => r.digest === native.diff_id);
   lines.push('| where | time | throughput |', '|---|---:|---:|',
-    `| native (release) | ${native.layer_ms.toFixed(0)} ms | ${(LAYER_MB * 1000 / native.layer_ms).toFixed(0)} MB/s |`,
+    `| native (release${shaNi ? ", sha256 on the CPU's SHA instructions (sha_ni)" : ''}) | ${native.layer_ms.toFixed(0)} ms | ${(LAYER_MB * 1000 / native.layer_ms).toFixed(0)} MB/s |`,
+    ...(nativeSoft ? [`| native (release, sha2's software backend: the instructions wasm has) | ${nativeSoft.layer_ms.toFixed(0)} ms | ${(LAYER_MB * 1000 / nativeSoft.layer_ms).toFixed(0)} MB/s |`] : []),
     `| wasm in headless Chromium (release build) | ${wasmMs.toFixed(0)} ms | ${(LAYER_MB * 1000 / wasmMs).toFixed(0)} MB/s |`,
     `| **wasm / native** | **${(native.layer_ms / wasmMs).toFixed(2)}** (goal ≥ 0.6) | |`,
+    ...(nativeSoft ? [`| wasm / native with software sha256 | ${(nativeSoft.layer_ms / wasmMs).toFixed(2)} | |`] : []),
     '', `Same diff_id natively and in wasm: ${same ? 'yes' : 'NO'} (\`${native.diff_id}\`).`,
+    ...(shaNi ? ['', "This CPU has SHA instructions, which native sha256 uses and WebAssembly has no equivalent of; the software row is the same hashing code natively, so its ratio shows what the wasm compilation itself costs."] : []),
     '', `## Export of a ${native.export_mb} MB simulated image (native, \`docker save\` into memory)`, '',
     `${native.export_ms.toFixed(0)} ms for a ${(native.archive_bytes / 1e6).toFixed(1)} MB archive; peak RSS ${(native.peak_rss_kb / 1024).toFixed(0)} MiB (${(native.peak_rss_kb_before / 1024).toFixed(0)} MiB before). The archive and the layer bytes are both held in memory while it is written: about 2× the image size.`);
 } else {

@@ -7,6 +7,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/layerlab/target}"
 export PATH="$PWD/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release
 cargo build --release -q -p layerlab-engine --example throughput
+# The same, hashing in software (no SHA instructions, as in wasm): its own target dir, one build at a time.
+soft="$CARGO_TARGET_DIR/soft-sha"
+RUSTFLAGS='--cfg sha2_backend="soft"' CARGO_TARGET_DIR="$soft" cargo build --release -q -p layerlab-engine --example throughput
 # Two floors, through one pipeline (wasm-opt -Os, as Trunk builds the page) with the page:
 # the engine alone, and Leptos alone. They show what the size budget meets.
 # The engine's floor has no wasm-bindgen: its JavaScript is the loader beside it.
@@ -27,6 +30,7 @@ for raw in "$floor/wasm32-unknown-unknown/release/floor_engine_only.wasm" "$floo
 done
 node bench/bench.mjs \
     --native "$CARGO_TARGET_DIR/release/examples/throughput" \
+    --native-soft "$soft/release/examples/throughput" \
     --dist dist \
     --raw-wasm "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/layerlab-web.wasm" \
     --floors "$floor/out" \
