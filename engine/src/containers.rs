@@ -658,6 +658,7 @@ impl Engine {
             etc: BTreeMap::new(),
             hostname: p.value("hostname").unwrap_or_default().to_string(),
             program: String::new(),
+            main_argv: Vec::new(),
         };
         self.containers.insert(id.clone(), c);
         // The mount points and the working directory exist in the container's layer.
@@ -895,6 +896,7 @@ impl Engine {
         c.logs.push_str(&logs);
         c.process = process;
         c.program = pid1;
+        c.main_argv = argv;
         c.started = now;
         c.state = match process {
             Process::Finished => {
@@ -1440,10 +1442,24 @@ impl Engine {
             return fail(format!("Error response from daemon: container {id} is not running\n"), 1);
         }
         let pid = 3000 + (c.seq * 37) % 5000;
-        let rows = vec![
-            ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"].map(String::from).to_vec(),
-            vec!["root".into(), pid.to_string(), (pid - 21).to_string(), "0".into(), "00:00".into(), if c.tty { "pts/0" } else { "?" }.into(), "00:00:00".into(), c.command()],
-        ];
+        let row = |uid: &str, pid: u64, ppid: u64, cmd: String| vec![uid.to_string(), pid.to_string(), ppid.to_string(), "0".into(), "00:00".into(), if c.tty { "pts/0" } else { "?" }.into(), "00:00:00".into(), cmd];
+        // The host's ps: PID 1's command line as the last exec left it.
+        let argv = if c.main_argv.is_empty() { c.command() } else { c.main_argv.join(" ") };
+        let mut rows = vec![["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"].map(String::from).to_vec()];
+        if c.program == "nginx" {
+            // nginx names its processes; its worker runs as nginx.conf's user (the host shows the number).
+            rows.push(row("root", pid, pid - 21, format!("nginx: master process {argv}")));
+            rows.push(row("101", pid + 52, pid, "nginx: worker process".to_string()));
+        } else {
+            // The database entrypoints drop to their own user (999); otherwise --user or USER, as a number where it is one.
+            let user = c.user.split(':').next().unwrap_or_default();
+            let uid = match c.program.as_str() {
+                "mysqld" | "postgres" => "999",
+                _ if user.is_empty() || user == "0" => "root",
+                _ => user,
+            };
+            rows.push(row(uid, pid, pid - 21, argv));
+        }
         ok(crate::listing::table(&rows))
     }
 

@@ -128,6 +128,8 @@ pub struct Container {
     /// The program that ran as PID 1 when it last started, past entrypoint
     /// scripts and `exec`s (`nginx`, `mysqld`): what listens on the network.
     pub program: String,
+    /// PID 1's command line after those hops (`docker top` shows it).
+    pub main_argv: Vec<String>,
     pub writable: Writable,
     pub mounts: Vec<Mount>,
     pub logs: String,

@@ -117,3 +117,22 @@ fn scripts_of_ones_own_run_in_order_and_a_failure_stops_the_start() {
     assert!(ok(&mut e, &mut h, "docker logs fail").ends_with("/docker-entrypoint.sh: Launching /docker-entrypoint.d/50-fail.sh\nfailing\n"));
     assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' fail"), "exited 3\n");
 }
+
+#[test]
+fn docker_top_shows_the_processes_after_the_entrypoint() {
+    let (mut e, mut h) = setup(&[]);
+    ok(&mut e, &mut h, "docker run -d --name web nginx");
+    let top = ok(&mut e, &mut h, "docker top web");
+    let rows: Vec<Vec<&str>> = top.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows[0], ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]);
+    // The entrypoint exec'd nginx, which names its master and worker.
+    assert_eq!(rows[1][0], "root");
+    assert_eq!(rows[1][7..].join(" "), "nginx: master process nginx -g daemon off;");
+    assert_eq!((rows[2][0], rows[2][2]), ("101", rows[1][1]));
+    assert_eq!(rows[2][7..].join(" "), "nginx: worker process");
+    ok(&mut e, &mut h, "docker run -d --name db -e MYSQL_ROOT_PASSWORD=x mysql");
+    let top = ok(&mut e, &mut h, "docker top db");
+    assert!(top.lines().nth(1).is_some_and(|l| l.starts_with("999 ") && l.ends_with(" mysqld")), "{top}");
+    ok(&mut e, &mut h, "docker run -d --name s --user 1000 alpine sh -c 'exec sleep 1d'");
+    assert!(ok(&mut e, &mut h, "docker top s").lines().nth(1).is_some_and(|l| l.starts_with("1000 ") && l.ends_with(" sleep 1d")));
+}
