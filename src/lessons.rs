@@ -313,7 +313,7 @@ pub const LESSONS: &[Lesson] = &[
             "docker diff blue",
             "docker logs blue",
         ],
-        look: "Each nginx reads its own container's merged view. blue's index.html was copied up into blue's writable layer (C in docker diff, marked in blue's box), so port 8081 serves the change, while green on port 8082 still serves the image's file. docker logs ends with the requests nginx answered, from 172.17.0.1: the host, through the bridge's gateway.",
+        look: "Each nginx reads its own container's merged view. blue's index.html was copied up into blue's writable layer (C in docker diff, marked in blue's box), so port 8081 serves the change, while green on port 8082 still serves the image's file. Both boxes also list what nginx's start wrote before you touched anything: its entrypoint added an IPv6 listen line to default.conf (copied up, C), and nginx wrote /run/nginx.pid and five temp directories (A). docker logs shows that start, then the requests nginx answered, from 172.17.0.1: the host, through the bridge's gateway.",
         checks: &[
             Check { label: "port 8081 (blue) serves the changed page", queries: &["curl -s localhost:8081"], pass: |o| ok_with(&o[0], "Changed in blue") },
             Check { label: "port 8082 (green) still serves the image's page", queries: &["curl -s localhost:8082"], pass: |o| ok_with(&o[0], "Hello from the image") },
