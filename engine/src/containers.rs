@@ -277,8 +277,8 @@ impl Engine {
             }
         }
         let now = self.now.unwrap_or(0);
-        let (result, log) = self.alter_with(id, events, |engine, merged, lower, opaque| {
-            let bridge = crate::http::Bridge { engine, id: id.to_string(), now, log: Default::default() };
+        let (result, log, signals) = self.alter_with(id, events, |engine, merged, lower, opaque| {
+            let bridge = crate::http::Bridge { engine, id: id.to_string(), now, log: Default::default(), signals: Default::default() };
             let mut shell = crate::shell::Shell::new(merged, lower, opaque, cwd, env);
             shell.network = Some(&bridge);
             // A user other than root: HOME from /etc/passwd, as Docker's runtime sets it.
@@ -300,9 +300,12 @@ impl Engine {
             };
             let result = (status, std::mem::take(&mut shell.output), shell.cwd.clone(), shell.state());
             drop(shell);
-            (result, bridge.log.into_inner())
+            (result, bridge.log.into_inner(), bridge.signals.into_inner())
         })?;
         self.keep_access_log(log);
+        for signal in signals {
+            self.nginx_signal(id, &signal, events);
+        }
         Ok(result)
     }
 
@@ -659,6 +662,7 @@ impl Engine {
             hostname: p.value("hostname").unwrap_or_default().to_string(),
             program: String::new(),
             main_argv: Vec::new(),
+            nginx: None,
         };
         self.containers.insert(id.clone(), c);
         // The mount points and the working directory exist in the container's layer.
@@ -794,6 +798,24 @@ impl Engine {
                         }
                     }
                     let view = self.container_fs(id).map_err(|e| (e, 1))?;
+                    // `nginx -t`, `-v`, `-s …`: one run of the command, not the server.
+                    if !matches!(words.get(1).map(String::as_str), None | Some("-g")) {
+                        let (status, out, err, _) = crate::nginx::command(&view, &words[1..], env.get("NGINX_VERSION").map_or("1.27.4", String::as_str), now);
+                        logs.push_str(&out);
+                        logs.push_str(&err);
+                        break (Process::Finished, status);
+                    }
+                    // A configuration nginx cannot load stops it at once.
+                    let site = match crate::nginx::load(&view) {
+                        Ok(config) => config.site,
+                        Err(e) => {
+                            logs.push_str(&crate::nginx::emerg(now, &e));
+                            break (Process::Finished, 1);
+                        }
+                    };
+                    if let Some(c) = self.containers.get_mut(id) {
+                        c.nginx = site;
+                    }
                     let started = crate::nginx::master(&view, env.get("NGINX_VERSION").map_or("1.27.4", String::as_str), now);
                     logs.push_str(&started.log);
                     self.write_nodes(id, started.writes, events);
@@ -966,6 +988,37 @@ impl Engine {
         }
         say(logs, "Configuration complete; ready for start up");
         Ok(())
+    }
+
+    /// Delivers what `nginx -s SIGNAL` sent to the container's nginx master.
+    fn nginx_signal(&mut self, id: &str, signal: &str, events: &mut Vec<Event>) {
+        let now = self.now;
+        let Some(c) = self.containers.get(id).filter(|c| c.program == "nginx" && c.state == State::Running) else { return };
+        let on_term = match c.process {
+            Process::Service { on_term } => on_term,
+            _ => 0,
+        };
+        match signal {
+            "reload" => {
+                // `-s` loaded the configuration before it sent the signal: it loads.
+                let site = self.container_fs(id).ok().and_then(|view| crate::nginx::load(&view).ok()).and_then(|config| config.site);
+                if let Some(c) = self.containers.get_mut(id) {
+                    c.nginx = site;
+                    c.logs.push_str(&crate::nginx::reloaded(now));
+                }
+            }
+            "stop" | "quit" => {
+                let _ = self.alter(id, events, |merged, _, _| {
+                    let pid = crate::nginx::pid_file(merged);
+                    merged.remove(&pid);
+                });
+                if let Some(c) = self.containers.get_mut(id) {
+                    c.logs.push_str(&crate::nginx::stopped(now));
+                }
+                self.finish(id, on_term, now, events);
+            }
+            _ => {}
+        }
     }
 
     /// Files a process writes, over what is there.

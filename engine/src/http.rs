@@ -85,9 +85,11 @@ fn reason(status: u16) -> &'static str {
 
 /// The server block nginx answers with: what `listen`, `root` and `index`
 /// say in /etc/nginx/nginx.conf and /etc/nginx/conf.d/*.conf.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Site {
-    pub port: u16,
+    /// The IPv4 ports its `listen`s name (80 when none does). `[::]:80`
+    /// listens on IPv6 only (nginx sets ipv6only), which Docker's bridge does not use.
+    pub ports: Vec<u16>,
     pub root: String,
     pub index: Vec<String>,
 }
@@ -112,8 +114,8 @@ pub fn nginx_site(view: &Tree) -> Option<Site> {
     }
     // Directives end at `;`, blocks open at `{` and close at `}`; `#` comments to the end of a line.
     let text: String = text.lines().map(|l| l.split('#').next().unwrap_or_default()).collect::<Vec<_>>().join("\n");
-    let (mut depth, mut server_depth, mut words) = (0usize, None, Vec::new());
-    let mut site = Site { port: 80, root: "/usr/share/nginx/html".to_string(), index: vec!["index.html".to_string()] };
+    let (mut depth, mut server_depth, mut words, mut listened) = (0usize, None, Vec::new(), false);
+    let mut site = Site { ports: Vec::new(), root: "/usr/share/nginx/html".to_string(), index: vec!["index.html".to_string()] };
     for c in text.chars().chain(std::iter::once(';')) {
         if !matches!(c, ';' | '{' | '}') {
             words.push(c);
@@ -124,7 +126,13 @@ pub fn nginx_site(view: &Tree) -> Option<Site> {
         match (c, parts.as_slice()) {
             ('{', ["server", ..]) if server_depth.is_none() => server_depth = Some(depth + 1),
             (';', ["listen", addr, ..]) if server_depth.is_some() => {
-                site.port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(80);
+                let port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(80);
+                // An address names IPv4 (`127.0.0.1:80`, `80`, `*:80`) or, bracketed, IPv6.
+                let ipv6 = addr.starts_with('[');
+                if !ipv6 && !site.ports.contains(&port) {
+                    site.ports.push(port);
+                }
+                listened = true;
             }
             (';', ["root", path]) if server_depth.is_some() => site.root = (*path).to_string(),
             (';', ["index", names @ ..]) if server_depth.is_some() => site.index = names.iter().map(|n| (*n).to_string()).collect(),
@@ -132,7 +140,12 @@ pub fn nginx_site(view: &Tree) -> Option<Site> {
         }
         match c {
             '{' => depth += 1,
-            '}' if server_depth == Some(depth) => return Some(site),
+            '}' if server_depth == Some(depth) => {
+                if !listened {
+                    site.ports.push(80);
+                }
+                return Some(site);
+            }
             '}' => depth = depth.saturating_sub(1),
             _ => {}
         }
@@ -148,12 +161,13 @@ enum Listener {
     Unsimulated(&'static str, u16),
 }
 
-fn listener(c: &Container, view: &Tree) -> Option<Listener> {
+fn listener(c: &Container) -> Option<Listener> {
     if c.state != State::Running && c.state != State::Paused || !matches!(c.process, crate::runtime::Process::Service { .. }) {
         return None;
     }
     match c.program.as_str() {
-        "nginx" => nginx_site(view).map(Listener::Nginx),
+        // The configuration nginx loaded at its start or last reload, not the files as they are now.
+        "nginx" => c.nginx.clone().map(Listener::Nginx),
         "mysqld" => Some(Listener::NotHttp(3306)),
         "postgres" => Some(Listener::NotHttp(5432)),
         "grafana" => Some(Listener::Unsimulated("grafana", 3000)),
@@ -162,10 +176,10 @@ fn listener(c: &Container, view: &Tree) -> Option<Listener> {
 }
 
 impl Listener {
-    fn port(&self) -> u16 {
+    fn listens(&self, port: u16) -> bool {
         match self {
-            Listener::Nginx(site) => site.port,
-            Listener::NotHttp(p) | Listener::Unsimulated(_, p) => *p,
+            Listener::Nginx(site) => site.ports.contains(&port),
+            Listener::NotHttp(p) | Listener::Unsimulated(_, p) => *p == port,
         }
     }
 }
@@ -251,7 +265,8 @@ pub fn nginx(site: &Site, view: &Tree, version: &str, req: &Request, now: i64) -
         }
         Some((_, node)) if node.is_dir() => {
             // nginx names the port it listens on, not the one the client used (port_in_redirect).
-            let port = if site.port == 80 { String::new() } else { format!(":{}", site.port) };
+            let listening = site.ports.first().copied().unwrap_or(80);
+            let port = if listening == 80 { String::new() } else { format!(":{listening}") };
             return page(301, headers, Some(("Location".to_string(), format!("http://{}{port}{path}/", req.host))));
         }
         Some(found) => found,
@@ -306,6 +321,8 @@ pub struct Bridge<'e> {
     pub id: String,
     pub now: i64,
     pub log: std::cell::RefCell<Vec<(String, String)>>,
+    /// Signals `nginx -s` sent to this container's nginx master, for the engine to deliver.
+    pub signals: std::cell::RefCell<Vec<String>>,
 }
 
 impl Bridge<'_> {
@@ -408,7 +425,7 @@ impl Engine {
                 std::borrow::Cow::Owned(target.merged(&lower, &self.volumes))
             }
         };
-        let listening = listener(target, &view).filter(|l| l.port() == port);
+        let listening = listener(target).filter(|l| l.listens(port));
         let Some(listening) = listening else { return Err(if proxied { Failure::Reset } else { Failure::Refused }) };
         if target.state == State::Paused {
             return Err(Failure::Paused(target.name.clone()));

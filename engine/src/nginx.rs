@@ -233,6 +233,12 @@ pub fn stopped(now: Option<i64>) -> String {
     notices(now, &["1#1: signal 3 (SIGQUIT) received, shutting down", "29#29: gracefully shutting down", "29#29: exiting", "29#29: exit", "1#1: signal 17 (SIGCHLD) received from 29", "1#1: worker process 29 exited with code 0", "1#1: exit"])
 }
 
+/// What nginx prints when its configuration does not load at start: the
+/// error log's line, then its own.
+pub fn emerg(now: Option<i64>, message: &str) -> String {
+    notices(now, &[message]).replace("[notice] ", "[emerg] 1#1: ") + &format!("nginx: [emerg] {message}\n")
+}
+
 /// nginx's error-log lines at level notice, with its timestamp when the clock is known.
 fn notices(now: Option<i64>, lines: &[&str]) -> String {
     let stamp = now.map(|t| {
@@ -245,4 +251,224 @@ fn notices(now: Option<i64>, lines: &[&str]) -> String {
 /// The pid file nginx removes when it stops gracefully (`docker stop`'s SIGQUIT).
 pub fn pid_file(view: &Tree) -> PathKey {
     components(&main_directive(view, "pid").and_then(|w| w.into_iter().next()).unwrap_or_else(|| "/run/nginx.pid".to_string()))
+}
+
+const NGINX_CONF: &str = "/etc/nginx/nginx.conf";
+
+/// Directives nginx knows (core, events, http and its common modules). A
+/// name outside it is nginx's `unknown directive`; inside `map`, `types`
+/// and the like the lines are data, not directives.
+const DIRECTIVES: &str = "absolute_redirect access_log add_header aio alias allow auth_basic auth_basic_user_file autoindex autoindex_exact_size \
+autoindex_format autoindex_localtime break charset charset_types chunked_transfer_encoding client_body_buffer_size client_body_temp_path \
+client_body_timeout client_header_buffer_size client_header_timeout client_max_body_size daemon default_type deny directio disable_symlinks \
+env error_log error_page etag events expires fastcgi_buffers fastcgi_index fastcgi_param fastcgi_pass fastcgi_read_timeout fastcgi_split_path_info \
+geo grpc_pass gzip gzip_buffers gzip_comp_level gzip_disable gzip_http_version gzip_min_length gzip_proxied gzip_static gzip_types gzip_vary \
+hash http http2 if if_modified_since ignore_invalid_headers include index internal ip_hash keepalive keepalive_disable keepalive_requests \
+keepalive_timeout large_client_header_buffers least_conn limit_conn limit_conn_zone limit_except limit_rate limit_req limit_req_zone \
+lingering_close listen load_module location lock_file log_format log_not_found map map_hash_bucket_size master_process merge_slashes \
+multi_accept open_file_cache open_file_cache_valid open_log_file_cache output_buffers pcre_jit pid port_in_redirect postpone_output \
+proxy_buffer_size proxy_buffering proxy_buffers proxy_cache proxy_cache_path proxy_cache_valid proxy_connect_timeout proxy_hide_header \
+proxy_http_version proxy_intercept_errors proxy_next_upstream proxy_pass proxy_pass_header proxy_read_timeout proxy_redirect \
+proxy_send_timeout proxy_set_header proxy_ssl_server_name proxy_ssl_verify real_ip_header recursive_error_pages reset_timedout_connection \
+resolver resolver_timeout return rewrite rewrite_log root scgi_pass send_timeout sendfile sendfile_max_chunk server server_name \
+server_name_in_redirect server_names_hash_bucket_size server_names_hash_max_size server_tokens set set_real_ip_from split_clients ssi \
+ssl_certificate ssl_certificate_key ssl_ciphers ssl_dhparam ssl_prefer_server_ciphers ssl_protocols ssl_session_cache ssl_session_tickets \
+ssl_session_timeout ssl_stapling stream stub_status sub_filter sub_filter_once tcp_nodelay tcp_nopush thread_pool timer_resolution try_files \
+types types_hash_bucket_size types_hash_max_size underscores_in_headers upstream use user uwsgi_param uwsgi_pass valid_referers \
+variables_hash_max_size worker_connections worker_cpu_affinity worker_priority worker_processes worker_rlimit_nofile worker_shutdown_timeout \
+working_directory zone";
+
+/// Blocks whose lines are data (`text/html html;`, `default 0;`), not directives.
+const DATA_BLOCKS: [&str; 5] = ["types", "map", "geo", "split_clients", "upstream"];
+
+/// One statement of a configuration file: its words, what ends it (`;`,
+/// `{` or `}`), the file and the line it ends on.
+struct Statement {
+    words: Vec<String>,
+    end: char,
+    file: usize,
+    line: usize,
+}
+
+/// nginx's configuration as `nginx -t` reads it: nginx.conf and the files
+/// it includes, in order (`-T` prints them), and the site it serves.
+pub struct Config {
+    pub files: Vec<(String, String)>,
+    pub site: Option<crate::http::Site>,
+}
+
+fn text(view: &Tree, path: &str) -> Option<String> {
+    let (_, node) = view.resolve(components(path))?;
+    (!node.is_dir()).then(|| node.body().map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default())
+}
+
+/// Splits one file into statements, as nginx's tokenizer does: words,
+/// quoted strings, `#` comments; `;`, `{` and `}` end a statement.
+fn statements(source: &str, file: usize, name: &str) -> Result<Vec<Statement>, String> {
+    let (mut out, mut words, mut word, mut line) = (Vec::new(), Vec::new(), None::<String>, 1usize);
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | ' ' | '\t' | '\r' => {
+                words.extend(word.take());
+                if c == '\n' {
+                    line += 1;
+                }
+            }
+            '#' if word.is_none() => {
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            '"' | '\'' if word.is_none() => {
+                let mut quoted = String::new();
+                loop {
+                    match chars.next() {
+                        Some(q) if q == c => break,
+                        Some('\\') => quoted.extend(chars.next()),
+                        Some(ch) => {
+                            line += usize::from(ch == '\n');
+                            quoted.push(ch);
+                        }
+                        None => return Err(format!("unexpected end of file, expecting \";\" or \"}}\" in {name}:{line}")),
+                    }
+                }
+                words.push(quoted);
+            }
+            ';' | '{' | '}' => {
+                words.extend(word.take());
+                if c == '}' && !words.is_empty() || c != '}' && words.is_empty() {
+                    return Err(format!("unexpected \"{c}\" in {name}:{line}"));
+                }
+                out.push(Statement { words: std::mem::take(&mut words), end: c, file, line });
+            }
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word.take());
+    if !words.is_empty() {
+        return Err(format!("unexpected end of file, expecting \";\" or \"}}\" in {name}:{line}"));
+    }
+    // Each file closes its own blocks.
+    let mut depth = 0usize;
+    for s in &out {
+        match s.end {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Err(format!("unexpected \"}}\" in {name}:{}", s.line)),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return Err(format!("unexpected end of file, expecting \"}}\" in {name}:{line}"));
+    }
+    Ok(out)
+}
+
+/// Reads `path` and what it includes into `files` and `out`, in order.
+fn read(view: &Tree, path: &str, files: &mut Vec<(String, String)>, out: &mut Vec<Statement>) -> Result<(), String> {
+    if files.len() > 64 {
+        return Err(format!("too many included files at {path}"));
+    }
+    let source = text(view, path).ok_or_else(|| format!("open() \"{path}\" failed (2: No such file or directory)"))?;
+    let file = files.len();
+    files.push((path.to_string(), source.clone()));
+    for s in statements(&source, file, path)? {
+        if s.end != ';' || s.words[0] != "include" {
+            out.push(s);
+            continue;
+        }
+        let at = format!("{path}:{}", s.line);
+        let [_, pattern] = s.words.as_slice() else { return Err(format!("invalid number of arguments in \"include\" directive in {at}")) };
+        let pattern = if pattern.starts_with('/') { pattern.clone() } else { format!("/etc/nginx/{pattern}") };
+        let paths = match pattern.rsplit_once('/') {
+            // A glob in the last part (`conf.d/*.conf`): the files that match, in order; none is fine.
+            Some((dir, glob)) if glob.contains('*') => {
+                let (before, after) = glob.split_once('*').unwrap_or((glob, ""));
+                let dir_key = components(dir);
+                view.descendants(&dir_key)
+                    .filter(|(k, n)| k.len() == dir_key.len() + 1 && !n.is_dir() && k.last().is_some_and(|l| l.starts_with(before) && l.ends_with(after) && l.len() >= before.len() + after.len()))
+                    .map(|(k, _)| crate::fs::display(k))
+                    .collect()
+            }
+            _ => vec![pattern],
+        };
+        for p in paths {
+            read(view, &p, files, out).map_err(|e| if e.starts_with("open()") { format!("{e} in {at}") } else { e })?;
+        }
+    }
+    Ok(())
+}
+
+/// Loads nginx's configuration as nginx does at start, `-t` and reload;
+/// Err: its `[emerg]` message.
+pub fn load(view: &Tree) -> Result<Config, String> {
+    let (mut files, mut all) = (Vec::new(), Vec::new());
+    read(view, NGINX_CONF, &mut files, &mut all)?;
+    // The blocks open around each statement, to know when lines are data.
+    let mut open: Vec<&str> = Vec::new();
+    let mut events = false;
+    for s in &all {
+        if s.end == '}' {
+            open.pop();
+            continue;
+        }
+        let name = s.words[0].as_str();
+        let data = open.last().is_some_and(|b| DATA_BLOCKS.contains(b));
+        if !data && !DIRECTIVES.split_whitespace().any(|d| d == name) {
+            return Err(format!("unknown directive \"{name}\" in {}:{}", files[s.file].0, s.line));
+        }
+        events |= open.is_empty() && name == "events";
+        if s.end == '{' {
+            open.push(if data { "" } else { name });
+        }
+    }
+    if !events {
+        return Err("no \"events\" section in configuration".to_string());
+    }
+    Ok(Config { site: crate::http::nginx_site(view), files })
+}
+
+/// What `nginx ARGS` in a container does: (status, stdout, stderr, the
+/// signal `-s` sends to the running master).
+pub fn command(view: &Tree, args: &[String], version: &str, now: Option<i64>) -> (i32, String, String, Option<String>) {
+    let emerg = |e: String, test: bool| {
+        let failed = if test { format!("nginx: configuration file {NGINX_CONF} test failed\n") } else { String::new() };
+        (1, String::new(), format!("nginx: [emerg] {e}\n{failed}"), None)
+    };
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["-v"] => (0, String::new(), format!("nginx version: nginx/{version}\n"), None),
+        ["-V"] => (0, String::new(), format!("nginx version: nginx/{version}\nbuilt by gcc 12.2.0 (Debian 12.2.0-14)\nbuilt with OpenSSL 3.0.15 3 Sep 2024\nTLS SNI support enabled\nconfigure arguments: --prefix=/etc/nginx --sbin-path=/usr/sbin/nginx --modules-path=/usr/lib/nginx/modules --conf-path=/etc/nginx/nginx.conf --error-log-path=/var/log/nginx/error.log --http-log-path=/var/log/nginx/access.log --pid-path=/run/nginx.pid --lock-path=/run/nginx.lock --http-client-body-temp-path=/var/cache/nginx/client_temp --http-proxy-temp-path=/var/cache/nginx/proxy_temp --http-fastcgi-temp-path=/var/cache/nginx/fastcgi_temp --http-uwsgi-temp-path=/var/cache/nginx/uwsgi_temp --http-scgi-temp-path=/var/cache/nginx/scgi_temp --user=nginx --group=nginx (simulated by Layer Lab)\n"), None),
+        [t @ ("-t" | "-T")] => match load(view) {
+            Ok(config) => {
+                let mut out = String::new();
+                if *t == "-T" {
+                    for (path, source) in &config.files {
+                        out.push_str(&format!("# configuration file {path}:\n{source}{}\n", if source.ends_with('\n') { "" } else { "\n" }));
+                    }
+                }
+                (0, out, format!("nginx: the configuration file {NGINX_CONF} syntax is ok\nnginx: configuration file {NGINX_CONF} test is successful\n"), None)
+            }
+            Err(e) => emerg(e, true),
+        },
+        ["-s", signal] => {
+            if !matches!(*signal, "stop" | "quit" | "reopen" | "reload") {
+                return (1, String::new(), format!("nginx: invalid option: \"-s {signal}\"\n"), None);
+            }
+            if let Err(e) = load(view) {
+                return emerg(e, false);
+            }
+            let pid = pid_file(view);
+            if view.get(&pid).is_none() {
+                return (1, String::new(), format!("nginx: [error] open() \"{}\" failed (2: No such file or directory)\n", crate::fs::display(&pid)), None);
+            }
+            (0, String::new(), notices(now, &["64#64: signal process started"]), Some(signal.to_string()))
+        }
+        _ => (126, String::new(), "nginx: starting another nginx in this container is not simulated in Layer Lab (-v, -V, -t, -T and -s are)\n".to_string(), None),
+    }
+}
+
+/// What the master logs when `nginx -s reload` reconfigures it.
+pub fn reloaded(now: Option<i64>) -> String {
+    notices(now, &["1#1: signal 1 (SIGHUP) received from 64, reconfiguring", "1#1: reconfiguring", "1#1: using the \"epoll\" event method", "1#1: start worker processes", "1#1: start worker process 65", "29#29: gracefully shutting down", "29#29: exiting", "29#29: exit", "1#1: signal 17 (SIGCHLD) received from 29", "1#1: worker process 29 exited with code 0", "1#1: signal 29 (SIGIO) received"])
 }

@@ -130,6 +130,8 @@ pub struct Container {
     pub program: String,
     /// PID 1's command line after those hops (`docker top` shows it).
     pub main_argv: Vec<String>,
+    /// The site nginx serves: its configuration as loaded at start or the last `nginx -s reload`.
+    pub nginx: Option<crate::http::Site>,
     pub writable: Writable,
     pub mounts: Vec<Mount>,
     pub logs: String,

@@ -2738,6 +2738,15 @@ impl<'a> Shell<'a> {
                     None => fail(2, format!("{cmd}: syntax error\n")),
                 }
             }
+            // nginx's own options: version, configuration test, signals to the running master.
+            "nginx" if self.find_in_path("nginx").is_some() => {
+                let version = self.env.get("NGINX_VERSION").cloned().unwrap_or_else(|| "1.27.4".to_string());
+                let (status, out, err, signal) = crate::nginx::command(self.root, &words[1..], &version, self.network.map(|b| b.now));
+                if let (Some(signal), Some(bridge)) = (signal, self.network) {
+                    bridge.signals.borrow_mut().push(signal);
+                }
+                (status, out, err)
+            }
             "curl" | "wget" if self.network.is_some() && (cmd == "curl" && self.find_in_path("curl").is_some() || cmd == "wget" && self.flavour == Flavour::Busybox) => self.http_client(&cmd, &words[1..]),
             "apk" if self.root.get(&components("/sbin/apk")).is_some() => {
                 let (code, out) = crate::packages::apk(self.root, &args);

@@ -136,3 +136,54 @@ fn docker_top_shows_the_processes_after_the_entrypoint() {
     ok(&mut e, &mut h, "docker run -d --name s --user 1000 alpine sh -c 'exec sleep 1d'");
     assert!(ok(&mut e, &mut h, "docker top s").lines().nth(1).is_some_and(|l| l.starts_with("1000 ") && l.ends_with(" sleep 1d")));
 }
+
+#[test]
+fn nginx_serves_the_configuration_it_loaded_until_a_reload() {
+    let (mut e, mut h) = setup(&[]);
+    ok(&mut e, &mut h, "docker run -d -p 8080:80 --name web nginx");
+    assert_eq!(ok(&mut e, &mut h, "docker exec web nginx -v"), "nginx version: nginx/1.27.4\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec web nginx -t"), "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n");
+    // An edit changes nothing until nginx reloads.
+    ok(&mut e, &mut h, "docker exec web sed -i 's/listen       80;/listen 8081;/' /etc/nginx/conf.d/default.conf");
+    assert!(ok(&mut e, &mut h, "curl -s localhost:8080").contains("Welcome to nginx!"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec web nginx -s reload"), "2026/11/18 11:06:40 [notice] 64#64: signal process started\n");
+    assert!(ok(&mut e, &mut h, "docker logs web").contains("[notice] 1#1: signal 1 (SIGHUP) received from 64, reconfiguring\n"));
+    // Now on 8081 over IPv4 (the [::]:80 listen is IPv6 only): Docker's proxy to port 80 is reset.
+    let out = e.run("curl -s localhost:8080", &mut h);
+    assert_eq!(out.status, 56, "{}", out.text);
+    // A broken configuration: -t and -s say where, and the running nginx keeps its own.
+    ok(&mut e, &mut h, "docker exec web sh -c 'echo \"lissten 80;\" >> /etc/nginx/conf.d/default.conf'");
+    let out = e.run("docker exec web nginx -t", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (1, "nginx: [emerg] unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:10\nnginx: configuration file /etc/nginx/nginx.conf test failed\n"));
+    assert_eq!(e.run("docker exec web nginx -s reload", &mut h).status, 1);
+    // Started with it, nginx stops at once.
+    ok(&mut e, &mut h, "docker restart web");
+    assert!(ok(&mut e, &mut h, "docker logs web").ends_with("2026/11/18 11:06:40 [emerg] 1#1: unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:10\nnginx: [emerg] unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:10\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' web"), "exited 1\n");
+}
+
+#[test]
+fn nginx_t_reads_includes_and_finds_what_nginx_finds() {
+    let (mut e, mut h) = setup(&[
+        ("bad.conf", "server {\n    listen 80;\n    location / {\n        root /srv;\n    }\n"),
+        ("stray.conf", "server {\n    listen 80;\n}\n}\n"),
+        ("Dockerfile", "FROM nginx\nCOPY bad.conf /etc/nginx/conf.d/default.conf\nRUN nginx -t\n"),
+    ]);
+    let out = e.run("docker build -t bad .", &mut h);
+    assert_ne!(out.status, 0);
+    assert!(out.text.contains("#7 0.000 nginx: [emerg] unexpected end of file, expecting \"}\" in /etc/nginx/conf.d/default.conf:6\n#7 0.000 nginx: configuration file /etc/nginx/nginx.conf test failed\n"), "{}", out.text);
+    ok(&mut e, &mut h, "docker run -d --name web nginx");
+    ok(&mut e, &mut h, "docker cp stray.conf web:/etc/nginx/conf.d/stray.conf");
+    assert_eq!(e.run("docker exec web nginx -t", &mut h).text, "nginx: [emerg] unexpected \"}\" in /etc/nginx/conf.d/stray.conf:4\nnginx: configuration file /etc/nginx/nginx.conf test failed\n");
+    ok(&mut e, &mut h, "docker exec web rm /etc/nginx/conf.d/stray.conf /etc/nginx/mime.types");
+    assert_eq!(e.run("docker exec web nginx -t", &mut h).text, "nginx: [emerg] open() \"/etc/nginx/mime.types\" failed (2: No such file or directory) in /etc/nginx/nginx.conf:9\nnginx: configuration file /etc/nginx/nginx.conf test failed\n");
+    // -T prints each file it read; -s needs a running master's pid file.
+    ok(&mut e, &mut h, "docker run -d --name two nginx");
+    assert!(ok(&mut e, &mut h, "docker exec two nginx -T").starts_with("# configuration file /etc/nginx/nginx.conf:\nuser  nginx;\n"));
+    let out = e.run("docker run --rm nginx nginx -s reload", &mut h);
+    assert_eq!(out.status, 1);
+    assert!(out.text.ends_with("\n/docker-entrypoint.sh: Configuration complete; ready for start up\nnginx: [error] open() \"/run/nginx.pid\" failed (2: No such file or directory)\n"), "{}", out.text);
+    // `-s quit` ends it gracefully.
+    ok(&mut e, &mut h, "docker exec two nginx -s quit");
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' two"), "exited 0\n");
+}
