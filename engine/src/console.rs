@@ -463,10 +463,12 @@ impl Engine {
             ["pwd"] => Output { text: format!("{}\n", host.cwd()), status: 0, events: Vec::new() },
             ["clear"] => Output { text: String::new(), status: 0, events: vec![Event::ClearScreen] },
             ["curl", ..] => self.host_curl(&words[1..], host),
+            ["cat", files @ ..] if !files.is_empty() => host_cat(files, host),
+            ["ls", rest @ ..] => host_ls(rest, host),
             // `docker rm web || echo gone`: the words, as sh's echo prints them (`-n`: no newline).
             ["echo", "-n", rest @ ..] => Output::ok(rest.join(" ")),
             ["echo", rest @ ..] => Output::ok(format!("{}\n", rest.join(" "))),
-            [cmd, ..] => Output::fail(format!("sh: {cmd}: not found (this terminal runs docker commands, curl and echo)\n"), 127),
+            [cmd, ..] => Output::fail(format!("sh: {cmd}: not found (this terminal runs docker commands, curl, echo, ls and cat)\n"), 127),
         }
     }
 
@@ -911,7 +913,7 @@ impl Engine {
             }
         };
         let mut candidates: Vec<String> = match done {
-            [] => ["clear", "curl", "docker", "echo", "export", "pwd", "unset"].map(String::from).to_vec(),
+            [] => ["cat", "clear", "curl", "docker", "echo", "export", "ls", "pwd", "unset"].map(String::from).to_vec(),
             ["docker"] => SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
             ["docker", "container"] => ["commit", "cp", "create", "diff", "exec", "export", "inspect", "kill", "logs", "ls", "pause", "prune", "rename", "restart", "rm", "run", "start", "stop", "top", "unpause"].map(String::from).to_vec(),
             ["docker", "image"] => ["build", "history", "inspect", "load", "ls", "prune", "pull", "rm", "save", "tag"].map(String::from).to_vec(),
@@ -945,4 +947,83 @@ impl Engine {
         candidates.dedup();
         candidates
     }
+}
+
+/// `cat FILE…` on the host: the folder's files (what `docker cp` or `curl -o` wrote there).
+fn host_cat(files: &[&str], host: &dyn Host) -> Output {
+    let (mut text, mut status) = (String::new(), 0);
+    for f in files {
+        match host.read_file(f) {
+            Ok(bytes) => text.push_str(&String::from_utf8_lossy(&bytes)),
+            Err(_) => {
+                let why = if host.context(f).is_ok() { "Is a directory" } else { "No such file or directory" };
+                text.push_str(&format!("cat: {f}: {why}\n"));
+                status = 1;
+            }
+        }
+    }
+    Output { text, status, events: Vec::new() }
+}
+
+/// `ls [-1aA] [PATH…]` on the host, laid out in columns across an
+/// 80-column terminal as GNU ls does (down the columns).
+fn host_ls(args: &[&str], host: &dyn Host) -> Output {
+    let (flags, paths): (Vec<&str>, Vec<&str>) = args.iter().partition(|a| a.starts_with('-') && a.len() > 1);
+    let flags: String = flags.iter().map(|f| f.trim_start_matches('-')).collect();
+    if let Some(bad) = flags.chars().find(|c| !"1aA".contains(*c)) {
+        return Output::fail(format!("ls: -{bad}: this terminal's ls lists names only (-1, -a, -A)\n"), 2);
+    }
+    let paths = if paths.is_empty() { vec!["."] } else { paths };
+    let (mut text, mut status, mut files, mut dirs) = (String::new(), 0, Vec::new(), Vec::new());
+    for p in &paths {
+        match host.context(p) {
+            Ok(tree) => dirs.push((*p, tree)),
+            Err(_) if host.read_file(p).is_ok() => files.push(p.to_string()),
+            Err(_) => {
+                text.push_str(&format!("ls: cannot access '{p}': No such file or directory\n"));
+                status = 2;
+            }
+        }
+    }
+    let layout = |names: &[String]| if flags.contains('1') { names.iter().map(|n| format!("{n}\n")).collect() } else { columns(names, 80) };
+    text.push_str(&layout(&files));
+    let titled = paths.len() > 1;
+    for (i, (p, tree)) in dirs.iter().enumerate() {
+        let mut names: Vec<String> = if flags.contains('a') { vec![".".to_string(), "..".to_string()] } else { Vec::new() };
+        names.extend(tree.iter().filter(|(k, _)| k.len() == 1).map(|(k, _)| k[0].clone()).filter(|n| !n.starts_with('.') || flags.contains(['a', 'A'])));
+        if titled {
+            text.push_str(&format!("{}{p}:\n", if i > 0 || !files.is_empty() { "\n" } else { "" }));
+        }
+        text.push_str(&layout(&names));
+    }
+    Output { text, status, events: Vec::new() }
+}
+
+/// Names in as many columns as fit in `width`, filled down each column, two
+/// spaces between columns (GNU ls's layout).
+fn columns(names: &[String], width: usize) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let len = |n: &String| n.chars().count();
+    for cols in (1..=names.len()).rev() {
+        let rows = names.len().div_ceil(cols);
+        let widths: Vec<usize> = names.chunks(rows).map(|c| c.iter().map(len).max().unwrap_or(0)).collect();
+        if cols > 1 && widths.iter().sum::<usize>() + 2 * (widths.len() - 1) > width {
+            continue;
+        }
+        let mut out = String::new();
+        for r in 0..rows {
+            let cells: Vec<(usize, &String)> = (0..widths.len()).filter_map(|c| names.get(c * rows + r).map(|n| (c, n))).collect();
+            for (i, (c, n)) in cells.iter().enumerate() {
+                out.push_str(n);
+                if i + 1 < cells.len() {
+                    out.push_str(&" ".repeat(widths[*c] - len(n) + 2));
+                }
+            }
+            out.push('\n');
+        }
+        return out;
+    }
+    String::new()
 }

@@ -114,8 +114,10 @@ fn what_is_not_built_yet_says_so() {
     assert_eq!((out.status, out.text.as_str()), (1, "docker stats: not available in this version of Layer Lab\n"));
     let out = engine.run("docker frobnicate", &mut host);
     assert_eq!(out.text, "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n");
+    let out = engine.run("vim Dockerfile", &mut host);
+    assert_eq!((out.status, out.text.as_str()), (127, "sh: vim: not found (this terminal runs docker commands, curl, echo, ls and cat)\n"));
     let out = engine.run("ls -l", &mut host);
-    assert_eq!(out.status, 127);
+    assert_eq!((out.status, out.text.as_str()), (2, "ls: -l: this terminal's ls lists names only (-1, -a, -A)\n"));
 }
 
 #[test]
@@ -264,4 +266,28 @@ fn clear_empties_the_screen() {
     assert_eq!(e.prompt().as_deref(), Some("/ # "), "still in the container's shell");
     must(&mut e, &mut h, "exit");
     assert_eq!(must(&mut e, &mut h, "docker exec s sh -c 'clear; echo after'"), "after\n");
+}
+
+#[test]
+fn the_terminal_lists_and_prints_the_folders_files() {
+    let mut host = MemHost::new([("Dockerfile", "FROM alpine\n"), ("site/index.html", "<h1>hi</h1>\n"), (".env", "A=1\n")]);
+    let mut e = Engine::default();
+    // After docker cp, the copied file is in the folder: ls and cat show it.
+    must(&mut e, &mut host, "docker run --name c alpine true");
+    must(&mut e, &mut host, "docker cp c:/etc/hostname .");
+    assert_eq!(must(&mut e, &mut host, "ls"), "Dockerfile  hostname  site\n");
+    assert_eq!(must(&mut e, &mut host, "ls -A"), ".env  Dockerfile  hostname  site\n");
+    assert_eq!(must(&mut e, &mut host, "ls -1 site"), "index.html\n");
+    assert_eq!(must(&mut e, &mut host, "cat site/index.html Dockerfile"), "<h1>hi</h1>\nFROM alpine\n");
+    let out = e.run("cat nope site", &mut host);
+    assert_eq!((out.status, out.text.as_str()), (1, "cat: nope: No such file or directory\ncat: site: Is a directory\n"));
+    let out = e.run("ls nope", &mut host);
+    assert_eq!((out.status, out.text.as_str()), (2, "ls: cannot access 'nope': No such file or directory\n"));
+    // Many names go in columns down an 80-column terminal, as GNU ls lays them out.
+    for i in 0..30 {
+        host.files.insert(format!("many/file-{i:02}.txt"), Vec::new());
+    }
+    let listing = must(&mut e, &mut host, "ls many");
+    assert_eq!(listing.lines().next(), Some("file-00.txt  file-05.txt  file-10.txt  file-15.txt  file-20.txt  file-25.txt"));
+    assert_eq!(listing.lines().count(), 5);
 }
