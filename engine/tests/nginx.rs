@@ -154,11 +154,11 @@ fn nginx_serves_the_configuration_it_loaded_until_a_reload() {
     // A broken configuration: -t and -s say where, and the running nginx keeps its own.
     ok(&mut e, &mut h, "docker exec web sh -c 'echo \"lissten 80;\" >> /etc/nginx/conf.d/default.conf'");
     let out = e.run("docker exec web nginx -t", &mut h);
-    assert_eq!((out.status, out.text.as_str()), (1, "nginx: [emerg] unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:10\nnginx: configuration file /etc/nginx/nginx.conf test failed\n"));
+    assert_eq!((out.status, out.text.as_str()), (1, "nginx: [emerg] unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:36\nnginx: configuration file /etc/nginx/nginx.conf test failed\n"));
     assert_eq!(e.run("docker exec web nginx -s reload", &mut h).status, 1);
     // Started with it, nginx stops at once.
     ok(&mut e, &mut h, "docker restart web");
-    assert!(ok(&mut e, &mut h, "docker logs web").ends_with("2026/11/18 11:06:40 [emerg] 1#1: unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:10\nnginx: [emerg] unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:10\n"));
+    assert!(ok(&mut e, &mut h, "docker logs web").ends_with("2026/11/18 11:06:40 [emerg] 1#1: unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:36\nnginx: [emerg] unknown directive \"lissten\" in /etc/nginx/conf.d/default.conf:36\n"));
     assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' web"), "exited 1\n");
 }
 
@@ -176,7 +176,7 @@ fn nginx_t_reads_includes_and_finds_what_nginx_finds() {
     ok(&mut e, &mut h, "docker cp stray.conf web:/etc/nginx/conf.d/stray.conf");
     assert_eq!(e.run("docker exec web nginx -t", &mut h).text, "nginx: [emerg] unexpected \"}\" in /etc/nginx/conf.d/stray.conf:4\nnginx: configuration file /etc/nginx/nginx.conf test failed\n");
     ok(&mut e, &mut h, "docker exec web rm /etc/nginx/conf.d/stray.conf /etc/nginx/mime.types");
-    assert_eq!(e.run("docker exec web nginx -t", &mut h).text, "nginx: [emerg] open() \"/etc/nginx/mime.types\" failed (2: No such file or directory) in /etc/nginx/nginx.conf:9\nnginx: configuration file /etc/nginx/nginx.conf test failed\n");
+    assert_eq!(e.run("docker exec web nginx -t", &mut h).text, "nginx: [emerg] open() \"/etc/nginx/mime.types\" failed (2: No such file or directory) in /etc/nginx/nginx.conf:14\nnginx: configuration file /etc/nginx/nginx.conf test failed\n");
     // -T prints each file it read; -s needs a running master's pid file.
     ok(&mut e, &mut h, "docker run -d --name two nginx");
     assert!(ok(&mut e, &mut h, "docker exec two nginx -T").starts_with("# configuration file /etc/nginx/nginx.conf:\nuser  nginx;\n"));
