@@ -84,7 +84,7 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// The server block nginx answers with: what `listen`, `root` and `index`
-/// say in /etc/nginx/nginx.conf and /etc/nginx/conf.d/*.conf.
+/// say in the first server of its configuration ([`crate::nginx::load`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Site {
     /// The IPv4 ports its `listen`s name (80 when none does). `[::]:80`
@@ -92,65 +92,6 @@ pub struct Site {
     pub ports: Vec<u16>,
     pub root: String,
     pub index: Vec<String>,
-}
-
-fn text_of(view: &Tree, key: &[String]) -> Option<String> {
-    match view.get(key)?.body()? {
-        crate::fs::Body::Bytes(b) => String::from_utf8(b.to_vec()).ok(),
-        crate::fs::Body::Synthetic { .. } => None,
-    }
-}
-
-/// The first server block of nginx's configuration; None when there is none
-/// (nginx then listens nowhere).
-pub fn nginx_site(view: &Tree) -> Option<Site> {
-    let conf_d = components("/etc/nginx/conf.d");
-    let mut text = text_of(view, &components("/etc/nginx/nginx.conf")).unwrap_or_default();
-    for (key, _) in view.descendants(&conf_d) {
-        if key.len() == conf_d.len() + 1 && key.last().is_some_and(|n| n.ends_with(".conf")) {
-            text.push('\n');
-            text.push_str(&text_of(view, key).unwrap_or_default());
-        }
-    }
-    // Directives end at `;`, blocks open at `{` and close at `}`; `#` comments to the end of a line.
-    let text: String = text.lines().map(|l| l.split('#').next().unwrap_or_default()).collect::<Vec<_>>().join("\n");
-    let (mut depth, mut server_depth, mut words, mut listened) = (0usize, None, Vec::new(), false);
-    let mut site = Site { ports: Vec::new(), root: "/usr/share/nginx/html".to_string(), index: vec!["index.html".to_string()] };
-    for c in text.chars().chain(std::iter::once(';')) {
-        if !matches!(c, ';' | '{' | '}') {
-            words.push(c);
-            continue;
-        }
-        let line: String = words.drain(..).collect();
-        let parts: Vec<&str> = line.split_whitespace().collect();
-        match (c, parts.as_slice()) {
-            ('{', ["server", ..]) if server_depth.is_none() => server_depth = Some(depth + 1),
-            (';', ["listen", addr, ..]) if server_depth.is_some() => {
-                let port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(80);
-                // An address names IPv4 (`127.0.0.1:80`, `80`, `*:80`) or, bracketed, IPv6.
-                let ipv6 = addr.starts_with('[');
-                if !ipv6 && !site.ports.contains(&port) {
-                    site.ports.push(port);
-                }
-                listened = true;
-            }
-            (';', ["root", path]) if server_depth.is_some() => site.root = (*path).to_string(),
-            (';', ["index", names @ ..]) if server_depth.is_some() => site.index = names.iter().map(|n| (*n).to_string()).collect(),
-            _ => {}
-        }
-        match c {
-            '{' => depth += 1,
-            '}' if server_depth == Some(depth) => {
-                if !listened {
-                    site.ports.push(80);
-                }
-                return Some(site);
-            }
-            '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// What a container's main process listens on: nginx serves pages; the

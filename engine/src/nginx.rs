@@ -80,7 +80,7 @@ pub fn configure(view: &Tree, path: &str, env: &mut BTreeMap<String, String>, re
             }
             let mut touched = node.clone();
             touched.touched += 1;
-            let text = node.body().map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default();
+            let text = contents(node);
             if text.contains("listen  [::]:80;") {
                 say(&mut done, "info: IPv6 listen already enabled".to_string());
             } else {
@@ -100,7 +100,7 @@ pub fn configure(view: &Tree, path: &str, env: &mut BTreeMap<String, String>, re
         }
         "15-local-resolvers.envsh" => {
             if env.get("NGINX_ENTRYPOINT_LOCAL_RESOLVERS").is_some_and(|v| !v.is_empty()) {
-                let conf = view.get(&components("/etc/resolv.conf")).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default();
+                let conf = text(view, "/etc/resolv.conf").unwrap_or_default();
                 let servers: Vec<String> = conf
                     .lines()
                     .filter_map(|l| l.strip_prefix("nameserver"))
@@ -127,8 +127,7 @@ pub fn configure(view: &Tree, path: &str, env: &mut BTreeMap<String, String>, re
                 let Some(stem) = relative.strip_suffix(&suffix).filter(|_| !node.is_dir()) else { continue };
                 let template = crate::fs::display(key);
                 say(&mut done, format!("Running envsubst on {template} to {output}{stem}"));
-                let text = node.body().map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default();
-                done.writes.push((components(&format!("{output}{stem}")), Node::file(envsubst(&text, env).into_bytes(), 0o644)));
+                done.writes.push((components(&format!("{output}{stem}")), Node::file(envsubst(&contents(node), env).into_bytes(), 0o644)));
             }
             if env.contains_key("NGINX_ENVSUBST_FILTER") || view.descendants(&dir).any(|(k, _)| k.last().is_some_and(|n| n.ends_with(".stream-template"))) {
                 done.log.push_str("(Layer Lab: NGINX_ENVSUBST_FILTER and stream templates are not simulated)\n");
@@ -180,27 +179,13 @@ pub fn envsubst(text: &str, env: &BTreeMap<String, String>) -> String {
 
 /// The words of the main-context directive `name` in nginx.conf (`pid`, `user`).
 fn main_directive(view: &Tree, name: &str) -> Option<Vec<String>> {
-    let conf = view.get(&components("/etc/nginx/nginx.conf")).and_then(Node::body)?.to_vec();
-    let text: String = String::from_utf8_lossy(&conf).lines().map(|l| l.split('#').next().unwrap_or_default()).collect::<Vec<_>>().join("\n");
-    let (mut depth, mut words) = (0usize, String::new());
-    for c in text.chars() {
-        match c {
-            '{' => {
-                depth += 1;
-                words.clear();
-            }
-            '}' => {
-                depth = depth.saturating_sub(1);
-                words.clear();
-            }
-            ';' => {
-                let parts: Vec<String> = words.split_whitespace().map(str::to_string).collect();
-                words.clear();
-                if depth == 0 && parts.first().is_some_and(|w| w == name) {
-                    return Some(parts[1..].to_vec());
-                }
-            }
-            c => words.push(c),
+    let mut depth = 0usize;
+    for s in statements(&text(view, NGINX_CONF)?, 0, NGINX_CONF).ok()? {
+        match s.end {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && s.words[0] == name => return Some(s.words[1..].to_vec()),
+            _ => {}
         }
     }
     None
@@ -212,7 +197,7 @@ pub fn master(view: &Tree, version: &str, now: Option<i64>) -> Done {
     let version = format!("1#1: nginx/{version}");
     let log = notices(now, &["1#1: using the \"epoll\" event method", &version, "1#1: built by gcc 12.2.0 (Debian 12.2.0-14)", "1#1: OS: Linux 6.1.0", "1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576", "1#1: start worker processes", "1#1: start worker process 29"]);
     let user = main_directive(view, "user").and_then(|w| w.into_iter().next()).unwrap_or_else(|| "nginx".to_string());
-    let passwd = view.get(&components("/etc/passwd")).and_then(Node::body).map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default();
+    let passwd = text(view, "/etc/passwd").unwrap_or_default();
     let uid = passwd.lines().find_map(|l| {
         let f: Vec<&str> = l.split(':').collect();
         (f.first() == Some(&user.as_str())).then(|| f.get(2).and_then(|u| u.parse().ok())).flatten()
@@ -297,9 +282,14 @@ pub struct Config {
     pub site: Option<crate::http::Site>,
 }
 
+/// A file's text, through symlinks; None for a directory or nothing.
 fn text(view: &Tree, path: &str) -> Option<String> {
     let (_, node) = view.resolve(components(path))?;
-    (!node.is_dir()).then(|| node.body().map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default())
+    (!node.is_dir()).then(|| contents(node))
+}
+
+fn contents(node: &Node) -> String {
+    node.body().map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned()).unwrap_or_default()
 }
 
 /// Splits one file into statements, as nginx's tokenizer does: words,
@@ -408,8 +398,13 @@ pub fn load(view: &Tree) -> Result<Config, String> {
     // The blocks open around each statement, to know when lines are data.
     let mut open: Vec<&str> = Vec::new();
     let mut events = false;
+    // The first server block of http: what it listens on and serves from.
+    let (mut server, mut site, mut listened) = (None::<usize>, None::<crate::http::Site>, false);
     for s in &all {
         if s.end == '}' {
+            if server == Some(open.len()) {
+                server = None;
+            }
             open.pop();
             continue;
         }
@@ -421,12 +416,34 @@ pub fn load(view: &Tree) -> Result<Config, String> {
         events |= open.is_empty() && name == "events";
         if s.end == '{' {
             open.push(if data { "" } else { name });
+            if name == "server" && open == ["http", "server"] && site.is_none() {
+                server = Some(open.len());
+                site = Some(crate::http::Site { ports: Vec::new(), root: "/usr/share/nginx/html".to_string(), index: vec!["index.html".to_string()] });
+            }
+            continue;
+        }
+        let Some(site) = site.as_mut().filter(|_| server.is_some()) else { continue };
+        match s.words.as_slice() {
+            [_, addr, ..] if name == "listen" => {
+                // `80`, `127.0.0.1:80`, `*:80` are IPv4; `[::]:80` is IPv6 only (nginx sets ipv6only).
+                let port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(80);
+                if !addr.starts_with('[') && !site.ports.contains(&port) {
+                    site.ports.push(port);
+                }
+                listened = true;
+            }
+            [_, path] if name == "root" => site.root.clone_from(path),
+            [_, names @ ..] if name == "index" => site.index = names.to_vec(),
+            _ => {}
         }
     }
     if !events {
         return Err("no \"events\" section in configuration".to_string());
     }
-    Ok(Config { site: crate::http::nginx_site(view), files })
+    if let Some(site) = site.as_mut().filter(|_| !listened) {
+        site.ports.push(80);
+    }
+    Ok(Config { site, files })
 }
 
 /// What `nginx ARGS` in a container does: (status, stdout, stderr, the
