@@ -754,7 +754,7 @@ impl Engine {
         if let Some(why) = crate::runtime::missing_user(&view, &c.user) {
             return Err((format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {why}: unknown"), 126));
         }
-        let env = c.env_map();
+        let env = c.env_map(c.tty);
         let mut argv: Vec<String> = c.argv.clone();
         let mut logs = String::new();
         // Programs that took the main process's place (`exec "$@"`, a script's `sleep 1d`).
@@ -1128,7 +1128,7 @@ impl Engine {
     /// The terminal becomes the container's main shell (`run -it`, `start -ai`).
     fn attach_shell(&mut self, id: &str) {
         let Some(c) = self.containers.get(id) else { return };
-        let mut env = c.env_map();
+        let mut env = c.env_map(c.tty);
         env.insert(crate::shell::ARG0.to_string(), c.argv.first().cloned().unwrap_or_default());
         self.session = Some(Session::Shell { container: id.to_string(), cwd: c.working_dir.clone(), env, main: true });
     }
@@ -1346,7 +1346,7 @@ impl Engine {
             _ => return fail(format!("Error response from daemon: container {id} is not running\n"), 1),
         }
         let argv: Vec<String> = p.args[1..].to_vec();
-        let mut env = c.env_map();
+        let mut env = c.env_map(p.has("tty"));
         for e in p.values("env") {
             if let Some((k, v)) = e.split_once('=') {
                 env.insert(k.to_string(), v.to_string());

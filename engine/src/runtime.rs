@@ -223,8 +223,13 @@ impl Container {
     /// The environment as a map, for the shell.
     /// What its processes see: the configured variables, and HOSTNAME
     /// (the short ID) and HOME, which the runtime adds, as Docker does.
-    pub fn env_map(&self) -> BTreeMap<String, String> {
+    /// A process's environment: the container's, HOSTNAME and HOME, and
+    /// TERM=xterm when it has a terminal (`-t`), as Docker adds it.
+    pub fn env_map(&self, tty: bool) -> BTreeMap<String, String> {
         let mut env = crate::sorting::map_of(self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
+        if tty {
+            env.entry("TERM".to_string()).or_insert_with(|| "xterm".to_string());
+        }
         env.entry("HOSTNAME".to_string()).or_insert_with(|| self.host_name().to_string());
         if self.user.is_empty() || self.user == "root" || self.user == "0" {
             env.entry("HOME".to_string()).or_insert_with(|| "/root".to_string());

@@ -426,3 +426,15 @@ fn export_import_flattens_and_cp_into_a_folder() {
     ok(&mut e, &mut h, "docker rmi flat:1");
     assert_eq!(ok(&mut e, &mut h, "docker load < flat.tar"), "Loaded image: flat:1\n");
 }
+
+#[test]
+fn a_terminal_gives_the_process_term_xterm() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    assert!(ok(&mut e, &mut h, "docker run -it --rm alpine env").contains("\nTERM=xterm\n"));
+    assert!(!ok(&mut e, &mut h, "docker run --rm alpine env").contains("TERM="));
+    ok(&mut e, &mut h, "docker run -d --name s alpine sleep 1d");
+    assert!(ok(&mut e, &mut h, "docker exec -t s env").contains("TERM=xterm\n"));
+    assert!(!ok(&mut e, &mut h, "docker exec s env").contains("TERM="));
+    // Docker adds it to the process, not to the container's configuration.
+    assert!(!ok(&mut e, &mut h, "docker inspect -f '{{.Config.Env}}' s").contains("TERM"));
+}
