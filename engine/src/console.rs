@@ -985,7 +985,7 @@ fn host_ls(args: &[&str], host: &dyn Host) -> Output {
             }
         }
     }
-    let layout = |names: &[String]| if flags.contains('1') { names.iter().map(|n| format!("{n}\n")).collect() } else { columns(names, 80) };
+    let layout = |names: &[String]| if flags.contains('1') { names.iter().map(|n| format!("{n}\n")).collect() } else { crate::listing::columns(names, 80) };
     text.push_str(&layout(&files));
     let titled = paths.len() > 1;
     for (i, (p, tree)) in dirs.iter().enumerate() {
@@ -997,33 +997,4 @@ fn host_ls(args: &[&str], host: &dyn Host) -> Output {
         text.push_str(&layout(&names));
     }
     Output { text, status, events: Vec::new() }
-}
-
-/// Names in as many columns as fit in `width`, filled down each column, two
-/// spaces between columns (GNU ls's layout).
-fn columns(names: &[String], width: usize) -> String {
-    if names.is_empty() {
-        return String::new();
-    }
-    let len = |n: &String| n.chars().count();
-    for cols in (1..=names.len()).rev() {
-        let rows = names.len().div_ceil(cols);
-        let widths: Vec<usize> = names.chunks(rows).map(|c| c.iter().map(len).max().unwrap_or(0)).collect();
-        if cols > 1 && widths.iter().sum::<usize>() + 2 * (widths.len() - 1) > width {
-            continue;
-        }
-        let mut out = String::new();
-        for r in 0..rows {
-            let cells: Vec<(usize, &String)> = (0..widths.len()).filter_map(|c| names.get(c * rows + r).map(|n| (c, n))).collect();
-            for (i, (c, n)) in cells.iter().enumerate() {
-                out.push_str(n);
-                if i + 1 < cells.len() {
-                    out.push_str(&" ".repeat(widths[*c] - len(n) + 2));
-                }
-            }
-            out.push('\n');
-        }
-        return out;
-    }
-    String::new()
 }

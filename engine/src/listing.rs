@@ -657,3 +657,65 @@ impl Engine {
         Output { text, status: 0, events: Vec::new() }
     }
 }
+
+/// Names in as many columns as fit in `width`, filled down each column
+/// (GNU ls's layout on a terminal, its `calculate_columns`): each column as
+/// wide as its longest name plus two spaces (the layout's last column
+/// without them), 3 at least; the most columns (at most width / 3) whose line stays
+/// shorter than `width`.
+pub fn columns(names: &[String], width: usize) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let len = |n: &String| n.chars().count();
+    let most = names.len().min((width / 3).max(1));
+    let (rows, widths) = (1..=most)
+        .rev()
+        .find_map(|cols| {
+            let rows = names.len().div_ceil(cols);
+            // Every column is at least 3 wide (a name of one character and two spaces).
+            let mut widths = vec![3usize; cols];
+            for (f, n) in names.iter().enumerate() {
+                let at = f / rows;
+                widths[at] = widths[at].max(len(n) + if at + 1 == cols { 0 } else { 2 });
+            }
+            (cols == 1 || widths.iter().sum::<usize>() < width).then_some((rows, widths))
+        })
+        .unwrap_or((names.len(), vec![0]));
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut at = r;
+        let mut col = 0;
+        while let Some(n) = names.get(at) {
+            out.push_str(n);
+            at += rows;
+            if at < names.len() {
+                out.push_str(&" ".repeat(widths[col].saturating_sub(len(n))));
+            }
+            col += 1;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// BusyBox ls's layout on a terminal: every column as wide as the longest
+/// name and two spaces, as many as fit in `width`, filled down each column.
+pub fn busybox_columns(names: &[String], width: usize) -> String {
+    let len = |n: &String| n.chars().count();
+    let column = names.iter().map(len).max().unwrap_or(0) + 2;
+    let cols = (width / column).max(1);
+    let rows = names.len().div_ceil(cols);
+    let mut out = String::new();
+    for r in 0..rows {
+        let cells: Vec<&String> = (0..cols).filter_map(|c| names.get(c * rows + r)).collect();
+        for (i, n) in cells.iter().enumerate() {
+            out.push_str(n);
+            if i + 1 < cells.len() {
+                out.push_str(&" ".repeat(column - len(n)));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -229,6 +229,7 @@ impl Container {
         let mut env = crate::sorting::map_of(self.env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
         if tty {
             env.entry("TERM".to_string()).or_insert_with(|| "xterm".to_string());
+            env.insert(crate::shell::TERMINAL.to_string(), String::new());
         }
         env.entry("HOSTNAME".to_string()).or_insert_with(|| self.host_name().to_string());
         if self.user.is_empty() || self.user == "root" || self.user == "0" {

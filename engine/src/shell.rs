@@ -93,6 +93,9 @@ pub const MOUNTS: &str = "\u{0}mounts";
 /// The read-only ones among them (`-v …:ro`), one per line: writing under
 /// them fails with "Read-only file system".
 pub const READ_ONLY: &str = "\u{0}read-only";
+/// Set when the process has a terminal (`-t`): `ls` then lays names out in
+/// columns where its output goes to the terminal.
+pub const TERMINAL: &str = "\u{0}terminal";
 
 /// The processes a container runs besides the command a shell runs now,
 /// for `ps`: lines of `PID<TAB>USER<TAB>COMMAND`, USER as `--user` gives
@@ -123,6 +126,9 @@ pub struct Shell<'a> {
     /// The bridge a container's `curl` and `wget` reach other containers
     /// through; None in a build, where they say the network is not simulated.
     pub network: Option<&'a crate::http::Bridge<'a>>,
+    /// Whether what the command running now prints goes to a terminal (not
+    /// down a pipe, into a file or a command substitution).
+    terminal: bool,
     errexit: bool,
     removed_dirs: Vec<PathKey>,
     /// In a command substitution: what its commands print on stderr, which
@@ -862,7 +868,8 @@ impl<'a> Shell<'a> {
         let (exported, readonly, args) = (list(EXPORTED), list(READONLY).unwrap_or_default(), list(ARGS).unwrap_or_default());
         let arg0 = env.remove(ARG0).unwrap_or_else(|| "/bin/sh".to_string());
         let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+        let terminal = env.contains_key(TERMINAL);
+        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
     }
 
     /// The variables, with what [`Shell::new`] needs to carry on where this
@@ -1178,9 +1185,12 @@ impl<'a> Shell<'a> {
         let mut input = String::new();
         let mut status = 0;
         let n = cmds.len();
+        let terminal = self.terminal;
         for (i, cmd) in cmds.iter().enumerate() {
             // Only stdout goes down the pipe; stderr goes to the terminal.
+            self.terminal = terminal && i + 1 == n;
             let (code, out, err) = self.run_command(cmd, &input);
+            self.terminal = terminal;
             status = code;
             if i + 1 == n {
                 self.output.push_str(&out);
@@ -1221,6 +1231,7 @@ impl<'a> Shell<'a> {
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
         sub.flavour = self.flavour;
         sub.network = self.network;
+        sub.terminal = self.terminal && !matches!(how, Nested::Subshell { capture: true });
         sub.depth = self.depth + 1;
         // Loop turns are counted for the whole script, subshells included.
         sub.loop_budget = self.loop_budget;
@@ -1780,6 +1791,9 @@ impl<'a> Shell<'a> {
                 }
             }
         }
+        // Standard output sent to a file is not the terminal's.
+        let terminal = self.terminal;
+        self.terminal &= !cmd.redirs.iter().any(|(fd, op, target)| *fd == 1 && !op.starts_with('<') && (*op != ">&" || target == "2"));
         let (status, mut out, mut err) = if words.is_empty() {
             (self.subst_status.unwrap_or(0), String::new(), String::new())
         } else if let Some(result) = self.call(&words) {
@@ -1791,6 +1805,7 @@ impl<'a> Shell<'a> {
         } else {
             self.builtin(&words, &input)
         };
+        self.terminal = terminal;
         self.restore(saved);
         for (fd, op, target) in &cmd.redirs {
             if op.starts_with('<') {
@@ -2474,6 +2489,18 @@ impl<'a> Shell<'a> {
                 crate::sorting::sort_by(&mut paths, |a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
                 let mut out = String::new();
                 let mut err = String::new();
+                // On a terminal, names go in columns (BusyBox's or GNU's), unless -1.
+                let columns = self.terminal && !long && !flags.contains('1');
+                let layout = |names: &[&str]| -> String {
+                    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+                    match (columns, self.flavour) {
+                        (false, _) => names.iter().map(|n| format!("{n}\n")).collect(),
+                        (true, Flavour::Busybox) => crate::listing::busybox_columns(&names, 80),
+                        (true, _) => crate::listing::columns(&names, 80),
+                    }
+                };
+                // The file operands, listed together before the directories.
+                let mut files: Vec<&str> = Vec::new();
                 for (n, p) in paths.iter().enumerate() {
                     let key = self.resolve(p);
                     // A symlink is listed itself with -l or -d, followed otherwise.
@@ -2482,9 +2509,14 @@ impl<'a> Shell<'a> {
                     match node {
                         None if !shown.is_empty() => err.push_str(&format!("ls: {p}: No such file or directory\n")),
                         Some(node) if itself || !self.root.get(&self.root.follow(key.clone())).is_some_and(Node::is_dir) => {
-                            out.push_str(&if long { self.long_lines(&[(&shown, node, p)]) } else { format!("{p}\n") });
+                            if long {
+                                out.push_str(&self.long_lines(&[(&shown, node, p)]));
+                            } else {
+                                files.push(p);
+                            }
                         }
                         _ => {
+                            out.push_str(&layout(&std::mem::take(&mut files)));
                             let dir = self.root.follow(key);
                             let entries: Vec<(&PathKey, &Node)> = self.root.descendants(&dir).filter(|(k, _)| k.len() == dir.len() + 1).filter(|(k, _)| all || k.last().is_some_and(|n| !n.starts_with('.'))).collect();
                             if several {
@@ -2507,11 +2539,12 @@ impl<'a> Shell<'a> {
                             if long {
                                 out.push_str(&self.long_lines(&named));
                             } else {
-                                named.iter().for_each(|(_, _, name)| out.push_str(&format!("{name}\n")));
+                                out.push_str(&layout(&named.iter().map(|(_, _, name)| *name).collect::<Vec<_>>()));
                             }
                         }
                     }
                 }
+                out.push_str(&layout(&files));
                 (i32::from(!err.is_empty()), out, err)
             }
             "wc" => {

@@ -438,3 +438,46 @@ fn a_terminal_gives_the_process_term_xterm() {
     // Docker adds it to the process, not to the container's configuration.
     assert!(!ok(&mut e, &mut h, "docker inspect -f '{{.Config.Env}}' s").contains("TERM"));
 }
+
+#[test]
+fn ls_on_a_terminal_lays_names_out_in_columns() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker pull -q alpine");
+    ok(&mut e, &mut h, "docker pull -q debian");
+    // BusyBox: equal columns, down first; GNU coreutils: each column its own width.
+    assert_eq!(ok(&mut e, &mut h, "docker run -t --rm alpine ls /"), "bin    etc    lib    mnt    proc   run    srv    tmp    var\ndev    home   media  opt    root   sbin   sys    usr\n");
+    assert_eq!(ok(&mut e, &mut h, "docker run -t --rm debian ls /"), "bin   dev  home  lib64  mnt  proc  run   srv  tmp  var\nboot  etc  lib   media  opt  root  sbin  sys  usr\n");
+    // Not a terminal: a pipe, a file, a command substitution, no -t, or -1.
+    ok(&mut e, &mut h, "docker run -d --name s alpine sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker exec s ls /usr"), "bin\nlib\nlocal\nsbin\nshare\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -t s ls -1 /usr"), "bin\nlib\nlocal\nsbin\nshare\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -t s sh -c 'ls /usr | head -2; ls /usr > /tmp/l; head -1 /tmp/l; echo $(ls /usr)'"), "bin\nlib\nbin\nbin lib local sbin share\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -t s sh -c 'ls /usr 2>/dev/null'"), "bin    lib    local  sbin   share\n");
+}
+
+/// The GNU layout against this machine's GNU ls (`ls -C -w 80`, C locale, spaces not tabs).
+#[test]
+fn gnu_columns_match_gnu_ls() {
+    let Ok(version) = std::process::Command::new("ls").arg("--version").output() else { return };
+    if !String::from_utf8_lossy(&version.stdout).contains("GNU coreutils") {
+        return;
+    }
+    let mut seed = 7u64;
+    for round in 0..60 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut names = std::collections::BTreeSet::new();
+        for _ in 0..(round % 61 + 1) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % if round % 3 == 0 { 3 } else { 19 } + 1) as usize;
+            names.insert((0..len).map(|i| (b'a' + ((seed >> (i * 3)) % 26) as u8) as char).collect::<String>());
+        }
+        for n in &names {
+            std::fs::write(dir.path().join(n), "").expect("write");
+        }
+        let out = std::process::Command::new("ls").args(["-C", "-w", "80", "-T", "0"]).env("LC_ALL", "C").current_dir(dir.path()).output().expect("ls");
+        let names: Vec<String> = names.into_iter().collect();
+        assert_eq!(layerlab_engine::listing::columns(&names, 80), String::from_utf8_lossy(&out.stdout), "{names:?}");
+    }
+}
