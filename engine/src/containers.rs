@@ -167,7 +167,21 @@ impl Engine {
                 // A user other than root gets sh's `$` instead of `#`.
                 let user = env.get(crate::shell::USER).map(|u| u.split(':').next().unwrap_or(u).to_string());
                 let sign = if user.is_some() { '$' } else { '#' };
-                Some(if busybox { format!("{cwd} {sign} ") } else { format!("{}@{}:{cwd}{sign} ", user.unwrap_or_else(|| "root".into()), c.host_name()) })
+                let bash = env.get(crate::shell::ARG0).is_some_and(|a| a.rsplit('/').next() == Some("bash"));
+                Some(if busybox {
+                    format!("{cwd} {sign} ")
+                } else if bash {
+                    // Debian's and Ubuntu's PS1 for bash, `\u@\h:\w\$ `: the home directory as ~.
+                    let home = env.get("HOME").map_or("/root", String::as_str);
+                    let w = match cwd.strip_prefix(home) {
+                        Some(rest) if home != "/" && (rest.is_empty() || rest.starts_with('/')) => format!("~{rest}"),
+                        _ => cwd.clone(),
+                    };
+                    format!("{}@{}:{w}{sign} ", user.unwrap_or_else(|| "root".into()), c.host_name())
+                } else {
+                    // dash's own prompt.
+                    format!("{sign} ")
+                })
             }
             Session::Sql { pending, .. } => Some(if pending.trim().is_empty() { "mysql> ".into() } else { "    -> ".into() }),
         }
@@ -227,7 +241,13 @@ impl Engine {
     /// Runs a line in the interactive session.
     pub(crate) fn session_line(&mut self, line: &str, host: &mut dyn Host) -> Output {
         match self.session.clone() {
-            Some(Session::Shell { container, cwd, env, main }) => self.shell_line(&container, cwd, env, main, line, host),
+            Some(Session::Shell { container, cwd, mut env, main }) => {
+                // The shell keeps the lines typed into it, for `history`.
+                if !line.trim().is_empty() {
+                    env.entry(crate::shell::HISTORY.to_string()).or_default().push_str(&format!("{line}\u{0}"));
+                }
+                self.shell_line(&container, cwd, env, main, line, host)
+            }
             Some(Session::Sql { container, db, pending }) => self.sql_line(&container, db, pending, line),
             None => ok(""),
         }

@@ -96,6 +96,8 @@ pub const READ_ONLY: &str = "\u{0}read-only";
 /// Set when the process has a terminal (`-t`): `ls` then lays names out in
 /// columns where its output goes to the terminal.
 pub const TERMINAL: &str = "\u{0}terminal";
+/// An interactive shell's lines so far, each ended by `\u{0}`: its `history`.
+pub const HISTORY: &str = "\u{0}history";
 
 /// The processes a container runs besides the command a shell runs now,
 /// for `ps`: lines of `PID<TAB>USER<TAB>COMMAND`, USER as `--user` gives
@@ -1913,6 +1915,11 @@ impl<'a> Shell<'a> {
                 None => fail(1, "printf: usage: printf format [arguments]\n".into()),
             },
             "pwd" => ok(format!("{}\n", self.cwd)),
+            // bash's and BusyBox ash's history of an interactive shell (dash has none).
+            "history" if self.is_bash() || self.flavour == Flavour::Busybox => {
+                let lines = self.env.get(HISTORY).map_or("", String::as_str).split_terminator('\u{0}');
+                ok(if self.is_bash() { lines.enumerate().map(|(i, l)| format!("{:5}  {l}\n", i + 1)).collect() } else { lines.enumerate().map(|(i, l)| format!("{i:4} {l}\n")).collect() })
+            }
             "cd" => {
                 let home = self.env.get("HOME").cloned().unwrap_or_else(|| self.home());
                 let target = args.first().copied().unwrap_or(&home);

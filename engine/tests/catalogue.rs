@@ -299,3 +299,18 @@ fn every_symlink_in_the_catalogue_resolves() {
         }
     }
 }
+
+#[test]
+fn every_image_starts_its_own_command() {
+    let mut engine = Engine::new();
+    let mut host = host();
+    for name in layerlab_engine::catalogue::catalogue().expect("catalogue").names() {
+        let out = engine.run(&format!("docker run -d {name}"), &mut host);
+        assert_eq!(out.status, 0, "{name}: {}", out.text);
+        // With a terminal too (`docker run -it ubuntu` runs /bin/bash).
+        let out = engine.run(&format!("docker create -it {name}"), &mut host);
+        let id = out.text.trim().to_string();
+        let started = engine.run(&format!("docker start {id}"), &mut host);
+        assert_eq!(started.status, 0, "{name}: {}", started.text);
+    }
+}

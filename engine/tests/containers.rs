@@ -481,3 +481,28 @@ fn gnu_columns_match_gnu_ls() {
         assert_eq!(layerlab_engine::listing::columns(&names, 80), String::from_utf8_lossy(&out.stdout), "{names:?}");
     }
 }
+
+#[test]
+fn interactive_shells_keep_their_history_and_prompt() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker exec -it a sh");
+    ok(&mut e, &mut h, "echo hi");
+    // BusyBox ash numbers from 0, the line that asks included.
+    assert_eq!(ok(&mut e, &mut h, "history"), "   0 echo hi\n   1 history\n");
+    ok(&mut e, &mut h, "exit");
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    ok(&mut e, &mut h, "docker exec -it d bash");
+    ok(&mut e, &mut h, "cd ~");
+    assert_eq!(e.prompt().as_deref(), Some(format!("root@{}:~# ", &ok(&mut e, &mut h, "hostname").trim()).as_str()));
+    assert_eq!(ok(&mut e, &mut h, "history"), "    1  cd ~\n    2  hostname\n    3  history\n");
+    ok(&mut e, &mut h, "exit");
+    // dash: its own prompt, and no history.
+    ok(&mut e, &mut h, "docker exec -it d sh");
+    assert_eq!(e.prompt().as_deref(), Some("# "));
+    assert_eq!(e.run("history", &mut h).text, "sh: 1: history: not found\n");
+    ok(&mut e, &mut h, "exit");
+    // Ubuntu's default command is /bin/bash, with a terminal.
+    ok(&mut e, &mut h, "docker run -it --name u ubuntu");
+    assert!(e.prompt().is_some_and(|p| p.starts_with("root@") && p.ends_with(":/# ")));
+}
