@@ -459,6 +459,12 @@ pub fn curl(args: &[String], agent: &str, fetch: &mut Fetch<'_>) -> Run {
                 None
             };
             match (f.as_str(), value) {
+                ("V" | "version", _) => {
+                    // The version line as curl prints it, for the curl this is (the host's or the image's).
+                    let version = agent.trim_start_matches("curl/");
+                    run.out = format!("curl {version} (x86_64-pc-linux-gnu) libcurl/{version} OpenSSL/3.0.15 zlib/1.2.13\nProtocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp\nFeatures: alt-svc AsynchDNS HSTS HTTP2 HTTPS-proxy IDN IPv6 Largefile libz NTLM PSL SSL threadsafe TLS-SRP UnixSockets\n(simulated by Layer Lab: only http:// reaches anything)\n").into_bytes();
+                    return run;
+                }
                 ("s" | "silent", _) => silent = true,
                 ("S" | "show-error", _) => show_error = true,
                 ("i" | "include", _) => include = true,

@@ -258,3 +258,10 @@ fn a_network_of_its_own_finds_containers_by_name_and_keeps_others_out() {
     ok(&mut e, &mut h, "docker network create spare");
     assert!(ok(&mut e, &mut h, "docker network prune -f").starts_with("Deleted Networks:\nspare\n"));
 }
+
+#[test]
+fn curl_version_names_the_curl_it_is() {
+    let (mut e, mut h) = setup();
+    assert!(ok(&mut e, &mut h, "curl --version").starts_with("curl 8.5.0 (x86_64-pc-linux-gnu) libcurl/8.5.0 "));
+    assert!(ok(&mut e, &mut h, "docker run --rm nginx curl -V").ends_with("curl 8.12.1 (x86_64-pc-linux-gnu) libcurl/8.12.1 OpenSSL/3.0.15 zlib/1.2.13\nProtocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp\nFeatures: alt-svc AsynchDNS HSTS HTTP2 HTTPS-proxy IDN IPv6 Largefile libz NTLM PSL SSL threadsafe TLS-SRP UnixSockets\n(simulated by Layer Lab: only http:// reaches anything)\n"));
+}
