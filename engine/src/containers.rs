@@ -1450,7 +1450,7 @@ impl Engine {
         ok(text)
     }
 
-    pub(crate) fn cmd_logs(&self, args: &[&str]) -> Output {
+    pub(crate) fn cmd_logs(&mut self, args: &[&str]) -> Output {
         let p = match flags::parse(args, &[flag(Some('f'), "follow"), flag(Some('t'), "timestamps"), opt(Some('n'), "tail")], false) {
             Ok(p) => p,
             Err(e) => return fail(format!("{e}\n"), 1),
@@ -1465,7 +1465,12 @@ impl Engine {
             (true, Some(t)) => format!("{} ", crate::listing::rfc3339(t).replace('Z', ".000000000Z")),
             _ => String::new(),
         };
-        ok(lines[from..].iter().map(|l| format!("{stamp}{l}\n")).collect::<String>())
+        let text = lines[from..].iter().map(|l| format!("{stamp}{l}\n")).collect::<String>();
+        if p.has("follow") && matches!(c.state, State::Running | State::Paused) {
+            let name = c.name.clone();
+            self.notes.push(format!("layerlab: docker logs -f would keep following {name}'s output until Ctrl-C; this terminal prints what is there and returns (run it again for new lines)\n"));
+        }
+        ok(text)
     }
 
     pub(crate) fn cmd_diff(&self, args: &[&str]) -> Output {

@@ -506,3 +506,13 @@ fn interactive_shells_keep_their_history_and_prompt() {
     ok(&mut e, &mut h, "docker run -it --name u ubuntu");
     assert!(e.prompt().is_some_and(|p| p.starts_with("root@") && p.ends_with(":/# ")));
 }
+
+#[test]
+fn logs_follow_says_it_returns_at_once() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name s alpine sh -c 'echo one; exec sleep 1d'");
+    assert_eq!(ok(&mut e, &mut h, "docker logs -f s | tail -1"), "one\nlayerlab: docker logs -f would keep following s's output until Ctrl-C; this terminal prints what is there and returns (run it again for new lines)\n");
+    // A container that has exited has nothing more to follow: as with Docker, it just returns.
+    ok(&mut e, &mut h, "docker run --name done alpine echo two");
+    assert_eq!(ok(&mut e, &mut h, "docker logs -f done"), "two\n");
+}
