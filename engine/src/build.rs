@@ -1409,7 +1409,7 @@ fn go_duration(ns: u64) -> String {
 }
 
 /// Parses a duration flag (`30s`, `5m`, `1h30m`, `500ms`) into nanoseconds.
-fn parse_duration(text: &str) -> Option<u64> {
+pub(crate) fn parse_duration(text: &str) -> Option<u64> {
     let mut total = 0u64;
     let mut num = String::new();
     let mut chars = text.chars().peekable();

@@ -670,6 +670,7 @@ impl Engine {
             writable: Writable::default(),
             mounts: container_mounts,
             logs: String::new(),
+            log_times: Vec::new(),
             auto_remove: p.has("rm"),
             user: p.value("user").map(str::to_string).or_else(|| image.config.config.user.clone()).unwrap_or_default(),
             started: None,
@@ -707,6 +708,7 @@ impl Engine {
                 if let Some(c) = self.containers.get_mut(&id) {
                     c.state = State::Created;
                     c.logs.clear();
+                    c.log_times.clear();
                 }
                 if p.has("rm") {
                     self.remove_container(&id, true, &mut events);
@@ -935,7 +937,7 @@ impl Engine {
             };
         };
         let c = self.containers.get_mut(id).ok_or(("no such container".to_string(), 1))?;
-        c.logs.push_str(&logs);
+        c.log(now, &logs);
         c.process = process;
         c.program = pid1;
         c.main_argv = argv;
@@ -1024,7 +1026,7 @@ impl Engine {
                 let site = self.container_fs(id).ok().and_then(|view| crate::nginx::load(&view).ok()).and_then(|config| config.site);
                 if let Some(c) = self.containers.get_mut(id) {
                     c.nginx = site;
-                    c.logs.push_str(&crate::nginx::reloaded(now));
+                    c.log(now, &crate::nginx::reloaded(now));
                 }
             }
             "stop" | "quit" => {
@@ -1033,7 +1035,7 @@ impl Engine {
                     merged.remove(&pid);
                 });
                 if let Some(c) = self.containers.get_mut(id) {
-                    c.logs.push_str(&crate::nginx::stopped(now));
+                    c.log(now, &crate::nginx::stopped(now));
                 }
                 self.finish(id, on_term, now, events);
             }
@@ -1187,7 +1189,7 @@ impl Engine {
                                 merged.remove(&pid);
                             });
                             if let Some(c) = e.containers.get_mut(id) {
-                                c.logs.push_str(&crate::nginx::stopped(now));
+                                c.log(now, &crate::nginx::stopped(now));
                             }
                         }
                         if let Some(c) = e.containers.get_mut(id) {
@@ -1451,21 +1453,35 @@ impl Engine {
     }
 
     pub(crate) fn cmd_logs(&mut self, args: &[&str]) -> Output {
-        let p = match flags::parse(args, &[flag(Some('f'), "follow"), flag(Some('t'), "timestamps"), opt(Some('n'), "tail")], false) {
+        let specs = [flag(Some('f'), "follow"), flag(Some('t'), "timestamps"), opt(Some('n'), "tail"), opt(None, "since"), opt(None, "until"), flag(None, "details")];
+        let p = match flags::parse(args, &specs, false) {
             Ok(p) => p,
             Err(e) => return fail(format!("{e}\n"), 1),
         };
         let Some(name) = p.args.first() else { return fail("\"docker logs\" requires exactly 1 argument.\n", 1) };
         let Some(id) = self.container_id(name) else { return Self::no_such(name) };
+        // --since and --until: an RFC 3339 time, Unix seconds, or a duration back from now (10m, 1h30m).
+        let now = self.now.unwrap_or(0);
+        let mut bounds = [None, None];
+        for (bound, key) in bounds.iter_mut().zip(["since", "until"]) {
+            let Some(value) = p.value(key) else { continue };
+            let parsed = crate::listing::parse_time(value)
+                .or_else(|| value.split('.').next().and_then(|s| s.parse::<i64>().ok()))
+                .or_else(|| crate::build::parse_duration(value).map(|ns| now - i64::try_from(ns / 1_000_000_000).unwrap_or(i64::MAX / 2)));
+            match parsed {
+                Some(t) => *bound = Some(t),
+                None => return fail(format!("Error response from daemon: failed to parse value as time or duration: {value:?}\n"), 1),
+            }
+        }
         let c = &self.containers[&id];
-        let lines: Vec<&str> = c.logs.lines().collect();
+        let lines: Vec<(Option<i64>, &str)> = c.log_lines().into_iter().filter(|(t, _)| bounds[0].is_none_or(|s| t.is_none_or(|t| t >= s)) && bounds[1].is_none_or(|u| t.is_none_or(|t| t <= u))).collect();
         let from = p.value("tail").and_then(|n| n.parse::<usize>().ok()).map_or(0, |n| lines.len().saturating_sub(n));
-        // -t: each line's time. Commands take no time here: the time the container started.
-        let stamp = match (p.has("timestamps"), c.started) {
+        // -t: each line's time, as Docker prints it.
+        let stamp = |t: Option<i64>| match (p.has("timestamps"), t) {
             (true, Some(t)) => format!("{} ", crate::listing::rfc3339(t).replace('Z', ".000000000Z")),
             _ => String::new(),
         };
-        let text = lines[from..].iter().map(|l| format!("{stamp}{l}\n")).collect::<String>();
+        let text = lines[from..].iter().map(|(t, l)| format!("{}{l}\n", stamp(*t))).collect::<String>();
         if p.has("follow") && matches!(c.state, State::Running | State::Paused) {
             let name = c.name.clone();
             self.notes.push(format!("layerlab: docker logs -f would keep following {name}'s output until Ctrl-C; this terminal prints what is there and returns (run it again for new lines)\n"));

@@ -302,9 +302,10 @@ impl Engine {
 
     /// Keeps the access-log lines requests wrote, in their containers' logs.
     pub(crate) fn keep_access_log(&mut self, log: Vec<(String, String)>) {
+        let now = self.now;
         for (id, line) in log {
             if let Some(c) = self.containers.get_mut(&id) {
-                c.logs.push_str(&line);
+                c.log(now, &line);
             }
         }
     }

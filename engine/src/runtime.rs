@@ -135,6 +135,9 @@ pub struct Container {
     pub writable: Writable,
     pub mounts: Vec<Mount>,
     pub logs: String,
+    /// When each part of `logs` was written: (its first byte, seconds), for
+    /// `docker logs -t`, `--since` and `--until`.
+    pub log_times: Vec<(usize, i64)>,
     pub auto_remove: bool,
     /// `--user`, else the image's USER; empty is root.
     pub user: String,
@@ -223,6 +226,29 @@ impl Container {
     /// The environment as a map, for the shell.
     /// What its processes see: the configured variables, and HOSTNAME
     /// (the short ID) and HOME, which the runtime adds, as Docker does.
+    /// Appends to the container's output, written at `now` (no clock: untimed).
+    pub fn log(&mut self, now: Option<i64>, text: &str) {
+        if let Some(t) = now.filter(|_| !text.is_empty()) {
+            if self.log_times.last().map(|&(_, last)| last) != Some(t) {
+                self.log_times.push((self.logs.len(), t));
+            }
+        }
+        self.logs.push_str(text);
+    }
+
+    /// Each line of the output with the time it was written (the start's when unknown).
+    pub fn log_lines(&self) -> Vec<(Option<i64>, &str)> {
+        let mut at = 0;
+        self.logs
+            .lines()
+            .map(|line| {
+                let time = self.log_times.iter().take_while(|(from, _)| *from <= at).last().map(|&(_, t)| t).or(self.started);
+                at += line.len() + 1;
+                (time, line)
+            })
+            .collect()
+    }
+
     /// A process's environment: the container's, HOSTNAME and HOME, and
     /// TERM=xterm when it has a terminal (`-t`), as Docker adds it.
     pub fn env_map(&self, tty: bool) -> BTreeMap<String, String> {

@@ -187,3 +187,20 @@ fn nginx_t_reads_includes_and_finds_what_nginx_finds() {
     ok(&mut e, &mut h, "docker exec two nginx -s quit");
     assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' two"), "exited 0\n");
 }
+
+#[test]
+fn logs_keep_when_each_line_was_written() {
+    let (mut e, mut h) = setup(&[]);
+    ok(&mut e, &mut h, "docker run -d -p 8080:80 --name web nginx");
+    // Ten minutes later, a request.
+    h.now = Some(1_795_000_600);
+    ok(&mut e, &mut h, "curl -s localhost:8080");
+    let stamped = ok(&mut e, &mut h, "docker logs -t --tail 2 web");
+    assert_eq!(stamped, "2026-11-18T11:06:40.000000000Z 2026/11/18 11:06:40 [notice] 1#1: start worker process 29\n2026-11-18T11:16:40.000000000Z 172.17.0.1 - - [18/Nov/2026:11:16:40 +0000] \"GET / HTTP/1.1\" 200 149 \"-\" \"curl/8.5.0\" \"-\"\n");
+    // --since and --until: a duration back from now, an RFC 3339 time, Unix seconds.
+    assert_eq!(ok(&mut e, &mut h, "docker logs --since 5m web").lines().count(), 1);
+    assert_eq!(ok(&mut e, &mut h, "docker logs --since 2026-11-18T11:10:00Z web").lines().count(), 1);
+    assert!(!ok(&mut e, &mut h, "docker logs --until 1795000300 web").contains("GET /"));
+    let out = e.run("docker logs --since yesterday web", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (1, "Error response from daemon: failed to parse value as time or duration: \"yesterday\"\n"));
+}
