@@ -63,6 +63,8 @@ const CONSOLE: &[&str] = &[
     "docker network create n1", "docker run -d --network n1 --name nw nginx", "docker run --rm --network n1 alpine wget -qO- nw", "docker network rm n1", "docker network prune -f",
     "docker exec -t w ls / /etc/nginx", "docker run -t --rm alpine sh -c 'ls /; ls /etc | head -1; echo $(ls)'", "ls -a", "ls nope .", "cat Dockerfile nope",
     "docker logs -t --since 5m --until 1795000300 w", "docker logs --since 2026-11-18T11:10:00Z -n 1 w", "docker logs --since x w",
+    "docker exec w sh -c 'echo \"upstream u { server w:80; server nw; } server { location / { proxy_pass http://u; } location = /x { proxy_pass http://127.0.0.1/; } }\" > /etc/nginx/conf.d/default.conf'",
+    "docker exec w nginx -s reload", "curl -s localhost:8080/x", "docker run -d --network n1 -p 8083:80 --name p nginx",
     "docker exec w nginx -t", "docker exec w nginx -s reload", "docker exec w nginx -s quit", "docker exec w nginx -T", "docker run --rm nginx nginx -s stop",
     "docker exec w sh -c 'echo \"server { listen 81; location / { \" > /etc/nginx/conf.d/x.conf'", "docker exec w sh -c 'echo \"}}} #\" >> /etc/nginx/conf.d/default.conf'",
     "docker run -d -v ./t:/etc/nginx/templates -e P=1 nginx", "docker top w", "docker restart w",

@@ -684,6 +684,7 @@ impl Engine {
             program: String::new(),
             main_argv: Vec::new(),
             nginx: None,
+            proxied: Default::default(),
         };
         self.containers.insert(id.clone(), c);
         // The mount points and the working directory exist in the container's layer.
@@ -828,7 +829,11 @@ impl Engine {
                         break (Process::Finished, status);
                     }
                     // A configuration nginx cannot load stops it at once.
-                    let site = match crate::nginx::load(&view) {
+                    let loaded = crate::nginx::load(&view).and_then(|config| match self.unresolved(&c, &config.passes) {
+                        Some(e) => Err(e),
+                        None => Ok(config),
+                    });
+                    let site = match loaded {
                         Ok(config) => config.site,
                         Err(e) => {
                             logs.push_str(&crate::nginx::emerg(now, &e));
@@ -1022,11 +1027,20 @@ impl Engine {
         };
         match signal {
             "reload" => {
-                // `-s` loaded the configuration before it sent the signal: it loads.
-                let site = self.container_fs(id).ok().and_then(|view| crate::nginx::load(&view).ok()).and_then(|config| config.site);
-                if let Some(c) = self.containers.get_mut(id) {
-                    c.nginx = site;
-                    c.log(now, &crate::nginx::reloaded(now));
+                // `-s` loaded the configuration before it sent the signal; the master resolves its upstreams too.
+                let config = self.container_fs(id).ok().and_then(|view| crate::nginx::load(&view).ok());
+                let unresolved = config.as_ref().and_then(|config| self.unresolved(c, &config.passes));
+                let Some(c) = self.containers.get_mut(id) else { return };
+                match (config, unresolved) {
+                    (Some(config), None) => {
+                        c.nginx = config.site;
+                        c.log(now, &crate::nginx::reloaded(now));
+                    }
+                    // It keeps the configuration it has.
+                    (_, why) => {
+                        let why = why.unwrap_or_else(|| "the configuration did not load".to_string());
+                        c.log(now, &format!("{}[emerg] 1#1: {why}\n", now.map(|t| format!("{} ", crate::nginx::log_time(t))).unwrap_or_default()));
+                    }
                 }
             }
             "stop" | "quit" => {

@@ -79,6 +79,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Not Allowed",
+        502 => "Bad Gateway",
         _ => "",
     }
 }
@@ -92,6 +93,40 @@ pub struct Site {
     pub ports: Vec<u16>,
     pub root: String,
     pub index: Vec<String>,
+    /// Its `location`s (prefix and `=` exact ones), in order.
+    pub locations: Vec<Location>,
+    /// `upstream NAME { server HOST:PORT; … }`: the servers a `proxy_pass http://NAME` takes turns at.
+    pub upstreams: Vec<(String, Vec<String>)>,
+}
+
+/// A `location [=] PATH { … }` of the server, and where it passes requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub exact: bool,
+    pub path: String,
+    /// `proxy_pass URL`: None serves files.
+    pub pass: Option<String>,
+}
+
+impl Site {
+    /// The location nginx picks for `path`: an exact match, else the longest prefix.
+    fn location(&self, path: &str) -> Option<&Location> {
+        self.locations.iter().find(|l| l.exact && l.path == path).or_else(|| self.locations.iter().filter(|l| !l.exact && path.starts_with(&l.path)).max_by_key(|l| l.path.len()))
+    }
+}
+
+/// `http://HOST[:PORT][/URI]` of a `proxy_pass`: (host, port, URI if given).
+pub fn proxy_target(url: &str) -> Option<(String, u16, Option<String>)> {
+    let rest = url.strip_prefix("http://")?;
+    let (authority, uri) = match rest.find('/') {
+        Some(i) => (&rest[..i], Some(rest[i..].to_string())),
+        None => (rest, None),
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().ok()?),
+        None => (authority, 80),
+    };
+    Some((host.to_string(), port, uri))
 }
 
 /// What a container's main process listens on: nginx serves pages; the
@@ -314,6 +349,11 @@ impl Engine {
     /// container there answer. Access-log lines for the containers that
     /// answered are added to `log` (ID, line), for the caller to keep.
     pub fn fetch(&self, from: Client<'_>, req: &Request, now: i64, log: &mut Vec<(String, String)>) -> Result<Exchange, Failure> {
+        self.fetch_through(from, req, now, log, 0)
+    }
+
+    /// [`Engine::fetch`], `hops` proxies deep (a proxy that passes to itself ends).
+    fn fetch_through(&self, from: Client<'_>, req: &Request, now: i64, log: &mut Vec<(String, String)>, hops: u8) -> Result<Exchange, Failure> {
         let host = req.host.trim_start_matches('[').trim_end_matches(']');
         // The whole of 127.0.0.0/8 is the loopback; a name or 0.0.0.0 goes to 127.0.0.1.
         let loopback = matches!(host, "localhost" | "0.0.0.0" | "::1") || host.starts_with("127.") && is_ipv4(host);
@@ -378,10 +418,74 @@ impl Engine {
             Listener::Unsimulated(name, _) => return Err(Failure::Unsimulated(name.to_string())),
         };
         let version = target.env.iter().find_map(|e| e.strip_prefix("NGINX_VERSION=")).unwrap_or_default();
-        let response = nginx(&site, &view, version, req, now);
+        let path = req.target.split('?').next().unwrap_or_default();
+        let response = match site.location(path).and_then(|l| Some((l, l.pass.as_deref()?))) {
+            Some((location, pass)) => self.proxy(target, &view, &site, (location, pass), (req, &client), now, log, hops),
+            None => nginx(&site, &view, version, req, now),
+        };
         let sent = if req.method == "HEAD" { 0 } else { response.body.len() };
         log.push((target.id.clone(), format!("{client} - - [{}] \"{} {} HTTP/1.1\" {} {sent} \"-\" \"{}\" \"-\"\n", date(now, true), req.method, req.target, response.status, req.agent)));
         Ok(Exchange { address, response })
+    }
+}
+
+impl Engine {
+    /// The first of `passes` (`HOST[:PORT]`, where it is written) that
+    /// `from` cannot resolve, as nginx finds at start: `host not found in upstream`.
+    pub(crate) fn unresolved(&self, from: &Container, passes: &[(String, String)]) -> Option<String> {
+        passes.iter().find_map(|(authority, at)| {
+            let host = authority.rsplit_once(':').map_or(authority.as_str(), |(h, _)| h);
+            let live = |c: &&Container| matches!(c.state, State::Running | State::Paused);
+            let found = is_ipv4(host)
+                || matches!(host, "localhost" | "0.0.0.0")
+                || host == from.host_name()
+                || from.subnet > 17 && self.containers.values().filter(live).any(|c| c.network == from.network && (c.name == host || c.short_id() == host || c.host_name() == host));
+            (!found).then(|| format!("host not found in upstream \"{authority}\" in {at}"))
+        })
+    }
+
+    /// nginx's `proxy_pass`: the request goes on from the nginx container to
+    /// the server (an `upstream`'s servers in turn), whose answer comes back;
+    /// 502 when nothing answers there, with nginx's error-log line.
+    #[allow(clippy::too_many_arguments)]
+    fn proxy(&self, front: &Container, view: &Tree, site: &Site, (location, pass): (&Location, &str), (req, client): (&Request, &str), now: i64, log: &mut Vec<(String, String)>, hops: u8) -> Response {
+        let version = front.env.iter().find_map(|e| e.strip_prefix("NGINX_VERSION=")).unwrap_or_default();
+        let server = format!("nginx/{version}");
+        let (mut host, mut port, uri) = proxy_target(pass).unwrap_or_default();
+        // An upstream's servers take turns.
+        if let Some((_, servers)) = site.upstreams.iter().find(|(name, _)| *name == host) {
+            let turn = front.proxied.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some((h, p)) = servers.get(turn % servers.len().max(1)).map(|s| s.rsplit_once(':').map_or((s.as_str(), 80), |(h, p)| (h, p.parse().unwrap_or(80)))) {
+                (host, port) = (h.to_string(), p);
+            }
+        }
+        // With a URI, it replaces the part of the path the location matched.
+        let target = match uri {
+            Some(uri) => format!("{uri}{}", req.target.get(location.path.len()..).unwrap_or_default()),
+            None => req.target.clone(),
+        };
+        let inner = Request { method: req.method.clone(), host: host.clone(), port, target: target.clone(), agent: req.agent.clone() };
+        let answer = if hops < 8 { self.fetch_through(Client::Container(&front.id, view), &inner, now, log, hops + 1) } else { Err(Failure::Reset) };
+        match answer {
+            Ok(exchange) => {
+                let mut response = exchange.response;
+                for (name, value) in &mut response.headers {
+                    if name == "Server" {
+                        value.clone_from(&server);
+                    }
+                }
+                response
+            }
+            Err(_) => {
+                let upstream = format!("http://{host}:{port}{target}");
+                let line = format!("{} [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: {}, server: localhost, request: \"{} {} HTTP/1.1\", upstream: \"{upstream}\", host: \"{}\"\n", crate::nginx::log_time(now), client, req.method, req.target, req.host_header());
+                log.push((front.id.clone(), line));
+                let title = "502 Bad Gateway";
+                let body = format!("<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n").into_bytes();
+                let headers = vec![("Server".to_string(), server), ("Date".to_string(), date(now, false)), ("Content-Type".to_string(), "text/html".to_string()), ("Content-Length".to_string(), body.len().to_string()), ("Connection".to_string(), "keep-alive".to_string())];
+                Response { status: 502, headers, body }
+            }
+        }
     }
 }
 

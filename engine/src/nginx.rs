@@ -226,11 +226,14 @@ pub fn emerg(now: Option<i64>, message: &str) -> String {
 
 /// nginx's error-log lines at level notice, with its timestamp when the clock is known.
 fn notices(now: Option<i64>, lines: &[&str]) -> String {
-    let stamp = now.map(|t| {
-        let (y, m, d, s, _) = crate::listing::civil(t);
-        format!("{y}/{m:02}/{d:02} {:02}:{:02}:{:02} ", s / 3600, s / 60 % 60, s % 60)
-    });
+    let stamp = now.map(|t| format!("{} ", log_time(t)));
     lines.iter().map(|l| format!("{}[notice] {l}\n", stamp.as_deref().unwrap_or_default())).collect()
+}
+
+/// nginx's error-log time (`2026/11/24 18:04:05`).
+pub(crate) fn log_time(t: i64) -> String {
+    let (y, m, d, s, _) = crate::listing::civil(t);
+    format!("{y}/{m:02}/{d:02} {:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 /// The pid file nginx removes when it stops gracefully (`docker stop`'s SIGQUIT).
@@ -280,6 +283,9 @@ struct Statement {
 pub struct Config {
     pub files: Vec<(String, String)>,
     pub site: Option<crate::http::Site>,
+    /// The hosts it proxies to (`HOST[:PORT]`) and where each is written:
+    /// nginx resolves them when it starts.
+    pub passes: Vec<(String, String)>,
 }
 
 /// A file's text, through symlinks; None for a directory or nothing.
@@ -400,6 +406,9 @@ pub fn load(view: &Tree) -> Result<Config, String> {
     let mut events = false;
     // The first server block of http: what it listens on and serves from.
     let (mut server, mut site, mut listened) = (None::<usize>, None::<crate::http::Site>, false);
+    let mut upstreams: Vec<(String, Vec<String>)> = Vec::new();
+    // Where each proxy_pass and upstream server is written (file:line), for a host nginx cannot find.
+    let mut passes: Vec<(String, String)> = Vec::new();
     for s in &all {
         if s.end == '}' {
             if server == Some(open.len()) {
@@ -410,15 +419,33 @@ pub fn load(view: &Tree) -> Result<Config, String> {
         }
         let name = s.words[0].as_str();
         let data = open.last().is_some_and(|b| DATA_BLOCKS.contains(b));
+        let at = format!("{}:{}", files[s.file].0, s.line);
+        if data && open.last() == Some(&"upstream") && name == "server" && s.end == ';' {
+            if let (Some(u), Some(address)) = (upstreams.last_mut(), s.words.get(1)) {
+                u.1.push(address.clone());
+                passes.push((address.clone(), at.clone()));
+            }
+        }
         if !data && !DIRECTIVES.split_whitespace().any(|d| d == name) {
             return Err(format!("unknown directive \"{name}\" in {}:{}", files[s.file].0, s.line));
         }
         events |= open.is_empty() && name == "events";
         if s.end == '{' {
+            if name == "upstream" && !data {
+                upstreams.push((s.words.get(1).cloned().unwrap_or_default(), Vec::new()));
+            }
+            if let (Some(site), true, "location") = (site.as_mut(), server.is_some(), name) {
+                // `location /p`, `location = /p`; regular expressions (`~`) are not matched.
+                match s.words.as_slice() {
+                    [_, path] => site.locations.push(crate::http::Location { exact: false, path: path.clone(), pass: None }),
+                    [_, eq, path] if eq == "=" || eq == "^~" => site.locations.push(crate::http::Location { exact: eq == "=", path: path.clone(), pass: None }),
+                    _ => {}
+                }
+            }
             open.push(if data { "" } else { name });
             if name == "server" && open == ["http", "server"] && site.is_none() {
                 server = Some(open.len());
-                site = Some(crate::http::Site { ports: Vec::new(), root: "/usr/share/nginx/html".to_string(), index: vec!["index.html".to_string()] });
+                site = Some(crate::http::Site { ports: Vec::new(), root: "/usr/share/nginx/html".to_string(), index: vec!["index.html".to_string()], locations: Vec::new(), upstreams: Vec::new() });
             }
             continue;
         }
@@ -434,16 +461,27 @@ pub fn load(view: &Tree) -> Result<Config, String> {
             }
             [_, path] if name == "root" => site.root.clone_from(path),
             [_, names @ ..] if name == "index" => site.index = names.to_vec(),
+            [_, url] if name == "proxy_pass" && open.last() == Some(&"location") => {
+                if let Some(location) = site.locations.last_mut() {
+                    location.pass = Some(url.clone());
+                }
+                passes.push((url.trim_start_matches("http://").split('/').next().unwrap_or_default().to_string(), at));
+            }
             _ => {}
         }
     }
     if !events {
         return Err("no \"events\" section in configuration".to_string());
     }
-    if let Some(site) = site.as_mut().filter(|_| !listened) {
-        site.ports.push(80);
+    if let Some(site) = site.as_mut() {
+        if !listened {
+            site.ports.push(80);
+        }
+        site.upstreams = upstreams.clone();
     }
-    Ok(Config { site, files })
+    // A proxy_pass to an upstream is checked at its servers.
+    passes.retain(|(host, _)| !upstreams.iter().any(|(name, _)| name == host));
+    Ok(Config { site, files, passes })
 }
 
 /// What `nginx ARGS` in a container does: (status, stdout, stderr, the

@@ -132,6 +132,8 @@ pub struct Container {
     pub main_argv: Vec<String>,
     /// The site nginx serves: its configuration as loaded at start or the last `nginx -s reload`.
     pub nginx: Option<crate::http::Site>,
+    /// Requests nginx has passed to an upstream: its servers take turns.
+    pub proxied: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     pub writable: Writable,
     pub mounts: Vec<Mount>,
     pub logs: String,

@@ -204,3 +204,34 @@ fn logs_keep_when_each_line_was_written() {
     let out = e.run("docker logs --since yesterday web", &mut h);
     assert_eq!((out.status, out.text.as_str()), (1, "Error response from daemon: failed to parse value as time or duration: \"yesterday\"\n"));
 }
+
+#[test]
+fn nginx_proxies_to_an_upstream_in_turns_and_says_502_when_it_is_gone() {
+    let conf = "upstream app {\n    server web1:80;\n    server web2:80;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n    location /one/ {\n        proxy_pass http://web1/;\n    }\n}\n";
+    let (mut e, mut h) = setup(&[("lb.conf", conf)]);
+    ok(&mut e, &mut h, "docker network create shop");
+    let lb = "docker run -d --name lb --network shop -p 8080:80 -v ./lb.conf:/etc/nginx/conf.d/default.conf:ro nginx";
+    // nginx resolves its upstreams when it starts: before the servers exist, it stops.
+    ok(&mut e, &mut h, lb);
+    assert!(ok(&mut e, &mut h, "docker logs lb").ends_with("nginx: [emerg] host not found in upstream \"web1:80\" in /etc/nginx/conf.d/default.conf:2\n"));
+    ok(&mut e, &mut h, "docker rm lb");
+    for web in ["web1", "web2"] {
+        ok(&mut e, &mut h, &format!("docker run -d --name {web} --network shop nginx"));
+        ok(&mut e, &mut h, &format!("docker exec {web} sh -c 'echo {web} > /usr/share/nginx/html/index.html; mkdir /usr/share/nginx/html/x; echo x-{web} > /usr/share/nginx/html/x/index.html'"));
+    }
+    ok(&mut e, &mut h, lb);
+    let answers: Vec<String> = (0..4).map(|_| ok(&mut e, &mut h, "curl -s localhost:8080")).collect();
+    assert_eq!(answers, ["web1\n", "web2\n", "web1\n", "web2\n"]);
+    // A URI in proxy_pass replaces what the location matched.
+    assert_eq!(ok(&mut e, &mut h, "curl -s localhost:8080/one/x/"), "x-web1\n");
+    // The servers see the balancer's address on the network.
+    assert!(ok(&mut e, &mut h, "docker logs web2").ends_with("172.18.0.4 - - [18/Nov/2026:11:06:40 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8.5.0\" \"-\"\n"));
+    ok(&mut e, &mut h, "docker stop web1 web2");
+    let out = e.run("curl -si localhost:8080", &mut h);
+    assert!(out.text.starts_with("HTTP/1.1 502 Bad Gateway\nServer: nginx/1.27.4\n"), "{}", out.text);
+    assert!(ok(&mut e, &mut h, "docker logs lb").contains("[error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 172.17.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://web1:80/\", host: \"localhost:8080\"\n"));
+    // A proxy that passes to itself ends, with 502.
+    h.files.insert("self.conf".to_string(), b"server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:80;\n    }\n}\n".to_vec());
+    ok(&mut e, &mut h, "docker run -d --name loop -p 8081:80 -v ./self.conf:/etc/nginx/conf.d/default.conf:ro nginx");
+    assert!(ok(&mut e, &mut h, "curl -sI localhost:8081").starts_with("HTTP/1.1 502 Bad Gateway\n"));
+}
