@@ -454,7 +454,7 @@ impl Engine {
         let (mut host, mut port, uri) = proxy_target(pass).unwrap_or_default();
         // An upstream's servers take turns.
         if let Some((_, servers)) = site.upstreams.iter().find(|(name, _)| *name == host) {
-            let turn = front.proxied.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let turn = front.proxied.next();
             if let Some((h, p)) = servers.get(turn % servers.len().max(1)).map(|s| s.rsplit_once(':').map_or((s.as_str(), 80), |(h, p)| (h, p.parse().unwrap_or(80)))) {
                 (host, port) = (h.to_string(), p);
             }

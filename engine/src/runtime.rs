@@ -105,6 +105,25 @@ pub enum Process {
     Shell,
 }
 
+/// A counter a request moves through `&Engine` (an upstream's turn). It
+/// clones by value: a copy of the engine (the page's checks ask one) moves
+/// its own, never the original's, so a replayed journal gives the same turns.
+#[derive(Debug, Default)]
+pub struct Turns(std::sync::atomic::AtomicUsize);
+
+impl Clone for Turns {
+    fn clone(&self) -> Turns {
+        Turns(std::sync::atomic::AtomicUsize::new(self.0.load(std::sync::atomic::Ordering::Relaxed)))
+    }
+}
+
+impl Turns {
+    /// This turn; the next call gets the next.
+    pub fn next(&self) -> usize {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Container {
     pub id: String,
@@ -133,7 +152,7 @@ pub struct Container {
     /// The site nginx serves: its configuration as loaded at start or the last `nginx -s reload`.
     pub nginx: Option<crate::http::Site>,
     /// Requests nginx has passed to an upstream: its servers take turns.
-    pub proxied: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub proxied: Turns,
     pub writable: Writable,
     pub mounts: Vec<Mount>,
     pub logs: String,
