@@ -349,6 +349,42 @@ pub const LESSONS: &[Lesson] = &[
             },
         ],
     },
+    Lesson {
+        id: "load-balancer",
+        title: "13. A load balancer in front of two containers",
+        intro: "One nginx passes requests to two others on a network of its own, taking turns. Its configuration is a file of the build context, bind-mounted read-only over the image's default.conf.",
+        files: &[("lb.conf", "upstream app {\n    server web1:80;\n    server web2:80;\n}\n\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n")],
+        steps: &[
+            "docker network create shop",
+            "docker run -d --name web1 --network shop nginx",
+            "docker run -d --name web2 --network shop nginx",
+            "docker exec web1 sh -c 'echo \"<h1>web1</h1>\" > /usr/share/nginx/html/index.html'",
+            "docker exec web2 sh -c 'echo \"<h1>web2</h1>\" > /usr/share/nginx/html/index.html'",
+            "docker run -d --name lb --network shop -p 8080:80 -v ./lb.conf:/etc/nginx/conf.d/default.conf:ro nginx",
+            "curl -s localhost:8080",
+            "curl -s localhost:8080",
+            "docker logs web2",
+            "docker stop web1",
+            "curl -s localhost:8080",
+        ],
+        look: "lb resolves web1 and web2 by name when it starts (start it first and it stops: host not found in upstream), then passes each request to the next server: web1, web2, web1… Each answers from its own writable layer. web2's log shows the request coming from lb's address on shop (172.18.0.4), not from the host. With web1 stopped, lb's connection there is refused and it passes the request on to web2: its log (docker logs lb) records the failure, and curl still gets an answer.",
+        checks: &[
+            Check { label: "lb runs on shop, published on port 8080", queries: &["docker inspect -f '{{.State.Status}} {{.NetworkSettings.Networks.shop.IPAddress}} {{json .NetworkSettings.Ports}}' lb"], pass: |o| ok_with(&o[0], "running 172.18.") && o[0].text.contains("\"HostPort\":\"8080\"") },
+            Check {
+                label: "web1 and web2 both answered requests lb passed them (from lb's address on shop)",
+                queries: &["docker inspect -f '{{.NetworkSettings.Networks.shop.IPAddress}}' lb", "docker logs web1", "docker logs web2"],
+                pass: |o| {
+                    let from = format!("{} - - [", o[0].text.trim());
+                    ok_with(&o[0], "172.18.") && ok_with(&o[1], &from) && ok_with(&o[2], &from)
+                },
+            },
+            Check {
+                label: "with web1 stopped, web2 answers every request",
+                queries: &["docker inspect -f '{{.State.Status}}' web1", "curl -s localhost:8080", "curl -s localhost:8080", "docker logs lb"],
+                pass: |o| ok_with(&o[0], "exited") && ok_with(&o[1], "<h1>web2</h1>") && ok_with(&o[2], "<h1>web2</h1>") && ok_with(&o[3], "connect() failed (111: Connection refused) while connecting to upstream"),
+            },
+        ],
+    },
 ];
 
 /// The local-storage key of the lesson open (its id).

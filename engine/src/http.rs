@@ -451,41 +451,42 @@ impl Engine {
     fn proxy(&self, front: &Container, view: &Tree, site: &Site, (location, pass): (&Location, &str), (req, client): (&Request, &str), now: i64, log: &mut Vec<(String, String)>, hops: u8) -> Response {
         let version = front.env.iter().find_map(|e| e.strip_prefix("NGINX_VERSION=")).unwrap_or_default();
         let server = format!("nginx/{version}");
-        let (mut host, mut port, uri) = proxy_target(pass).unwrap_or_default();
-        // An upstream's servers take turns.
-        if let Some((_, servers)) = site.upstreams.iter().find(|(name, _)| *name == host) {
-            let turn = front.proxied.next();
-            if let Some((h, p)) = servers.get(turn % servers.len().max(1)).map(|s| s.rsplit_once(':').map_or((s.as_str(), 80), |(h, p)| (h, p.parse().unwrap_or(80)))) {
-                (host, port) = (h.to_string(), p);
+        let (host, port, uri) = proxy_target(pass).unwrap_or_default();
+        // An upstream's servers take turns; one that fails passes the request to the next
+        // (proxy_next_upstream error), each failure an error line.
+        let servers: Vec<(String, u16)> = match site.upstreams.iter().find(|(name, _)| *name == host) {
+            Some((_, servers)) if !servers.is_empty() => {
+                let turn = front.proxied.next();
+                let at = |i: usize| servers[(turn + i) % servers.len()].rsplit_once(':').map_or((servers[(turn + i) % servers.len()].clone(), 80), |(h, p)| (h.to_string(), p.parse().unwrap_or(80)));
+                (0..servers.len()).map(at).collect()
             }
-        }
+            _ => vec![(host, port)],
+        };
         // With a URI, it replaces the part of the path the location matched.
         let target = match uri {
             Some(uri) => format!("{uri}{}", req.target.get(location.path.len()..).unwrap_or_default()),
             None => req.target.clone(),
         };
-        let inner = Request { method: req.method.clone(), host: host.clone(), port, target: target.clone(), agent: req.agent.clone() };
-        let answer = if hops < 8 { self.fetch_through(Client::Container(&front.id, view), &inner, now, log, hops + 1) } else { Err(Failure::Reset) };
-        match answer {
-            Ok(exchange) => {
+        for (host, port) in servers {
+            let inner = Request { method: req.method.clone(), host: host.clone(), port, target: target.clone(), agent: req.agent.clone() };
+            let answer = if hops < 8 { self.fetch_through(Client::Container(&front.id, view), &inner, now, log, hops + 1) } else { Err(Failure::Reset) };
+            if let Ok(exchange) = answer {
                 let mut response = exchange.response;
                 for (name, value) in &mut response.headers {
                     if name == "Server" {
                         value.clone_from(&server);
                     }
                 }
-                response
+                return response;
             }
-            Err(_) => {
-                let upstream = format!("http://{host}:{port}{target}");
-                let line = format!("{} [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: {}, server: localhost, request: \"{} {} HTTP/1.1\", upstream: \"{upstream}\", host: \"{}\"\n", crate::nginx::log_time(now), client, req.method, req.target, req.host_header());
-                log.push((front.id.clone(), line));
-                let title = "502 Bad Gateway";
-                let body = format!("<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n").into_bytes();
-                let headers = vec![("Server".to_string(), server), ("Date".to_string(), date(now, false)), ("Content-Type".to_string(), "text/html".to_string()), ("Content-Length".to_string(), body.len().to_string()), ("Connection".to_string(), "keep-alive".to_string())];
-                Response { status: 502, headers, body }
-            }
+            let upstream = format!("http://{host}:{port}{target}");
+            let line = format!("{} [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: {}, server: localhost, request: \"{} {} HTTP/1.1\", upstream: \"{upstream}\", host: \"{}\"\n", crate::nginx::log_time(now), client, req.method, req.target, req.host_header());
+            log.push((front.id.clone(), line));
         }
+        let title = "502 Bad Gateway";
+        let body = format!("<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n").into_bytes();
+        let headers = vec![("Server".to_string(), server), ("Date".to_string(), date(now, false)), ("Content-Type".to_string(), "text/html".to_string()), ("Content-Length".to_string(), body.len().to_string()), ("Connection".to_string(), "keep-alive".to_string())];
+        Response { status: 502, headers, body }
     }
 }
 
