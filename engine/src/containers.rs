@@ -101,6 +101,35 @@ pub(crate) fn volume_json(v: &Volume) -> serde_json::Value {
 /// A container's NetworkSettings as `docker inspect` shows them: its
 /// address on its network, gateway and MAC while it runs, empty once it
 /// stopped (the top-level fields are the default bridge's only).
+/// `docker inspect`'s HostConfig: how the container was run (`-v`, `-p`, `--network`, `--rm`, `--restart`).
+fn host_config(c: &Container, volumes: &BTreeMap<String, Volume>) -> serde_json::Value {
+    // Binds: bind mounts and named volumes as `-v` gives them; anonymous volumes are not there.
+    let binds: Vec<String> = c
+        .mounts
+        .iter()
+        .filter(|m| !volumes.get(&m.volume).is_some_and(|v| v.anonymous))
+        .map(|m| format!("{}:{}{}", m.volume, m.destination, if m.read_only { ":ro" } else { "" }))
+        .collect();
+    let mut bindings: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+    for (address, port, inner, proto) in c.ports.iter().filter_map(|p| crate::runtime::binding(p)) {
+        let entry = bindings.entry(format!("{inner}/{proto}")).or_insert_with(|| serde_json::json!([]));
+        if let Some(list) = entry.as_array_mut() {
+            list.push(serde_json::json!({ "HostIp": if address == "0.0.0.0" { "" } else { address }, "HostPort": port.to_string() }));
+        }
+    }
+    let (policy, retries) = c.restart.split_once(':').map_or((c.restart.as_str(), 0), |(n, r)| (n, r.parse::<u32>().unwrap_or(0)));
+    serde_json::json!({
+        "Binds": if binds.is_empty() { serde_json::Value::Null } else { serde_json::json!(binds) },
+        "LogConfig": { "Type": "json-file", "Config": {} },
+        "NetworkMode": c.network,
+        "PortBindings": bindings,
+        "RestartPolicy": { "Name": policy, "MaximumRetryCount": retries },
+        "AutoRemove": c.auto_remove,
+        "Privileged": false,
+        "ReadonlyRootfs": false,
+    })
+}
+
 fn network_settings(c: &Container, network_id: &str, running: bool) -> serde_json::Value {
     let ports: serde_json::Map<_, _> = c
         .ports
@@ -672,6 +701,7 @@ impl Engine {
             logs: String::new(),
             log_times: Vec::new(),
             auto_remove: p.has("rm"),
+            restart: p.value("restart").unwrap_or("no").to_string(),
             user: p.value("user").map(str::to_string).or_else(|| image.config.config.user.clone()).unwrap_or_default(),
             started: None,
             finished: None,
@@ -1683,12 +1713,7 @@ impl Engine {
             "Name": format!("/{}", c.name),
             "RestartCount": c.restart_count,
             "Driver": "overlay2",
-            "Mounts": mounts,
-            "Config": {
-                "Hostname": c.host_name(), "Tty": c.tty, "OpenStdin": c.interactive, "Env": c.env, "Cmd": rest,
-                "Image": c.image_name, "WorkingDir": c.working_dir, "Entrypoint": [args0.clone()],
-                "Volumes": c.mounts.iter().map(|m| (m.destination.clone(), serde_json::json!({}))).collect::<serde_json::Map<_, _>>(),
-            },
+            "HostConfig": host_config(c, &self.volumes),
             "GraphDriver": {
                 "Data": {
                     "LowerDir": lower.join(":"),
@@ -1697,6 +1722,12 @@ impl Engine {
                     "WorkDir": format!("{root}/work"),
                 },
                 "Name": "overlay2"
+            },
+            "Mounts": mounts,
+            "Config": {
+                "Hostname": c.host_name(), "Tty": c.tty, "OpenStdin": c.interactive, "Env": c.env, "Cmd": rest,
+                "Image": c.image_name, "WorkingDir": c.working_dir, "Entrypoint": [args0.clone()],
+                "Volumes": c.mounts.iter().map(|m| (m.destination.clone(), serde_json::json!({}))).collect::<serde_json::Map<_, _>>(),
             },
             "NetworkSettings": network_settings(c, &self.network(&c.network).map(|n| n.1).unwrap_or_default(), running),
         });

@@ -160,6 +160,8 @@ pub struct Container {
     /// `docker logs -t`, `--since` and `--until`.
     pub log_times: Vec<(usize, i64)>,
     pub auto_remove: bool,
+    /// `--restart` as given (`no` when not): kept for `inspect`; Layer Lab restarts nothing.
+    pub restart: String,
     /// `--user`, else the image's USER; empty is root.
     pub user: String,
     pub started: Option<i64>,

@@ -516,3 +516,15 @@ fn logs_follow_says_it_returns_at_once() {
     ok(&mut e, &mut h, "docker run --name done alpine echo two");
     assert_eq!(ok(&mut e, &mut h, "docker logs -f done"), "two\n");
 }
+
+#[test]
+fn inspect_shows_how_the_container_was_run() {
+    let mut h = MemHost::new([("site.conf", "x")]);
+    let mut e = Engine::default();
+    ok(&mut e, &mut h, "docker network create shop");
+    ok(&mut e, &mut h, "docker run -d --name h --restart on-failure:3 --network shop -p 127.0.0.1:9090:80 -p 9091:80 -v ./site.conf:/etc/x.conf:ro -v data:/data -v /anon alpine sleep 1d");
+    let host_config = ok(&mut e, &mut h, "docker inspect -f '{{json .HostConfig}}' h");
+    assert_eq!(host_config, "{\"Binds\":[\"data:/data\",\"/home/learner/site.conf:/etc/x.conf:ro\"],\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}},\"NetworkMode\":\"shop\",\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"9090\"},{\"HostIp\":\"\",\"HostPort\":\"9091\"}]},\"RestartPolicy\":{\"Name\":\"on-failure\",\"MaximumRetryCount\":3},\"AutoRemove\":false,\"Privileged\":false,\"ReadonlyRootfs\":false}\n");
+    ok(&mut e, &mut h, "docker run -d --rm --name plain alpine sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{json .HostConfig.Binds}} {{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.AutoRemove}}' plain"), "null bridge no true\n");
+}
