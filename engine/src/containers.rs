@@ -853,7 +853,7 @@ impl Engine {
                     let view = self.container_fs(id).map_err(|e| (e, 1))?;
                     // `nginx -t`, `-v`, `-s …`: one run of the command, not the server.
                     if !matches!(words.get(1).map(String::as_str), None | Some("-g")) {
-                        let (status, out, err, _) = crate::nginx::command(&view, &words[1..], env.get("NGINX_VERSION").map_or("1.27.4", String::as_str), now);
+                        let (status, out, err, _) = crate::nginx::command(&view, &words[1..], crate::nginx::version(&env), now);
                         logs.push_str(&out);
                         logs.push_str(&err);
                         break (Process::Finished, status);
@@ -873,7 +873,7 @@ impl Engine {
                     if let Some(c) = self.containers.get_mut(id) {
                         c.nginx = site;
                     }
-                    let started = crate::nginx::master(&view, env.get("NGINX_VERSION").map_or("1.27.4", String::as_str), now);
+                    let started = crate::nginx::master(&view, crate::nginx::version(&env), now);
                     logs.push_str(&started.log);
                     self.write_nodes(id, started.writes, events);
                     (service(0), 0)
@@ -1069,21 +1069,28 @@ impl Engine {
                     // It keeps the configuration it has.
                     (_, why) => {
                         let why = why.unwrap_or_else(|| "the configuration did not load".to_string());
-                        c.log(now, &format!("{}[emerg] 1#1: {why}\n", now.map(|t| format!("{} ", crate::nginx::log_time(t))).unwrap_or_default()));
+                        c.log(now, &crate::nginx::error_log(now, "emerg", &[&format!("1#1: {why}")]));
                     }
                 }
             }
             "stop" | "quit" => {
-                let _ = self.alter(id, events, |merged, _, _| {
-                    let pid = crate::nginx::pid_file(merged);
-                    merged.remove(&pid);
-                });
-                if let Some(c) = self.containers.get_mut(id) {
-                    c.log(now, &crate::nginx::stopped(now));
-                }
+                self.nginx_quits(id, events);
                 self.finish(id, on_term, now, events);
             }
             _ => {}
+        }
+    }
+
+    /// nginx's graceful shutdown (SIGQUIT: `docker stop`, `nginx -s quit`):
+    /// its pid file removed, its shutdown logged.
+    fn nginx_quits(&mut self, id: &str, events: &mut Vec<Event>) {
+        let now = self.now;
+        let _ = self.alter(id, events, |merged, _, _| {
+            let pid = crate::nginx::pid_file(merged);
+            merged.remove(&pid);
+        });
+        if let Some(c) = self.containers.get_mut(id) {
+            c.log(now, &crate::nginx::stopped(now));
         }
     }
 
@@ -1228,13 +1235,7 @@ impl Engine {
                         e.leave_session_of(id);
                         // nginx removes its pid file when it stops gracefully (SIGQUIT), not when killed.
                         if verb != "kill" && e.containers[id].program == "nginx" {
-                            let _ = e.alter(id, events, |merged, _, _| {
-                                let pid = crate::nginx::pid_file(merged);
-                                merged.remove(&pid);
-                            });
-                            if let Some(c) = e.containers.get_mut(id) {
-                                c.log(now, &crate::nginx::stopped(now));
-                            }
+                            e.nginx_quits(id, events);
                         }
                         if let Some(c) = e.containers.get_mut(id) {
                             // A restart keeps a --rm container.

@@ -480,8 +480,8 @@ impl Engine {
                 return response;
             }
             let upstream = format!("http://{host}:{port}{target}");
-            let line = format!("{} [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: {}, server: localhost, request: \"{} {} HTTP/1.1\", upstream: \"{upstream}\", host: \"{}\"\n", crate::nginx::log_time(now), client, req.method, req.target, req.host_header());
-            log.push((front.id.clone(), line));
+            let line = format!("29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: {client}, server: localhost, request: \"{} {} HTTP/1.1\", upstream: \"{upstream}\", host: \"{}\"", req.method, req.target, req.host_header());
+            log.push((front.id.clone(), crate::nginx::error_log(Some(now), "error", &[&line])));
         }
         let title = "502 Bad Gateway";
         let body = format!("<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n").into_bytes();

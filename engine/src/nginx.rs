@@ -12,6 +12,11 @@ use std::collections::BTreeMap;
 pub const SCRIPTS: &str = "/docker-entrypoint.d";
 const DEFAULT_CONF: &str = "/etc/nginx/conf.d/default.conf";
 
+/// The nginx version a process's environment names (the image sets NGINX_VERSION).
+pub fn version(env: &BTreeMap<String, String>) -> &str {
+    env.get("NGINX_VERSION").map_or("1.27.4", String::as_str)
+}
+
 /// What the entrypoint does with one file of [`SCRIPTS`].
 #[derive(Debug, PartialEq, Eq)]
 pub enum Script {
@@ -197,11 +202,7 @@ pub fn master(view: &Tree, version: &str, now: Option<i64>) -> Done {
     let version = format!("1#1: nginx/{version}");
     let log = notices(now, &["1#1: using the \"epoll\" event method", &version, "1#1: built by gcc 12.2.0 (Debian 12.2.0-14)", "1#1: OS: Linux 6.1.0", "1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576", "1#1: start worker processes", "1#1: start worker process 29"]);
     let user = main_directive(view, "user").and_then(|w| w.into_iter().next()).unwrap_or_else(|| "nginx".to_string());
-    let passwd = text(view, "/etc/passwd").unwrap_or_default();
-    let uid = passwd.lines().find_map(|l| {
-        let f: Vec<&str> = l.split(':').collect();
-        (f.first() == Some(&user.as_str())).then(|| f.get(2).and_then(|u| u.parse().ok())).flatten()
-    });
+    let uid = crate::runtime::passwd_entry(view, &user).and_then(|f| f[2].parse().ok());
     let mut writes = vec![(pid_file(view), Node::file(b"1\n".to_vec(), 0o644))];
     for temp in ["client_temp", "proxy_temp", "fastcgi_temp", "uwsgi_temp", "scgi_temp"] {
         let key = components(&format!("/var/cache/nginx/{temp}"));
@@ -221,19 +222,21 @@ pub fn stopped(now: Option<i64>) -> String {
 /// What nginx prints when its configuration does not load at start: the
 /// error log's line, then its own.
 pub fn emerg(now: Option<i64>, message: &str) -> String {
-    notices(now, &[message]).replace("[notice] ", "[emerg] 1#1: ") + &format!("nginx: [emerg] {message}\n")
+    error_log(now, "emerg", &[&format!("1#1: {message}")]) + &format!("nginx: [emerg] {message}\n")
 }
 
-/// nginx's error-log lines at level notice, with its timestamp when the clock is known.
 fn notices(now: Option<i64>, lines: &[&str]) -> String {
-    let stamp = now.map(|t| format!("{} ", log_time(t)));
-    lines.iter().map(|l| format!("{}[notice] {l}\n", stamp.as_deref().unwrap_or_default())).collect()
+    error_log(now, "notice", lines)
 }
 
-/// nginx's error-log time (`2026/11/24 18:04:05`).
-pub(crate) fn log_time(t: i64) -> String {
-    let (y, m, d, s, _) = crate::listing::civil(t);
-    format!("{y}/{m:02}/{d:02} {:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+/// nginx's error-log lines (`2026/11/24 18:04:05 [LEVEL] PID#TID: …`),
+/// without the time when the clock is not known.
+pub fn error_log(now: Option<i64>, level: &str, lines: &[&str]) -> String {
+    let stamp = now.map(|t| {
+        let (y, m, d, s, _) = crate::listing::civil(t);
+        format!("{y}/{m:02}/{d:02} {:02}:{:02}:{:02} ", s / 3600, s / 60 % 60, s % 60)
+    });
+    lines.iter().map(|l| format!("{}[{level}] {l}\n", stamp.as_deref().unwrap_or_default())).collect()
 }
 
 /// The pid file nginx removes when it stops gracefully (`docker stop`'s SIGQUIT).

@@ -261,11 +261,14 @@ impl Container {
 
     /// Each line of the output with the time it was written (the start's when unknown).
     pub fn log_lines(&self) -> Vec<(Option<i64>, &str)> {
-        let mut at = 0;
+        // One pass: the lines and the times both go forward.
+        let (mut at, mut times, mut time) = (0, self.log_times.iter().peekable(), self.started);
         self.logs
             .lines()
             .map(|line| {
-                let time = self.log_times.iter().take_while(|(from, _)| *from <= at).last().map(|&(_, t)| t).or(self.started);
+                while let Some(&(_, t)) = times.next_if(|(from, _)| *from <= at) {
+                    time = Some(t);
+                }
                 at += line.len() + 1;
                 (time, line)
             })
@@ -504,6 +507,13 @@ pub fn generated_name(id: &str, taken: &dyn Fn(&str) -> bool) -> String {
         return base;
     }
     (1..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or(base)
+}
+
+/// The /etc/passwd line of a user (by name or UID) in `view`, split at `:`
+/// (at least four fields).
+pub fn passwd_entry(view: &Tree, who: &str) -> Option<Vec<String>> {
+    let passwd = view.get(&view.follow(components("/etc/passwd"))).and_then(Node::body)?.to_vec();
+    String::from_utf8_lossy(&passwd).lines().map(|l| l.split(':').map(str::to_string).collect::<Vec<_>>()).find(|f| f.len() > 3 && (f[0] == who || f[2] == who))
 }
 
 /// Why `user` (`NAME`, `UID`, with `:GROUP` or not) cannot run in `view`:

@@ -1643,7 +1643,7 @@ impl<'a> Shell<'a> {
 
     /// The fields of the /etc/passwd line whose name or UID is `who`.
     fn passwd_entry(&self, who: &str) -> Option<Vec<String>> {
-        self.system_file("/etc/passwd").lines().map(|l| l.split(':').map(str::to_string).collect::<Vec<_>>()).find(|f| f.len() > 3 && (f[0] == who || f[2] == who))
+        crate::runtime::passwd_entry(self.root, who)
     }
 
     /// /etc/passwd or /etc/group as the system reads them: whoever the shell
@@ -2780,8 +2780,7 @@ impl<'a> Shell<'a> {
             }
             // nginx's own options: version, configuration test, signals to the running master.
             "nginx" if self.find_in_path("nginx").is_some() => {
-                let version = self.env.get("NGINX_VERSION").cloned().unwrap_or_else(|| "1.27.4".to_string());
-                let (status, out, err, signal) = crate::nginx::command(self.root, &words[1..], &version, self.network.map(|b| b.now));
+                let (status, out, err, signal) = crate::nginx::command(self.root, &words[1..], crate::nginx::version(&self.env), self.network.map(|b| b.now));
                 if let (Some(signal), Some(bridge)) = (signal, self.network) {
                     bridge.signals.borrow_mut().push(signal);
                 }
