@@ -36,7 +36,7 @@ const SHELL: &[&str] = &[
     "case $A in ", " in ", "a|b) ", "\"*\") ", "*) ", ";;", "esac", "f() ",
     "f() { ", "f ", "$1", "$#", "$@", "\"$@\"", "shift ", "set -- a b", "return ", "exec ", "/s.sh", "chmod +x /s.sh", ". /s.sh", "echo \"#!/bin/sh\" > /s.sh",
     "read l", "while read l; do ", "done < /b", "| while read x; do echo $x; done", "local v=1", "cut -d, -f1-2 ", "cut -c2- ", "tr a-z A-Z", "tr -d ", "tr -s ",
-    "sort -n ", "sort -ru ", "uniq -c ", "seq 3 ", "seq 1 0 ", "basename ", "dirname ", "uname -a", "expr 1 + ", "tee /t ", "type ", "command -v ", "[:lower:]", "a-", "find / -name b -type f ", "| xargs ", "xargs -n 1 ", "xargs -I {} echo {} ", "find /b -delete", "-exec echo {} ", "\\;", "-maxdepth 1 ", "! -type d ", "sed -i s/a/b/g /b", "sed -n '/x/p' ", "sed -E 's/(a|b)+/\\1/' ", "grep -E '(a|b)*c' ", "grep '\\(a\\)\\{2,\\}' ", "[^", "\\{", "\\}", "s/", "/g",
+    "sort -n ", "sort -ru ", "uniq -c ", "seq 3 ", "seq 1 0 ", "basename ", "dirname ", "uname -a", "date ", "date -d @", "date +%-j%:z%^a%", "date -Ihours ", "date -s 0101 ", "head -c 2 ", "tail -n +2 ", "head -n -1 ", "tail -c", "sha256sum ", "sha256sum -c ", "base64 ", "base64 -d ", "base64 -w0 ", "readlink -f ", "realpath ", "expr 1 + ", "tee /t ", "type ", "command -v ", "[:lower:]", "a-", "find / -name b -type f ", "| xargs ", "xargs -n 1 ", "xargs -I {} echo {} ", "find /b -delete", "-exec echo {} ", "\\;", "-maxdepth 1 ", "! -type d ", "sed -i s/a/b/g /b", "sed -n '/x/p' ", "sed -E 's/(a|b)+/\\1/' ", "grep -E '(a|b)*c' ", "grep '\\(a\\)\\{2,\\}' ", "[^", "\\{", "\\}", "s/", "/g",
     "readonly A", "readonly -p", "export -p", "unset A", "unset -f f", "A=1 ", "env -i ", "env A=2 ", "printenv A", "set", "$10", "${A?}", "${A:?}",
 ];
 const CONSOLE: &[&str] = &[

@@ -88,7 +88,7 @@ fn read_bind(host: &dyn Host, rel: &str) -> Option<(bool, Tree)> {
 /// `docker volume inspect`'s object for one volume.
 pub(crate) fn volume_json(v: &Volume) -> serde_json::Value {
     serde_json::json!({
-        "CreatedAt": v.created.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339),
+        "CreatedAt": v.created.map_or("0001-01-01T00:00:00Z".to_string(), crate::date::rfc3339),
         "Driver": "local",
         "Labels": if v.anonymous { serde_json::json!({"com.docker.volume.anonymous": ""}) } else { serde_json::json!(null) },
         "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name),
@@ -1510,7 +1510,7 @@ impl Engine {
         let mut bounds = [None, None];
         for (bound, key) in bounds.iter_mut().zip(["since", "until"]) {
             let Some(value) = p.value(key) else { continue };
-            let parsed = crate::listing::parse_time(value)
+            let parsed = crate::date::parse_time(value)
                 .or_else(|| value.split('.').next().and_then(|s| s.parse::<i64>().ok()))
                 .or_else(|| crate::build::parse_duration(value).map(|ns| now - i64::try_from(ns / 1_000_000_000).unwrap_or(i64::MAX / 2)));
             match parsed {
@@ -1523,7 +1523,7 @@ impl Engine {
         let from = p.value("tail").and_then(|n| n.parse::<usize>().ok()).map_or(0, |n| lines.len().saturating_sub(n));
         // -t: each line's time, as Docker prints it.
         let stamp = |t: Option<i64>| match (p.has("timestamps"), t) {
-            (true, Some(t)) => format!("{} ", crate::listing::rfc3339(t).replace('Z', ".000000000Z")),
+            (true, Some(t)) => format!("{} ", crate::date::rfc3339(t).replace('Z', ".000000000Z")),
             _ => String::new(),
         };
         let text = lines[from..].iter().map(|(t, l)| format!("{}{l}\n", stamp(*t))).collect::<String>();
@@ -1690,7 +1690,7 @@ impl Engine {
             State::Paused => (0, true, true),
             State::Created => (0, false, false),
         };
-        let time = |t: Option<i64>| t.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339);
+        let time = |t: Option<i64>| t.map_or("0001-01-01T00:00:00Z".to_string(), crate::date::rfc3339);
         let mounts: Vec<serde_json::Value> = c.mounts.iter().map(|m| if m.volume.starts_with('/') {
             serde_json::json!({ "Type": "bind", "Source": m.volume, "Destination": m.destination, "Mode": "", "RW": !m.read_only, "Propagation": "rprivate" })
         } else {

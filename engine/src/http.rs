@@ -163,12 +163,7 @@ impl Listener {
 /// An HTTP date (`Tue, 24 Nov 2026 18:04:05 GMT`) or an access log's
 /// (`24/Nov/2026:18:04:05 +0000`).
 fn date(t: i64, log: bool) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    let (y, m, d, s, wd) = crate::listing::civil(t);
-    let month = MONTHS[(m - 1).clamp(0, 11) as usize]; // in 1..=12
-    let clock = format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
-    if log { format!("{d:02}/{month}/{y}:{clock} +0000") } else { format!("{}, {d:02} {month} {y} {clock} GMT", DAYS[wd % 7]) }
+    crate::date::strftime(t, if log { "%d/%b/%Y:%H:%M:%S +0000" } else { "%a, %d %b %Y %H:%M:%S GMT" })
 }
 
 /// The Content-Type nginx's mime.types gives a file name.

@@ -9,6 +9,7 @@ pub mod arith;
 pub mod bench;
 pub mod build;
 pub mod cache;
+pub mod date;
 pub mod catalogue;
 pub mod console;
 pub mod containers;

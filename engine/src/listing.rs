@@ -1,6 +1,7 @@
 //! Image listings: `docker images`, `docker image history`, `docker tag`,
 //! `docker rmi`, in Docker's table shapes.
 
+use crate::date::{parse_time, rfc3339};
 use crate::console::Output;
 use crate::host::Host;
 use crate::image::normalize_reference;
@@ -47,50 +48,6 @@ pub fn tab_table(rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Seconds since the epoch as `2026-11-24T09:03:06Z`.
-pub fn rfc3339(t: i64) -> String {
-    let (y, m, d, secs, _) = civil(t);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
-}
-
-/// Seconds since the epoch as (year, month, day, seconds into the day,
-/// weekday with Sunday 0): civil from days, Howard Hinnant's algorithm.
-pub fn civil(t: i64) -> (i64, i64, i64, i64, usize) {
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    // 1970-01-01 was a Thursday.
-    (y, m, d, secs, (days + 4).rem_euclid(7) as usize) // in 0..7
-}
-
-/// Seconds since the epoch for an RFC 3339 UTC time (`2023-03-29T18:19:24Z`,
-/// fractions ignored).
-pub fn parse_time(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
 }
 
 /// go-units `HumanDuration` + " ago", as `docker images` prints CREATED.

@@ -163,7 +163,7 @@ impl Engine {
             })
             .collect();
         serde_json::json!({
-            "Name": name, "Id": id, "Created": created.map_or("0001-01-01T00:00:00Z".to_string(), crate::listing::rfc3339),
+            "Name": name, "Id": id, "Created": created.map_or("0001-01-01T00:00:00Z".to_string(), crate::date::rfc3339),
             "Scope": "local", "Driver": driver, "EnableIPv4": true, "EnableIPv6": false,
             "IPAM": { "Driver": "default", "Options": null, "Config": config },
             "Internal": false, "Attachable": false, "Ingress": false, "ConfigFrom": { "Network": "" }, "ConfigOnly": false,

@@ -232,10 +232,7 @@ fn notices(now: Option<i64>, lines: &[&str]) -> String {
 /// nginx's error-log lines (`2026/11/24 18:04:05 [LEVEL] PID#TID: …`),
 /// without the time when the clock is not known.
 pub fn error_log(now: Option<i64>, level: &str, lines: &[&str]) -> String {
-    let stamp = now.map(|t| {
-        let (y, m, d, s, _) = crate::listing::civil(t);
-        format!("{y}/{m:02}/{d:02} {:02}:{:02}:{:02} ", s / 3600, s / 60 % 60, s % 60)
-    });
+    let stamp = now.map(|t| crate::date::strftime(t, "%Y/%m/%d %H:%M:%S "));
     lines.iter().map(|l| format!("{}[{level}] {l}\n", stamp.as_deref().unwrap_or_default())).collect()
 }
 

@@ -15,6 +15,7 @@ pub const UTILITIES: &[&str] = &[
     "sh", "echo", "printf", "cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "ln", "chmod", "chown", "ls", "pwd", "true", "false", "test", "[",
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
     "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which", "clear",
+    "date", "sha256sum", "base64", "readlink", "realpath",
 ];
 
 /// sed reads and writes the shell's tree.
@@ -69,9 +70,9 @@ fn no_network(cmd: &str) -> (i32, String, String) {
 
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
-const UNSIMULATED: [&str; 25] = [
-    "awk", "du", "df", "date", "diff", "cmp", "od", "md5sum", "sha256sum", "sha1sum", "stat", "readlink", "realpath", "mktemp",
-    "gzip", "gunzip", "zcat", "base64", "top", "kill", "nproc", "free", "sync", "chgrp", "install",
+const UNSIMULATED: [&str; 20] = [
+    "awk", "du", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "stat", "mktemp",
+    "gzip", "gunzip", "zcat", "top", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
 
 /// BusyBox has them; a Debian or Ubuntu base image does not (procps is not
@@ -1712,6 +1713,155 @@ impl<'a> Shell<'a> {
         self.may(parent, 3) && (!sticky || uid == 0 || self.root.get(key).is_none_or(|n| n.uid == uid))
     }
 
+    /// `key` with the symlink at each step followed (`readlink -f`): None
+    /// when a directory on the way is missing. The last step may not exist.
+    fn canonical(&self, key: &[String]) -> Option<String> {
+        let mut at = PathKey::new();
+        for (i, part) in key.iter().enumerate() {
+            at.push(part.clone());
+            at = self.root.follow(at);
+            let last = i + 1 == key.len();
+            if !last && !self.root.get(&at).is_some_and(Node::is_dir) {
+                return None;
+            }
+        }
+        Some(display(&at))
+    }
+
+    /// `head`/`tail` `[-n N | -c N | -N] [FILE…]`: the first or last N lines
+    /// (or bytes); `tail -n +N` from the Nth on, `head -n -N` all but the
+    /// last N. Time does not pass here, so `tail -f` prints and returns.
+    fn head_tail(&self, cmd: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+        let busybox = self.flavour == Flavour::Busybox;
+        let (mut bytes, mut count, mut files, mut headers) = (false, "10".to_string(), Vec::new(), None);
+        let mut it = args.iter().copied();
+        while let Some(a) = it.next() {
+            match a {
+                "-n" | "-c" => {
+                    bytes = a == "-c";
+                    count = it.next().unwrap_or_default().to_string();
+                }
+                _ if (a.starts_with("-n") || a.starts_with("-c")) && a.len() > 2 => {
+                    bytes = a.starts_with("-c");
+                    count = a[2..].to_string();
+                }
+                "-q" | "-v" => headers = Some(a == "-v"),
+                "-f" | "-F" if cmd == "tail" => {}
+                "--" => {}
+                "-" => files.push("-"),
+                _ if a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b.is_ascii_digit()) => count = a[1..].to_string(),
+                _ if a.starts_with('-') => {
+                    let bad = a.trim_start_matches('-');
+                    return (1, String::new(), if busybox { format!("{cmd}: unrecognized option: {bad}\n") } else { format!("{cmd}: invalid option -- '{bad}'\nTry '{cmd} --help' for more information.\n") });
+                }
+                f => files.push(f),
+            }
+        }
+        // `+N` (tail: from the Nth), `-N` (head: all but the last N).
+        let (from_start, but_last) = (cmd == "tail" && count.starts_with('+'), cmd == "head" && count.starts_with('-'));
+        let Ok(n) = count.trim_start_matches(['+', '-']).parse::<usize>() else {
+            let what = if bytes { "bytes" } else { "lines" };
+            return (1, String::new(), if busybox { format!("{cmd}: invalid number '{count}'\n") } else { format!("{cmd}: invalid number of {what}: '{count}'\n") });
+        };
+        if files.is_empty() {
+            files.push("-");
+        }
+        let show_headers = headers.unwrap_or(files.len() > 1);
+        let (mut out, mut err, mut status) = (Vec::new(), String::new(), 0);
+        for (i, name) in files.iter().enumerate() {
+            let data = if *name == "-" { stdin.as_bytes().to_vec() } else {
+                match self.read(name) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let reason = e.rsplit(": ").next().unwrap_or_default();
+                        err.push_str(&if busybox { format!("{cmd}: can't open '{name}': {reason}\n") } else { format!("{cmd}: cannot open '{name}' for reading: {reason}\n") });
+                        status = 1;
+                        continue;
+                    }
+                }
+            };
+            if show_headers {
+                out.extend(format!("{}==> {} <==\n", if i > 0 { "\n" } else { "" }, if *name == "-" { "standard input" } else { name }).bytes());
+            }
+            let units: Vec<&[u8]> = if bytes { data.chunks(1).collect() } else { data.split_inclusive(|b| *b == b'\n').collect() };
+            let len = units.len();
+            let range = match (cmd, from_start, but_last) {
+                ("head", _, false) => 0..n.min(len),
+                ("head", _, true) => 0..len.saturating_sub(n),
+                (_, true, _) => n.saturating_sub(1).min(len)..len,
+                _ => len.saturating_sub(n)..len,
+            };
+            out.extend(units[range].concat());
+        }
+        (status, String::from_utf8_lossy(&out).into_owned(), err)
+    }
+
+    /// `sha256sum [FILE…]` (`-` or none: standard input) and `sha256sum -c
+    /// LIST`, which checks the `HASH  NAME` lines of LIST.
+    fn sha256sum(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
+        let busybox = self.flavour == Flavour::Busybox;
+        let sum = |name: &str| -> Result<String, String> {
+            let bytes = if name == "-" { stdin.as_bytes().to_vec() } else { self.read(name).map_err(|e| if busybox { format!("can't open '{name}': {}", e.rsplit(": ").next().unwrap_or_default()) } else { e })? };
+            Ok(crate::digest::Digest::of(&bytes).hex().to_string())
+        };
+        let check = args.iter().any(|a| matches!(*a, "-c" | "--check"));
+        let mut names: Vec<&str> = args.iter().copied().filter(|a| *a == "-" || !a.starts_with('-')).collect();
+        if names.is_empty() {
+            names.push("-");
+        }
+        let (mut out, mut err, mut status) = (String::new(), String::new(), 0);
+        let (mut listed, mut bad, mut unread) = (0, 0, 0);
+        for name in names {
+            if !check {
+                match sum(name) {
+                    Ok(hex) => out.push_str(&format!("{hex}  {name}\n")),
+                    Err(e) => {
+                        err.push_str(&format!("sha256sum: {e}\n"));
+                        status = 1;
+                    }
+                }
+                continue;
+            }
+            let list = match if name == "-" { Ok(stdin.as_bytes().to_vec()) } else { self.read(name) } {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) => return (1, out, format!("sha256sum: {e}\n")),
+            };
+            for line in list.lines().filter(|l| !l.trim().is_empty()) {
+                let Some((hex, file)) = line.split_once(' ') else { continue };
+                let file = file.trim_start_matches([' ', '*']);
+                listed += 1;
+                match sum(file) {
+                    Ok(h) if h.eq_ignore_ascii_case(hex) => out.push_str(&format!("{file}: OK\n")),
+                    Ok(_) => {
+                        bad += 1;
+                        out.push_str(&format!("{file}: FAILED\n"));
+                    }
+                    Err(e) => {
+                        err.push_str(&format!("sha256sum: {e}\n"));
+                        if busybox {
+                            bad += 1;
+                            out.push_str(&format!("{file}: FAILED\n"));
+                        } else {
+                            unread += 1;
+                            out.push_str(&format!("{file}: FAILED open or read\n"));
+                        }
+                    }
+                }
+            }
+        }
+        let plural = |n: i32, one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
+        if unread > 0 {
+            err.push_str(&format!("sha256sum: WARNING: {unread} listed {} could not be read\n", plural(unread, "file", "files")));
+        }
+        if bad > 0 {
+            err.push_str(&if busybox { format!("sha256sum: WARNING: {bad} of {listed} computed checksums did NOT match\n") } else { format!("sha256sum: WARNING: {bad} computed {} did NOT match\n", plural(bad, "checksum", "checksums")) });
+        }
+        if bad + unread > 0 {
+            status = 1;
+        }
+        (status, out, err)
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
         let key = self.root.follow(self.resolve(path));
         match self.root.get(&key) {
@@ -2063,6 +2213,55 @@ impl<'a> Shell<'a> {
                 let flags: String = args.iter().filter_map(|a| a.strip_prefix('-')).collect();
                 let shown: Vec<&str> = parts.iter().filter(|(f, _)| flags.contains('a') || flags.contains(f)).map(|(_, v)| v.as_str()).collect();
                 ok(format!("{}{}\n", if shown.is_empty() { "Linux" } else { "" }, shown.join(" ") + if flags.contains('a') { " Linux" } else { "" }))
+            }
+            // A container's clock is the host's; a build step's is 1970 (SOURCE_DATE_EPOCH=0, see crate::date).
+            "date" => crate::date::command(&args, self.network.map_or(0, |b| b.now), self.flavour == Flavour::Busybox),
+            "sha256sum" => self.sha256sum(&args, stdin),
+            "base64" => {
+                let (mut decode, mut wrap, mut file) = (false, 76, None);
+                let mut it = args.iter();
+                while let Some(a) = it.next() {
+                    match *a {
+                        "-d" | "--decode" => decode = true,
+                        "-w" => wrap = it.next().and_then(|w| w.parse().ok()).unwrap_or(76),
+                        w if w.starts_with("-w") => wrap = w[2..].parse().unwrap_or(76),
+                        "-" => file = None,
+                        f if f.starts_with('-') => return fail(1, format!("base64: unrecognized option: {f} (Layer Lab's base64 knows -d and -w)\n")),
+                        f => file = Some(f),
+                    }
+                }
+                let input = match file.map(|f| self.read(f)) {
+                    Some(Ok(b)) => b,
+                    Some(Err(e)) => return fail(1, format!("base64: {e}\n")),
+                    None => stdin.as_bytes().to_vec(),
+                };
+                use base64::Engine as _;
+                if decode {
+                    let clean: Vec<u8> = input.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
+                    return match base64::engine::general_purpose::STANDARD.decode(clean) {
+                        Ok(bytes) => ok(String::from_utf8_lossy(&bytes).into_owned()),
+                        Err(_) => fail(1, "base64: invalid input\n".into()),
+                    };
+                }
+                let text = base64::engine::general_purpose::STANDARD.encode(input);
+                let lines: Vec<&str> = if wrap == 0 { vec![text.as_str()] } else { text.as_bytes().chunks(wrap).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect() };
+                ok(lines.iter().filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect())
+            }
+            // `readlink [-f] PATH`, `realpath PATH`: where symlinks lead.
+            "readlink" | "realpath" => {
+                let canonical = cmd == "realpath" || args.iter().any(|a| matches!(*a, "-f" | "-e" | "-m"));
+                let mut out = String::new();
+                let mut status = 0;
+                for path in args.iter().filter(|a| !a.starts_with('-')) {
+                    let key = self.resolve(path);
+                    let found = if canonical { self.canonical(&key) } else { self.root.get(&key).and_then(|n| if let Kind::Symlink(t) = &n.kind { Some(t.clone()) } else { None }) };
+                    match found {
+                        Some(target) => out.push_str(&format!("{target}\n")),
+                        None if cmd == "realpath" => return (1, out, format!("realpath: {path}: No such file or directory\n")),
+                        None => status = 1,
+                    }
+                }
+                (status, out, String::new())
             }
             "hostname" => ok(format!("{}\n", self.env.get("HOSTNAME").cloned().or_else(|| self.read("/etc/hostname").ok().map(|b| String::from_utf8_lossy(&b).trim().to_string())).unwrap_or_default())),
             "command" | "which" | "type" => {
@@ -2583,24 +2782,7 @@ impl<'a> Shell<'a> {
                 }
                 ok(text)
             }
-            "head" | "tail" => {
-                let n: usize = match args.as_slice() {
-                    ["-n", n, ..] => n.parse().unwrap_or(10),
-                    [flag, ..] if flag.starts_with('-') => flag.get(1..).and_then(|f| f.parse().ok()).unwrap_or(10),
-                    _ => 10,
-                };
-                let file = args.iter().rev().find(|a| !a.starts_with('-') && a.parse::<usize>().is_err());
-                let text = match file {
-                    Some(f) => match self.read(f) {
-                        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                        Err(e) => return fail(1, format!("{cmd}: {e}\n")),
-                    },
-                    None => stdin.to_string(),
-                };
-                let lines: Vec<&str> = text.lines().collect();
-                let pick = if cmd == "head" { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
-                ok(pick.iter().map(|l| format!("{l}\n")).collect())
-            }
+            "head" | "tail" => self.head_tail(&cmd, &args, stdin),
             "grep" | "egrep" | "fgrep" => {
                 let (mut flags, mut patterns, mut files) = (String::new(), Vec::new(), Vec::new());
                 let mut words = args.iter();

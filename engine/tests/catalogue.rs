@@ -2,7 +2,8 @@
 //! removal, in Docker's output shapes.
 
 use layerlab_engine::catalogue::catalogue;
-use layerlab_engine::listing::{ago, parse_time, table};
+use layerlab_engine::date::parse_time;
+use layerlab_engine::listing::{ago, table};
 use layerlab_engine::{Engine, MemHost};
 
 /// 2026-11-23T00:00:00Z: a fixed "now" for CREATED columns.

@@ -528,3 +528,96 @@ fn inspect_shows_how_the_container_was_run() {
     ok(&mut e, &mut h, "docker run -d --rm --name plain alpine sleep 1d");
     assert_eq!(ok(&mut e, &mut h, "docker inspect -f '{{json .HostConfig.Binds}} {{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.AutoRemove}}' plain"), "null bridge no true\n");
 }
+
+/// `date` reads the host's clock in a container, and 1970 in a build step,
+/// whose layers must not depend on when it ran.
+#[test]
+fn date_tells_the_container_the_host_time_and_a_build_1970() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    h.now = Some(1_795_568_468); // 2026-11-25T01:01:08Z, a Wednesday
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a date"), "Wed Nov 25 01:01:08 UTC 2026\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d date"), "Wed Nov 25 01:01:08 UTC 2026\n");
+    // ISO 8601: BusyBox's zone is +0000, GNU's +00:00.
+    assert_eq!(ok(&mut e, &mut h, "docker exec a date -Iseconds"), "2026-11-25T01:01:08+0000\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d date -Iseconds"), "2026-11-25T01:01:08+00:00\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a date -R"), "Wed, 25 Nov 2026 01:01:08 +0000\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a date -d @86399 +%F_%T"), "1970-01-01_23:59:59\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d date -d '2024-02-29 13:05' '+%A %j'"), "Thursday 060\n");
+    let bad = e.run("docker exec a date -d yesterday-ish", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (1, "date: invalid date 'yesterday-ish'\n"));
+    // No CAP_SYS_TIME: GNU fails, BusyBox says so and goes on; both print the time asked for.
+    let set = e.run("docker exec d date -s 2020-01-01", &mut h);
+    assert_eq!(set.status, 1);
+    assert!(set.text.contains("date: cannot set date: Operation not permitted\n") && set.text.contains("Wed Jan  1 00:00:00 UTC 2020\n"), "{}", set.text);
+    assert_eq!(e.run("docker exec a date 010203042026", &mut h).status, 0);
+    assert_eq!(e.run("docker exec d date -x", &mut h).text, "date: invalid option -- 'x'\nTry 'date --help' for more information.\n");
+
+    // A build: the same layer whenever it runs.
+    let mut built = Vec::new();
+    for now in [Some(1_000_000_000), Some(1_795_568_468)] {
+        let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN date > /built-at\n")]);
+        h.now = now;
+        let mut e = Engine::new();
+        ok(&mut e, &mut h, "docker build -q -t stamped .");
+        built.push(e.image("stamped").expect("built").id.clone());
+        ok(&mut e, &mut h, "docker run -d --name s stamped sleep 1d");
+        assert_eq!(ok(&mut e, &mut h, "docker exec s cat /built-at"), "Thu Jan  1 00:00:00 UTC 1970\n");
+    }
+    assert_eq!(built[0], built[1]);
+}
+
+/// The formats against this machine's GNU date (`date -u -d @T +FORMAT`, C locale).
+#[test]
+fn strftime_matches_gnu_date() {
+    let Ok(version) = std::process::Command::new("date").arg("--version").output() else { return };
+    if !String::from_utf8_lossy(&version.stdout).contains("GNU coreutils") {
+        return;
+    }
+    let format = "%a %A %b %B %c|%C %d %D %e %F %h %H %I %j %k %l %m %M %n %p %P %r %R %s %S %t %T %u %w %x %X %y %Y %z %:z %Z %% %-d %_m %0e %^b %-j";
+    let mut t: i64 = 0;
+    for round in 0..200 {
+        // Across leap years and both sides of the epoch, noon and midnight included.
+        t = t.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let when = (t >> 33) % 8_000_000_000 - 1_000_000_000 - if round % 7 == 0 { (t >> 33) % 86_400 } else { 0 };
+        let out = std::process::Command::new("date").args(["-u", "-d", &format!("@{when}"), &format!("+{format}")]).env("LC_ALL", "C").output().expect("date");
+        assert_eq!(layerlab_engine::date::strftime(when, format) + "\n", String::from_utf8_lossy(&out.stdout), "@{when}");
+    }
+}
+
+/// head and tail take counts as BusyBox and coreutils do; sha256sum,
+/// base64, readlink and realpath give what the real tools give (the
+/// expected texts are theirs, from GNU coreutils 9 for the same input).
+#[test]
+fn head_tail_sums_and_links_work_as_the_utilities_do() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    for c in ["a", "d"] {
+        ok(&mut e, &mut h, &format!("docker exec {c} sh -c 'seq 5 > /n; echo hello > /h'"));
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} tail -n +4 /n")), "4\n5\n");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} head -2 /n")), "1\n2\n");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} head -c 3 /n")), "1\n2");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} tail -c4 /n")), "4\n5\n");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} sha256sum /h")), "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03  /h\n");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} sh -c 'sha256sum /h > /s; sha256sum -c /s'")), "/h: OK\n");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} sh -c 'echo hello world | base64'")), "aGVsbG8gd29ybGQK\n");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} sh -c 'echo aGVsbG8gd29ybGQK | base64 -d'")), "hello world\n");
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec {c} realpath /usr/../etc/./hostname")), "/etc/hostname\n");
+    }
+    assert_eq!(ok(&mut e, &mut h, "docker exec d head -n -3 /n"), "1\n2\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d head -n1 /n /h"), "==> /n <==\n1\n\n==> /h <==\nhello\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a readlink /bin/sh"), "/bin/busybox\n");
+    // A checksum that no longer matches fails, in each tool's words.
+    ok(&mut e, &mut h, "docker exec a sh -c 'sha256sum /h > /s; echo more >> /h'");
+    let a = e.run("docker exec a sha256sum -c /s", &mut h);
+    assert_eq!((a.status, a.text.as_str()), (1, "/h: FAILED\nsha256sum: WARNING: 1 of 1 computed checksums did NOT match\n"));
+    ok(&mut e, &mut h, "docker exec d sh -c 'sha256sum /h > /s; echo more >> /h'");
+    let d = e.run("docker exec d sha256sum -c /s", &mut h);
+    assert_eq!((d.status, d.text.as_str()), (1, "/h: FAILED\nsha256sum: WARNING: 1 computed checksum did NOT match\n"));
+    let bad = e.run("docker exec d head -n x /n", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (1, "head: invalid number of lines: 'x'\n"));
+    let bad = e.run("docker exec a base64 -d /n", &mut h);
+    assert_eq!((bad.status, bad.text.as_str()), (1, "base64: invalid input\n"));
+}
