@@ -33,6 +33,7 @@ pub mod nginx;
 pub mod packages;
 pub mod regex;
 pub mod parser;
+pub mod printf;
 pub mod listing;
 pub mod load;
 pub mod runtime;

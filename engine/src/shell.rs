@@ -59,6 +59,8 @@ fn coreutils_words(cmd: &str, e: &str, symbolic: bool) -> String {
         "rmdir" => format!("failed to remove {quoted}: {reason}"),
         "touch" => format!("cannot touch {quoted}: {reason}"),
         "ls" | "chmod" | "chown" if reason == "No such file or directory" => format!("cannot access {quoted}: {reason}"),
+        "chmod" => format!("changing permissions of {quoted}: {reason}"),
+        "chown" => format!("changing ownership of {quoted}: {reason}"),
         "ln" => format!("failed to create {} link {quoted}: {reason}", if symbolic { "symbolic" } else { "hard" }),
         _ => e.to_string(),
     }
@@ -1796,6 +1798,77 @@ impl<'a> Shell<'a> {
         (status, String::from_utf8_lossy(&out).into_owned(), err)
     }
 
+    /// `chmod [-R] MODE PATH…` and `chown [-R] USER[:GROUP] PATH…`. Only
+    /// root or (for chmod) the owner may change a file. With -R the change
+    /// reaches every file below, so in a container each is copied up.
+    fn chmod_chown(&mut self, cmd: &str, args: &[&str]) -> (i32, String, String) {
+        let (mut recursive, mut operands, mut options) = (false, Vec::new(), true);
+        for a in args {
+            match *a {
+                "--" if options => options = false,
+                "-R" | "-Rf" | "-fR" if options => recursive = true,
+                "-f" | "-v" | "-c" | "-h" | "-H" | "-L" | "-P" if options => {}
+                // `chmod -x f`: a mode, not an option.
+                o if options && o.starts_with('-') && o.len() > 1 && (cmd == "chown" || chmod(o, 0, false).is_none()) => {
+                    return (1, String::new(), format!("{cmd}: unrecognized option: {} (Layer Lab's {cmd} knows -R)\n", o.trim_start_matches('-')));
+                }
+                o => operands.push(o),
+            }
+        }
+        let Some((spec, paths)) = operands.split_first().filter(|(_, p)| !p.is_empty()) else {
+            return (1, String::new(), format!("{cmd}: missing operand\n"));
+        };
+        let spec = spec.to_string();
+        let owner = if cmd == "chown" {
+            let (u, g) = spec.split_once(':').unwrap_or((&spec, ""));
+            let uid = if u.is_empty() { None } else { Some(self.user_id(u, "/etc/passwd")) };
+            let gid = if g.is_empty() { None } else { Some(self.user_id(g, "/etc/group")) };
+            let gnu = self.flavour == Flavour::Dash;
+            match (uid, gid) {
+                (Some(None), _) if gnu => return (1, String::new(), format!("chown: invalid user: '{spec}'\n")),
+                (_, Some(None)) if gnu => return (1, String::new(), format!("chown: invalid group: '{spec}'\n")),
+                (Some(None), _) => return (1, String::new(), format!("chown: unknown user {u}\n")),
+                (_, Some(None)) => return (1, String::new(), format!("chown: unknown group {g}\n")),
+                (uid, gid) => Some((uid.flatten(), gid.flatten())),
+            }
+        } else {
+            None
+        };
+        let (me, my_group) = self.ids();
+        self.each(paths, cmd, move |sh, path| {
+            let key = if cmd == "chmod" { sh.root.follow(sh.resolve(path)) } else { sh.resolve(path) };
+            if sh.root.get(&key).is_none() {
+                return Err(format!("{path}: No such file or directory"));
+            }
+            let mut keys = vec![key.clone()];
+            if recursive {
+                keys.extend(sh.root.descendants(&key).map(|(k, _)| k.clone()));
+            }
+            for k in keys {
+                let Some(mut node) = sh.root.get(&k).cloned() else { continue };
+                let shown = display(&k);
+                // chmod leaves the symlinks it meets below alone.
+                if matches!(node.kind, Kind::Symlink(_)) && cmd == "chmod" {
+                    continue;
+                }
+                // Without root, only the owner, and chown only to themselves and their group.
+                let giving = owner.is_some_and(|(u, g)| u.is_some_and(|u| u != me) || g.is_some_and(|g| g != my_group));
+                if me != 0 && (node.uid != me || giving) {
+                    return Err(format!("{}: Operation not permitted", if k == key { path.to_string() } else { shown }));
+                }
+                match owner {
+                    Some((uid, gid)) => {
+                        node.uid = uid.unwrap_or(node.uid);
+                        node.gid = gid.unwrap_or(node.gid);
+                    }
+                    None => node.mode = chmod(&spec, node.mode, node.is_dir()).ok_or_else(|| if sh.flavour == Flavour::Dash { format!("invalid mode: '{spec}'") } else { format!("invalid mode '{spec}'") })?,
+                }
+                sh.root.insert(k, node)?;
+            }
+            Ok(())
+        })
+    }
+
     /// `sha256sum [FILE…]` (`-` or none: standard input) and `sha256sum -c
     /// LIST`, which checks the `HASH  NAME` lines of LIST.
     fn sha256sum(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
@@ -2050,18 +2123,29 @@ impl<'a> Shell<'a> {
                 ok(String::new())
             }
             "echo" => {
-                let (newline, escapes, rest) = echo_flags(&args);
-                let mut s = rest.join(" ");
-                if escapes {
-                    s = unescape(&s);
-                }
-                if newline {
+                // dash's echo takes only -n and always reads escapes: `echo -e x` prints `-e x`.
+                let dash = self.flavour == Flavour::Dash && !self.is_bash();
+                let (newline, escapes, rest) = if dash { let n = args.first() == Some(&"-n"); (!n, true, &args[usize::from(n)..]) } else { echo_flags(&args) };
+                let (mut s, stop) = if escapes { crate::printf::escapes(&rest.join(" "), true) } else { (rest.join(" "), false) };
+                if newline && !stop {
                     s.push('\n');
                 }
                 ok(s)
             }
             "printf" => match args.split_first() {
-                Some((fmt, rest)) => ok(printf(fmt, rest)),
+                Some((fmt, rest)) => {
+                    let (out, problems) = crate::printf::printf(fmt, rest);
+                    // Each printf's own words: BusyBox's, dash's builtin, bash's builtin.
+                    let err: String = problems.iter().map(|p| match (p, self.flavour, self.is_bash()) {
+                        (crate::printf::Problem::Number(a), Flavour::Busybox, _) => format!("printf: invalid number '{a}'\n"),
+                        (crate::printf::Problem::Number(a), _, true) => self.message(&format!("printf: {a}: invalid number")),
+                        (crate::printf::Problem::Number(a), _, false) => self.message(&format!("printf: {a}: expected numeric value")),
+                        (crate::printf::Problem::Format(c), Flavour::Busybox, _) => format!("printf: %{c}: invalid format\n"),
+                        (crate::printf::Problem::Format(c), _, true) => self.message(&format!("printf: `{c}': invalid format character")),
+                        (crate::printf::Problem::Format(c), _, false) => self.message(&format!("printf: %{c}: invalid directive")),
+                    }).collect();
+                    (i32::from(!problems.is_empty()), out, err)
+                }
                 None => fail(1, "printf: usage: printf format [arguments]\n".into()),
             },
             "pwd" => ok(format!("{}\n", self.cwd)),
@@ -2474,7 +2558,8 @@ impl<'a> Shell<'a> {
                 // `sh -c SCRIPT [NAME [ARGS…]]`: NAME is $0, ARGS $1….
                 ["-c", script, rest @ ..] => {
                     let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
-                    let (name, params) = rest.split_first().map_or(("sh", &[][..]), |(n, p)| (n.as_str(), p));
+                    // Without NAME, $0 is the shell as it was called (`bash`, `/bin/sh`).
+                    let (name, params) = rest.split_first().map_or((words[0].as_str(), &[][..]), |(n, p)| (n.as_str(), p));
                     let (status, out) = self.child(script, name, params);
                     (status, out, String::new())
                 }
@@ -2644,33 +2729,7 @@ impl<'a> Shell<'a> {
                     Err(e) => fail(1, format!("ln: {e}\n")),
                 }
             }
-            "chmod" => match args.split_first() {
-                Some((mode, paths)) => {
-                    let mode = mode.to_string();
-                    self.each(paths, "chmod", move |sh, path| {
-                        let key = sh.root.follow(sh.resolve(path));
-                        let mut node = sh.root.get(&key).cloned().ok_or_else(|| format!("{path}: No such file or directory"))?;
-                        node.mode = chmod(&mode, node.mode).ok_or_else(|| format!("invalid mode '{mode}'"))?;
-                        sh.root.insert(key, node)
-                    })
-                }
-                None => fail(1, "chmod: missing operand\n".into()),
-            },
-            "chown" => match args.split_first() {
-                Some((owner, paths)) => {
-                    let (u, g) = owner.split_once(':').unwrap_or((owner, ""));
-                    let (uid, gid) = (self.user_id(u, "/etc/passwd"), if g.is_empty() { None } else { self.user_id(g, "/etc/group") });
-                    let Some(uid) = uid else { return fail(1, format!("chown: unknown user {u}\n")) };
-                    self.each(paths, "chown", move |sh, path| {
-                        let key = sh.resolve(path);
-                        let mut node = sh.root.get(&key).cloned().ok_or_else(|| format!("{path}: No such file or directory"))?;
-                        node.uid = uid;
-                        node.gid = gid.unwrap_or(node.gid);
-                        sh.root.insert(key, node)
-                    })
-                }
-                None => fail(1, "chown: missing operand\n".into()),
-            },
+            "chmod" | "chown" => self.chmod_chown(&cmd, &args),
             "ls" => {
                 let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
                 if let Some(bad) = flags.chars().find(|c| !"aAlds1".contains(*c)) {
@@ -3527,62 +3586,6 @@ fn echo_flags<'b>(args: &'b [&'b str]) -> (bool, bool, &'b [&'b str]) {
     (newline, escapes, &args[i..])
 }
 
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('\\') => out.push('\\'),
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// `printf FORMAT ARGS…` with `%s`, `%d`, `%%` and backslash escapes; the
-/// format is reused while arguments remain.
-fn printf(fmt: &str, args: &[&str]) -> String {
-    let fmt = unescape(fmt);
-    let mut out = String::new();
-    let mut i = 0;
-    loop {
-        let mut chars = fmt.chars().peekable();
-        let mut used = false;
-        while let Some(c) = chars.next() {
-            if c != '%' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('%') => out.push('%'),
-                Some('s') | Some('d') | Some('i') | Some('u') => {
-                    out.push_str(args.get(i).copied().unwrap_or(""));
-                    i += 1;
-                    used = true;
-                }
-                Some(o) => {
-                    out.push('%');
-                    out.push(o);
-                }
-                None => out.push('%'),
-            }
-        }
-        if !used || i >= args.len() {
-            return out;
-        }
-    }
-}
-
 /// A `sleep` argument: a number (with a fraction or not), then `s`, `m`,
 /// `h` or `d`; or `inf`.
 pub fn valid_interval(arg: &str) -> bool {
@@ -3607,10 +3610,11 @@ fn sh_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\"'\"'"))
 }
 
-/// An octal mode, or `[ugoa]*[+-=][rwx]+[,…]`.
-fn chmod(spec: &str, mode: u32) -> Option<u32> {
-    if spec.chars().all(|c| c.is_digit(8)) {
-        return u32::from_str_radix(spec, 8).ok();
+/// An octal mode, or `[ugoa]*[+-=][rwxXst]*[,…]` (`X`: execute for a
+/// directory or a file someone may already execute).
+fn chmod(spec: &str, mode: u32, dir: bool) -> Option<u32> {
+    if !spec.is_empty() && spec.chars().all(|c| c.is_digit(8)) {
+        return u32::from_str_radix(spec, 8).ok().filter(|m| *m <= 0o7777);
     }
     let mut mode = mode;
     for part in spec.split(',') {
@@ -3623,16 +3627,20 @@ fn chmod(spec: &str, mode: u32) -> Option<u32> {
                 'r' => 0o444,
                 'w' => 0o222,
                 'x' => 0o111,
+                'X' if dir || mode & 0o111 != 0 => 0o111,
+                'X' => 0,
+                's' => 0o6000,
+                't' => 0o1000,
                 _ => return None,
             };
         }
         let mask = if who.is_empty() || who.contains('a') {
-            0o777
+            0o7777
         } else {
             who.chars().map(|c| match c {
-                'u' => 0o700,
-                'g' => 0o070,
-                'o' => 0o007,
+                'u' => 0o4700,
+                'g' => 0o2070,
+                'o' => 0o1007,
                 _ => 0,
             }).sum()
         };

@@ -621,3 +621,65 @@ fn head_tail_sums_and_links_work_as_the_utilities_do() {
     let bad = e.run("docker exec a base64 -d /n", &mut h);
     assert_eq!((bad.status, bad.text.as_str()), (1, "base64: invalid input\n"));
 }
+
+/// printf's conversions against this machine's GNU printf (`/usr/bin/printf`,
+/// C locale): flags, widths, precisions and each conversion, on integers,
+/// negative ones, floats and text.
+#[test]
+fn printf_matches_gnu_printf() {
+    let Ok(version) = std::process::Command::new("printf").arg("--version").output() else { return };
+    if !String::from_utf8_lossy(&version.stdout).contains("GNU coreutils") {
+        return;
+    }
+    let values = ["0", "7", "-42", "255", "123456789", "3.14159", "-0.5", "1e-7", "12345.678", "1e20", "abc", "'A", "0x1f", "010"];
+    let mut seed = 11u64;
+    let mut pick = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..600 {
+        let flags: String = ["", "-", "0", "+", " ", "#", "-+", "0#"][pick(8)].to_string();
+        let width = ["", "1", "6", "12"][pick(4)];
+        let precision = ["", ".0", ".2", ".7"][pick(4)];
+        let conv = ['d', 'i', 'u', 'o', 'x', 'X', 'f', 'e', 'E', 'g', 'G', 's', 'c'][pick(13)];
+        let value = values[pick(values.len())];
+        // Numbers a numeric conversion cannot read are errors in both; text is for %s and %c.
+        // C leaves `#` on d, i, u, s, c, `0` on s, c and a precision on c undefined (GNU refuses them).
+        let undefined = (flags.contains('#') && "diusc".contains(conv)) || (flags.contains('0') && "sc".contains(conv)) || (conv == 'c' && !precision.is_empty());
+        if undefined || matches!(conv, 's' | 'c') != (value == "abc") || (value.contains(['.', 'e']) && "diuoxX".contains(conv)) {
+            continue;
+        }
+        let format = format!("[%{flags}{width}{precision}{conv}]");
+        let out = std::process::Command::new("printf").args([&format, value]).env("LC_ALL", "C").output().expect("printf");
+        let (ours, problems) = layerlab_engine::printf::printf(&format, &[value]);
+        assert!(problems.is_empty(), "{format} {value}: {problems:?}");
+        assert_eq!(ours, String::from_utf8_lossy(&out.stdout), "printf '{format}' {value}");
+    }
+    // Escapes and the format used again while arguments remain.
+    let (out, _) = layerlab_engine::printf::printf("%s=%b\\t\\101\\x42\\n", &["a", "1\\n", "b"]);
+    assert_eq!(out, "a=1\n\tAB\nb=\tAB\n");
+}
+
+/// `chmod -R`/`chown -R` reach every file below; a recursive chown in its
+/// own RUN stores each file again in the new layer (metadata changes copy
+/// the whole file up); without root only the owner may change a file.
+#[test]
+fn recursive_chmod_and_chown_copy_every_file_into_the_layer() {
+    let big = "x".repeat(100_000);
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nCOPY big /app/big\nRUN chown -R nobody:nobody /app && chmod -R g-rwx,o-rwx /app\n"), ("big", big.as_str())]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -q -t owned .");
+    let history = ok(&mut e, &mut h, "docker history --format '{{.Size}}' owned");
+    assert_eq!(history.lines().take(2).collect::<Vec<_>>(), ["100kB", "100kB"], "{history}");
+    ok(&mut e, &mut h, "docker run -d --name o owned sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker exec o ls -l /app"), "total 100\n-rw-------    1 nobody   nobody      100000 Jan  1  1970 big\n");
+    let denied = e.run("docker exec -u nobody o sh -c 'chmod 777 /etc/passwd; chown nobody /app/big; chown root /app/big'", &mut h);
+    assert_eq!(denied.text, "chmod: /etc/passwd: Operation not permitted\nchown: /app/big: Operation not permitted\n");
+    // dash's echo has no -e; bash's and BusyBox's have.
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, r#"docker exec d sh -c 'echo -e "a\tb"'"#), "-e a\tb\n");
+    assert_eq!(ok(&mut e, &mut h, r#"docker exec d bash -c 'echo -e "a\tb"; echo $0'"#), "a\tb\nbash\n");
+    assert_eq!(ok(&mut e, &mut h, r#"docker exec o sh -c 'echo -e "a\tb\x41\0102"; echo "a\tb"'"#), "a\tbAB\na\\tb\n");
+}
