@@ -14,15 +14,17 @@ pub enum Problem {
 /// (`\NNN` in a format, `\0NNN` in `%b` and echo, where `octal0` is true).
 /// Returns the text and whether `\c` ended it (the rest is not printed).
 pub fn escapes(s: &str, octal0: bool) -> (String, bool) {
-    let mut out = String::new();
+    // Bytes: `\xc3\xa9` is one character, é, as the terminal shows it.
+    let mut out: Vec<u8> = Vec::new();
     let mut chars = s.chars().peekable();
+    let text = |out: Vec<u8>| String::from_utf8_lossy(&out).into_owned();
     while let Some(c) = chars.next() {
         if c != '\\' {
-            out.push(c);
+            out.extend(c.encode_utf8(&mut [0; 4]).bytes());
             continue;
         }
         let Some(e) = chars.next() else {
-            out.push('\\');
+            out.push(b'\\');
             break;
         };
         let digits = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, radix: u32, max: usize| {
@@ -37,33 +39,33 @@ pub fn escapes(s: &str, octal0: bool) -> (String, bool) {
             (n, count)
         };
         match e {
-            'a' => out.push('\u{7}'),
-            'b' => out.push('\u{8}'),
-            'e' => out.push('\u{1b}'),
-            'f' => out.push('\u{c}'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            'v' => out.push('\u{b}'),
-            '\\' | '"' | '\'' => out.push(e),
-            'c' => return (out, true),
+            'a' => out.push(7),
+            'b' => out.push(8),
+            'e' => out.push(0x1b),
+            'f' => out.push(0xc),
+            'n' => out.push(b'\n'),
+            'r' => out.push(b'\r'),
+            't' => out.push(b'\t'),
+            'v' => out.push(0xb),
+            '\\' | '"' | '\'' => out.push(e as u8), // ASCII
+            'c' => return (text(out), true),
             'x' => match digits(&mut chars, 16, 2) {
-                (_, 0) => out.push_str("\\x"),
-                (n, _) => out.push(char::from(n as u8)), // at most 0xff
+                (_, 0) => out.extend_from_slice(b"\\x"),
+                (n, _) => out.push(n as u8), // at most 0xff
             },
-            '0' if octal0 => out.push(char::from(digits(&mut chars, 8, 3).0 as u8)), // wraps above 0o377, as a byte does
+            '0' if octal0 => out.push(digits(&mut chars, 8, 3).0 as u8), // wraps above 0o377, as a byte does
             '0'..='7' if !octal0 => {
                 let first = e.to_digit(8).unwrap_or(0); // ok: e is an octal digit
                 let (rest, count) = digits(&mut chars, 8, 2);
-                out.push(char::from((first * 8u32.pow(count as u32) + rest) as u8));
+                out.push((first * 8u32.pow(count as u32) + rest) as u8);
             }
             other => {
-                out.push('\\');
-                out.push(other);
+                out.push(b'\\');
+                out.extend(other.encode_utf8(&mut [0; 4]).bytes());
             }
         }
     }
-    (out, false)
+    (text(out), false)
 }
 
 /// An integer argument as printf reads it: decimal, `0x` hex, `0` octal, a

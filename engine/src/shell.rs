@@ -1294,7 +1294,9 @@ impl<'a> Shell<'a> {
                 Some(v) => self.env.insert(name.clone(), v),
                 None => self.env.remove(&name),
             };
-            if !exported {
+            if exported {
+                self.exported.insert(name);
+            } else {
                 self.exported.remove(&name);
             }
         }
@@ -1550,7 +1552,7 @@ impl<'a> Shell<'a> {
 
     /// The cells of one `ls -l` line: mode, links, user, group, size, name
     /// (every file's time is the epoch: layers carry mtime 0).
-    fn long_line(&self, key: &[String], node: &Node, name: &str) -> [String; 6] {
+    fn long_line(&self, key: &[String], node: &Node, name: &str, (human, numeric): (bool, bool)) -> [String; 6] {
         let kind = match node.kind {
             Kind::Dir => 'd',
             Kind::Symlink(_) => 'l',
@@ -1578,19 +1580,19 @@ impl<'a> Shell<'a> {
         .collect();
         let links = if node.is_dir() { 2 + self.root.descendants(key).filter(|(k, n)| k.len() == key.len() + 1 && n.is_dir()).count() } else { 1 };
         let size = if node.is_dir() { 4096 } else { node.size() };
-        let user = self.account("/etc/passwd", node.uid);
-        let group = self.account("/etc/group", node.gid);
+        let (user, group) = if numeric { (node.uid.to_string(), node.gid.to_string()) } else { (self.account("/etc/passwd", node.uid), self.account("/etc/group", node.gid)) };
+        let size = if human { human_size(size, self.flavour == Flavour::Busybox) } else { size.to_string() };
         let target = match &node.kind {
             Kind::Symlink(t) => format!(" -> {t}"),
             _ => String::new(),
         };
-        [mode, links.to_string(), user, group, size.to_string(), format!("{name}{target}")]
+        [mode, links.to_string(), user, group, size, format!("{name}{target}")]
     }
 
     /// `ls -l` lines for entries: BusyBox's fixed columns, or coreutils'
     /// columns as wide as their widest cell.
-    fn long_lines(&self, entries: &[(&[String], &Node, &str)]) -> String {
-        let rows: Vec<[String; 6]> = entries.iter().map(|(k, n, name)| self.long_line(k, n, name)).collect();
+    fn long_lines(&self, entries: &[(&[String], &Node, &str)], options: (bool, bool)) -> String {
+        let rows: Vec<[String; 6]> = entries.iter().map(|(k, n, name)| self.long_line(k, n, name, options)).collect();
         let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0);
         let (links, user, group, size) = match self.flavour {
             Flavour::Busybox => (4, 8, 8, 9),
@@ -1867,6 +1869,137 @@ impl<'a> Shell<'a> {
             }
             Ok(())
         })
+    }
+
+    /// `grep [-EFGivcqsnlLowxhHrR] [-m N] [-e PATTERN]… PATTERN [FILE…]`:
+    /// status 0 when a line is selected, 1 when none is, 2 on an error.
+    fn grep(&self, cmd: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+        const KNOWN: &str = "EFGivycqsnlLowxhHrR";
+        let (mut flags, mut patterns, mut files, mut max) = (String::new(), Vec::new(), Vec::new(), usize::MAX);
+        let mut words = args.iter().copied();
+        let mut options = true;
+        while let Some(a) = words.next() {
+            match a {
+                "--" if options => options = false,
+                "-e" if options => patterns.extend(words.next().map(str::to_string)),
+                "-m" if options => max = words.next().and_then(|n| n.parse().ok()).unwrap_or(0),
+                m if options && m.starts_with("-m") && m.len() > 2 => max = m[2..].parse().unwrap_or(0),
+                f if options && f.starts_with('-') && f.len() > 1 => match f[1..].chars().find(|c| !KNOWN.contains(*c)) {
+                    Some(bad) => return (2, String::new(), format!("grep: unrecognized option: {bad} (Layer Lab's grep knows -{KNOWN}, -e and -m)\n")),
+                    None => flags.push_str(&f[1..]),
+                },
+                other => files.push(other.to_string()),
+            }
+        }
+        if patterns.is_empty() && !files.is_empty() {
+            patterns.push(files.remove(0));
+        }
+        if patterns.is_empty() {
+            return (2, String::new(), "Usage: grep [-EFivcqsnlLowxhHrR] [-m N] [-e PATTERN]... PATTERN [FILE]...\n".into());
+        }
+        let has = |c: char| flags.contains(c);
+        let (extended, fixed, ignore_case) = (has('E') || cmd == "egrep", has('F') || cmd == "fgrep", has('i') || has('y'));
+        let compiled: Result<Vec<crate::regex::Regex>, String> =
+            patterns.iter().map(|p| if fixed { Ok(crate::regex::Regex::literal(p, ignore_case)) } else { crate::regex::Regex::new(p, extended, ignore_case) }).collect();
+        let regexes = match compiled {
+            Ok(r) => r,
+            Err(e) => return (2, String::new(), format!("grep: {e}\n")),
+        };
+        // Plain words (the usual search) skip the regex machine: a line without them has no span.
+        let special: &[char] = if extended { &['.', '[', '\\', '*', '^', '$', '+', '?', '(', ')', '{', '|'] } else { &['.', '[', '\\', '*', '^', '$'] };
+        let literals: Option<Vec<&str>> = (!ignore_case).then(|| patterns.iter().map(String::as_str).filter(|p| fixed || !p.contains(special)).collect::<Vec<_>>()).filter(|l| l.len() == patterns.len() && l.iter().all(|p| !p.is_empty()));
+        // The spans that count on a line: -x the whole line, -w a whole word.
+        let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+        let spans = |line: &str| -> Vec<(usize, usize)> {
+            if literals.as_ref().is_some_and(|l| !l.iter().any(|p| line.contains(p))) {
+                return Vec::new();
+            }
+            let chars: Vec<char> = line.chars().collect();
+            let mut found = Vec::new();
+            let mut from = 0;
+            while from <= chars.len() {
+                let next = regexes.iter().filter_map(|r| r.find_at(&chars, from).and_then(|g| g.first().copied().flatten())).min_by_key(|(s, e)| (*s, usize::MAX - e));
+                let Some((s, e)) = next else { break };
+                let fits = if has('x') { s == 0 && e == chars.len() } else if has('w') { e > s && !word(s.checked_sub(1).and_then(|i| chars.get(i))) && !word(chars.get(e)) } else { true };
+                if fits {
+                    found.push((s, e));
+                }
+                from = if fits && e > s { e } else { s + 1 };
+            }
+            found
+        };
+        // The sources: standard input, files, and with -r what is below a directory.
+        let recursive = has('r') || has('R');
+        if files.is_empty() && recursive {
+            files.push(".".to_string());
+        }
+        // What it would read: the simulated images hold hundreds of MB, and this grep is no C program.
+        let budget: u64 = if literals.is_some() { 1 << 30 } else { 16 << 20 };
+        let size: u64 = files.iter().map(|f| {
+            let key = self.root.follow(self.resolve(f));
+            let below = if recursive { self.root.descendants(&key).map(|(_, n)| n.size()).sum() } else { 0 };
+            self.root.get(&key).map_or(0, Node::size) + below
+        }).sum();
+        if size > budget {
+            return (2, String::new(), format!("grep: these files hold {} MB; Layer Lab's grep reads at most 16 MB for a regular expression, 1024 MB for plain words: name fewer files\n", size >> 20));
+        }
+        let (mut out, mut err, mut errors) = (String::new(), String::new(), false);
+        let mut sources: Vec<(String, Option<String>)> = Vec::new();
+        if files.is_empty() {
+            sources.push(("(standard input)".to_string(), Some(stdin.to_string())));
+        }
+        for f in &files {
+            let key = self.root.follow(self.resolve(f));
+            match self.root.get(&key) {
+                n if (key.is_empty() || n.is_some_and(Node::is_dir)) && recursive => {
+                    for (k, node) in self.root.descendants(&key) {
+                        let target = if has('R') { self.root.resolve(k.clone()).map(|(_, n)| n) } else { Some(node) };
+                        if let Some(body) = target.filter(|n| !n.is_dir()).and_then(Node::body) {
+                            let rest = display(&k[key.len()..]);
+                            let name = if f == "." && !has('H') { rest[1..].to_string() } else { format!("{}{rest}", f.trim_end_matches('/')) };
+                            sources.push((name, Some(String::from_utf8_lossy(&body.to_vec()).into_owned())));
+                        }
+                    }
+                }
+                _ => sources.push((f.clone(), self.read(f).map(|b| String::from_utf8_lossy(&b).into_owned()).map_err(|e| if !has('s') { err.push_str(&format!("grep: {e}\n")) }).ok())),
+            }
+        }
+        let named = (sources.len() > 1 || recursive || has('H')) && !has('h');
+        let mut selected = false;
+        for (name, text) in &sources {
+            let Some(text) = text else {
+                errors = true;
+                continue;
+            };
+            let prefix = |n: usize| format!("{}{}", if named { format!("{name}:") } else { String::new() }, if has('n') { format!("{}:", n + 1) } else { String::new() });
+            let mut count = 0;
+            for (n, line) in text.lines().enumerate() {
+                if count >= max {
+                    break;
+                }
+                let hits = spans(line);
+                if hits.is_empty() == has('v') {
+                    count += 1;
+                    if has('o') && !has('v') {
+                        let chars: Vec<char> = line.chars().collect();
+                        out.extend(hits.iter().filter(|(s, e)| e > s).map(|(s, e)| format!("{}{}\n", prefix(n), chars[*s..*e].iter().collect::<String>())));
+                    } else if !has('o') && !has('c') && !has('l') && !has('L') {
+                        out.push_str(&format!("{}{line}\n", prefix(n)));
+                    }
+                }
+            }
+            selected |= count > 0;
+            match (has('l'), has('L'), has('c')) {
+                (true, _, _) if count > 0 => out.push_str(&format!("{name}\n")),
+                (_, true, _) if count == 0 => out.push_str(&format!("{name}\n")),
+                (false, false, true) => out.push_str(&format!("{}{count}\n", if named { format!("{name}:") } else { String::new() })),
+                _ => {}
+            }
+        }
+        if has('q') {
+            return (if selected { 0 } else if errors { 2 } else { 1 }, String::new(), err);
+        }
+        (if errors { 2 } else { i32::from(!selected) }, out, err)
     }
 
     /// `sha256sum [FILE…]` (`-` or none: standard input) and `sha256sum -c
@@ -2266,9 +2399,21 @@ impl<'a> Shell<'a> {
                 None => fail(1, "BusyBox v1.37.0 multi-call binary.\n\nUsage: dirname FILENAME\n".into()),
             },
             "seq" => {
-                let nums: Vec<i64> = match args.iter().map(|a| a.parse::<i64>()).collect() {
+                // -s SEP between the numbers, -w equal widths (zeros in front).
+                let (mut separator, mut equal, mut operands) = ("\n".to_string(), false, Vec::new());
+                let mut it = args.iter().copied();
+                while let Some(a) = it.next() {
+                    match a {
+                        "-s" => separator = crate::printf::escapes(it.next().unwrap_or_default(), false).0,
+                        s if s.starts_with("-s") => separator = crate::printf::escapes(&s[2..], false).0,
+                        "-w" => equal = true,
+                        o if o.starts_with('-') && o.parse::<i64>().is_err() => return fail(1, format!("seq: unrecognized option: {} (Layer Lab's seq knows -s and -w)\n", o.trim_start_matches('-'))),
+                        n => operands.push(n),
+                    }
+                }
+                let nums: Vec<i64> = match operands.iter().map(|a| a.parse::<i64>()).collect() {
                     Ok(n) => n,
-                    Err(_) => return fail(1, format!("seq: invalid number '{}'\n", args.iter().find(|a| a.parse::<i64>().is_err()).unwrap_or(&""))),
+                    Err(_) => return fail(1, format!("seq: invalid number '{}'\n", operands.iter().find(|a| a.parse::<i64>().is_err()).unwrap_or(&""))),
                 };
                 let (first, step, last) = match nums.as_slice() {
                     [l] => (1, 1, *l),
@@ -2279,17 +2424,19 @@ impl<'a> Shell<'a> {
                 if step == 0 {
                     return fail(1, "seq: increment must not be 0\n".into());
                 }
-                let mut out = String::new();
+                let mut numbers = Vec::new();
                 let mut n = first;
                 // At most 100,000 numbers: commands take no time here, and a page has to show them.
                 for _ in 0..100_000 {
                     if (step > 0 && n > last) || (step < 0 && n < last) {
                         break;
                     }
-                    out.push_str(&format!("{n}\n"));
+                    numbers.push(n);
                     n = n.saturating_add(step);
                 }
-                ok(out)
+                let width = if equal { [first, last].iter().map(|n| n.to_string().len()).max().unwrap_or(0) } else { 0 };
+                let text: Vec<String> = numbers.iter().map(|n| if *n < 0 { format!("-{:0>w$}", n.unsigned_abs(), w = width.saturating_sub(1)) } else { format!("{n:0>width$}") }).collect();
+                ok(if text.is_empty() { String::new() } else { text.join(&separator) + "\n" })
             }
             "uname" => {
                 let host = self.env.get("HOSTNAME").cloned().unwrap_or_else(|| "localhost".into());
@@ -2492,14 +2639,30 @@ impl<'a> Shell<'a> {
                 (code, String::new(), String::new())
             }
             "env" if !args.is_empty() => {
-                // env [-i] [NAME=VALUE]… [COMMAND [ARG]…]: the command runs with that environment.
+                // env [-i] [-u NAME]… [NAME=VALUE]… [COMMAND [ARG]…]: the command runs with that environment.
                 let mut rest = &words[1..];
-                let clear = matches!(args[0], "-i" | "-");
-                if clear {
-                    rest = &rest[1..];
+                let (mut clear, mut unset) = (false, Vec::new());
+                while let Some(o) = rest.first().filter(|o| o.starts_with('-')) {
+                    match o.as_str() {
+                        "-i" | "-" | "--ignore-environment" => clear = true,
+                        "-u" | "--unset" => {
+                            unset.extend(rest.get(1).cloned());
+                            rest = &rest[1..];
+                        }
+                        u if u.starts_with("-u") => unset.push(u[2..].to_string()),
+                        "--" => {
+                            rest = &rest[1..];
+                            break;
+                        }
+                        o => return fail(125, format!("env: unrecognized option: {} (Layer Lab's env knows -i and -u)\n", o.trim_start_matches('-'))),
+                    }
+                    rest = rest.get(1..).unwrap_or_default();
                 }
                 let exported = clear.then(|| std::mem::take(&mut self.exported));
                 let mut saved = Vec::new();
+                for name in unset {
+                    saved.push((name.clone(), self.env.remove(&name), self.exported.remove(&name)));
+                }
                 while let Some((k, v)) = rest.first().and_then(|w| w.split_once('=')).filter(|(k, _)| is_name(k)) {
                     self.save_and_export(k, &mut saved);
                     self.env.insert(k.to_string(), v.to_string());
@@ -2573,18 +2736,35 @@ impl<'a> Shell<'a> {
                 _ => fail(2, "sh: an interactive shell is not available in RUN\n".into()),
             },
             "cat" => {
-                if args.is_empty() {
-                    return ok(stdin.to_string());
+                // -n numbers every line, -b the non-empty ones (`%6d\t`); `-` is standard input.
+                let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
+                if let Some(bad) = flags.chars().find(|c| !"nbu".contains(*c)) {
+                    return fail(1, format!("cat: unrecognized option: {bad} (Layer Lab's cat knows -n and -b)\n"));
+                }
+                let mut names: Vec<&str> = args.iter().copied().filter(|a| *a == "-" || !a.starts_with('-')).collect();
+                if names.is_empty() {
+                    names.push("-");
                 }
                 let mut out = Vec::new();
                 let mut err = String::new();
-                for a in &args {
-                    match self.read(a) {
+                for a in &names {
+                    match if *a == "-" { Ok(stdin.as_bytes().to_vec()) } else { self.read(a) } {
                         Ok(b) => out.extend(b),
                         Err(e) => err.push_str(&format!("cat: {e}\n")),
                     }
                 }
-                (i32::from(!err.is_empty()), String::from_utf8_lossy(&out).into_owned(), err)
+                let mut text = String::from_utf8_lossy(&out).into_owned();
+                if flags.contains('n') || flags.contains('b') {
+                    let mut n = 0;
+                    text = text.split_inclusive('\n').map(|l| {
+                        if flags.contains('b') && l.trim_end_matches('\n').is_empty() {
+                            return l.to_string();
+                        }
+                        n += 1;
+                        format!("{n:6}\t{l}")
+                    }).collect();
+                }
+                (i32::from(!err.is_empty()), text, err)
             }
             "touch" => self.each(&args, "touch", |sh, path| {
                 // An existing file (through its links) gets new times: a
@@ -2732,15 +2912,27 @@ impl<'a> Shell<'a> {
             "chmod" | "chown" => self.chmod_chown(&cmd, &args),
             "ls" => {
                 let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
-                if let Some(bad) = flags.chars().find(|c| !"aAlds1".contains(*c)) {
-                    return fail(1, format!("ls: unrecognized option: {bad} (Layer Lab's ls knows -a, -A, -l, -d, -1)\n"));
+                if let Some(bad) = flags.chars().find(|c| !"aAlds1hnrRSt".contains(*c)) {
+                    return fail(1, format!("ls: unrecognized option: {bad} (Layer Lab's ls knows -a -A -l -d -1 -h -n -r -R -S -t)\n"));
                 }
                 // -A: the hidden entries too, but not `.` and `..`.
-                let (dots, long, itself) = (flags.contains('a'), flags.contains('l'), flags.contains('d'));
+                let (dots, long, itself) = (flags.contains('a'), flags.contains('l') || flags.contains('n'), flags.contains('d'));
+                let (human, numeric, recursive) = (flags.contains('h'), flags.contains('n'), flags.contains('R') && !flags.contains('d'));
                 let all = dots || flags.contains('A');
-                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).copied().collect();
-                let several = paths.len() > 1;
-                let mut paths = if paths.is_empty() { vec!["."] } else { paths };
+                let operands: Vec<&str> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).copied().collect();
+                let operands = if operands.is_empty() { vec!["."] } else { operands };
+                // -R: each directory, then the directories below it, depth first.
+                let mut below: Vec<String> = Vec::new();
+                for p in operands.iter().filter(|_| recursive) {
+                    let dir = self.root.follow(self.resolve(p));
+                    if dir.is_empty() || self.root.get(&dir).is_some_and(Node::is_dir) {
+                        below.push(p.to_string());
+                        let hidden = |k: &PathKey| k[dir.len()..].iter().any(|c| c.starts_with('.'));
+                        below.extend(self.root.descendants(&dir).filter(|(k, n)| n.is_dir() && (all || !hidden(k))).map(|(k, _)| format!("{}{}", p.trim_end_matches('/'), display(&k[dir.len()..]))));
+                    }
+                }
+                let several = operands.len() > 1 || recursive;
+                let mut paths: Vec<&str> = if recursive { operands.iter().copied().filter(|p| !below.iter().any(|b| b == p)).chain(below.iter().map(String::as_str)).collect() } else { operands };
                 // Like ls: what is missing first (as errors), then files, then directories, each sorted by name.
                 let rank = |p: &&str| {
                     let key = self.root.follow(self.resolve(p));
@@ -2751,7 +2943,9 @@ impl<'a> Shell<'a> {
                         _ => 2,
                     }
                 };
-                crate::sorting::sort_by(&mut paths, |a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
+                if !recursive {
+                    crate::sorting::sort_by(&mut paths, |a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
+                }
                 let mut out = String::new();
                 let mut err = String::new();
                 // On a terminal, names go in columns (BusyBox's or GNU's), unless -1.
@@ -2775,7 +2969,7 @@ impl<'a> Shell<'a> {
                         None if !shown.is_empty() => err.push_str(&format!("ls: {p}: No such file or directory\n")),
                         Some(node) if itself || !self.root.get(&self.root.follow(key.clone())).is_some_and(Node::is_dir) => {
                             if long {
-                                out.push_str(&self.long_lines(&[(&shown, node, p)]));
+                                out.push_str(&self.long_lines(&[(&shown, node, p)], (human, numeric)));
                             } else {
                                 files.push(p);
                             }
@@ -2783,14 +2977,22 @@ impl<'a> Shell<'a> {
                         _ => {
                             out.push_str(&layout(&std::mem::take(&mut files)));
                             let dir = self.root.follow(key);
-                            let entries: Vec<(&PathKey, &Node)> = self.root.descendants(&dir).filter(|(k, _)| k.len() == dir.len() + 1).filter(|(k, _)| all || k.last().is_some_and(|n| !n.starts_with('.'))).collect();
+                            let mut entries: Vec<(&PathKey, &Node)> = self.root.descendants(&dir).filter(|(k, _)| k.len() == dir.len() + 1).filter(|(k, _)| all || k.last().is_some_and(|n| !n.starts_with('.'))).collect();
+                            // -S: largest first (a directory counts 4096); -t: every time is the epoch, so by name; -r: reversed.
+                            if flags.contains('S') {
+                                crate::sorting::sort_by(&mut entries, |a, b| (if b.1.is_dir() { 4096 } else { b.1.size() }).cmp(&(if a.1.is_dir() { 4096 } else { a.1.size() })).then(a.0.cmp(b.0)));
+                            }
+                            if flags.contains('r') {
+                                entries.reverse();
+                            }
                             if several {
                                 out.push_str(&format!("{}{p}:\n", if n > 0 { "\n" } else { "" }));
                             }
                             if long {
                                 // 1K blocks: a directory takes 4, a file whole 4K blocks, a short symlink none.
                                 let blocks: u64 = entries.iter().map(|(_, e)| match e.kind { Kind::Dir => 4, Kind::Symlink(_) => 0, _ => e.size().div_ceil(4096) * 4 }).sum::<u64>() + if dots { 8 } else { 0 };
-                                out.push_str(&format!("total {blocks}\n"));
+                                let total = if human && self.flavour == Flavour::Dash { human_size(blocks * 1024, false) } else { blocks.to_string() };
+                                out.push_str(&format!("total {total}\n"));
                             }
                             let mut named: Vec<(&[String], &Node, &str)> = Vec::new();
                             // -a lists the directory itself and its parent first (the root is its own parent).
@@ -2802,7 +3004,7 @@ impl<'a> Shell<'a> {
                             }
                             named.extend(entries.iter().map(|(k, e)| (k.as_slice(), *e, k.last().map(String::as_str).unwrap_or_default())));
                             if long {
-                                out.push_str(&self.long_lines(&named));
+                                out.push_str(&self.long_lines(&named, (human, numeric)));
                             } else {
                                 out.push_str(&layout(&named.iter().map(|(_, _, name)| *name).collect::<Vec<_>>()));
                             }
@@ -2822,75 +3024,38 @@ impl<'a> Shell<'a> {
                         Err(e) => return fail(1, format!("wc: {e}\n")),
                     }
                 };
-                let flag = args.iter().find(|a| a.starts_with('-')).copied();
+                // -l -w -m -c -L (lines, words, characters, bytes, longest line), in that order; none: -lwc.
+                let mut flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
+                if let Some(bad) = flags.chars().find(|c| !"lwmcL".contains(*c)) {
+                    return fail(1, format!("wc: unrecognized option: {bad} (Layer Lab's wc knows -l -w -m -c -L)\n"));
+                }
+                if flags.is_empty() {
+                    flags.push_str("lwc");
+                }
+                let shown: Vec<usize> = "lwmcL".chars().enumerate().filter(|(_, f)| flags.contains(*f)).map(|(i, _)| i).collect();
                 // Each file's counts followed by its name (none for standard input), then a total for several.
-                let line = |(l, w, c): (usize, usize, usize), name: &str| {
-                    let counts = match flag {
-                        Some("-l") => l.to_string(),
-                        Some("-w") => w.to_string(),
-                        Some("-c") => c.to_string(),
-                        _ => format!("{l:>7} {w:>7} {c:>7}"),
+                let line = |counts: &[usize; 5], name: &str| {
+                    let counts = match shown.as_slice() {
+                        [one] => counts[*one].to_string(),
+                        many => many.iter().map(|i| format!("{:>7}", counts[*i])).collect::<Vec<_>>().join(" "),
                     };
                     if name.is_empty() { format!("{counts}\n") } else { format!("{counts} {name}\n") }
                 };
-                let counts: Vec<(usize, usize, usize)> = texts.iter().map(|(t, _)| (t.matches('\n').count(), t.split_whitespace().count(), t.len())).collect();
-                let mut text: String = counts.iter().zip(&texts).map(|(n, (_, name))| line(*n, name)).collect();
+                let counts: Vec<[usize; 5]> = texts.iter().map(|(t, _)| [t.matches('\n').count(), t.split_whitespace().count(), t.chars().count(), t.len(), t.lines().map(|l| l.chars().count()).max().unwrap_or(0)]).collect();
+                let mut text: String = counts.iter().zip(&texts).map(|(n, (_, name))| line(n, name)).collect();
                 if counts.len() > 1 {
-                    let total = counts.iter().fold((0, 0, 0), |a, n| (a.0 + n.0, a.1 + n.1, a.2 + n.2));
-                    text.push_str(&line(total, "total"));
+                    let mut total = [0; 5];
+                    for n in &counts {
+                        for (i, v) in n.iter().enumerate() {
+                            total[i] = if i == 4 { total[i].max(*v) } else { total[i] + v };
+                        }
+                    }
+                    text.push_str(&line(&total, "total"));
                 }
                 ok(text)
             }
             "head" | "tail" => self.head_tail(&cmd, &args, stdin),
-            "grep" | "egrep" | "fgrep" => {
-                let (mut flags, mut patterns, mut files) = (String::new(), Vec::new(), Vec::new());
-                let mut words = args.iter();
-                while let Some(a) = words.next() {
-                    match *a {
-                        "-e" => patterns.extend(words.next().map(|p| p.to_string())),
-                        f if f.starts_with('-') && f.len() > 1 => flags.push_str(&f[1..]),
-                        other => files.push(other),
-                    }
-                }
-                if patterns.is_empty() && !files.is_empty() {
-                    patterns.push(files.remove(0).to_string());
-                }
-                if patterns.is_empty() {
-                    return fail(2, "Usage: grep [-EFivcqn] [-e PATTERN]... PATTERN [FILE]...\n".into());
-                }
-                let has = |c: char| flags.contains(c);
-                let (extended, fixed, ignore_case) = (has('E') || cmd == "egrep", has('F') || cmd == "fgrep", has('i'));
-                let compiled: Result<Vec<crate::regex::Regex>, String> =
-                    patterns.iter().map(|p| if fixed { Ok(crate::regex::Regex::literal(p, ignore_case)) } else { crate::regex::Regex::new(p, extended, ignore_case) }).collect();
-                let regexes = match compiled {
-                    Ok(r) => r,
-                    Err(e) => return fail(2, format!("grep: {e}\n")),
-                };
-                // Each source's text, named when there are several (their lines get the name).
-                let mut sources = Vec::new();
-                if files.is_empty() {
-                    sources.push((None, stdin.to_string()));
-                }
-                for f in &files {
-                    match self.read(f) {
-                        Ok(b) => sources.push((Some(f.to_string()), String::from_utf8_lossy(&b).into_owned())),
-                        Err(e) => return fail(2, format!("grep: {e}\n")),
-                    }
-                }
-                let named = sources.len() > 1;
-                let (mut out, mut total) = (String::new(), 0);
-                for (name, text) in &sources {
-                    let hits: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| regexes.iter().any(|r| r.is_match(l)) != has('v')).collect();
-                    total += hits.len();
-                    let prefix = |n: usize| format!("{}{}", name.as_ref().filter(|_| named).map_or(String::new(), |f| format!("{f}:")), if has('n') { format!("{}:", n + 1) } else { String::new() });
-                    if has('c') {
-                        out.push_str(&format!("{}{}\n", name.as_ref().filter(|_| named).map_or(String::new(), |f| format!("{f}:")), hits.len()));
-                    } else {
-                        out.extend(hits.iter().map(|(n, l)| format!("{}{l}\n", prefix(*n))));
-                    }
-                }
-                (i32::from(total == 0), if has('q') { String::new() } else { out }, String::new())
-            }
+            "grep" | "egrep" | "fgrep" => self.grep(&cmd, &args, stdin),
             "sed" => crate::sed::run(&args, stdin, self),
             "find" => self.find(&args),
             "xargs" => {
@@ -3241,9 +3406,28 @@ impl<'a> Shell<'a> {
                     }
                     opts.push((flag, value));
                 }
+                // sort -k KEY, -t SEP (attached or not).
+                Some(o) if cmd == "sort" && matches!(o.chars().next(), Some('k' | 't')) => {
+                    let flag = o.chars().next().unwrap_or('k');
+                    let value = if o.len() > 1 { o[1..].to_string() } else { args.get(i).map_or(String::new(), |v| v.to_string()) };
+                    if o.len() == 1 {
+                        i += 1;
+                    }
+                    opts.push((flag, value));
+                }
                 Some(o) if cmd != "tr" || files.is_empty() => opts.extend(o.chars().map(|c| (c, String::new()))),
                 _ => files.push(a),
             }
+        }
+        let known = match cmd {
+            "cut" => "dfcsb",
+            "tr" => "ds",
+            "sort" => "nrufbskt",
+            _ => "cdu",
+        };
+        if let Some((bad, _)) = opts.iter().find(|(c, _)| !known.contains(*c)) {
+            let list: Vec<String> = known.chars().map(|c| format!("-{c}")).collect();
+            return (1, String::new(), format!("{cmd}: unrecognized option: {bad} (Layer Lab's {cmd} knows {})\n", list.join(" ")));
         }
         let has = |c: char| opts.iter().any(|(f, _)| *f == c);
         let value = |c: char| opts.iter().rev().find(|(f, _)| *f == c).map(|(_, v)| v.clone());
@@ -3309,22 +3493,92 @@ impl<'a> Shell<'a> {
                 return (0, out, String::new());
             }
             "sort" => {
-                let mut sorted: Vec<&str> = lines.clone();
-                let number = |l: &str| -> i64 {
-                    let t = l.trim_start();
-                    let end = t.char_indices().find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-'))).map_or(t.len(), |(i, _)| i);
-                    t[..end].parse().unwrap_or(0)
+                // Keys: -k F1[.C1][OPTS][,F2[.C2][OPTS]], fields split at -t's character or where blanks begin.
+                let separator = value('t').and_then(|t| t.chars().next());
+                let fields = |l: &str| -> Vec<(usize, usize)> {
+                    let b: Vec<(usize, char)> = l.char_indices().collect();
+                    let mut spans = Vec::new();
+                    let mut start = 0;
+                    for (k, (i, c)) in b.iter().enumerate() {
+                        let split = match separator {
+                            Some(t) => *c == t,
+                            None => !c.is_whitespace() && k > 0 && b[k - 1].1.is_whitespace() && b[..k].iter().any(|(_, p)| !p.is_whitespace()),
+                        };
+                        if split {
+                            spans.push((start, *i));
+                            start = if separator.is_some() { i + c.len_utf8() } else { *i };
+                            if separator.is_none() {
+                                // A blank-split field keeps its leading blanks: they start the next one.
+                                let blanks = b[..k].iter().rev().take_while(|(_, p)| p.is_whitespace()).count();
+                                let at = b[k - blanks].0;
+                                if let Some(last) = spans.last_mut() {
+                                    last.1 = at;
+                                }
+                                start = at;
+                            }
+                        }
+                    }
+                    spans.push((start, l.len()));
+                    spans
                 };
-                if has('n') {
-                    crate::sorting::sort_by(&mut sorted, |a, b| number(a).cmp(&number(b)).then(a.cmp(b)));
-                } else {
-                    crate::sorting::sort_by(&mut sorted, |a, b| a.cmp(b));
+                struct Key { from: (usize, usize), to: Option<(usize, usize)>, opts: String }
+                let spec = |p: &str| -> Option<((usize, usize), String)> {
+                    let end = p.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(p.len());
+                    let (pos, opts) = p.split_at(end);
+                    let (f, c) = pos.split_once('.').unwrap_or((pos, "0"));
+                    Some(((f.parse().ok().filter(|f| *f > 0)?, c.parse().ok()?), opts.to_string()))
+                };
+                let mut keys = Vec::new();
+                for (_, k) in opts.iter().filter(|(f, _)| *f == 'k') {
+                    let (a, b) = k.split_once(',').map_or((k.as_str(), None), |(a, b)| (a, Some(b)));
+                    let parsed = spec(a).map(|(from, o)| (from, o, b.map(spec)));
+                    match parsed {
+                        Some((from, o, None)) => keys.push(Key { from, to: None, opts: o }),
+                        Some((from, o, Some(Some((to, o2))))) => keys.push(Key { from, to: Some(to), opts: o + &o2 }),
+                        _ => return (2, String::new(), format!("sort: invalid number at field start: invalid count at start of '{k}'\n")),
+                    }
                 }
-                if has('r') {
-                    sorted.reverse();
-                }
+                let key_text = |l: &'_ str, k: &Key| -> String {
+                    let f = fields(l);
+                    let pick = |(field, ch): (usize, usize), end: bool| -> usize {
+                        match f.get(field - 1) {
+                            None => l.len(),
+                            Some((s, e)) if ch == 0 => if end { *e } else { *s },
+                            Some((s, e)) => l[*s..*e].char_indices().nth(ch - if end { 0 } else { 1 }).map_or(*e, |(i, _)| s + i),
+                        }
+                    };
+                    let start = pick(k.from, false);
+                    let end = k.to.map_or(l.len(), |t| pick(t, true)).max(start);
+                    let text = &l[start..end];
+                    if k.opts.contains('b') || has('b') { text.trim_start().to_string() } else { text.to_string() }
+                };
+                let number = |l: &str| -> f64 {
+                    let t = l.trim_start();
+                    let end = t.char_indices().find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && *c == '-'))).map_or(t.len(), |(i, _)| i);
+                    t[..end].parse().unwrap_or(0.0)
+                };
+                let compare = |a: &str, b: &str, o: &str| -> std::cmp::Ordering {
+                    let order = if o.contains('n') || (o.is_empty() && has('n')) {
+                        number(a).partial_cmp(&number(b)).unwrap_or(std::cmp::Ordering::Equal)
+                    } else if o.contains('f') || (o.is_empty() && has('f')) {
+                        a.to_uppercase().cmp(&b.to_uppercase())
+                    } else {
+                        a.cmp(b)
+                    };
+                    if o.contains('r') { order.reverse() } else { order }
+                };
+                let mut sorted: Vec<&str> = lines.clone();
+                let whole = |a: &str, b: &str| if has('s') || has('u') { std::cmp::Ordering::Equal } else { a.cmp(b) };
+                crate::sorting::sort_by(&mut sorted, |a, b| {
+                    let by_keys = keys.iter().fold(std::cmp::Ordering::Equal, |o, k| o.then_with(|| compare(&key_text(a, k), &key_text(b, k), &k.opts)));
+                    let by_keys = if keys.is_empty() { compare(a, b, "") } else { by_keys };
+                    // The last resort compares whole lines, unless -s (stable) or -u.
+                    let order = by_keys.then_with(|| if has('n') || has('f') || !keys.is_empty() { whole(a, b) } else { std::cmp::Ordering::Equal });
+                    if has('r') { order.reverse() } else { order }
+                });
                 if has('u') {
-                    sorted.dedup();
+                    // Lines whose keys are equal are one.
+                    sorted.dedup_by(|a, b| if keys.is_empty() { compare(a, b, "") == std::cmp::Ordering::Equal } else { keys.iter().all(|k| compare(&key_text(a, k), &key_text(b, k), &k.opts) == std::cmp::Ordering::Equal) });
                 }
                 sorted.iter().map(|l| format!("{l}\n")).collect()
             }
@@ -3584,6 +3838,29 @@ fn echo_flags<'b>(args: &'b [&'b str]) -> (bool, bool, &'b [&'b str]) {
         i += 1;
     }
     (newline, escapes, &args[i..])
+}
+
+/// A size as `ls -h` prints it, in powers of 1024: BusyBox rounds to a
+/// tenth (`97.7K`); GNU rounds up, with a tenth below 10 (`98K`, `4.0K`).
+pub fn human_size(size: u64, busybox: bool) -> String {
+    const UNITS: [&str; 6] = ["K", "M", "G", "T", "P", "E"];
+    if size < 1024 {
+        return size.to_string();
+    }
+    let (mut value, mut unit) = (size as f64 / 1024.0, 0);
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if busybox {
+        return format!("{value:.1}{}", UNITS[unit]);
+    }
+    let tenths = (value * 10.0).ceil() / 10.0;
+    match (tenths < 10.0, value.ceil()) {
+        (true, _) => format!("{tenths:.1}{}", UNITS[unit]),
+        (false, c) if c >= 1024.0 && unit + 1 < UNITS.len() => format!("1.0{}", UNITS[unit + 1]),
+        (false, c) => format!("{c}{}", UNITS[unit]),
+    }
 }
 
 /// A `sleep` argument: a number (with a fraction or not), then `s`, `m`,

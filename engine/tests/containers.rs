@@ -683,3 +683,133 @@ fn recursive_chmod_and_chown_copy_every_file_into_the_layer() {
     assert_eq!(ok(&mut e, &mut h, r#"docker exec d bash -c 'echo -e "a\tb"; echo $0'"#), "a\tb\nbash\n");
     assert_eq!(ok(&mut e, &mut h, r#"docker exec o sh -c 'echo -e "a\tb\x41\0102"; echo "a\tb"'"#), "a\tbAB\na\\tb\n");
 }
+
+/// grep's selections and outputs: -o, -w, -x, -l, -L, -c, -m, -h, -r and
+/// its status (0 selected, 1 none, 2 an error); an option it lacks is refused.
+#[test]
+fn grep_selects_as_grep_does() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, r#"docker exec a sh -c 'printf "b 2\na 1\nc 3\nab 1\n" > /f; mkdir -p /d/e; echo hi > /d/e/x; echo "hi there hit" > /d/y'"#);
+    let cases = [
+        ("grep -o a /f", "a\na\n"),
+        ("grep -w a /f", "a 1\n"),
+        ("grep -x 'a 1' /f", "a 1\n"),
+        ("grep -v a /f", "b 2\nc 3\n"),
+        ("grep -l a /f /d/y", "/f\n"),
+        ("grep -L a /f /d/y", "/d/y\n"),
+        ("grep -c hi /d/y /f", "/d/y:1\n/f:0\n"),
+        ("grep -m1 a /f", "a 1\n"),
+        ("grep -h hi /d/y /d/e/x", "hi there hit\nhi\n"),
+        ("grep -r hi /d", "/d/e/x:hi\n/d/y:hi there hit\n"),
+        ("sh -c 'cd /d && grep -rn hi'", "e/x:1:hi\ny:1:hi there hit\n"),
+        ("grep -ow hi /d/y", "hi\n"),
+        ("grep -io 'H[IO]' /d/y", "hi\nhi\n"),
+        ("grep -E 'b|c' /f", "b 2\nc 3\nab 1\n"),
+    ];
+    for (cmd, want) in cases {
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec a {cmd}")), want, "{cmd}");
+    }
+    let none = e.run("docker exec a grep zzz /f", &mut h);
+    assert_eq!((none.status, none.text.as_str()), (1, ""));
+    let missing = e.run("docker exec a grep hi /nope /d/y", &mut h);
+    assert_eq!((missing.status, missing.text.as_str()), (2, "/d/y:hi there hit\ngrep: /nope: No such file or directory\n"));
+    assert_eq!(e.run("docker exec a grep -q hi /nope /d/y", &mut h).status, 0);
+    assert!(e.run("docker exec a grep -A2 hi /d/y", &mut h).text.starts_with("grep: unrecognized option: A"));
+    // A whole simulated image with a regular expression is refused, not left to run for minutes.
+    let big = e.run("docker run --rm mysql grep -rc 'z.z' /usr", &mut h);
+    assert_eq!(big.status, 2);
+    assert!(big.text.contains("Layer Lab's grep reads at most 16 MB for a regular expression"), "{}", big.text);
+}
+
+/// sort's keys and options against this machine's GNU sort (C locale) on
+/// random tables: -k with field and character positions and per-key
+/// options, -t, -n, -r, -f, -u, -s.
+#[test]
+fn sort_matches_gnu_sort() {
+    let Ok(version) = std::process::Command::new("sort").arg("--version").output() else { return };
+    if !String::from_utf8_lossy(&version.stdout).contains("GNU coreutils") {
+        return;
+    }
+    let mut seed = 5u64;
+    let mut pick = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let options = [&["-n"][..], &["-r"], &["-f"], &["-u"], &["-k2"], &["-k2n"], &["-k2,2n", "-k3r"], &["-t", ",", "-k2"], &["-t", ",", "-k3,3", "-k1"], &["-k1.2"], &["-rn", "-k2"], &["-u", "-k1,1"], &["-s", "-k3,3"], &["-b", "-k2"], &["-nu"], &["-fu"]];
+    let words = ["a", "B", "b", "10", "9", "-3", "2.5", "x", "ab", "A"];
+    let dir = tempfile::tempdir().expect("tempdir");
+    for _ in 0..200 {
+        let sep = if pick(2) == 0 { "," } else { [" ", "  "][pick(2)] };
+        let lines: Vec<String> = (0..pick(8) + 1).map(|_| (0..3).map(|_| words[pick(words.len())]).collect::<Vec<_>>().join(sep)).collect();
+        let text = lines.join("\n") + "\n";
+        let opts = options[pick(options.len())];
+        let path = dir.path().join("in");
+        std::fs::write(&path, &text).expect("write");
+        let gnu = std::process::Command::new("sort").args(opts).arg(&path).env("LC_ALL", "C").output().expect("sort");
+        let (mut e, mut h) = (Engine::default(), MemHost::new([("in", text.as_str())]));
+        let quoted: Vec<String> = opts.iter().map(|o| format!("'{o}'")).collect();
+        let ours = e.run(&format!("cat in | sort {}", quoted.join(" ")), &mut h);
+        assert_eq!(ours.text, String::from_utf8_lossy(&gnu.stdout), "sort {opts:?} of\n{text}");
+    }
+}
+
+/// `ls -h` sizes against this machine's GNU ls (sparse files of many sizes),
+/// and BusyBox's tenths.
+#[test]
+fn human_sizes_match_gnu_ls() {
+    assert_eq!(layerlab_engine::shell::human_size(100_000, true), "97.7K");
+    assert_eq!(layerlab_engine::shell::human_size(4096, true), "4.0K");
+    let Ok(version) = std::process::Command::new("ls").arg("--version").output() else { return };
+    if !String::from_utf8_lossy(&version.stdout).contains("GNU coreutils") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sizes = vec![0u64, 1, 1023, 1024, 1025, 1500, 10189, 10240, 10241, 100_000, 1_048_575, 1_048_576, 1_073_741_823];
+    let mut seed = 3u64;
+    for _ in 0..60 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        sizes.push(seed % 10u64.pow(1 + (seed % 11) as u32));
+    }
+    for (i, size) in sizes.iter().enumerate() {
+        std::fs::File::create(dir.path().join(format!("f{i:03}"))).and_then(|f| f.set_len(*size)).expect("sparse file");
+    }
+    let out = std::process::Command::new("ls").args(["-lh", "--time-style=+x"]).arg(dir.path()).env("LC_ALL", "C").output().expect("ls");
+    let listed: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().skip(1).map(|l| l.split_whitespace().nth(4).unwrap_or_default().to_string()).collect();
+    let ours: Vec<String> = sizes.iter().map(|s| layerlab_engine::shell::human_size(*s, false)).collect();
+    assert_eq!(ours, listed);
+}
+
+/// Common options of ls, wc, cat, seq and env (texts as GNU coreutils 9 and
+/// BusyBox print them); an option they lack is refused, not ignored.
+#[test]
+fn utilities_take_their_common_options() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, r#"docker exec a sh -c 'mkdir -p /x/y/.h /x/z; printf "%1500s" a > /x/mid; echo s > /x/y/s; printf "h\xc3\xa9llo world\n\nabc\n" > /t'"#);
+    let cases = [
+        ("ls -R /x", "/x:\nmid\ny\nz\n\n/x/y:\ns\n\n/x/z:\n"),
+        ("ls -S /x", "y\nz\nmid\n"),
+        ("ls -r /x", "z\ny\nmid\n"),
+        ("ls -lh /x/mid", "-rw-r--r--    1 root     root          1.5K Jan  1  1970 /x/mid\n"),
+        ("ls -n /x/y", "total 4\n-rw-r--r--    1 0        0                2 Jan  1  1970 s\n"),
+        ("wc -m /t", "17 /t\n"),
+        ("wc -L /t", "11 /t\n"),
+        ("cat -n /t", "     1\théllo world\n     2\t\n     3\tabc\n"),
+        ("cat -b /t", "     1\théllo world\n\n     2\tabc\n"),
+        ("seq -s , 3", "1,2,3\n"),
+        ("seq -w 8 10", "08\n09\n10\n"),
+        ("env -u HOSTNAME sh -c 'echo [$HOSTNAME]'", "[]\n"),
+    ];
+    for (cmd, want) in cases {
+        assert_eq!(ok(&mut e, &mut h, &format!("docker exec a {cmd}")), want, "{cmd}");
+    }
+    for (cmd, refusal) in [("ls -X /", "ls: unrecognized option: X"), ("wc -x /t", "wc: unrecognized option: x"), ("cat -A /t", "cat: unrecognized option: A"), ("sort -V /t", "sort: unrecognized option: V"), ("env -x", "env: unrecognized option: x")] {
+        let r = e.run(&format!("docker exec a {cmd}"), &mut h);
+        assert!(r.status != 0 && r.text.starts_with(refusal), "{cmd}: {}", r.text);
+    }
+}
