@@ -37,6 +37,9 @@ const NETWORK: [&str; 7] = ["wget", "curl", "ping", "nc", "nslookup", "ssh", "gi
 const NETWORK_APPLETS: [&str; 4] = ["wget", "ping", "nc", "nslookup"];
 
 /// What a network tool the image has says.
+/// The options the file utilities take here (a value follows mkdir's -m and touch's -d, -t, -r).
+const FILE_OPTIONS: [(&str, &str); 7] = [("rm", "rRf"), ("rmdir", "p"), ("mkdir", "pm"), ("cp", "rRapf"), ("mv", "f"), ("ln", "sfn"), ("touch", "acmdtr")];
+
 /// The file utilities whose errors GNU coreutils words differently.
 const COREUTILS: [&str; 10] = ["rm", "rmdir", "mkdir", "cp", "mv", "touch", "ls", "chmod", "chown", "ln"];
 
@@ -2210,8 +2213,23 @@ impl<'a> Shell<'a> {
     /// Debian and Ubuntu images the file utilities are GNU coreutils, whose
     /// errors say what BusyBox's say in other words ([`coreutils_words`]).
     fn builtin(&mut self, words: &[String], stdin: &str) -> (i32, String, String) {
-        let (status, out, err) = self.busybox_builtin(words, stdin);
         let cmd = words[0].rsplit('/').next().unwrap_or(&words[0]);
+        // The file utilities' options: one this shell does not carry out is refused, not ignored.
+        if let Some((_, known)) = FILE_OPTIONS.iter().find(|(c, _)| *c == cmd) {
+            let flags = words[1..].iter().take_while(|w| *w != "--").filter(|w| w.starts_with('-') && w.len() > 1 && !(cmd == "chmod" && chmod(w, 0, false).is_some()));
+            // Values of -m (mkdir) and -d/-t/-r (touch) are not options.
+            let valued = |c: char| (cmd == "mkdir" && c == 'm') || (cmd == "touch" && "dtr".contains(c));
+            for f in flags {
+                let letters: Vec<char> = f.chars().skip(1).collect();
+                let end = letters.iter().position(|c| valued(*c)).map_or(letters.len(), |i| i + 1);
+                if let Some(bad) = letters[..end].iter().find(|c| !known.contains(**c)) {
+                    let list: Vec<String> = known.chars().map(|c| format!("-{c}")).collect();
+                    let why = if *bad == 'v' { format!("-v is real, but Layer Lab's {cmd} does not print what it does") } else { format!("Layer Lab's {cmd} knows {}", list.join(" ")) };
+                    return (1, String::new(), format!("{cmd}: unrecognized option: {bad} ({why})\n"));
+                }
+            }
+        }
+        let (status, out, err) = self.busybox_builtin(words, stdin);
         if self.flavour != Flavour::Dash || err.is_empty() || !COREUTILS.contains(&cmd) {
             return (status, out, err);
         }
@@ -2376,15 +2394,32 @@ impl<'a> Shell<'a> {
                 }
                 ok(String::new())
             }
-            "basename" => match args.first() {
-                Some(path) => {
+            "basename" => {
+                // basename PATH [SUFFIX], or -s SUFFIX / -a for several paths.
+                let (mut suffix, mut many, mut names) = (None, false, Vec::new());
+                let mut it = args.iter().copied();
+                while let Some(a) = it.next() {
+                    match a {
+                        "-s" => (suffix, many) = (it.next(), true),
+                        "-a" => many = true,
+                        o if o.starts_with("-s") => (suffix, many) = (Some(&o[2..]), true),
+                        o if o.starts_with('-') && o.len() > 1 => return fail(1, format!("basename: unrecognized option: {} (Layer Lab's basename knows -a and -s)\n", &o[1..])),
+                        n => names.push(n),
+                    }
+                }
+                if !many && names.len() == 2 {
+                    suffix = names.pop();
+                }
+                if names.is_empty() {
+                    return fail(1, "BusyBox v1.37.0 multi-call binary.\n\nUsage: basename FILE [SUFFIX]\n".into());
+                }
+                ok(names.iter().map(|path| {
                     let trimmed = path.trim_end_matches('/');
                     let base = if trimmed.is_empty() { "/" } else { trimmed.rsplit('/').next().unwrap_or(trimmed) };
-                    let base = args.get(1).and_then(|suffix| base.strip_suffix(suffix).filter(|b| !b.is_empty())).unwrap_or(base);
-                    ok(format!("{base}\n"))
-                }
-                None => fail(1, "BusyBox v1.37.0 multi-call binary.\n\nUsage: basename FILE [SUFFIX]\n".into()),
-            },
+                    let base = suffix.and_then(|suffix| base.strip_suffix(suffix).filter(|b| !b.is_empty())).unwrap_or(base);
+                    format!("{base}\n")
+                }).collect())
+            }
             "dirname" => match args.first() {
                 Some(path) => {
                     let trimmed = path.trim_end_matches('/');
@@ -2766,7 +2801,23 @@ impl<'a> Shell<'a> {
                 }
                 (i32::from(!err.is_empty()), text, err)
             }
-            "touch" => self.each(&args, "touch", |sh, path| {
+            "touch" => {
+                // -c: no file is made; -d/-t/-r give a time, which layers do not keep (every mtime is 0).
+                let (mut create, mut paths) = (true, Vec::new());
+                let mut it = args.iter().copied();
+                while let Some(a) = it.next() {
+                    match a {
+                        "--" => paths.extend(it.by_ref()),
+                        o if o.starts_with('-') && o.len() > 1 => {
+                            create &= !o.contains('c');
+                            if o.ends_with(['d', 't', 'r']) {
+                                it.next();
+                            }
+                        }
+                        p => paths.push(p),
+                    }
+                }
+                self.each(&paths, "touch", |sh, path| {
                 // An existing file (through its links) gets new times: a
                 // change, so overlay2 copies it up and a layer records it.
                 let key = sh.root.follow(sh.resolve(path));
@@ -2775,13 +2826,41 @@ impl<'a> Shell<'a> {
                     Some(_) if sh.read_only(&key) => Err(format!("{path}: Read-only file system")),
                     Some(_) if !sh.may(&key, 2) => Err(format!("{path}: Permission denied")),
                     Some(node) => sh.root.insert(key, Node { touched: node.touched.wrapping_add(1), ..node }),
+                    None if !create => Ok(()),
                     None => sh.write(path, b"", true).map_err(|e| e.replace("can't create ", "").replace("nonexistent directory", "No such file or directory")),
                 }
-            }),
+                })
+            }
             "mkdir" => {
-                let parents = args.iter().any(|a| a.starts_with('-') && a.contains('p'));
-                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
-                self.each(&paths, "mkdir", |sh, path| sh.mkdir(path, parents))
+                // mkdir [-p] [-m MODE] DIR…: -m sets the mode of the directories named, not their parents.
+                let (mut parents, mut mode, mut paths) = (false, None, Vec::new());
+                let mut it = args.iter().copied();
+                while let Some(a) = it.next() {
+                    match a {
+                        "--" => paths.extend(it.by_ref()),
+                        o if o.starts_with('-') && o.len() > 1 => {
+                            parents |= o.contains('p');
+                            if let Some(i) = o.find('m') {
+                                mode = Some(if o.len() > i + 1 { o[i + 1..].to_string() } else { it.next().unwrap_or_default().to_string() });
+                            }
+                        }
+                        p => paths.push(p),
+                    }
+                }
+                if let Some(m) = mode.as_deref().filter(|m| chmod(m, 0o755, true).is_none()) {
+                    return fail(1, format!("mkdir: invalid mode '{m}'\n"));
+                }
+                self.each(&paths, "mkdir", |sh, path| {
+                    sh.mkdir(path, parents)?;
+                    if let Some(m) = &mode {
+                        let key = sh.resolve(path);
+                        if let Some(mut node) = sh.root.get(&key).cloned() {
+                            node.mode = chmod(m, 0o755, true).unwrap_or(node.mode);
+                            sh.root.insert(key, node)?;
+                        }
+                    }
+                    Ok(())
+                })
             }
             "rm" => {
                 let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars()).collect();
@@ -2813,17 +2892,31 @@ impl<'a> Shell<'a> {
                     }
                 })
             }
-            "rmdir" => self.each(&args, "rmdir", |sh, path| {
+            "rmdir" => {
+                // -p: then each parent named in the path, while it is empty.
+                let parents = args.iter().any(|a| a.starts_with('-') && a.contains('p'));
+                let paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+                self.each(&paths, "rmdir", |sh, path| {
                 let key = sh.resolve(path);
                 match sh.root.get(&key) {
                     Some(n) if n.is_dir() && sh.root.descendants(&key).next().is_none() => {
                         sh.root.remove(&key);
+                        let mut named = path.trim_end_matches('/');
+                        while let Some((parent, _)) = named.rsplit_once('/').filter(|(p, _)| parents && !p.is_empty()) {
+                            let up = sh.resolve(parent);
+                            if sh.root.descendants(&up).next().is_some() {
+                                return Err(format!("'{parent}': Directory not empty"));
+                            }
+                            sh.root.remove(&up);
+                            named = parent;
+                        }
                         Ok(())
                     }
                     Some(n) if n.is_dir() => Err(format!("'{path}': Directory not empty")),
                     _ => Err(format!("'{path}': No such file or directory")),
                 }
-            }),
+                })
+            }
             "cp" | "mv" => {
                 let recursive = cmd == "mv" || args.iter().any(|a| a.starts_with('-') && (a.contains('r') || a.contains('R') || a.contains('a')));
                 let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
@@ -3398,8 +3491,9 @@ impl<'a> Shell<'a> {
         while let Some(a) = args.get(i) {
             i += 1;
             match a.strip_prefix('-').filter(|o| !o.is_empty()) {
-                Some(o) if matches!(cmd, "cut") && matches!(o.chars().next(), Some('d' | 'f' | 'c')) => {
-                    let flag = o.chars().next().unwrap_or('f');
+                Some(o) if matches!(cmd, "cut") && matches!(o.chars().next(), Some('d' | 'f' | 'c' | 'b')) => {
+                    // -b (bytes) is -c here: the text is characters.
+                    let flag = o.chars().next().map(|c| if c == 'b' { 'c' } else { c }).unwrap_or('f');
                     let value = if o.len() > 1 { o[1..].to_string() } else { args.get(i).map_or(String::new(), |v| v.to_string()) };
                     if o.len() == 1 {
                         i += 1;
@@ -3421,7 +3515,7 @@ impl<'a> Shell<'a> {
         }
         let known = match cmd {
             "cut" => "dfcsb",
-            "tr" => "ds",
+            "tr" => "dsc",
             "sort" => "nrufbskt",
             _ => "cdu",
         };
@@ -3478,8 +3572,12 @@ impl<'a> Shell<'a> {
                 };
                 let to = sets.get(1);
                 let mut out = String::new();
+                // -c: the characters not in the first set (each becomes the second set's last).
+                let complement = has('c');
                 for c in input.chars() {
-                    let mapped = match from.iter().position(|x| *x == c) {
+                    let at = from.iter().position(|x| *x == c);
+                    let at = if complement { if at.is_some() { None } else { Some(usize::MAX) } } else { at };
+                    let mapped = match at {
                         Some(_) if has('d') => continue,
                         Some(i) => to.and_then(|t| t.get(i).or(t.last())).copied().unwrap_or(c),
                         None => c,

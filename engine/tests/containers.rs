@@ -804,11 +804,18 @@ fn utilities_take_their_common_options() {
         ("seq -s , 3", "1,2,3\n"),
         ("seq -w 8 10", "08\n09\n10\n"),
         ("env -u HOSTNAME sh -c 'echo [$HOSTNAME]'", "[]\n"),
+        ("sh -c 'mkdir -m 700 /m && ls -ld /m'", "drwx------    2 root     root          4096 Jan  1  1970 /m\n"),
+        ("sh -c 'touch -c /nope; ls /nope 2>&1; true'", "ls: /nope: No such file or directory\n"),
+        ("sh -c 'mkdir -p /p/q/r && rmdir -p /p/q/r; ls -d /p 2>&1; true'", "ls: /p: No such file or directory\n"),
+        ("basename -s .txt /a/b.txt /c.txt", "b\nc\n"),
+        ("basename /a/b.txt .txt", "b\n"),
+        ("sh -c 'echo abc | tr -cd a'", "a"),
+        ("sh -c 'echo abc | cut -b 2'", "b\n"),
     ];
     for (cmd, want) in cases {
         assert_eq!(ok(&mut e, &mut h, &format!("docker exec a {cmd}")), want, "{cmd}");
     }
-    for (cmd, refusal) in [("ls -X /", "ls: unrecognized option: X"), ("wc -x /t", "wc: unrecognized option: x"), ("cat -A /t", "cat: unrecognized option: A"), ("sort -V /t", "sort: unrecognized option: V"), ("env -x", "env: unrecognized option: x")] {
+    for (cmd, refusal) in [("ls -X /", "ls: unrecognized option: X"), ("wc -x /t", "wc: unrecognized option: x"), ("cat -A /t", "cat: unrecognized option: A"), ("sort -V /t", "sort: unrecognized option: V"), ("env -x", "env: unrecognized option: x"), ("rm -x /t", "rm: unrecognized option: x"), ("mkdir -pv /v", "mkdir: unrecognized option: v (-v is real"), ("touch -z /t", "touch: unrecognized option: z")] {
         let r = e.run(&format!("docker exec a {cmd}"), &mut h);
         assert!(r.status != 0 && r.text.starts_with(refusal), "{cmd}: {}", r.text);
     }
