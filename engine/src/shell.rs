@@ -3957,7 +3957,7 @@ pub fn human_size(size: u64, busybox: bool) -> String {
     match (tenths < 10.0, value.ceil()) {
         (true, _) => format!("{tenths:.1}{}", UNITS[unit]),
         (false, c) if c >= 1024.0 && unit + 1 < UNITS.len() => format!("1.0{}", UNITS[unit + 1]),
-        (false, c) => format!("{c}{}", UNITS[unit]),
+        (false, c) => format!("{}{}", c as u64, UNITS[unit]), // whole, below 1024
     }
 }
 

@@ -455,6 +455,14 @@ fn ls_on_a_terminal_lays_names_out_in_columns() {
     assert_eq!(ok(&mut e, &mut h, "docker exec -t s sh -c 'ls /usr 2>/dev/null'"), "bin    lib    local  sbin   share\n");
 }
 
+/// The next of a run of pseudo-random numbers (xorshift64): the differential tests' inputs.
+fn xorshift(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
 /// The GNU layout against this machine's GNU ls (`ls -C -w 80`, C locale, spaces not tabs).
 #[test]
 fn gnu_columns_match_gnu_ls() {
@@ -467,9 +475,7 @@ fn gnu_columns_match_gnu_ls() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut names = std::collections::BTreeSet::new();
         for _ in 0..(round % 61 + 1) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            xorshift(&mut seed);
             let len = (seed % if round % 3 == 0 { 3 } else { 19 } + 1) as usize;
             names.insert((0..len).map(|i| (b'a' + ((seed >> (i * 3)) % 26) as u8) as char).collect::<String>());
         }
@@ -633,12 +639,7 @@ fn printf_matches_gnu_printf() {
     }
     let values = ["0", "7", "-42", "255", "123456789", "3.14159", "-0.5", "1e-7", "12345.678", "1e20", "abc", "'A", "0x1f", "010"];
     let mut seed = 11u64;
-    let mut pick = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut pick = |n: usize| (xorshift(&mut seed) % n as u64) as usize;
     for _ in 0..600 {
         let flags: String = ["", "-", "0", "+", " ", "#", "-+", "0#"][pick(8)].to_string();
         let width = ["", "1", "6", "12"][pick(4)];
@@ -732,12 +733,7 @@ fn sort_matches_gnu_sort() {
         return;
     }
     let mut seed = 5u64;
-    let mut pick = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut pick = |n: usize| (xorshift(&mut seed) % n as u64) as usize;
     let options = [&["-n"][..], &["-r"], &["-f"], &["-u"], &["-k2"], &["-k2n"], &["-k2,2n", "-k3r"], &["-t", ",", "-k2"], &["-t", ",", "-k3,3", "-k1"], &["-k1.2"], &["-rn", "-k2"], &["-u", "-k1,1"], &["-s", "-k3,3"], &["-b", "-k2"], &["-nu"], &["-fu"]];
     let words = ["a", "B", "b", "10", "9", "-3", "2.5", "x", "ab", "A"];
     let dir = tempfile::tempdir().expect("tempdir");
@@ -770,9 +766,7 @@ fn human_sizes_match_gnu_ls() {
     let mut sizes = vec![0u64, 1, 1023, 1024, 1025, 1500, 10189, 10240, 10241, 100_000, 1_048_575, 1_048_576, 1_073_741_823];
     let mut seed = 3u64;
     for _ in 0..60 {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
+        xorshift(&mut seed);
         sizes.push(seed % 10u64.pow(1 + (seed % 11) as u32));
     }
     for (i, size) in sizes.iter().enumerate() {
