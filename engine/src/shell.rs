@@ -38,7 +38,7 @@ const NETWORK_APPLETS: [&str; 4] = ["wget", "ping", "nc", "nslookup"];
 
 /// What a network tool the image has says.
 /// The options the file utilities take here (a value follows mkdir's -m and touch's -d, -t, -r).
-const FILE_OPTIONS: [(&str, &str); 7] = [("rm", "rRf"), ("rmdir", "p"), ("mkdir", "pm"), ("cp", "rRapf"), ("mv", "f"), ("ln", "sfn"), ("touch", "acmdtr")];
+const FILE_OPTIONS: [(&str, &str); 7] = [("rm", "rRfv"), ("rmdir", "pv"), ("mkdir", "pmv"), ("cp", "rRapfv"), ("mv", "fv"), ("ln", "sfnv"), ("touch", "acmdtr")];
 
 /// The file utilities whose errors GNU coreutils words differently.
 const COREUTILS: [&str; 10] = ["rm", "rmdir", "mkdir", "cp", "mv", "touch", "ls", "chmod", "chown", "ln"];
@@ -2224,8 +2224,7 @@ impl<'a> Shell<'a> {
                 let end = letters.iter().position(|c| valued(*c)).map_or(letters.len(), |i| i + 1);
                 if let Some(bad) = letters[..end].iter().find(|c| !known.contains(**c)) {
                     let list: Vec<String> = known.chars().map(|c| format!("-{c}")).collect();
-                    let why = if *bad == 'v' { format!("-v is real, but Layer Lab's {cmd} does not print what it does") } else { format!("Layer Lab's {cmd} knows {}", list.join(" ")) };
-                    return (1, String::new(), format!("{cmd}: unrecognized option: {bad} ({why})\n"));
+                    return (1, String::new(), format!("{cmd}: unrecognized option: {bad} (Layer Lab's {cmd} knows {})\n", list.join(" ")));
                 }
             }
         }
@@ -2850,8 +2849,17 @@ impl<'a> Shell<'a> {
                 if let Some(m) = mode.as_deref().filter(|m| chmod(m, 0o755, true).is_none()) {
                     return fail(1, format!("mkdir: invalid mode '{m}'\n"));
                 }
-                self.each(&paths, "mkdir", |sh, path| {
+                let verbose = args.iter().any(|a| a.starts_with('-') && a.contains('v'));
+                let mut said = String::new();
+                let status = self.each(&paths, "mkdir", |sh, path| {
+                    // -v names each directory made, parents first: the operand's own prefixes.
+                    let made: Vec<String> = if parents { path.match_indices('/').map(|(i, _)| &path[..i]).chain([path.trim_end_matches('/')]).filter(|p| !p.is_empty() && sh.root.get(&sh.resolve(p)).is_none()).map(str::to_string).collect() } else { vec![path.to_string()] };
                     sh.mkdir(path, parents)?;
+                    if verbose {
+                        for m in made {
+                            said.push_str(&if sh.flavour == Flavour::Busybox { format!("created directory: '{m}'\n") } else { format!("mkdir: created directory '{m}'\n") });
+                        }
+                    }
                     if let Some(m) = &mode {
                         let key = sh.resolve(path);
                         if let Some(mut node) = sh.root.get(&key).cloned() {
@@ -2860,13 +2868,16 @@ impl<'a> Shell<'a> {
                         }
                     }
                     Ok(())
-                })
+                });
+                (status.0, said, status.2)
             }
             "rm" => {
                 let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars()).collect();
                 let (recursive, force) = (flags.contains('r') || flags.contains('R'), flags.contains('f'));
                 let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
-                self.each(&paths, "rm", |sh, path| {
+                let verbose = flags.contains('v');
+                let mut said = String::new();
+                let status = self.each(&paths, "rm", |sh, path| {
                     let key = sh.resolve(path);
                     match sh.root.get(&key) {
                         None if force => Ok(()),
@@ -2886,20 +2897,39 @@ impl<'a> Shell<'a> {
                             if n.is_dir() && sh.lower.get(&key).is_some_and(Node::is_dir) {
                                 sh.removed_dirs.push(key.clone());
                             }
+                            if verbose {
+                                // What goes, each entry after those below it.
+                                let mut gone: Vec<(PathKey, bool)> = sh.root.descendants(&key).map(|(k, n)| (k.clone(), n.is_dir())).collect();
+                                gone.push((key.clone(), n.is_dir()));
+                                crate::sorting::sort_by(&mut gone, |a, b| if b.0.starts_with(&a.0) && a.0 != b.0 { std::cmp::Ordering::Greater } else if a.0.starts_with(&b.0) && a.0 != b.0 { std::cmp::Ordering::Less } else { a.0.cmp(&b.0) });
+                                for (k, dir) in gone {
+                                    let shown = if k == key { path.to_string() } else { format!("{}{}", path.trim_end_matches('/'), display(&k[key.len()..])) };
+                                    said.push_str(&match (dir, sh.flavour) {
+                                        (true, Flavour::Busybox) => format!("removed directory: '{shown}'\n"),
+                                        (true, _) => format!("removed directory '{shown}'\n"),
+                                        _ => format!("removed '{shown}'\n"),
+                                    });
+                                }
+                            }
                             sh.root.remove(&key);
                             Ok(())
                         }
                     }
-                })
+                });
+                (status.0, said, status.2)
             }
             "rmdir" => {
                 // -p: then each parent named in the path, while it is empty.
                 let parents = args.iter().any(|a| a.starts_with('-') && a.contains('p'));
+                let verbose = args.iter().any(|a| a.starts_with('-') && a.contains('v'));
                 let paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
-                self.each(&paths, "rmdir", |sh, path| {
+                let mut said = String::new();
+                let status = self.each(&paths, "rmdir", |sh, path| {
                 let key = sh.resolve(path);
+                let mut tell = |dir: &str| if verbose { said.push_str(&format!("rmdir: removing directory, '{dir}'\n")) };
                 match sh.root.get(&key) {
                     Some(n) if n.is_dir() && sh.root.descendants(&key).next().is_none() => {
+                        tell(path);
                         sh.root.remove(&key);
                         let mut named = path.trim_end_matches('/');
                         while let Some((parent, _)) = named.rsplit_once('/').filter(|(p, _)| parents && !p.is_empty()) {
@@ -2907,6 +2937,7 @@ impl<'a> Shell<'a> {
                             if sh.root.descendants(&up).next().is_some() {
                                 return Err(format!("'{parent}': Directory not empty"));
                             }
+                            tell(parent);
                             sh.root.remove(&up);
                             named = parent;
                         }
@@ -2915,7 +2946,8 @@ impl<'a> Shell<'a> {
                     Some(n) if n.is_dir() => Err(format!("'{path}': Directory not empty")),
                     _ => Err(format!("'{path}': No such file or directory")),
                 }
-                })
+                });
+                (status.0, said, status.2)
             }
             "cp" | "mv" => {
                 let recursive = cmd == "mv" || args.iter().any(|a| a.starts_with('-') && (a.contains('r') || a.contains('R') || a.contains('a')));
@@ -2925,7 +2957,8 @@ impl<'a> Shell<'a> {
                 };
                 let dest_key = self.resolve(dest);
                 let into_dir = self.root.get(&self.root.follow(dest_key.clone())).is_some_and(Node::is_dir);
-                let mut err = String::new();
+                let verbose = args.iter().any(|a| a.starts_with('-') && a.contains('v'));
+                let (mut err, mut said) = (String::new(), String::new());
                 for src in srcs {
                     let src_key = self.resolve(src);
                     let Some(node) = self.root.get(&src_key).cloned() else {
@@ -2957,16 +2990,28 @@ impl<'a> Shell<'a> {
                         err.push_str(&format!("{cmd}: {e}\n"));
                         continue;
                     }
+                    // -v: `'SRC' -> 'DEST'` (GNU's mv says "renamed"); cp -r names each entry it copies.
+                    let shown = if into_dir { format!("{}/{}", dest.trim_end_matches('/'), src_key.last().map_or("", String::as_str)) } else { dest.to_string() };
+                    let mut tell = |from: &str, to: &str| {
+                        if verbose {
+                            said.push_str(&format!("{}'{from}' -> '{to}'\n", if cmd == "mv" && self.flavour == Flavour::Dash { "renamed " } else { "" }));
+                        }
+                    };
+                    tell(src, &shown);
                     for (k, n) in below {
                         let mut t = target.clone();
                         t.extend_from_slice(&k[src_key.len()..]);
+                        if cmd == "cp" {
+                            let rest = display(&k[src_key.len()..]);
+                            tell(&format!("{}{rest}", src.trim_end_matches('/')), &format!("{}{rest}", shown.trim_end_matches('/')));
+                        }
                         let _ = self.root.insert(t, n);
                     }
                     if cmd == "mv" {
                         self.root.remove(&src_key);
                     }
                 }
-                (i32::from(!err.is_empty()), String::new(), err)
+                (i32::from(!err.is_empty()), said, err)
             }
             "ln" => {
                 let symbolic = args.iter().any(|a| a.starts_with('-') && a.contains('s'));
@@ -2976,9 +3021,13 @@ impl<'a> Shell<'a> {
                     return fail(1, "ln: usage: ln [-sf] TARGET LINK\n".into());
                 };
                 let mut key = self.resolve(link);
+                let mut shown = link.to_string();
                 if self.root.get(&key).is_some_and(Node::is_dir) {
                     key.extend(components(target).last().cloned());
+                    shown = format!("{}/{}", link.trim_end_matches('/'), components(target).last().map_or("", String::as_str));
                 }
+                // -v: `'LINK' -> 'TARGET'`.
+                let said = if args.iter().any(|a| a.starts_with('-') && a.contains('v')) { format!("'{shown}' -> '{target}'\n") } else { String::new() };
                 if self.root.get(&key).is_some() {
                     if !force {
                         return fail(1, format!("ln: {link}: File exists\n"));
@@ -2998,7 +3047,7 @@ impl<'a> Shell<'a> {
                     }
                 };
                 match self.root.insert(key, node) {
-                    Ok(()) => ok(String::new()),
+                    Ok(()) => ok(said),
                     Err(e) => fail(1, format!("ln: {e}\n")),
                 }
             }

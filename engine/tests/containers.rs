@@ -809,8 +809,21 @@ fn utilities_take_their_common_options() {
     for (cmd, want) in cases {
         assert_eq!(ok(&mut e, &mut h, &format!("docker exec a {cmd}")), want, "{cmd}");
     }
-    for (cmd, refusal) in [("ls -X /", "ls: unrecognized option: X"), ("wc -x /t", "wc: unrecognized option: x"), ("cat -A /t", "cat: unrecognized option: A"), ("sort -V /t", "sort: unrecognized option: V"), ("env -x", "env: unrecognized option: x"), ("rm -x /t", "rm: unrecognized option: x"), ("mkdir -pv /v", "mkdir: unrecognized option: v (-v is real"), ("touch -z /t", "touch: unrecognized option: z")] {
+    for (cmd, refusal) in [("ls -X /", "ls: unrecognized option: X"), ("wc -x /t", "wc: unrecognized option: x"), ("cat -A /t", "cat: unrecognized option: A"), ("sort -V /t", "sort: unrecognized option: V"), ("env -x", "env: unrecognized option: x"), ("rm -x /t", "rm: unrecognized option: x"), ("touch -z /t", "touch: unrecognized option: z")] {
         let r = e.run(&format!("docker exec a {cmd}"), &mut h);
         assert!(r.status != 0 && r.text.starts_with(refusal), "{cmd}: {}", r.text);
     }
+}
+
+/// `-v` of the file utilities says what each did, in GNU's and BusyBox's words.
+#[test]
+fn verbose_file_utilities_say_what_they_did() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    let script = "touch /f; rm -v /f; mkdir -v /q; mkdir -pv /q/r/s; touch /g; cp -v /g /h; mv -v /h /i; ln -sv /i /j; rmdir -v /q/r/s; mkdir -p /c/d; touch /c/d/e; cp -rv /c /q; rm -rv /c";
+    let gnu = ok(&mut e, &mut h, &format!("docker exec d sh -c '{script}'"));
+    assert_eq!(gnu, "removed '/f'\nmkdir: created directory '/q'\nmkdir: created directory '/q/r'\nmkdir: created directory '/q/r/s'\n'/g' -> '/h'\nrenamed '/h' -> '/i'\n'/j' -> '/i'\nrmdir: removing directory, '/q/r/s'\n'/c' -> '/q/c'\n'/c/d' -> '/q/c/d'\n'/c/d/e' -> '/q/c/d/e'\nremoved '/c/d/e'\nremoved directory '/c/d'\nremoved directory '/c'\n");
+    let busybox = ok(&mut e, &mut h, &format!("docker exec a sh -c '{script}'"));
+    assert!(busybox.starts_with("removed '/f'\ncreated directory: '/q'\n") && busybox.contains("\n'/h' -> '/i'\n") && busybox.ends_with("removed directory: '/c'\n"), "{busybox}");
 }
