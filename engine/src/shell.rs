@@ -15,7 +15,7 @@ pub const UTILITIES: &[&str] = &[
     "sh", "echo", "printf", "cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "ln", "chmod", "chown", "ls", "pwd", "true", "false", "test", "[",
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
     "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which", "clear",
-    "date", "sha256sum", "base64", "readlink", "realpath",
+    "date", "sha256sum", "base64", "readlink", "realpath", "tac", "rev", "groups",
 ];
 
 /// sed reads and writes the shell's tree.
@@ -75,8 +75,8 @@ fn no_network(cmd: &str) -> (i32, String, String) {
 
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
-const UNSIMULATED: [&str; 20] = [
-    "awk", "du", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "stat", "mktemp",
+const UNSIMULATED: [&str; 26] = [
+    "awk", "du", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "stat", "mktemp", "yes", "nl", "paste", "comm", "fold", "getent",
     "gzip", "gunzip", "zcat", "top", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
 
@@ -122,6 +122,8 @@ pub enum Flavour {
 }
 
 pub struct Shell<'a> {
+    /// `$RANDOM`'s generator state.
+    random: std::cell::Cell<u64>,
     pub root: &'a mut Tree,
     /// The tree below this layer: a directory that existed there and is
     /// removed and made again becomes opaque.
@@ -480,6 +482,12 @@ pub const USER: &str = "\u{0}user";
 /// Set when the script must end (`exit`, `set -e`, a main process handed
 /// off): the exit status.
 pub const EXIT: &str = "\u{0}exit";
+/// The command `trap CMD EXIT` set: run when the script ends (not inherited by subshells or children).
+const TRAP: &str = "\u{0}trap-exit";
+/// `umask`'s mask, in octal (022 when unset): new files are 0666 and directories 0777 without it.
+const UMASK: &str = "\u{0}umask";
+/// The signals `trap` knows by name and number (in a container they never arrive here).
+const SIGNALS: [(&str, u32); 15] = [("HUP", 1), ("INT", 2), ("QUIT", 3), ("ILL", 4), ("TRAP", 5), ("ABRT", 6), ("KILL", 9), ("USR1", 10), ("SEGV", 11), ("USR2", 12), ("PIPE", 13), ("ALRM", 14), ("TERM", 15), ("CHLD", 17), ("WINCH", 28)];
 
 /// Where a main process leaves the program that took its place: its words,
 /// joined by NUL.
@@ -877,7 +885,7 @@ impl<'a> Shell<'a> {
         let arg0 = env.remove(ARG0).unwrap_or_else(|| "/bin/sh".to_string());
         let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
         let terminal = env.contains_key(TERMINAL);
-        Shell { root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+        Shell { random: std::cell::Cell::new(0x2545_f491_4f6c_dd1d), root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
     }
 
     /// The variables, with what [`Shell::new`] needs to carry on where this
@@ -947,9 +955,31 @@ impl<'a> Shell<'a> {
             }
         };
         let status = self.run_list(&list);
-        match self.env.get(EXIT) {
+        let status = match self.env.get(EXIT) {
             Some(code) => code.parse().unwrap_or(status),
             None if self.aborted => 2,
+            None => status,
+        };
+        // The EXIT trap, once, when the script ends (an interactive shell's, at its `exit`).
+        let interactive = self.env.contains_key(HISTORY) && !self.env.contains_key(EXIT);
+        match self.env.get(TRAP).cloned().filter(|_| !interactive) {
+            Some(action) => {
+                self.env.remove(TRAP);
+                let (exit, aborted) = (self.env.remove(EXIT), std::mem::replace(&mut self.aborted, false));
+                self.status = status;
+                let _ = self.run_script(&action);
+                // `exit N` in the trap sets the status; otherwise the script's stands.
+                match self.env.get(EXIT).and_then(|c| c.parse().ok()) {
+                    Some(code) => code,
+                    None => {
+                        if let Some(e) = exit {
+                            self.env.insert(EXIT.to_string(), e);
+                        }
+                        self.aborted = aborted;
+                        status
+                    }
+                }
+            }
             None => status,
         }
     }
@@ -1232,9 +1262,10 @@ impl<'a> Shell<'a> {
             return (2, String::new());
         }
         let env = match how {
-            Nested::Subshell { .. } => self.env.clone(),
+            // A subshell starts with no EXIT trap of its own.
+            Nested::Subshell { .. } => self.env.iter().filter(|(k, _)| *k != TRAP).map(|(k, v)| (k.clone(), v.clone())).collect(),
             // A new process gets the exported variables (and how it runs: MAIN, USER).
-            Nested::Process { .. } => self.env.iter().filter(|(k, _)| if k.starts_with('\u{0}') { !k.starts_with(FUNCTION) && !k.starts_with(EXIT) } else { self.exported.contains(*k) }).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Nested::Process { .. } => self.env.iter().filter(|(k, _)| if k.starts_with('\u{0}') { !k.starts_with(FUNCTION) && !k.starts_with(EXIT) && *k != TRAP } else { self.exported.contains(*k) }).map(|(k, v)| (k.clone(), v.clone())).collect(),
         };
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
         sub.flavour = self.flavour;
@@ -1422,7 +1453,19 @@ impl<'a> Shell<'a> {
             "#" => Some(self.args.len().to_string()),
             "@" | "*" => Some(self.args.join(" ")),
             "0" => Some(self.arg0.clone()),
+            "$" => Some(self.own_pid().to_string()),
             n if n.bytes().all(|b| b.is_ascii_digit()) => n.parse::<usize>().ok().and_then(|i| self.args.get(i.checked_sub(1)?).cloned()),
+            // PID 1 and what `docker exec` starts have no parent in the container.
+            "PPID" if !self.env.contains_key(name) => Some("0".to_string()),
+            // BusyBox ash's and bash's, not dash's: the same run of numbers each time, as all here is deterministic.
+            "RANDOM" if !self.env.contains_key(name) && (self.flavour == Flavour::Busybox || self.is_bash()) => {
+                let mut x = self.random.get() ^ u64::from(self.own_pid()).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                self.random.set(x);
+                Some((x % 32_768).to_string())
+            }
             _ => self.env.get(name).cloned(),
         };
         let env = ShVars(env);
@@ -1663,7 +1706,19 @@ impl<'a> Shell<'a> {
     /// A new file or directory, owned by the user this shell runs as.
     fn owned(&self, node: Node) -> Node {
         let (uid, gid) = self.ids();
-        Node { uid, gid, ..node }
+        // What is made: 0666 files, 0777 directories, less the umask (0644 and 0755 with 022).
+        let mode = if node.is_dir() { 0o777 } else { 0o666 } & !self.umask();
+        Node { uid, gid, mode, ..node }
+    }
+
+    fn umask(&self) -> u32 {
+        self.env.get(UMASK).and_then(|m| u32::from_str_radix(m, 8).ok()).unwrap_or(0o022)
+    }
+
+    /// This process's PID: 1 in a build step or as the container's main
+    /// process, else the next after the container's processes (as `ps` shows it).
+    fn own_pid(&self) -> u32 {
+        self.env.get(PROCESSES).and_then(|p| p.lines().last()?.split('\t').next()?.parse::<u32>().ok()).map_or(1, |last| last + 6)
     }
 
     /// The name of a user or group ID from the image's /etc/passwd or /etc/group, or the number.
@@ -2481,6 +2536,61 @@ impl<'a> Shell<'a> {
             }
             // A container's clock is the host's; a build step's is 1970 (SOURCE_DATE_EPOCH=0, see crate::date).
             "date" => crate::date::command(&args, self.network.map_or(0, |b| b.now), self.flavour == Flavour::Busybox),
+            "trap" => {
+                let listing = |sh: &Self| sh.env.get(TRAP).map_or(String::new(), |a| format!("trap -- {} EXIT\n", sh_quote(a)));
+                match args.as_slice() {
+                    [] | ["-p", ..] => ok(listing(self)),
+                    ["-l"] => ok(SIGNALS.iter().map(|(n, k)| format!("{k:2}) SIG{n}\n")).collect()),
+                    [action, signals @ ..] => {
+                        // `trap N SIG` with a number first resets, as `trap - SIG`.
+                        let (action, signals) = if action.parse::<u32>().is_ok() && signals.is_empty() { ("-", &args[..]) } else { (*action, signals) };
+                        for sig in signals {
+                            let name = sig.trim_start_matches("SIG");
+                            let known = matches!(name, "EXIT" | "0") || SIGNALS.iter().any(|(n, k)| *n == name || k.to_string() == name);
+                            if !known {
+                                return fail(1, match (self.flavour, self.is_bash()) {
+                                    (_, true) => self.message(&format!("trap: {sig}: invalid signal specification")),
+                                    (Flavour::Dash, _) => format!("trap: {sig}: bad trap\n"),
+                                    _ => self.message(&format!("trap: {sig}: bad trap")),
+                                });
+                            }
+                            if matches!(name, "EXIT" | "0") {
+                                match action {
+                                    "-" => self.env.remove(TRAP),
+                                    a => self.env.insert(TRAP.to_string(), a.to_string()),
+                                };
+                            }
+                        }
+                        ok(String::new())
+                    }
+                }
+            }
+            "umask" => match args.as_slice() {
+                [] => ok(format!("{:04o}\n", self.umask())),
+                ["-S"] => {
+                    let allowed = 0o777 & !self.umask();
+                    let who = |shift: u32| ["r", "w", "x"].iter().enumerate().filter(|(i, _)| allowed >> (shift + 2 - *i as u32) & 1 == 1).map(|(_, c)| *c).collect::<String>();
+                    ok(format!("u={},g={},o={}\n", who(6), who(3), who(0)))
+                }
+                [mask] if !mask.is_empty() && mask.len() <= 4 && mask.chars().all(|c| c.is_digit(8)) => {
+                    self.env.insert(UMASK.to_string(), format!("{:o}", u32::from_str_radix(mask, 8).unwrap_or(0o022) & 0o777));
+                    ok(String::new())
+                }
+                [mask, ..] if self.is_bash() => fail(1, self.message(&format!("umask: {mask}: octal number out of range"))),
+                [mask, ..] => fail(2, self.message(&format!("umask: Illegal number: {mask}"))),
+            },
+            // tac and rev: the lines last first, each line backwards.
+            "tac" | "rev" => {
+                let mut text = String::new();
+                for name in if args.is_empty() { vec!["-"] } else { args.clone() } {
+                    match if name == "-" { Ok(stdin.as_bytes().to_vec()) } else { self.read(name) } {
+                        Ok(b) => text.push_str(&String::from_utf8_lossy(&b)),
+                        Err(e) => return fail(1, format!("{cmd}: {e}\n")),
+                    }
+                }
+                ok(if cmd == "tac" { text.lines().rev().map(|l| format!("{l}\n")).collect() } else { text.lines().map(|l| format!("{}\n", l.chars().rev().collect::<String>())).collect() })
+            }
+            "groups" => ok(format!("{}\n", self.account("/etc/group", self.ids().1))),
             "sha256sum" => self.sha256sum(&args, stdin),
             "base64" => {
                 let (mut decode, mut wrap, mut file) = (false, 76, None);
@@ -2535,7 +2645,7 @@ impl<'a> Shell<'a> {
                 let mut status = 0;
                 for n in names {
                     let function = self.env.contains_key(&format!("{FUNCTION}{n}"));
-                    let builtin = matches!(n, "cd" | "export" | "set" | "unset" | "exit" | "return" | "shift" | "read" | "local" | "exec" | "." | "source" | "break" | "continue" | "true" | "false" | "echo" | "printf" | "test" | "[" | "pwd" | "type" | "command");
+                    let builtin = matches!(n, "cd" | "export" | "set" | "unset" | "exit" | "return" | "shift" | "read" | "local" | "exec" | "." | "source" | "break" | "continue" | "true" | "false" | "echo" | "printf" | "test" | "[" | "pwd" | "type" | "command" | "trap" | "umask");
                     let path = if n.contains('/') { self.root.get(&self.root.follow(self.resolve(n))).map(|_| n.to_string()) } else { self.find_in_path(n).or_else(|| UTILITIES.contains(&n).then(|| format!("/bin/{n}"))) };
                     match (cmd.as_str(), function, builtin, path) {
                         ("type", true, _, _) => out.push_str(&format!("{n} is a function\n")),
@@ -2734,7 +2844,7 @@ impl<'a> Shell<'a> {
                         Some((f.next()?.parse().ok()?, f.next()?.to_string(), f.next()?.to_string()))
                     }).collect()
                 });
-                let pid = rows.last().map_or(1, |r| r.0 + 6);
+                let pid = self.own_pid();
                 rows.push((pid, self.env.get(USER).cloned().unwrap_or_default(), words.join(" ")));
                 let mut out = "PID   USER     TIME  COMMAND\n".to_string();
                 for (pid, user, command) in rows {
@@ -3210,6 +3320,7 @@ impl<'a> Shell<'a> {
                             batch = args.get(i + 1).and_then(|n| n.parse().ok()).filter(|n| *n > 0).unwrap_or(1);
                             i += 1;
                         }
+                        n if n.starts_with("-n") && n.len() > 2 => batch = n[2..].parse().ok().filter(|n| *n > 0).unwrap_or(1),
                         "-I" => {
                             replace = args.get(i + 1).map(|r| r.to_string());
                             i += 1;

@@ -827,3 +827,32 @@ fn verbose_file_utilities_say_what_they_did() {
     let busybox = ok(&mut e, &mut h, &format!("docker exec a sh -c '{script}'"));
     assert!(busybox.starts_with("removed '/f'\ncreated directory: '/q'\n") && busybox.contains("\n'/h' -> '/i'\n") && busybox.ends_with("removed directory: '/c'\n"), "{busybox}");
 }
+
+/// The shells' own `$$`, `$PPID`, `$RANDOM`, `trap … EXIT` and `umask`, in a
+/// container and in a build step (PID 1 there; the umask shapes the layer).
+#[test]
+fn shell_builtins_trap_umask_and_special_parameters() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a sh -c 'echo $$ $PPID'"), "7 0\n");
+    let random = ok(&mut e, &mut h, "docker exec a sh -c 'echo $RANDOM $RANDOM'");
+    let numbers: Vec<u32> = random.split_whitespace().map(|n| n.parse().expect("a number")).collect();
+    assert!(numbers.len() == 2 && numbers[0] != numbers[1] && numbers.iter().all(|n| *n < 32_768), "{random}");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d sh -c 'echo [$RANDOM]'"), "[]\n", "dash has no RANDOM");
+    // The EXIT trap runs once at the end, with the script's status, which it keeps.
+    let failed = e.run(r#"docker exec a sh -c 'trap "echo bye \$?" EXIT; echo hi; false'"#, &mut h);
+    assert_eq!((failed.status, failed.text.as_str()), (1, "hi\nbye 1\n"));
+    let exit = e.run(r#"docker exec a sh -c 'trap "echo cleanup" EXIT; exit 3'"#, &mut h);
+    assert_eq!((exit.status, exit.text.as_str()), (3, "cleanup\n"));
+    assert_eq!(ok(&mut e, &mut h, r#"docker exec a sh -c 'trap "echo x" EXIT; (echo sub); trap - EXIT'"#), "sub\n");
+    assert_eq!(e.run("docker exec d sh -c 'trap \"echo x\" FOO'", &mut h).text, "trap: FOO: bad trap\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a sh -c 'umask; umask -S; umask 077; touch /u; mkdir /ud; ls -ld /u /ud'"), "0022\nu=rwx,g=rx,o=rx\n-rw-------    1 root     root             0 Jan  1  1970 /u\ndrwx------    2 root     root          4096 Jan  1  1970 /ud\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a sh -c 'printf \"1\\n2\\n\" | tac; echo abc | rev; echo a b | xargs -n1'"), "2\n1\ncba\na\nb\n");
+
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo $$ > /pid && umask 027 && touch /private\n")]);
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker build -q -t masked .");
+    ok(&mut e, &mut h, "docker run -d --name m masked sleep 1d");
+    assert_eq!(ok(&mut e, &mut h, "docker exec m sh -c 'cat /pid; ls -l /private'"), "1\n-rw-r-----    1 root     root             0 Jan  1  1970 /private\n");
+}
