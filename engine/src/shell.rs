@@ -124,6 +124,8 @@ pub enum Flavour {
 pub struct Shell<'a> {
     /// `$RANDOM`'s generator state.
     random: std::cell::Cell<u64>,
+    /// What `${x:=w}` set while a word was expanded, kept once it is done.
+    assigned: std::cell::RefCell<Vec<(String, String)>>,
     pub root: &'a mut Tree,
     /// The tree below this layer: a directory that existed there and is
     /// removed and made again becomes opaque.
@@ -203,15 +205,32 @@ impl crate::arith::Vars for ArithVars<'_, '_> {
 
 /// A shell's variables to the lexer, which then reads parameters as sh
 /// does ([`crate::shell_lex::Env::sh`]).
-struct ShVars<F>(F);
+/// The shell's variables as its words read them: what `${x:=w}` set in
+/// this word first (the shell keeps it after: [`Shell::keep_assigned`]).
+struct ShVars<'s, 'a, F> {
+    get: F,
+    shell: &'s Shell<'a>,
+}
 
-impl<F: Fn(&str) -> Option<String>> crate::shell_lex::Env for ShVars<F> {
+impl<F: Fn(&str) -> Option<String>> crate::shell_lex::Env for ShVars<'_, '_, F> {
     fn get(&self, name: &str) -> Option<String> {
-        (self.0)(name)
+        self.shell.assigned.borrow().iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| (self.get)(name))
     }
 
     fn sh(&self) -> bool {
         true
+    }
+
+    fn substrings(&self) -> bool {
+        self.shell.flavour == Flavour::Busybox || self.shell.is_bash()
+    }
+
+    fn case_changes(&self) -> bool {
+        self.shell.is_bash()
+    }
+
+    fn assign(&self, name: &str, value: &str) {
+        self.shell.assigned.borrow_mut().push((name.to_string(), value.to_string()));
     }
 }
 
@@ -264,6 +283,28 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                     word.push(*n);
                 }
                 i += 2;
+                continue;
+            }
+            // `${…}` is one piece of its word, blanks and quotes inside it included (`${x:-a b}`).
+            '$' if chars.get(i + 1) == Some(&'{') => {
+                let (mut j, mut depth) = (i + 2, 1);
+                while j < chars.len() && depth > 0 {
+                    match chars[j] {
+                        '\\' => j += 1,
+                        '\'' => j += chars[j + 1..].iter().position(|&x| x == '\'').map_or(chars.len(), |p| p + 1),
+                        '"' => j = crate::subst::quote_end(&chars, j)?.unwrap_or(chars.len()),
+                        '$' if chars.get(j + 1) == Some(&'{') => {
+                            depth += 1;
+                            j += 1;
+                        }
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let end = j.min(chars.len());
+                word.extend(&chars[i..end]);
+                i = end;
                 continue;
             }
             // A command substitution stays in its word, run when the word is expanded.
@@ -885,7 +926,7 @@ impl<'a> Shell<'a> {
         let arg0 = env.remove(ARG0).unwrap_or_else(|| "/bin/sh".to_string());
         let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
         let terminal = env.contains_key(TERMINAL);
-        Shell { random: std::cell::Cell::new(0x2545_f491_4f6c_dd1d), root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+        Shell { random: std::cell::Cell::new(0x2545_f491_4f6c_dd1d), assigned: Default::default(), root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
     }
 
     /// The variables, with what [`Shell::new`] needs to carry on where this
@@ -1438,6 +1479,7 @@ impl<'a> Shell<'a> {
     /// `$((expr))`: its `$NAME`s expanded, then evaluated on this shell's variables.
     fn arithmetic(&mut self, expr: &str) -> Result<String, String> {
         let expr = self.parameters(expr, false)?.concat();
+        self.keep_assigned();
         let mut vars = ArithVars { shell: self, refused: None };
         let value = crate::arith::eval(&expr, &mut vars);
         match vars.refused {
@@ -1468,7 +1510,7 @@ impl<'a> Shell<'a> {
             }
             _ => self.env.get(name).cloned(),
         };
-        let env = ShVars(env);
+        let env = ShVars { get: env, shell: self };
         let words = if split { crate::shell_lex::process_words(raw, &env, '\\') } else { crate::shell_lex::process_word(raw, &env, '\\').map(|w| vec![w]) };
         // BuildKit's words are busybox's; dash words its two syntax errors otherwise.
         words.map_err(|e| match (self.flavour, e.as_str()) {
@@ -1498,7 +1540,18 @@ impl<'a> Shell<'a> {
     /// `case` subject or pattern).
     fn word_text(&mut self, raw: &str) -> Result<String, String> {
         let raw = self.substitutions(raw, false)?;
-        Ok(self.parameters(&raw, false)?.concat())
+        let text = self.parameters(&raw, false)?.concat();
+        self.keep_assigned();
+        Ok(text)
+    }
+
+    /// The variables `${x:=w}` set in the word just expanded.
+    fn keep_assigned(&mut self) {
+        for (name, value) in self.assigned.take() {
+            if !self.readonly.contains(&name) {
+                self.env.insert(name, value);
+            }
+        }
     }
 
     /// A `case` pattern: expanded as [`Shell::word_text`], but what was
@@ -1561,6 +1614,7 @@ impl<'a> Shell<'a> {
         // `x=$(…)` keeps the output whole: an assignment is not split into words.
         let raw = self.substitutions(raw, !is_assignment(raw))?;
         let words = self.parameters(&raw, true)?;
+        self.keep_assigned();
         // Unquoted wildcards match names in the tree.
         if !raw.contains(['\'', '"', '\\']) && raw.contains(['*', '?', '[']) {
             let mut out = Vec::new();
@@ -2170,7 +2224,9 @@ impl<'a> Shell<'a> {
             // `X=~/dir` before the command: the value's tilde too.
             leading &= is_assignment(raw);
             let tilde = if leading { self.tilde(raw, true) } else { None };
-            match self.expand(tilde.as_deref().unwrap_or(raw)) {
+            let raw = tilde.as_deref().unwrap_or(raw);
+            // An assignment's value is one word: no splitting, no wildcards (`v=$x` keeps x's blanks).
+            match if leading { self.word_text(raw).map(|w| vec![w]) } else { self.expand(raw) } {
                 Ok(w) => words.extend(w),
                 Err(e) => return self.fatal(&e),
             }

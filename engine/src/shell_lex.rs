@@ -3,7 +3,9 @@
 //! `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`, `${VAR+x}`, `${VAR:?x}`, `${VAR?x}`,
 //! `${VAR#p}`, `${VAR##p}`, `${VAR%p}`, `${VAR%%p}`, `${VAR/p/r}`,
 //! `${VAR//p/r}`. Checked against BuildKit's own test data
-//! (../shared/conformance/buildkit-shell).
+//! (../shared/conformance/buildkit-shell). The shell's words add sh's own:
+//! `${#VAR}`, `${VAR:=x}`, `${VAR=x}`, and per [`Env`] ash's and bash's
+//! `${VAR:OFFSET:LENGTH}` and bash's `${VAR^^}`/`${VAR,,}`.
 
 /// A variable lookup: `Some` when the variable is set (perhaps to "").
 pub trait Env {
@@ -14,6 +16,16 @@ pub trait Env {
     fn sh(&self) -> bool {
         false
     }
+    /// BusyBox ash's and bash's `${x:OFFSET[:LENGTH]}` and `${x/p/r}` (a shell's; BuildKit has the latter).
+    fn substrings(&self) -> bool {
+        false
+    }
+    /// bash's `${x^^}`, `${x,,}`, `${x^}`, `${x,}`.
+    fn case_changes(&self) -> bool {
+        false
+    }
+    /// `${x:=w}` and `${x=w}` set the variable: the shell keeps it.
+    fn assign(&self, _name: &str, _value: &str) {}
 }
 
 impl<F: Fn(&str) -> Option<String>> Env for F {
@@ -216,6 +228,11 @@ impl<'a> Lexer<'a> {
         name
     }
 
+    /// BuildKit names the modifier it lacks; a shell says "bad substitution".
+    fn unsupported(&self, modifier: &str) -> String {
+        if self.env.sh() { "syntax error: bad substitution".to_string() } else { format!("unsupported modifier ({modifier}) in substitution") }
+    }
+
     fn dollar(&mut self) -> Result<String, String> {
         self.next();
         if self.peek() != Some('{') {
@@ -231,6 +248,15 @@ impl<'a> Lexer<'a> {
             Some('{' | '}' | ':') => return Err("syntax error: bad substitution".to_string()),
             _ => {}
         }
+        // `${#x}`: the length of x, in characters (`${#}` is the count of parameters).
+        if self.env.sh() && self.peek() == Some('#') && self.chars.get(self.pos + 1).is_some_and(|c| *c != '}') {
+            self.next();
+            let name = self.name(true);
+            return match self.next() {
+                Some('}') if !name.is_empty() => Ok(self.env.get(&name).unwrap_or_default().chars().count().to_string()),
+                _ => Err("syntax error: bad substitution".to_string()),
+            };
+        }
         let name = self.name(true);
         let Some(mut ch) = self.next() else {
             return Err("syntax error: missing '}'".to_string());
@@ -238,14 +264,50 @@ impl<'a> Lexer<'a> {
         let mut modifier = ch.to_string();
         match ch {
             '}' => Ok(self.env.get(&name).unwrap_or_default()),
-            ':' | '+' | '-' | '?' | '#' | '%' => {
+            ':' if self.env.substrings() && !matches!(self.peek(), Some('+' | '-' | '?' | '=')) => {
+                // `${x:OFFSET[:LENGTH]}`: arithmetic is not read here, numbers are.
+                let (spec, _) = self.run(Some('}'), true)?;
+                let (offset, length) = spec.split_once(':').map_or((spec.as_str(), None), |(o, l)| (o, Some(l)));
+                let number = |t: &str| t.trim().parse::<i64>().map_err(|_| format!("{}: arithmetic syntax error", t.trim()));
+                let value: Vec<char> = self.env.get(&name).unwrap_or_default().chars().collect();
+                let len = value.len() as i64;
+                let start = number(offset)?;
+                let start = if start < 0 { (len + start).max(0) } else { start.min(len) };
+                let end = match length.map(number).transpose()? {
+                    None => len,
+                    Some(l) if l < 0 => (len + l).max(start),
+                    Some(l) => (start + l).min(len),
+                };
+                Ok(value[start as usize..end.max(start) as usize].iter().collect()) // 0 <= start <= end <= len
+            }
+            '^' | ',' if self.env.case_changes() => {
+                let all = self.peek() == Some(ch);
+                if all {
+                    self.next();
+                }
+                if self.next() != Some('}') {
+                    return Err("syntax error: bad substitution".to_string());
+                }
+                let value = self.env.get(&name).unwrap_or_default();
+                let change = |t: &str| if ch == '^' { t.to_uppercase() } else { t.to_lowercase() };
+                Ok(match (all, value.chars().next()) {
+                    (true, _) => change(&value),
+                    (false, Some(first)) => change(&first.to_string()) + &value[first.len_utf8()..],
+                    (false, None) => String::new(),
+                })
+            }
+            ':' | '+' | '-' | '?' | '#' | '%' | '=' => {
                 let null_is_unset = ch == ':';
                 if null_is_unset {
                     ch = self.next().unwrap_or('\0');
                     modifier.push(ch);
-                    if !matches!(ch, '+' | '-' | '?') {
-                        return Err(format!("unsupported modifier ({modifier}) in substitution"));
+                    let posix = matches!(ch, '+' | '-' | '?') || (ch == '=' && self.env.sh());
+                    if !posix {
+                        return Err(self.unsupported(&modifier));
                     }
+                }
+                if ch == '=' && !self.env.sh() {
+                    return Err(self.unsupported(&modifier));
                 }
                 let raw = ch == '#' || ch == '%';
                 let word = match self.run(Some('}'), raw) {
@@ -257,6 +319,11 @@ impl<'a> Lexer<'a> {
                 let empty = value.as_deref().is_none_or(|v| null_is_unset && v.is_empty());
                 match ch {
                     '-' => Ok(if empty { word } else { value.unwrap_or_default() }),
+                    '=' if empty => {
+                        self.env.assign(&name, &word);
+                        Ok(word)
+                    }
+                    '=' => Ok(value.unwrap_or_default()),
                     '+' => Ok(if empty { String::new() } else { word }),
                     '?' => match value {
                         None => Err(format!("{name}: {}", if !word.is_empty() { &word } else if self.env.sh() { if null_is_unset { "parameter not set or null" } else { "parameter not set" } } else { "is not allowed to be unset" })),
@@ -275,6 +342,8 @@ impl<'a> Lexer<'a> {
                     }
                 }
             }
+            // Not in dash: ash and bash replace.
+            '/' if self.env.sh() && !self.env.substrings() => Err(self.unsupported(&modifier)),
             '/' => {
                 let all = self.peek() == Some('/');
                 if all {
@@ -285,7 +354,7 @@ impl<'a> Lexer<'a> {
                 let value = self.env.get(&name).unwrap_or_default();
                 Ok(replace(&pattern, &replacement, &value, all))
             }
-            _ => Err(format!("unsupported modifier ({modifier}) in substitution")),
+            _ => Err(self.unsupported(&modifier)),
         }
     }
 }

@@ -856,3 +856,32 @@ fn shell_builtins_trap_umask_and_special_parameters() {
     ok(&mut e, &mut h, "docker run -d --name m masked sleep 1d");
     assert_eq!(ok(&mut e, &mut h, "docker exec m sh -c 'cat /pid; ls -l /private'"), "1\n-rw-r-----    1 root     root             0 Jan  1  1970 /private\n");
 }
+
+/// Parameter expansions against this machine's dash and bash: the debian
+/// image's sh is dash, and `bash -c` is bash (each script only echoes).
+#[test]
+fn parameter_expansions_match_dash_and_bash() {
+    let scripts = [
+        "x=hello; echo ${#x} ${x%l*} ${x%%l*} ${x#h} ${x##*l}",
+        "echo ${y:-def} ${y:=set} $y ${z:+alt} ${y:+alt} ${w=plain} $w",
+        "x=''; echo [${x:-empty}] [${x-unset}] [${x:=filled}] $x",
+        "echo ${u:-a b}; echo \"${u:-c  d}\"; v=${u:-\"q r\"}; echo $v",
+        "set -- a b c; echo ${#} ${#1} ${2:-no}",
+        "y='a  b'; x=$y; echo \"$x\"; z=$(echo 1 2) w=*; echo \"$z\" \"$w\"",
+        "x=hello; echo ${x:1:3} ${x: -2} ${x:2} ${x/l/L} ${x//l/L}",
+        "x=hello; echo ${x^^} ${x^} ${x,,}",
+    ];
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    for (shell, host) in [("sh", "dash"), ("bash", "bash")] {
+        let Ok(_) = std::process::Command::new(host).arg("-c").arg("true").output() else { continue };
+        for script in &scripts[..if shell == "sh" { 6 } else { scripts.len() }] {
+            let real = std::process::Command::new(host).arg("-c").arg(script).output().expect("shell");
+            let quoted = script.replace('\'', r"'\''");
+            let ours = e.run(&format!("docker exec d {shell} -c '{quoted}'"), &mut h);
+            assert_eq!(ours.text, String::from_utf8_lossy(&real.stdout), "{shell}: {script}");
+        }
+    }
+    // dash has no substrings: Bad substitution, as it says it.
+    assert_eq!(e.run("docker exec d sh -c 'x=hi; echo ${x:1}'", &mut h).text, "sh: 1: Bad substitution\n");
+}
