@@ -462,6 +462,8 @@ enum Pipe {
     Feed(Vec<Command>, Box<Compound>),
     /// `! pipeline`
     Not(Box<Pipe>),
+    /// `A | B` where A ends in a compound (`for …; done | sort`): A's output is B's input.
+    Then(Box<Pipe>, Box<Pipe>),
 }
 
 #[derive(Clone, Debug)]
@@ -476,6 +478,10 @@ enum Compound {
     Define(String, Vec<Tok>),
     /// `COMPOUND < FILE`: `read` in it reads the file's lines.
     Input(Box<Compound>, String),
+    /// `COMPOUND <<END … END`: the same from a here-document (expanded unless its delimiter was quoted).
+    HereInput(Box<Compound>, String, bool),
+    /// `COMPOUND > FILE` or `>> FILE` (when true): what it prints goes there.
+    Output(Box<Compound>, String, bool),
     /// `if c; then …; elif c; then …; else …; fi`
     If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>),
     Loop(Loop),
@@ -682,7 +688,10 @@ impl Parser {
                 self.pos += 1;
                 return Ok(Pipe::Not(Box::new(self.pipe()?)));
             }
-            _ if self.opens() => return Ok(Pipe::Compound(Box::new(self.redirected_compound()?))),
+            _ if self.opens() => {
+                let compound = Pipe::Compound(Box::new(self.redirected_compound()?));
+                return self.piped_on(compound);
+            }
             Some(w @ ("select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
             // `name() { …; }`: the body's tokens are kept, to be read at each call.
             Some(name) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 2) == Some(&Tok::Op(")")) => {
@@ -728,7 +737,7 @@ impl Parser {
                     if self.opens() {
                         // `cmd | while read line; do …; done`: the compound reads the pipe.
                         let compound = self.redirected_compound()?;
-                        return Ok(Pipe::Feed(cmds, Box::new(compound)));
+                        return self.piped_on(Pipe::Feed(cmds, Box::new(compound)));
                     }
                     cmds.push(Command::default());
                 }
@@ -741,6 +750,15 @@ impl Parser {
         Ok(Pipe::Simple(cmds))
     }
 
+    /// `first`, or `first | …` when a pipe follows it.
+    fn piped_on(&mut self, first: Pipe) -> Result<Pipe, String> {
+        if self.toks.get(self.pos) != Some(&Tok::Op("|")) {
+            return Ok(first);
+        }
+        self.pos += 1;
+        Ok(Pipe::Then(Box::new(first), Box::new(self.pipe()?)))
+    }
+
     /// A compound command, and `< FILE` after it (`while read l; do …; done < f`).
     fn redirected_compound(&mut self) -> Result<Compound, String> {
         if self.depth >= MAX_DEPTH {
@@ -750,14 +768,18 @@ impl Parser {
         let compound = self.compound();
         self.depth -= 1;
         let mut compound = compound?;
-        if let (Some(Tok::Redir { fd: 0, op: "<" }), Some(Tok::Word(file))) = (self.toks.get(self.pos), self.toks.get(self.pos + 1)) {
-            compound = Compound::Input(Box::new(compound), file.clone());
+        // Its redirections: input from a file or a here-document, output to a file.
+        while let (Some(Tok::Redir { fd, op }), Some(Tok::Word(target))) = (self.toks.get(self.pos).cloned(), self.toks.get(self.pos + 1).cloned()) {
+            compound = match (fd, op) {
+                (0, "<") => Compound::Input(Box::new(compound), target),
+                (0, "<<" | "<<'") => Compound::HereInput(Box::new(compound), target, op == "<<"),
+                (1, ">" | ">>") => Compound::Output(Box::new(compound), target, op == ">>"),
+                _ => return Err("redirecting a loop's, a condition's, a { } group's or a ( ) subshell's stderr is not available in this version of Layer Lab".to_string()),
+            };
             self.pos += 2;
         }
         match self.toks.get(self.pos) {
-            Some(Tok::Redir { .. } | Tok::Op("|")) => {
-                Err("redirecting the output of a loop, a condition, a { } group or a ( ) subshell is not available in this version of Layer Lab".to_string())
-            }
+            Some(Tok::Redir { .. }) => Err("syntax error: unexpected redirection".to_string()),
             Some(Tok::Word(_)) => Err(self.unexpected("")),
             _ => Ok(compound),
         }
@@ -981,6 +1003,12 @@ impl<'a> Shell<'a> {
 
     /// Runs a script; returns its exit status. Output goes to `self.output`.
     pub fn run_script(&mut self, script: &str) -> i32 {
+        let status = self.run_text(script);
+        self.exit_trap(status)
+    }
+
+    /// Runs `script` in this shell (a script's body, `.`, `eval`): no EXIT trap.
+    fn run_text(&mut self, script: &str) -> i32 {
         let list = match tokenize(script).and_then(|toks| {
             let mut parser = Parser { toks, pos: 0, depth: self.depth };
             let list = parser.list(&[])?;
@@ -996,11 +1024,15 @@ impl<'a> Shell<'a> {
             }
         };
         let status = self.run_list(&list);
-        let status = match self.env.get(EXIT) {
+        match self.env.get(EXIT) {
             Some(code) => code.parse().unwrap_or(status),
             None if self.aborted => 2,
             None => status,
-        };
+        }
+    }
+
+    /// The end of a script: its EXIT trap runs, and may change its status.
+    fn exit_trap(&mut self, status: i32) -> i32 {
         // The EXIT trap, once, when the script ends (an interactive shell's, at its `exit`).
         let interactive = self.env.contains_key(HISTORY) && !self.env.contains_key(EXIT);
         match self.env.get(TRAP).cloned().filter(|_| !interactive) {
@@ -1008,7 +1040,7 @@ impl<'a> Shell<'a> {
                 self.env.remove(TRAP);
                 let (exit, aborted) = (self.env.remove(EXIT), std::mem::replace(&mut self.aborted, false));
                 self.status = status;
-                let _ = self.run_script(&action);
+                let _ = self.run_text(&action);
                 // `exit N` in the trap sets the status; otherwise the script's stands.
                 match self.env.get(EXIT).and_then(|c| c.parse().ok()) {
                     Some(code) => code,
@@ -1068,23 +1100,13 @@ impl<'a> Shell<'a> {
             Pipe::Not(inner) => i32::from(self.run_pipe(inner, true) == 0),
             Pipe::Simple(cmds) => self.run_pipeline(cmds),
             Pipe::Compound(c) => self.run_compound(c),
-            Pipe::Feed(cmds, c) => {
-                let saved = std::mem::take(&mut self.output);
-                self.run_pipeline(cmds);
-                let fed = std::mem::replace(&mut self.output, saved);
-                let list = [AndOr { first: Pipe::Compound(c.clone()), rest: Vec::new() }];
-                let outer = std::mem::replace(&mut self.input, fed);
-                let (status, out) = self.subshell(Ok(&list), false);
-                self.input = outer;
-                self.output.push_str(&out);
-                status
-            }
+            Pipe::Feed(..) | Pipe::Then(..) => self.run_fed(pipe, String::new()),
         };
         self.status = status;
         if matches!(pipe, Pipe::Not(_)) {
             return status;
         }
-        if self.errexit && status != 0 && !tested && self.conditions == 0 && !matches!(pipe, Pipe::Compound(_) | Pipe::Feed(..)) {
+        if self.errexit && status != 0 && !tested && self.conditions == 0 && !matches!(pipe, Pipe::Compound(_) | Pipe::Feed(..) | Pipe::Then(..)) {
             self.env.insert(EXIT.to_string(), status.to_string());
         }
         status
@@ -1149,6 +1171,40 @@ impl<'a> Shell<'a> {
                     }
                 }
                 0
+            }
+            Compound::HereInput(inner, body, expand) => {
+                let text = if *expand {
+                    match self.here_body(body) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            self.stderr(&format!("{}: {e}\n", self.arg0));
+                            return 2;
+                        }
+                    }
+                } else {
+                    body.clone()
+                };
+                let outer = std::mem::replace(&mut self.input, text);
+                let status = self.run_compound(inner);
+                self.input = outer;
+                status
+            }
+            Compound::Output(inner, file, append) => {
+                let saved = std::mem::take(&mut self.output);
+                let status = self.run_compound(inner);
+                let printed = std::mem::replace(&mut self.output, saved);
+                let target = match self.word_text(file) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.stderr(&format!("{}: {e}\n", self.arg0));
+                        return 2;
+                    }
+                };
+                if let Err(e) = self.write(&target, printed.as_bytes(), *append) {
+                    self.stderr(&self.message(&e));
+                    return 2;
+                }
+                status
             }
             Compound::Input(inner, file) => {
                 let text = match self.word_text(file).and_then(|f| self.read(&f)) {
@@ -1260,8 +1316,41 @@ impl<'a> Shell<'a> {
         status
     }
 
+    /// A pipeline element given `input`: a compound runs in a subshell, as
+    /// in a pipe; what the last one prints goes on.
+    fn run_fed(&mut self, pipe: &Pipe, input: String) -> i32 {
+        match pipe {
+            Pipe::Simple(cmds) => self.run_pipeline_from(cmds, input),
+            Pipe::Not(inner) => i32::from(self.run_fed(inner, input) == 0),
+            Pipe::Compound(c) => {
+                let list = [AndOr { first: Pipe::Compound(c.clone()), rest: Vec::new() }];
+                let outer = std::mem::replace(&mut self.input, input);
+                let (status, out) = self.subshell(Ok(&list), false);
+                self.input = outer;
+                self.output.push_str(&out);
+                status
+            }
+            Pipe::Feed(cmds, c) => {
+                let saved = std::mem::take(&mut self.output);
+                self.run_pipeline_from(cmds, input);
+                let fed = std::mem::replace(&mut self.output, saved);
+                self.run_fed(&Pipe::Compound(c.clone()), fed)
+            }
+            Pipe::Then(first, rest) => {
+                let saved = std::mem::take(&mut self.output);
+                self.run_fed(first, input);
+                let fed = std::mem::replace(&mut self.output, saved);
+                self.run_fed(rest, fed)
+            }
+        }
+    }
+
     fn run_pipeline(&mut self, cmds: &[Command]) -> i32 {
-        let mut input = String::new();
+        self.run_pipeline_from(cmds, String::new())
+    }
+
+    fn run_pipeline_from(&mut self, cmds: &[Command], input: String) -> i32 {
+        let mut input = input;
         let mut status = 0;
         let n = cmds.len();
         let terminal = self.terminal;
@@ -1496,6 +1585,8 @@ impl<'a> Shell<'a> {
             "@" | "*" => Some(self.args.join(" ")),
             "0" => Some(self.arg0.clone()),
             "$" => Some(self.own_pid().to_string()),
+            // The shell keeps PWD as it moves.
+            "PWD" if !self.env.contains_key(name) => Some(self.cwd.clone()),
             n if n.bytes().all(|b| b.is_ascii_digit()) => n.parse::<usize>().ok().and_then(|i| self.args.get(i.checked_sub(1)?).cloned()),
             // PID 1 and what `docker exec` starts have no parent in the container.
             "PPID" if !self.env.contains_key(name) => Some("0".to_string()),
@@ -1543,6 +1634,28 @@ impl<'a> Shell<'a> {
         let text = self.parameters(&raw, false)?.concat();
         self.keep_assigned();
         Ok(text)
+    }
+
+    /// A here-document's body as sh expands it: parameters, `$(…)`, backticks
+    /// and `$((…))`; quotes are plain characters, and a backslash escapes
+    /// only `$`, `` ` `` and itself.
+    fn here_body(&mut self, body: &str) -> Result<String, String> {
+        let mut raw = String::new();
+        let mut chars = body.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if matches!(chars.peek(), Some('$' | '`' | '\\')) => {
+                    raw.push('\\');
+                    raw.extend(chars.next());
+                }
+                '\\' | '\'' | '"' => {
+                    raw.push('\\');
+                    raw.push(c);
+                }
+                c => raw.push(c),
+            }
+        }
+        self.word_text(&raw)
     }
 
     /// The variables `${x:=w}` set in the word just expanded.
@@ -2253,7 +2366,10 @@ impl<'a> Shell<'a> {
         let mut input = stdin.to_string();
         for (fd, op, target) in &cmd.redirs {
             if *op == "<<" {
-                input = expand_body(target, &self.env);
+                input = match self.here_body(target) {
+                    Ok(text) => text,
+                    Err(e) => return self.fatal(&e),
+                };
             } else if *op == "<<'" {
                 input = target.clone();
             } else if *fd == 0 && *op == "<" {
@@ -2417,11 +2533,20 @@ impl<'a> Shell<'a> {
             }
             "cd" => {
                 let home = self.env.get("HOME").cloned().unwrap_or_else(|| self.home());
-                let target = args.first().copied().unwrap_or(&home);
+                // `cd -`: back to OLDPWD, which it prints.
+                let back = args.first() == Some(&"-");
+                let old = self.env.get("OLDPWD").cloned();
+                let target = if back { old.as_deref().unwrap_or("-") } else { args.first().copied().unwrap_or(&home) };
                 let key = self.root.follow(self.resolve(target));
                 if self.root.get(&key).is_some_and(Node::is_dir) || key.is_empty() {
-                    self.cwd = display(&key);
-                    ok(String::new())
+                    let previous = std::mem::replace(&mut self.cwd, display(&key));
+                    self.env.insert("OLDPWD".to_string(), previous);
+                    if self.env.contains_key("PWD") {
+                        self.env.insert("PWD".to_string(), self.cwd.clone());
+                    }
+                    ok(if back { format!("{}\n", self.cwd) } else { String::new() })
+                } else if back && old.is_none() {
+                    fail(if self.is_bash() { 1 } else { 2 }, self.message(if self.is_bash() { "cd: OLDPWD not set" } else { "cd: can't cd to -" }))
                 } else {
                     let why = match self.flavour {
                         _ if self.is_bash() => format!("cd: {target}: No such file or directory"),
@@ -2701,7 +2826,7 @@ impl<'a> Shell<'a> {
                 let mut status = 0;
                 for n in names {
                     let function = self.env.contains_key(&format!("{FUNCTION}{n}"));
-                    let builtin = matches!(n, "cd" | "export" | "set" | "unset" | "exit" | "return" | "shift" | "read" | "local" | "exec" | "." | "source" | "break" | "continue" | "true" | "false" | "echo" | "printf" | "test" | "[" | "pwd" | "type" | "command" | "trap" | "umask");
+                    let builtin = matches!(n, "cd" | "export" | "set" | "unset" | "exit" | "return" | "shift" | "read" | "local" | "exec" | "." | "source" | "eval" | "break" | "continue" | "true" | "false" | "echo" | "printf" | "test" | "[" | "pwd" | "type" | "command" | "trap" | "umask");
                     let path = if n.contains('/') { self.root.get(&self.root.follow(self.resolve(n))).map(|_| n.to_string()) } else { self.find_in_path(n).or_else(|| UTILITIES.contains(&n).then(|| format!("/bin/{n}"))) };
                     match (cmd.as_str(), function, builtin, path) {
                         ("type", true, _, _) => out.push_str(&format!("{n} is a function\n")),
@@ -2829,7 +2954,14 @@ impl<'a> Shell<'a> {
                     return fail(2, format!("{}: {cmd}: can't open '{file}': No such file or directory\n", self.arg0));
                 };
                 let saved = std::mem::take(&mut self.output);
-                let status = self.run_script(&String::from_utf8_lossy(&text));
+                let status = self.run_text(&String::from_utf8_lossy(&text));
+                let out = std::mem::replace(&mut self.output, saved);
+                (status, out, String::new())
+            }
+            // eval ARGS: joined by blanks and run here, in this shell.
+            "eval" => {
+                let saved = std::mem::take(&mut self.output);
+                let status = self.run_text(&args.join(" "));
                 let out = std::mem::replace(&mut self.output, saved);
                 (status, out, String::new())
             }
@@ -4059,8 +4191,28 @@ impl<'a> Shell<'a> {
             ["-d", p] => exists(p).is_some_and(|n| n.is_dir()),
             ["-s", p] => exists(p).is_some_and(|n| n.size() > 0),
             ["-x", p] => exists(p).is_some_and(|n| n.mode & 0o111 != 0),
+            ["-r", p] => exists(p).is_some() && self.may(&self.root.follow(self.resolve(p)), 4),
+            ["-w", p] => exists(p).is_some() && self.may(&self.root.follow(self.resolve(p)), 2) && !self.read_only(&self.root.follow(self.resolve(p))),
+            ["-L" | "-h", p] => self.root.get(&self.resolve(p)).is_some_and(|n| matches!(n.kind, Kind::Symlink(_))),
+            // No devices, pipes or sockets in a layer's files; no terminal on fd 0-2 unless -t.
+            ["-b" | "-c" | "-p" | "-S", _] => false,
+            ["-t", fd] => self.terminal && matches!(*fd, "0" | "1" | "2"),
+            ["(", inner @ .., ")"] if !inner.is_empty() => self.test(inner)?,
             [a, "=" | "==", b] => a == b,
             [a, "!=", b] => a != b,
+            [a, "<", b] => a < b,
+            [a, ">", b] => a > b,
+            // Every file's time is the epoch: none is newer or older.
+            [_, "-nt" | "-ot", _] => false,
+            [a, "-ef", b] => exists(a).is_some() && self.root.follow(self.resolve(a)) == self.root.follow(self.resolve(b)),
+            [a, "-a", b] => !a.is_empty() && !b.is_empty(),
+            [a, "-o", b] => !a.is_empty() || !b.is_empty(),
+            // -o binds looser than -a; both looser than the rest.
+            _ if args.len() > 3 => {
+                let (at, op) = ["-o", "-a"].iter().find_map(|op| (1..args.len() - 1).rev().find(|&i| args[i] == *op).map(|i| (i, *op)))?;
+                let (left, right) = (self.test(&args[..at])?, self.test(&args[at + 1..])?);
+                if op == "-o" { left || right } else { left && right }
+            }
             [a, op @ ("-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge"), b] => {
                 let (a, b): (i64, i64) = (a.parse().ok()?, b.parse().ok()?);
                 match *op {

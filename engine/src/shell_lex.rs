@@ -60,12 +60,31 @@ struct Words {
     word: String,
     words: Vec<String>,
     in_word: bool,
+    /// A shell keeps a quoted empty word (`f ""` passes one argument); BuildKit drops it.
+    keep_empty: bool,
+    /// A shell's IFS when set (BuildKit splits at whitespace): its blanks
+    /// run together, each other character of it ends a field.
+    ifs: Option<String>,
 }
 
 impl Words {
     fn add_char(&mut self, ch: char) {
+        if let Some(ifs) = &self.ifs {
+            if !ifs.contains(ch) {
+                self.add_raw_char(ch);
+            } else if ch.is_whitespace() {
+                if self.in_word {
+                    self.words.push(std::mem::take(&mut self.word));
+                    self.in_word = false;
+                }
+            } else {
+                self.words.push(std::mem::take(&mut self.word));
+                self.in_word = false;
+            }
+            return;
+        }
         if ch.is_whitespace() {
-            if self.in_word && !self.word.is_empty() {
+            if self.in_word && (self.keep_empty || !self.word.is_empty()) {
                 self.words.push(std::mem::take(&mut self.word));
                 self.in_word = false;
             }
@@ -85,7 +104,7 @@ impl Words {
         self.in_word = true;
     }
     fn finish(mut self) -> Vec<String> {
-        if !self.word.is_empty() {
+        if !self.word.is_empty() || (self.keep_empty && self.in_word) {
             self.words.push(self.word);
         }
         self.words
@@ -114,7 +133,7 @@ impl<'a> Lexer<'a> {
     /// Processes until `stop` (consumed) or the end.
     fn run(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<(String, Vec<String>), String> {
         let mut result = String::new();
-        let mut words = Words::default();
+        let mut words = Words { keep_empty: self.env.sh(), ifs: self.env.get("IFS").filter(|_| self.env.sh()), ..Words::default() };
         while let Some(ch) = self.peek() {
             if Some(ch) == stop {
                 self.next();
@@ -148,6 +167,10 @@ impl<'a> Lexer<'a> {
                                 result.push(c);
                             }
                         }
+                    } else if words.ifs.is_some() {
+                        // Only what expansions give is split at IFS; the shell split its words already.
+                        words.add_raw_char(ch);
+                        result.push(ch);
                     } else {
                         words.add_char(ch);
                         result.push(ch);

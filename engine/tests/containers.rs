@@ -885,3 +885,24 @@ fn parameter_expansions_match_dash_and_bash() {
     // dash has no substrings: Bad substitution, as it says it.
     assert_eq!(e.run("docker exec d sh -c 'x=hi; echo ${x:1}'", &mut h).text, "sh: 1: Bad substitution\n");
 }
+
+/// The debian image's sh against this machine's dash, on the scripts in
+/// `tests/data/dash-scripts.txt` (loops, pipes into and out of compounds,
+/// here-documents, functions, quoting, IFS, test, eval, cd -, arithmetic).
+#[test]
+fn debian_sh_matches_dash() {
+    let Ok(_) = std::process::Command::new("dash").arg("-c").arg("true").output() else { return };
+    let corpus = include_str!("data/dash-scripts.txt");
+    let body: String = corpus.lines().skip_while(|l| l.starts_with("# ")).map(|l| format!("{l}\n")).collect();
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker pull debian");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut count = 0;
+    for script in body.split("----\n").map(str::trim_end).filter(|s| !s.is_empty()) {
+        let real = std::process::Command::new("dash").args(["-c", script, "sh"]).current_dir(dir.path()).env("HOME", "/root").output().expect("dash");
+        let ours = e.run(&format!("docker run --rm debian sh -c '{}'", script.replace('\'', r"'\''")), &mut h);
+        assert_eq!(ours.text, String::from_utf8_lossy(&real.stdout) + String::from_utf8_lossy(&real.stderr), "{script}");
+        count += 1;
+    }
+    assert!(count >= 60, "{count} scripts");
+}

@@ -303,7 +303,11 @@ fn loops_conditions_and_groups() {
     assert_eq!(sh("for 1x in a; do :; done").0, 2);
     assert_eq!(sh("| wc"), (2, "sh: syntax error: unexpected \"|\"\n".into()));
     assert_eq!(sh("f() { echo a; }; f"), (0, "a\n".into()));
-    assert!(sh("for i in 1; do echo $i; done > /out").1.contains("redirecting the output of a loop"));
+    // A compound's output goes to a file or down a pipe; a here-document feeds it.
+    assert_eq!(sh("for i in 1 2; do echo $i; done > /out; { echo 3; } >> /out; cat /out"), (0, "1\n2\n3\n".into()));
+    assert_eq!(sh("for i in 3 1 2; do echo $i; done | sort | head -2; x=1; echo a | while read l; do x=2; done; echo $x"), (0, "1\n2\n1\n".into()));
+    assert_eq!(sh("while read a b; do echo \"$b-$a\"; done <<END\n1 2\n3 4\nEND"), (0, "2-1\n4-3\n".into()));
+    assert!(sh("{ echo a; } 2>/dev/null").1.contains("stderr is not available"));
     // Names longer than Linux's NAME_MAX (255 bytes) are refused, as a filesystem does.
     let (status, text) = sh(&format!("touch /{}; echo {} > /ok", "n".repeat(256), "fits"));
     assert_eq!(status, 0);
@@ -342,7 +346,7 @@ fn arithmetic_case_and_subshells() {
     assert_eq!(sh("( )"), (2, "sh: syntax error: unexpected \")\"\n".into()));
     assert_eq!(sh("(echo a"), (2, "sh: syntax error: unexpected end of file (expecting \")\")\n".into()));
     assert_eq!(sh("echo a)"), (2, "sh: syntax error: unexpected \")\"\n".into()));
-    assert!(sh("(echo a) | wc -l").1.contains("a ( ) subshell is not available"));
+    assert_eq!(sh("(echo a; echo b) | wc -l"), (0, "2\n".into()));
     // case: the first matching pattern's list; quoted or escaped parts match themselves (as dash does).
     let arch = "for a in x86_64 aarch64 armv7 other; do case \"$a\" in x86_64|amd64) echo amd64;; (aarch64) echo arm64 ;; arm*) echo arm; echo v7;; *) echo unknown \"$a\";; esac; done";
     assert_eq!(sh(arch), (0, "amd64\narm64\narm\nv7\nunknown other\n".into()));
