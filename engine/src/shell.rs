@@ -1582,7 +1582,9 @@ impl<'a> Shell<'a> {
         let env = |name: &str| match name {
             "?" => Some(self.status.to_string()),
             "#" => Some(self.args.len().to_string()),
-            "@" | "*" => Some(self.args.join(" ")),
+            "@" => Some(self.args.join(" ")),
+            // "$*": the parameters joined by IFS's first character (a blank without IFS, nothing with IFS empty).
+            "*" => Some(self.args.join(&self.env.get("IFS").map_or(" ".to_string(), |i| i.chars().next().map(String::from).unwrap_or_default()))),
             "0" => Some(self.arg0.clone()),
             "$" => Some(self.own_pid().to_string()),
             // The shell keeps PWD as it moves.
@@ -2610,14 +2612,19 @@ impl<'a> Shell<'a> {
                     }
                     return fail(1, String::new());
                 };
-                // Words to each name; the last name takes the rest of the line.
-                let mut rest = line.trim_start();
+                // Fields split at IFS (its blanks run together) to each name; the last name takes the rest.
+                let ifs = self.env.get("IFS").cloned().unwrap_or_else(|| " \t\n".to_string());
+                let blank = |c: char| c.is_whitespace() && ifs.contains(c);
+                let mut rest = line.trim_start_matches(blank);
                 for (i, n) in names.iter().enumerate() {
-                    let value = if i + 1 == names.len() {
-                        std::mem::take(&mut rest).trim_end()
+                    let value = if i + 1 == names.len() || ifs.is_empty() {
+                        std::mem::take(&mut rest).trim_end_matches(blank)
                     } else {
-                        let (word, after) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
-                        rest = after.trim_start();
+                        let (word, after) = rest.split_once(|c: char| ifs.contains(c)).unwrap_or((rest, ""));
+                        // After a field: blanks, at most one other IFS character, blanks.
+                        let after = after.trim_start_matches(blank);
+                        let after = after.strip_prefix(|c: char| ifs.contains(c) && !c.is_whitespace()).unwrap_or(after);
+                        rest = after.trim_start_matches(blank);
                         word
                     };
                     if let Err(e) = self.assign(n, value.to_string()) {
@@ -2852,6 +2859,25 @@ impl<'a> Shell<'a> {
                 let text = args.join(" ");
                 match args.as_slice() {
                     ["length", s] => ok(format!("{}\n", s.chars().count())),
+                    // `expr STRING : REGEX`, `expr match STRING REGEX`: a basic regular expression anchored
+                    // at the start; what \( \) caught, else how many characters matched (0 fails).
+                    [text, ":", re] | ["match", text, re] => {
+                        let anchored = format!("^{}", re.strip_prefix('^').unwrap_or(re));
+                        let regex = match crate::regex::Regex::new(&anchored, false, false) {
+                            Ok(r) => r,
+                            Err(e) => return fail(2, format!("expr: {e}\n")),
+                        };
+                        let chars: Vec<char> = text.chars().collect();
+                        let found = regex.find_at(&chars, 0).filter(|g| g.first().copied().flatten().is_some_and(|(s, _)| s == 0));
+                        let result = match found.as_ref().map(|g| (g.first().copied().flatten(), g.get(1).copied())) {
+                            Some((_, Some(Some((a, b))))) => chars[a..b].iter().collect(),
+                            Some((_, Some(None))) => String::new(),
+                            Some((Some((_, end)), None)) => end.to_string(),
+                            _ if re.contains("\\(") => String::new(),
+                            _ => "0".to_string(),
+                        };
+                        (i32::from(result.is_empty() || result == "0"), format!("{result}\n"), String::new())
+                    }
                     [a, op, b] if matches!(*op, "=" | "!=") => {
                         let same = a == b;
                         let v = i32::from(if *op == "=" { same } else { !same });
@@ -4179,7 +4205,11 @@ impl<'a> Shell<'a> {
     }
 
     fn test(&self, args: &[&str]) -> Option<bool> {
-        let exists = |p: &str| self.root.get(&self.root.follow(self.resolve(p))).cloned();
+        // The root is a directory though the tree keeps no node for it.
+        let exists = |p: &str| {
+            let key = self.root.follow(self.resolve(p));
+            if key.is_empty() { Some(Node::dir(0o755)) } else { self.root.get(&key).cloned() }
+        };
         Some(match args {
             [] => false,
             ["!", rest @ ..] => !self.test(rest)?,
