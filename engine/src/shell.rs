@@ -232,6 +232,14 @@ impl<F: Fn(&str) -> Option<String>> crate::shell_lex::Env for ShVars<'_, '_, F> 
     fn assign(&self, name: &str, value: &str) {
         self.shell.assigned.borrow_mut().push((name.to_string(), value.to_string()));
     }
+
+    fn unset(&self, name: &str) -> Result<(), String> {
+        // set -u: a plain expansion of an unset variable or parameter stops the script ($@ and $* may be empty).
+        if !self.shell.option('u') || matches!(name, "@" | "*") {
+            return Ok(());
+        }
+        Err(if self.shell.is_bash() { format!("{name}: unbound variable") } else { format!("{name}: parameter not set") })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -396,6 +404,9 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                 toks.push(Tok::Word(String::new()));
                 continue;
             }
+            // bash's here-strings and process substitution: refused by name rather than misread.
+            '<' if chars.get(i + 1) == Some(&'<') && chars.get(i + 2) == Some(&'<') => return Err("here-strings (<<<) are bash's and not available in this version of Layer Lab".to_string()),
+            '<' | '>' if chars.get(i + 1) == Some(&'(') => return Err("process substitution (<(…)) is bash's and not available in this version of Layer Lab".to_string()),
             '>' | '<' => {
                 let fd = match word.as_str() {
                     "1" | "2" if c == '>' => {
@@ -531,6 +542,8 @@ pub const USER: &str = "\u{0}user";
 pub const EXIT: &str = "\u{0}exit";
 /// The command `trap CMD EXIT` set: run when the script ends (not inherited by subshells or children).
 const TRAP: &str = "\u{0}trap-exit";
+/// `set` options on besides -e: `u` (nounset), `x` (xtrace), `P` (pipefail).
+const OPTIONS: &str = "\u{0}options";
 /// `umask`'s mask, in octal (022 when unset): new files are 0666 and directories 0777 without it.
 const UMASK: &str = "\u{0}umask";
 /// The signals `trap` knows by name and number (in a container they never arrive here).
@@ -693,6 +706,11 @@ impl Parser {
                 return self.piped_on(compound);
             }
             Some(w @ ("select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
+            Some("[[") => return Err("`[[ ]]` is bash's and not available in this version of Layer Lab (use [ ])".to_string()),
+            // `name=(…)`: a bash array.
+            Some(w) if w.ends_with('=') && is_name(&w[..w.len() - 1]) && self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) => {
+                return Err("arrays (name=(…)) are bash's and not available in this version of Layer Lab".to_string());
+            }
             // `name() { …; }`: the body's tokens are kept, to be read at each call.
             Some(name) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 2) == Some(&Tok::Op(")")) => {
                 if !is_name(name) {
@@ -1354,12 +1372,16 @@ impl<'a> Shell<'a> {
         let mut status = 0;
         let n = cmds.len();
         let terminal = self.terminal;
+        // pipefail: the last command that failed gives the status.
+        let pipefail = self.option('P');
         for (i, cmd) in cmds.iter().enumerate() {
             // Only stdout goes down the pipe; stderr goes to the terminal.
             self.terminal = terminal && i + 1 == n;
             let (code, out, err) = self.run_command(cmd, &input);
             self.terminal = terminal;
-            status = code;
+            if !pipefail || code != 0 || i + 1 == n && status == 0 {
+                status = code;
+            }
             if i + 1 == n {
                 self.output.push_str(&out);
             } else {
@@ -1395,7 +1417,7 @@ impl<'a> Shell<'a> {
             // A subshell starts with no EXIT trap of its own.
             Nested::Subshell { .. } => self.env.iter().filter(|(k, _)| *k != TRAP).map(|(k, v)| (k.clone(), v.clone())).collect(),
             // A new process gets the exported variables (and how it runs: MAIN, USER).
-            Nested::Process { .. } => self.env.iter().filter(|(k, _)| if k.starts_with('\u{0}') { !k.starts_with(FUNCTION) && !k.starts_with(EXIT) && *k != TRAP } else { self.exported.contains(*k) }).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Nested::Process { .. } => self.env.iter().filter(|(k, _)| if k.starts_with('\u{0}') { !k.starts_with(FUNCTION) && !k.starts_with(EXIT) && *k != TRAP && *k != OPTIONS } else { self.exported.contains(*k) }).map(|(k, v)| (k.clone(), v.clone())).collect(),
         };
         let mut sub = Shell::new(&mut *self.root, self.lower, &mut *self.opaque, &self.cwd, env);
         sub.flavour = self.flavour;
@@ -1587,6 +1609,8 @@ impl<'a> Shell<'a> {
             "*" => Some(self.args.join(&self.env.get("IFS").map_or(" ".to_string(), |i| i.chars().next().map(String::from).unwrap_or_default()))),
             "0" => Some(self.arg0.clone()),
             "$" => Some(self.own_pid().to_string()),
+            // $-: the options on.
+            "-" => Some(format!("{}{}", if self.errexit { "e" } else { "" }, self.env.get(OPTIONS).map_or("", String::as_str).replace('P', ""))),
             // The shell keeps PWD as it moves.
             "PWD" if !self.env.contains_key(name) => Some(self.cwd.clone()),
             n if n.bytes().all(|b| b.is_ascii_digit()) => n.parse::<usize>().ok().and_then(|i| self.args.get(i.checked_sub(1)?).cloned()),
@@ -1878,6 +1902,11 @@ impl<'a> Shell<'a> {
         // What is made: 0666 files, 0777 directories, less the umask (0644 and 0755 with 022).
         let mode = if node.is_dir() { 0o777 } else { 0o666 } & !self.umask();
         Node { uid, gid, mode, ..node }
+    }
+
+    /// Whether `set` turned option `flag` on (`u`, `x`, `P` for pipefail).
+    fn option(&self, flag: char) -> bool {
+        self.env.get(OPTIONS).is_some_and(|o| o.contains(flag))
     }
 
     fn umask(&self) -> u32 {
@@ -2345,6 +2374,13 @@ impl<'a> Shell<'a> {
                 Ok(w) => words.extend(w),
                 Err(e) => return self.fatal(&e),
             }
+        }
+        // set -x: the command as it runs, on stderr.
+        if self.option('x') && !words.is_empty() {
+            // bash and BusyBox quote what needs it; dash prints the words as they are.
+            let quote = self.flavour == Flavour::Busybox || self.is_bash();
+            let shown: Vec<String> = words.iter().map(|w| if quote && (w.is_empty() || w.contains([' ', '\t', '\'', '"', '$', '*', '?'])) { sh_quote(w) } else { w.clone() }).collect();
+            self.stderr(&format!("+ {}\n", shown.join(" ")));
         }
         // Leading NAME=value words set variables: for good when no command
         // follows or a special built-in does, else only in the command's
@@ -2925,12 +2961,36 @@ impl<'a> Shell<'a> {
                         self.args = args[from..].iter().map(|a| a.to_string()).collect();
                         break;
                     }
-                    if a.contains('e') {
-                        self.errexit = a.starts_with('-');
-                    }
-                    if a.contains('o') {
-                        // `set -o pipefail`: the option's name is the next word.
-                        i += 1;
+                    let on = a.starts_with('-');
+                    for flag in a.chars().skip(1) {
+                        // `set -o NAME`: the option's name is the next word.
+                        let flag = match flag {
+                            'o' => {
+                                let name = args.get(i).copied().unwrap_or_default();
+                                i += 1;
+                                match name {
+                                    "errexit" => 'e',
+                                    "nounset" => 'u',
+                                    "xtrace" => 'x',
+                                    "pipefail" if self.flavour == Flavour::Busybox || self.is_bash() => 'P',
+                                    _ if self.is_bash() => return fail(2, self.message(&format!("set: {name}: invalid option name"))),
+                                    // A special built-in's error ends sh's script.
+                                    _ => return self.fatal(&format!("set: Illegal option -o {name}")),
+                                }
+                            }
+                            f => f,
+                        };
+                        match flag {
+                            'e' => self.errexit = on,
+                            'u' | 'x' | 'P' => {
+                                let mut options: String = self.env.get(OPTIONS).cloned().unwrap_or_default().chars().filter(|c| *c != flag).collect();
+                                if on {
+                                    options.push(flag);
+                                }
+                                self.env.insert(OPTIONS.to_string(), options);
+                            }
+                            other => return fail(2, self.message(&format!("set: -{other} is a real option, but Layer Lab's sh does not simulate it (it knows -e, -u, -x and -o pipefail)"))),
+                        }
                     }
                 }
                 ok(String::new())

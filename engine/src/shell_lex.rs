@@ -26,6 +26,10 @@ pub trait Env {
     }
     /// `${x:=w}` and `${x=w}` set the variable: the shell keeps it.
     fn assign(&self, _name: &str, _value: &str) {}
+    /// `$x` or `${x}` with x unset: an error under `set -u`.
+    fn unset(&self, _name: &str) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 impl<F: Fn(&str) -> Option<String>> Env for F {
@@ -251,6 +255,14 @@ impl<'a> Lexer<'a> {
         name
     }
 
+    /// `$name` or `${name}`: its value, empty when unset (unless the shell says otherwise).
+    fn plain(&self, name: &str) -> Result<String, String> {
+        match self.env.get(name) {
+            Some(v) => Ok(v),
+            None => self.env.unset(name).map(|()| String::new()),
+        }
+    }
+
     /// BuildKit names the modifier it lacks; a shell says "bad substitution".
     fn unsupported(&self, modifier: &str) -> String {
         if self.env.sh() { "syntax error: bad substitution".to_string() } else { format!("unsupported modifier ({modifier}) in substitution") }
@@ -263,7 +275,7 @@ impl<'a> Lexer<'a> {
             if name.is_empty() {
                 return Ok("$".to_string());
             }
-            return Ok(self.env.get(&name).unwrap_or_default());
+            return self.plain(&name);
         }
         self.next();
         match self.peek() {
@@ -286,7 +298,7 @@ impl<'a> Lexer<'a> {
         };
         let mut modifier = ch.to_string();
         match ch {
-            '}' => Ok(self.env.get(&name).unwrap_or_default()),
+            '}' => self.plain(&name),
             ':' if self.env.substrings() && !matches!(self.peek(), Some('+' | '-' | '?' | '=')) => {
                 // `${x:OFFSET[:LENGTH]}`: arithmetic is not read here, numbers are.
                 let (spec, _) = self.run(Some('}'), true)?;
