@@ -983,8 +983,11 @@ impl<'a> Shell<'a> {
 
     /// An error line as this image's sh prints it.
     fn message(&self, text: &str) -> String {
+        // bash's words for a read-only variable; `bash -c` names the line, an interactive bash does not.
+        let text = if self.is_bash() { text.replace(": is read only", ": readonly variable") } else { text.to_string() };
         match self.flavour {
             Flavour::Dash if !self.is_bash() => format!("{}: 1: {text}\n", self.arg0),
+            _ if self.is_bash() && !self.env.contains_key(HISTORY) => format!("{}: line 1: {text}\n", self.arg0),
             _ => format!("{}: {text}\n", self.arg0),
         }
     }

@@ -886,28 +886,40 @@ fn parameter_expansions_match_dash_and_bash() {
     assert_eq!(e.run("docker exec d sh -c 'x=hi; echo ${x:1}'", &mut h).text, "sh: 1: Bad substitution\n");
 }
 
-/// The debian image's sh against this machine's dash, on the scripts in
-/// `tests/data/dash-scripts.txt` (loops, pipes into and out of compounds,
-/// here-documents, functions, quoting, IFS, test, eval, cd -, arithmetic).
-#[test]
-fn debian_sh_matches_dash() {
-    let Ok(_) = std::process::Command::new("dash").arg("-c").arg("true").output() else { return };
+/// The scripts of `tests/data/dash-scripts.txt` (loops, pipes into and out
+/// of compounds, here-documents, functions, quoting, IFS, test, eval, cd -,
+/// arithmetic, set -eux, errors) run by `image`'s `shell` and by this
+/// machine's `host` shell, stdout and stderr in the order written: every
+/// script that differs is listed.
+fn differential(image: &str, shell: &str, host: &str) {
+    let Ok(_) = std::process::Command::new(host).arg("-c").arg("true").output() else { return };
     let corpus = include_str!("data/dash-scripts.txt");
     let body: String = corpus.lines().skip_while(|l| l.starts_with("# ")).map(|l| format!("{l}\n")).collect();
     let (mut e, mut h) = (Engine::default(), MemHost::default());
-    ok(&mut e, &mut h, "docker pull debian");
+    ok(&mut e, &mut h, &format!("docker pull {image}"));
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut count, mut differ) = (0, Vec::new());
     for script in body.split("----\n").map(str::trim_end).filter(|s| !s.is_empty()) {
-        // dash's stderr joins its stdout in the order written, as the terminal shows both.
-        let real = std::process::Command::new("dash").args(["-c", "exec dash -c \"$1\" sh 2>&1", "_", script]).current_dir(dir.path()).env("HOME", "/root").output().expect("dash");
-        let ours = e.run(&format!("docker run --rm debian sh -c '{}'", script.replace('\'', r"'\''")), &mut h);
+        let real = std::process::Command::new("sh").args(["-c", &format!("exec {host} -c \"$1\" {shell} 2>&1"), "_", script]).current_dir(dir.path()).env("HOME", "/root").output().expect("shell");
+        let ours = e.run(&format!("docker run --rm {image} {shell} -c '{}'", script.replace('\'', r"'\''")), &mut h);
         let want = String::from_utf8_lossy(&real.stdout);
         if ours.text != want {
-            differ.push(format!("{script}\n  dash: {want:?}\n  ours: {:?}", ours.text));
+            differ.push(format!("{script}\n  {host}: {want:?}\n  ours: {:?}", ours.text));
         }
         count += 1;
     }
     assert!(differ.is_empty(), "{} of {count} scripts differ:\n{}", differ.len(), differ.join("\n"));
     assert!(count >= 100, "{count} scripts");
+}
+
+/// The debian image's sh (dash) against this machine's dash.
+#[test]
+fn debian_sh_matches_dash() {
+    differential("debian", "sh", "dash");
+}
+
+/// `bash -c` in the ubuntu image against this machine's bash.
+#[test]
+fn ubuntu_bash_matches_bash() {
+    differential("ubuntu", "bash", "bash");
 }
