@@ -210,11 +210,11 @@ pub fn printf(format: &str, args: &[&str]) -> (String, Vec<Problem>) {
             };
             if let Some(w) = width {
                 spec.left |= w < 0;
-                spec.width = usize::try_from(w.unsigned_abs()).unwrap_or(usize::MAX).min(4096);
+                spec.width = usize::try_from(w.unsigned_abs()).unwrap_or(usize::MAX).min(1 << 16);
             }
             if chars.next_if_eq(&'.').is_some() {
                 let p = if chars.next_if_eq(&'*').is_some() { arg().map_or(0, |a| integer(a).unwrap_or_else(|v| v)) } else { digits(&mut chars).unwrap_or(0) };
-                spec.precision = usize::try_from(p).ok().map(|p| p.min(4096));
+                spec.precision = usize::try_from(p).ok().map(|p| p.min(1 << 16));
             }
             // Length modifiers mean nothing to the printf utility.
             while chars.next_if(|c| "hlL".contains(*c)).is_some() {}

@@ -15,7 +15,7 @@ pub const UTILITIES: &[&str] = &[
     "sh", "echo", "printf", "cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "ln", "chmod", "chown", "ls", "pwd", "true", "false", "test", "[",
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
     "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which", "clear",
-    "date", "sha256sum", "base64", "readlink", "realpath", "tac", "rev", "groups",
+    "date", "sha256sum", "base64", "readlink", "realpath", "tac", "rev", "groups", "du",
 ];
 
 /// sed reads and writes the shell's tree.
@@ -75,8 +75,8 @@ fn no_network(cmd: &str) -> (i32, String, String) {
 
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
-const UNSIMULATED: [&str; 26] = [
-    "awk", "du", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "stat", "mktemp", "yes", "nl", "paste", "comm", "fold", "getent",
+const UNSIMULATED: [&str; 25] = [
+    "awk", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "stat", "mktemp", "yes", "nl", "paste", "comm", "fold", "getent",
     "gzip", "gunzip", "zcat", "top", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
 
@@ -2261,6 +2261,64 @@ impl<'a> Shell<'a> {
         (if errors { 2 } else { i32::from(!selected) }, out, err)
     }
 
+    /// `du [-s] [-a] [-c] [-h] [-k|-m] [PATH…]`: disk use as ext4 under
+    /// overlay2 counts it, in whole 4 KiB blocks (a directory takes one, a
+    /// short symlink none, a hard link's file once); each directory after
+    /// those below it, then the path itself.
+    fn du(&self, args: &[&str]) -> (i32, String, String) {
+        let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
+        if let Some(bad) = flags.chars().find(|c| !"sachkmx".contains(*c)) {
+            return (1, String::new(), format!("du: unrecognized option: {bad} (Layer Lab's du knows -s -a -c -h -k -m)\n"));
+        }
+        let has = |c: char| flags.contains(c);
+        let mut paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+        if paths.is_empty() {
+            paths.push(".");
+        }
+        let blocks = |n: &Node| -> u64 {
+            match n.kind {
+                Kind::Dir => 4096,
+                Kind::Symlink(_) | Kind::HardLink { .. } => 0,
+                Kind::File(_) => n.size().div_ceil(4096) * 4096,
+            }
+        };
+        let shown = |bytes: u64| if has('h') { human_size(bytes, self.flavour == Flavour::Busybox) } else if has('m') { bytes.div_ceil(1 << 20).to_string() } else { (bytes / 1024).to_string() };
+        let (mut out, mut err, mut total) = (String::new(), String::new(), 0);
+        for p in paths {
+            let key = self.root.follow(self.resolve(p));
+            let Some(node) = (if key.is_empty() { Some(Node::dir(0o755)) } else { self.root.get(&key).cloned() }) else {
+                err.push_str(&if self.flavour == Flavour::Busybox { format!("du: {p}: No such file or directory\n") } else { format!("du: cannot access '{p}': No such file or directory\n") });
+                continue;
+            };
+            // Each entry's own blocks, then each directory's sum over what is below it.
+            let below: Vec<(PathKey, u64, bool)> = self.root.descendants(&key).map(|(k, n)| (k.clone(), blocks(n), n.is_dir())).collect();
+            let sum_under = |dir: &[String]| below.iter().filter(|(k, _, _)| k.starts_with(dir)).map(|(_, b, _)| b).sum::<u64>();
+            let name = |k: &[String]| if k.len() == key.len() { p.to_string() } else { format!("{}{}", p.trim_end_matches('/'), display(&k[key.len()..])) };
+            let mut rows: Vec<(PathKey, u64)> = Vec::new();
+            if !has('s') {
+                for (k, b, dir) in &below {
+                    if *dir {
+                        rows.push((k.clone(), b + sum_under(k).saturating_sub(*b)));
+                    } else if has('a') {
+                        rows.push((k.clone(), *b));
+                    }
+                }
+                // Children before their parents; siblings by name.
+                crate::sorting::sort_by(&mut rows, |a, b| if b.0.starts_with(&a.0) && a.0 != b.0 { std::cmp::Ordering::Greater } else if a.0.starts_with(&b.0) && a.0 != b.0 { std::cmp::Ordering::Less } else { a.0.cmp(&b.0) });
+            }
+            let own = blocks(&node) + sum_under(&key);
+            total += own;
+            for (k, b) in rows {
+                out.push_str(&format!("{}\t{}\n", shown(b), name(&k)));
+            }
+            out.push_str(&format!("{}\t{p}\n", shown(own)));
+        }
+        if has('c') {
+            out.push_str(&format!("{}\ttotal\n", shown(total)));
+        }
+        (i32::from(!err.is_empty()), out, err)
+    }
+
     /// `sha256sum [FILE…]` (`-` or none: standard input) and `sha256sum -c
     /// LIST`, which checks the `HASH  NAME` lines of LIST.
     fn sha256sum(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
@@ -2818,6 +2876,7 @@ impl<'a> Shell<'a> {
                 ok(if cmd == "tac" { text.lines().rev().map(|l| format!("{l}\n")).collect() } else { text.lines().map(|l| format!("{}\n", l.chars().rev().collect::<String>())).collect() })
             }
             "groups" => ok(format!("{}\n", self.account("/etc/group", self.ids().1))),
+            "du" => self.du(&args),
             "sha256sum" => self.sha256sum(&args, stdin),
             "base64" => {
                 let (mut decode, mut wrap, mut file) = (false, 76, None);

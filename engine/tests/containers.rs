@@ -923,3 +923,18 @@ fn debian_sh_matches_dash() {
 fn ubuntu_bash_matches_bash() {
     differential("ubuntu", "bash", "bash");
 }
+
+/// `du` counts whole 4 KiB blocks as ext4 does (the figures GNU du gives for
+/// the same files), directories after what is below them.
+#[test]
+fn du_counts_blocks_as_a_filesystem_does() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, r#"docker exec a sh -c 'mkdir -p /x/y /x/z; printf "%1500s" a > /x/mid; printf "%10000s" a > /x/y/big; ln -s /x/mid /x/l'"#);
+    assert_eq!(ok(&mut e, &mut h, "docker exec a du /x"), "16\t/x/y\n4\t/x/z\n28\t/x\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a du -a /x/y"), "12\t/x/y/big\n16\t/x/y\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a du -c /x/y /x/z"), "16\t/x/y\n4\t/x/z\n20\ttotal\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a du -sh /x"), "28.0K\t/x\n");
+    let missing = e.run("docker exec a du /nope", &mut h);
+    assert_eq!((missing.status, missing.text.as_str()), (1, "du: /nope: No such file or directory\n"));
+}
