@@ -1747,6 +1747,9 @@ impl<'a> Shell<'a> {
     }
 
     fn expand(&mut self, raw: &str) -> Result<Vec<String>, String> {
+        if self.is_bash() && has_brace_expansion(raw) {
+            return Err("brace expansion ({a,b}, {1..3}) is bash's and not available in this version of Layer Lab".to_string());
+        }
         // "$@": each positional parameter, one word each (none when there are none).
         if raw == "\"$@\"" || raw == "\"${@}\"" {
             return Ok(self.args.clone());
@@ -4479,6 +4482,32 @@ pub fn human_size(size: u64, busybox: bool) -> String {
         (false, c) if c >= 1024.0 && unit + 1 < UNITS.len() => format!("1.0{}", UNITS[unit + 1]),
         (false, c) => format!("{}{}", c as u64, UNITS[unit]), // whole, below 1024
     }
+}
+
+/// Whether bash would brace-expand `raw`: an unquoted `{…}` (not `${…}`)
+/// holding a `,` or `..` (`{a,b}`, `{1..3}`); `{}` and `{x}` stay as written.
+fn has_brace_expansion(raw: &str) -> bool {
+    let chars: Vec<char> = raw.chars().collect();
+    let (mut i, mut quote) = (0, None::<char>);
+    while i < chars.len() {
+        let c = chars[i];
+        match (quote, c) {
+            (None, '\\') => i += 1,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '{') if i == 0 || chars[i - 1] != '$' => {
+                if let Some(end) = chars[i + 1..].iter().position(|c| *c == '}') {
+                    let inner: String = chars[i + 1..i + 1 + end].iter().collect();
+                    if !inner.contains(['\'', '"', ' ', '$']) && (inner.contains(',') || inner.contains("..")) {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// A `sleep` argument: a number (with a fraction or not), then `s`, `m`,

@@ -847,6 +847,10 @@ fn shell_builtins_trap_umask_and_special_parameters() {
     assert_eq!((exit.status, exit.text.as_str()), (3, "cleanup\n"));
     assert_eq!(ok(&mut e, &mut h, r#"docker exec a sh -c 'trap "echo x" EXIT; (echo sub); trap - EXIT'"#), "sub\n");
     assert_eq!(e.run("docker exec d sh -c 'trap \"echo x\" FOO'", &mut h).text, "trap: FOO: bad trap\n");
+    // bash's brace expansion is refused by name; sh prints the braces, as dash does.
+    assert!(e.run("docker exec d bash -c 'echo {1..3} a{b,c}'", &mut h).text.contains("brace expansion ({a,b}, {1..3}) is bash's and not available"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec d bash -c 'x=1; echo ${x:-a,b} \"{a,b}\" {} {x}'"), "1 {a,b} {} {x}\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d sh -c 'echo {1..3} a{b,c}'"), "{1..3} a{b,c}\n");
     assert_eq!(ok(&mut e, &mut h, "docker exec a sh -c 'umask; umask -S; umask 077; touch /u; mkdir /ud; ls -ld /u /ud'"), "0022\nu=rwx,g=rx,o=rx\n-rw-------    1 root     root             0 Jan  1  1970 /u\ndrwx------    2 root     root          4096 Jan  1  1970 /ud\n");
     assert_eq!(ok(&mut e, &mut h, "docker exec a sh -c 'printf \"1\\n2\\n\" | tac; echo abc | rev; echo a b | xargs -n1'"), "2\n1\ncba\na\nb\n");
 
