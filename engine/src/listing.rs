@@ -1,7 +1,7 @@
 //! Image listings: `docker images`, `docker image history`, `docker tag`,
 //! `docker rmi`, in Docker's table shapes.
 
-use crate::date::{parse_time, rfc3339};
+use crate::date::{parse_time, strftime};
 use crate::console::Output;
 use crate::host::Host;
 use crate::image::normalize_reference;
@@ -100,8 +100,7 @@ pub(crate) fn formatted(result: Result<String, String>) -> Output {
 
 /// Go's `time.Time.String()` for a UTC time: `2026-11-24 09:03:06 +0000 UTC`.
 pub fn go_time(t: i64) -> String {
-    let r = rfc3339(t);
-    format!("{} {} +0000 UTC", &r[..10], &r[11..19])
+    strftime(t, "%Y-%m-%d %H:%M:%S +0000 UTC")
 }
 
 impl Engine {

@@ -128,6 +128,11 @@ fn general_form(v: f64, precision: usize, alternate: bool, upper: bool) -> Strin
     s
 }
 
+/// A `*` width or precision: the next argument as a number (0 when none).
+fn star(arg: Option<&str>) -> i128 {
+    arg.map_or(0, |a| integer(a).unwrap_or_else(|v| v))
+}
+
 /// A width or precision written in the format.
 fn digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<i128> {
     let mut n: Option<i128> = None;
@@ -204,7 +209,7 @@ pub fn printf(format: &str, args: &[&str]) -> (String, Vec<Problem>) {
                 }
             }
             let width = if chars.next_if_eq(&'*').is_some() {
-                Some(arg().map_or(0, |a| integer(a).unwrap_or_else(|v| v)))
+                Some(star(arg()))
             } else {
                 digits(&mut chars)
             };
@@ -213,7 +218,7 @@ pub fn printf(format: &str, args: &[&str]) -> (String, Vec<Problem>) {
                 spec.width = usize::try_from(w.unsigned_abs()).unwrap_or(usize::MAX).min(1 << 16);
             }
             if chars.next_if_eq(&'.').is_some() {
-                let p = if chars.next_if_eq(&'*').is_some() { arg().map_or(0, |a| integer(a).unwrap_or_else(|v| v)) } else { digits(&mut chars).unwrap_or(0) };
+                let p = if chars.next_if_eq(&'*').is_some() { star(arg()) } else { digits(&mut chars).unwrap_or(0) };
                 spec.precision = usize::try_from(p).ok().map(|p| p.min(1 << 16));
             }
             // Length modifiers mean nothing to the printf utility.

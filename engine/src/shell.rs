@@ -1382,7 +1382,7 @@ impl<'a> Shell<'a> {
             self.terminal = terminal && i + 1 == n;
             let (code, out, err) = self.run_command(cmd, &input);
             self.terminal = terminal;
-            if !pipefail || code != 0 || i + 1 == n && status == 0 {
+            if !pipefail || code != 0 {
                 status = code;
             }
             if i + 1 == n {
@@ -2035,15 +2035,13 @@ impl<'a> Shell<'a> {
         let show_headers = headers.unwrap_or(files.len() > 1);
         let (mut out, mut err, mut status) = (Vec::new(), String::new(), 0);
         for (i, name) in files.iter().enumerate() {
-            let data = if *name == "-" { stdin.as_bytes().to_vec() } else {
-                match self.read(name) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        let reason = e.rsplit(": ").next().unwrap_or_default();
-                        err.push_str(&if busybox { format!("{cmd}: can't open '{name}': {reason}\n") } else { format!("{cmd}: cannot open '{name}' for reading: {reason}\n") });
-                        status = 1;
-                        continue;
-                    }
+            let data = match self.read_operand(name, stdin) {
+                Ok(b) => b,
+                Err(e) => {
+                    let reason = e.rsplit(": ").next().unwrap_or_default();
+                    err.push_str(&if busybox { format!("{cmd}: can't open '{name}': {reason}\n") } else { format!("{cmd}: cannot open '{name}' for reading: {reason}\n") });
+                    status = 1;
+                    continue;
                 }
             };
             if show_headers {
@@ -2306,8 +2304,7 @@ impl<'a> Shell<'a> {
                         rows.push((k.clone(), *b));
                     }
                 }
-                // Children before their parents; siblings by name.
-                crate::sorting::sort_by(&mut rows, |a, b| if b.0.starts_with(&a.0) && a.0 != b.0 { std::cmp::Ordering::Greater } else if a.0.starts_with(&b.0) && a.0 != b.0 { std::cmp::Ordering::Less } else { a.0.cmp(&b.0) });
+                crate::sorting::sort_by(&mut rows, |a, b| children_first(&a.0, &b.0));
             }
             let own = blocks(&node) + sum_under(&key);
             total += own;
@@ -2327,7 +2324,7 @@ impl<'a> Shell<'a> {
     fn sha256sum(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
         let busybox = self.flavour == Flavour::Busybox;
         let sum = |name: &str| -> Result<String, String> {
-            let bytes = if name == "-" { stdin.as_bytes().to_vec() } else { self.read(name).map_err(|e| if busybox { format!("can't open '{name}': {}", e.rsplit(": ").next().unwrap_or_default()) } else { e })? };
+            let bytes = self.read_operand(name, stdin).map_err(|e| if busybox { format!("can't open '{name}': {}", e.rsplit(": ").next().unwrap_or_default()) } else { e })?;
             Ok(crate::digest::Digest::of(&bytes).hex().to_string())
         };
         let check = args.iter().any(|a| matches!(*a, "-c" | "--check"));
@@ -2348,7 +2345,7 @@ impl<'a> Shell<'a> {
                 }
                 continue;
             }
-            let list = match if name == "-" { Ok(stdin.as_bytes().to_vec()) } else { self.read(name) } {
+            let list = match self.read_operand(name, stdin) {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
                 Err(e) => return (1, out, format!("sha256sum: {e}\n")),
             };
@@ -2386,6 +2383,11 @@ impl<'a> Shell<'a> {
             status = 1;
         }
         (status, out, err)
+    }
+
+    /// A file operand's bytes; `-` is standard input.
+    fn read_operand(&self, name: &str, stdin: &str) -> Result<Vec<u8>, String> {
+        if name == "-" { Ok(stdin.as_bytes().to_vec()) } else { self.read(name) }
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
@@ -2552,8 +2554,7 @@ impl<'a> Shell<'a> {
                 let letters: Vec<char> = f.chars().skip(1).collect();
                 let end = letters.iter().position(|c| valued(*c)).map_or(letters.len(), |i| i + 1);
                 if let Some(bad) = letters[..end].iter().find(|c| !known.contains(**c)) {
-                    let list: Vec<String> = known.chars().map(|c| format!("-{c}")).collect();
-                    return (1, String::new(), format!("{cmd}: unrecognized option: {bad} (Layer Lab's {cmd} knows {})\n", list.join(" ")));
+                    return unrecognized(cmd, *bad, known);
                 }
             }
         }
@@ -2871,7 +2872,7 @@ impl<'a> Shell<'a> {
             "tac" | "rev" => {
                 let mut text = String::new();
                 for name in if args.is_empty() { vec!["-"] } else { args.clone() } {
-                    match if name == "-" { Ok(stdin.as_bytes().to_vec()) } else { self.read(name) } {
+                    match self.read_operand(name, stdin) {
                         Ok(b) => text.push_str(&String::from_utf8_lossy(&b)),
                         Err(e) => return fail(1, format!("{cmd}: {e}\n")),
                     }
@@ -2894,10 +2895,9 @@ impl<'a> Shell<'a> {
                         f => file = Some(f),
                     }
                 }
-                let input = match file.map(|f| self.read(f)) {
-                    Some(Ok(b)) => b,
-                    Some(Err(e)) => return fail(1, format!("base64: {e}\n")),
-                    None => stdin.as_bytes().to_vec(),
+                let input = match self.read_operand(file.unwrap_or("-"), stdin) {
+                    Ok(b) => b,
+                    Err(e) => return fail(1, format!("base64: {e}\n")),
                 };
                 use base64::Engine as _;
                 if decode {
@@ -3231,7 +3231,7 @@ impl<'a> Shell<'a> {
                 let mut out = Vec::new();
                 let mut err = String::new();
                 for a in &names {
-                    match if *a == "-" { Ok(stdin.as_bytes().to_vec()) } else { self.read(a) } {
+                    match self.read_operand(a, stdin) {
                         Ok(b) => out.extend(b),
                         Err(e) => err.push_str(&format!("cat: {e}\n")),
                     }
@@ -3350,7 +3350,7 @@ impl<'a> Shell<'a> {
                                 // What goes, each entry after those below it.
                                 let mut gone: Vec<(PathKey, bool)> = sh.root.descendants(&key).map(|(k, n)| (k.clone(), n.is_dir())).collect();
                                 gone.push((key.clone(), n.is_dir()));
-                                crate::sorting::sort_by(&mut gone, |a, b| if b.0.starts_with(&a.0) && a.0 != b.0 { std::cmp::Ordering::Greater } else if a.0.starts_with(&b.0) && a.0 != b.0 { std::cmp::Ordering::Less } else { a.0.cmp(&b.0) });
+                                crate::sorting::sort_by(&mut gone, |a, b| children_first(&a.0, &b.0));
                                 for (k, dir) in gone {
                                     let shown = if k == key { path.to_string() } else { format!("{}{}", path.trim_end_matches('/'), display(&k[key.len()..])) };
                                     said.push_str(&match (dir, sh.flavour) {
@@ -3503,8 +3503,8 @@ impl<'a> Shell<'a> {
             "chmod" | "chown" => self.chmod_chown(&cmd, &args),
             "ls" => {
                 let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
-                if let Some(bad) = flags.chars().find(|c| !"aAlds1hnrRSt".contains(*c)) {
-                    return fail(1, format!("ls: unrecognized option: {bad} (Layer Lab's ls knows -a -A -l -d -1 -h -n -r -R -S -t)\n"));
+                if let Some(bad) = flags.chars().find(|c| !"aAld1hnrRSt".contains(*c) && *c != 's') {
+                    return unrecognized("ls", bad, "aAld1hnrRSt");
                 }
                 // -A: the hidden entries too, but not `.` and `..`.
                 let (dots, long, itself) = (flags.contains('a'), flags.contains('l') || flags.contains('n'), flags.contains('d'));
@@ -3618,7 +3618,7 @@ impl<'a> Shell<'a> {
                 // -l -w -m -c -L (lines, words, characters, bytes, longest line), in that order; none: -lwc.
                 let mut flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
                 if let Some(bad) = flags.chars().find(|c| !"lwmcL".contains(*c)) {
-                    return fail(1, format!("wc: unrecognized option: {bad} (Layer Lab's wc knows -l -w -m -c -L)\n"));
+                    return unrecognized("wc", bad, "lwmcL");
                 }
                 if flags.is_empty() {
                     flags.push_str("lwc");
@@ -3990,18 +3990,9 @@ impl<'a> Shell<'a> {
         while let Some(a) = args.get(i) {
             i += 1;
             match a.strip_prefix('-').filter(|o| !o.is_empty()) {
-                Some(o) if matches!(cmd, "cut") && matches!(o.chars().next(), Some('d' | 'f' | 'c' | 'b')) => {
-                    // -b (bytes) is -c here: the text is characters.
+                // Options with a value, attached or the next word: cut -d -f -c (-b is -c: the text is characters), sort -k -t.
+                Some(o) if matches!((cmd, o.chars().next()), ("cut", Some('d' | 'f' | 'c' | 'b')) | ("sort", Some('k' | 't'))) => {
                     let flag = o.chars().next().map(|c| if c == 'b' { 'c' } else { c }).unwrap_or('f');
-                    let value = if o.len() > 1 { o[1..].to_string() } else { args.get(i).map_or(String::new(), |v| v.to_string()) };
-                    if o.len() == 1 {
-                        i += 1;
-                    }
-                    opts.push((flag, value));
-                }
-                // sort -k KEY, -t SEP (attached or not).
-                Some(o) if cmd == "sort" && matches!(o.chars().next(), Some('k' | 't')) => {
-                    let flag = o.chars().next().unwrap_or('k');
                     let value = if o.len() > 1 { o[1..].to_string() } else { args.get(i).map_or(String::new(), |v| v.to_string()) };
                     if o.len() == 1 {
                         i += 1;
@@ -4019,8 +4010,7 @@ impl<'a> Shell<'a> {
             _ => "cdu",
         };
         if let Some((bad, _)) = opts.iter().find(|(c, _)| !known.contains(*c)) {
-            let list: Vec<String> = known.chars().map(|c| format!("-{c}")).collect();
-            return (1, String::new(), format!("{cmd}: unrecognized option: {bad} (Layer Lab's {cmd} knows {})\n", list.join(" ")));
+            return unrecognized(cmd, *bad, known);
         }
         let has = |c: char| opts.iter().any(|(f, _)| *f == c);
         let value = |c: char| opts.iter().rev().find(|(f, _)| *f == c).map(|(_, v)| v.clone());
@@ -4482,6 +4472,22 @@ pub fn human_size(size: u64, busybox: bool) -> String {
         (false, c) if c >= 1024.0 && unit + 1 < UNITS.len() => format!("1.0{}", UNITS[unit + 1]),
         (false, c) => format!("{}{}", c as u64, UNITS[unit]), // whole, below 1024
     }
+}
+
+/// Paths below a directory before the directory itself; otherwise by name
+/// (the order `du` lists and `rm -rv` removes).
+fn children_first(a: &[String], b: &[String]) -> std::cmp::Ordering {
+    match (a.starts_with(b), b.starts_with(a)) {
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+        _ => a.cmp(b),
+    }
+}
+
+/// The `unrecognized option` error of a utility that knows the one-letter options in `known`.
+fn unrecognized(cmd: &str, bad: char, known: &str) -> (i32, String, String) {
+    let list: Vec<String> = known.chars().map(|c| format!("-{c}")).collect();
+    (1, String::new(), format!("{cmd}: unrecognized option: {bad} (Layer Lab's {cmd} knows {})\n", list.join(" ")))
 }
 
 /// Whether bash would brace-expand `raw`: an unquoted `{…}` (not `${…}`)
