@@ -289,7 +289,7 @@ impl Engine {
                     String::new()
                 })
             };
-            match crate::subst::substitute(line, true, &mut run) {
+            match crate::subst::substitute(line, crate::subst::Split::Blanks, &mut run) {
                 Ok(l) => {
                     substituted = l;
                     substituted.as_str()

@@ -1646,6 +1646,8 @@ impl<'a> Shell<'a> {
         if !raw.contains("$(") && !raw.contains('`') {
             return Ok(raw.to_string());
         }
+        let ifs = self.env.get("IFS").cloned().unwrap_or_else(|| " \t\n".to_string());
+        let split = if split { crate::subst::Split::Ifs(&ifs) } else { crate::subst::Split::No };
         crate::subst::substitute(raw, split, &mut |inner| match inner {
             Inner::Command(script) => {
                 let (status, out) = self.subshell(Err(script), true);

@@ -71,22 +71,55 @@ struct Words {
     ifs: Option<String>,
 }
 
+/// Where a shell's command substitution ended a field in the text it
+/// inlined ([`crate::subst::substitute`]): the output's own characters
+/// are all quoted there, so this one, unquoted, can only be a break.
+pub const FIELD_BREAK: char = '\u{E000}';
+
+/// An expansion's text split at IFS as POSIX says (2.6.5): IFS blanks
+/// (space, tab, newline) run together and are dropped at either end;
+/// every other IFS character ends a field, empty or not, and the blanks
+/// around it belong to it.
+pub struct Fields {
+    /// The text began with a delimiter: it ends whatever came before.
+    pub leading: bool,
+    pub fields: Vec<String>,
+    /// The text ended with a delimiter: what comes after starts a new field.
+    pub trailing: bool,
+}
+
+pub fn ifs_split(text: &str, ifs: &str) -> Fields {
+    let blank = |c: char| matches!(c, ' ' | '\t' | '\n') && ifs.contains(c);
+    let other = |c: char| !blank(c) && ifs.contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = chars.iter().take_while(|&&c| blank(c)).count();
+    let (leading, mut fields, mut trailing) = (i > 0, Vec::new(), false);
+    while i < chars.len() {
+        trailing = false;
+        let start = i;
+        while i < chars.len() && !ifs.contains(chars[i]) {
+            i += 1;
+        }
+        fields.push(chars[start..i].iter().collect());
+        if i == chars.len() {
+            break;
+        }
+        while i < chars.len() && blank(chars[i]) {
+            i += 1;
+        }
+        if i < chars.len() && other(chars[i]) {
+            i += 1;
+            while i < chars.len() && blank(chars[i]) {
+                i += 1;
+            }
+        }
+        trailing = true;
+    }
+    Fields { leading, fields, trailing }
+}
+
 impl Words {
     fn add_char(&mut self, ch: char) {
-        if let Some(ifs) = &self.ifs {
-            if !ifs.contains(ch) {
-                self.add_raw_char(ch);
-            } else if ch.is_whitespace() {
-                if self.in_word {
-                    self.words.push(std::mem::take(&mut self.word));
-                    self.in_word = false;
-                }
-            } else {
-                self.words.push(std::mem::take(&mut self.word));
-                self.in_word = false;
-            }
-            return;
-        }
         if ch.is_whitespace() {
             if self.in_word && (self.keep_empty || !self.word.is_empty()) {
                 self.words.push(std::mem::take(&mut self.word));
@@ -96,12 +129,41 @@ impl Words {
             self.add_raw_char(ch);
         }
     }
+    /// Ends the field being built, if one is.
+    fn break_field(&mut self) {
+        if self.in_word {
+            self.words.push(std::mem::take(&mut self.word));
+            self.in_word = false;
+        }
+    }
+    /// An unquoted expansion's text, split at IFS when a shell sets it.
+    fn add_expansion(&mut self, s: &str) {
+        for (n, s) in s.split(FIELD_BREAK).enumerate() {
+            if n > 0 {
+                self.break_field();
+            }
+            let Some(ifs) = self.ifs.clone() else {
+                s.chars().for_each(|c| self.add_char(c));
+                continue;
+            };
+            let split = ifs_split(s, &ifs);
+            if split.leading {
+                self.break_field();
+            }
+            for (i, field) in split.fields.iter().enumerate() {
+                if i > 0 {
+                    self.break_field();
+                }
+                self.add_raw_string(field);
+            }
+            if split.trailing {
+                self.break_field();
+            }
+        }
+    }
     fn add_raw_char(&mut self, ch: char) {
         self.word.push(ch);
         self.in_word = true;
-    }
-    fn add_string(&mut self, s: &str) {
-        s.chars().for_each(|c| self.add_char(c));
     }
     fn add_raw_string(&mut self, s: &str) {
         self.word.push_str(s);
@@ -152,7 +214,7 @@ impl<'a> Lexer<'a> {
                     };
                     result.push_str(&tmp);
                     if ch == '$' {
-                        words.add_string(&tmp);
+                        words.add_expansion(&tmp);
                     } else {
                         words.add_raw_string(&tmp);
                     }
@@ -171,6 +233,9 @@ impl<'a> Lexer<'a> {
                                 result.push(c);
                             }
                         }
+                    } else if ch == FIELD_BREAK {
+                        words.break_field();
+                        result.push(ch);
                     } else if words.ifs.is_some() {
                         // Only what expansions give is split at IFS; the shell split its words already.
                         words.add_raw_char(ch);

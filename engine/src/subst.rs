@@ -5,6 +5,8 @@
 //! Arithmetic, `$((…))`, is found here too: its expression's own
 //! substitutions are done first, then the caller evaluates it.
 
+use crate::shell_lex::FIELD_BREAK;
+
 /// What a substitution asks its caller for.
 pub enum Inner<'a> {
     /// `$(script)`: what the script prints.
@@ -94,13 +96,24 @@ fn quote_end_nested(chars: &[char], start: usize, depth: usize) -> Result<Option
     Ok(None)
 }
 
+/// How the output of a substitution that stood unquoted is read.
+#[derive(Clone, Copy)]
+pub enum Split<'a> {
+    /// Kept whole, as in `x=$(…)`.
+    No,
+    /// Words at blanks and line breaks (the console's docker command lines).
+    Blanks,
+    /// Fields at IFS, as sh splits them ([`crate::shell_lex::ifs_split`]),
+    /// ended by [`FIELD_BREAK`]s.
+    Ifs(&'a str),
+}
+
 /// Replaces each command substitution in `text` outside single quotes by
 /// what `run` prints for its inner command, quoted so that it is read as
-/// plain text: split into words where it stood unquoted (unless `split` is
-/// false, as in `x=$(…)`), one string inside double quotes, as sh does (the
-/// output is not globbed here). An arithmetic expansion's value, or its
-/// error, comes from `run` too.
-pub fn substitute(text: &str, split: bool, run: &mut dyn FnMut(Inner) -> Result<String, String>) -> Result<String, String> {
+/// plain text: split into words where it stood unquoted (as `split` says),
+/// one string inside double quotes, as sh does (the output is not globbed
+/// here). An arithmetic expansion's value, or its error, comes from `run` too.
+pub fn substitute(text: &str, split: Split, run: &mut dyn FnMut(Inner) -> Result<String, String>) -> Result<String, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let (mut single, mut double) = (false, false);
@@ -124,18 +137,21 @@ pub fn substitute(text: &str, split: bool, run: &mut dyn FnMut(Inner) -> Result<
                 let arithmetic = c == '$' && inner.len() >= 2 && inner.starts_with('(') && inner.ends_with(')');
                 let printed = if arithmetic {
                     // The expression's own `$(…)` and `$((…))` first, kept whole.
-                    let expr = substitute(&inner[1..inner.len() - 1], false, run)?;
+                    let expr = substitute(&inner[1..inner.len() - 1], Split::No, run)?;
                     run(Inner::Arithmetic(&expr))?
                 } else {
                     run(Inner::Command(&inner))?
                 };
                 let printed = printed.trim_end_matches('\n');
-                if double || split {
-                    out.push_str(&quote(printed, double));
-                } else {
-                    out.push('"');
-                    out.push_str(&quote(printed, true));
-                    out.push('"');
+                match split {
+                    _ if double => out.push_str(&quote(printed, true)),
+                    Split::Blanks => out.push_str(&quote(printed, false)),
+                    Split::Ifs(ifs) => out.push_str(&fields(printed, ifs)),
+                    Split::No => {
+                        out.push('"');
+                        out.push_str(&quote(printed, true));
+                        out.push('"');
+                    }
                 }
                 i = close + 1;
                 continue;
@@ -146,6 +162,34 @@ pub fn substitute(text: &str, split: bool, run: &mut dyn FnMut(Inner) -> Result<
         i += 1;
     }
     Ok(out)
+}
+
+/// Unquoted output split at IFS: each field quoted (an empty one as `""`),
+/// each break a [`FIELD_BREAK`].
+fn fields(text: &str, ifs: &str) -> String {
+    let split = crate::shell_lex::ifs_split(text, ifs);
+    let mut out = String::with_capacity(text.len() + 8);
+    if split.leading {
+        out.push(FIELD_BREAK);
+    }
+    for (i, field) in split.fields.iter().enumerate() {
+        if i > 0 {
+            out.push(FIELD_BREAK);
+        }
+        if field.is_empty() {
+            out.push_str("\"\"");
+        }
+        for c in field.chars() {
+            if !plain(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    if split.trailing {
+        out.push(FIELD_BREAK);
+    }
+    out
 }
 
 /// `text` as literal characters: inside double quotes only `\ " $ `` ` ``
@@ -161,7 +205,7 @@ fn quote(text: &str, double: bool) -> String {
             }
             _ if double => out.push(c),
             '\n' | '\t' | ' ' => out.push(' '),
-            c if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '+' | '@' | '%') => out.push(c),
+            c if plain(c) => out.push(c),
             c => {
                 out.push('\\');
                 out.push(c);
@@ -169,4 +213,9 @@ fn quote(text: &str, double: bool) -> String {
         }
     }
     out
+}
+
+/// A character that means itself unquoted (no backslash needed).
+fn plain(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '+' | '@' | '%')
 }
