@@ -256,8 +256,8 @@ struct Command {
 }
 
 /// Splits a script into words and operators; words keep their quotes for
-/// the lexer.
-fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
+/// the lexer. `bash` reads bash's `$'…'` and `(( … ))` too.
+fn tokenize(script: &str, bash: bool) -> Result<Vec<Tok>, String> {
     let chars: Vec<char> = script.chars().collect();
     let mut toks = Vec::new();
     let mut word = String::new();
@@ -291,6 +291,37 @@ fn tokenize(script: &str) -> Result<Vec<Tok>, String> {
                     word.push(*n);
                 }
                 i += 2;
+                continue;
+            }
+            // bash's `$'…'`: its backslash escapes read now, the text single-quoted.
+            '$' if bash && chars.get(i + 1) == Some(&'\'') => {
+                let mut j = i + 2;
+                while j < chars.len() && chars[j] != '\'' {
+                    j += if chars[j] == '\\' { 2 } else { 1 };
+                }
+                if j >= chars.len() {
+                    return Err("syntax error: unterminated quoted string ($')".to_string());
+                }
+                let body: String = chars[i + 2..j].iter().collect();
+                let text = crate::printf::escapes(&body, false).0;
+                word.push('\'');
+                word.push_str(&text.replace('\'', "'\\''"));
+                word.push('\'');
+                i = j + 1;
+                continue;
+            }
+            // bash's arithmetic command `(( … ))` where a command starts: the
+            // word `((` and its expression, double-quoted (expanded as in `$((…))`).
+            // Without a closing `))` it is two subshells, as bash reads `((cd a); ls)`.
+            '(' if bash && chars.get(i + 1) == Some(&'(') && word.is_empty() && starts_command(&toks) && arithmetic_end(&chars, i + 2).is_some() => {
+                let close = arithmetic_end(&chars, i + 2).unwrap_or(chars.len());
+                if toks.last() == Some(&Tok::Word("for".to_string())) {
+                    return Err("C-style for loops (for ((…; …; …))) are bash's and not available in this version of Layer Lab (use while)".to_string());
+                }
+                let expr: String = chars[i + 2..close].iter().collect();
+                toks.push(Tok::Word("((".to_string()));
+                toks.push(Tok::Word(format!("\"{}\"", expr.replace('"', "\\\""))));
+                i = close + 2;
                 continue;
             }
             // `${…}` is one piece of its word, blanks and quotes inside it included (`${x:-a b}`).
@@ -616,6 +647,34 @@ fn decode(text: &str) -> Option<Vec<Tok>> {
     Some(toks)
 }
 
+/// Whether a command starts after `toks`: at the start, after an operator,
+/// or after a reserved word that a command follows.
+fn starts_command(toks: &[Tok]) -> bool {
+    match toks.last() {
+        None | Some(Tok::Op(_)) => true,
+        Some(Tok::Word(w)) => matches!(w.as_str(), "if" | "then" | "elif" | "else" | "do" | "while" | "until" | "!" | "{" | "for"),
+        Some(Tok::Redir { .. }) => false,
+    }
+}
+
+/// Where the `))` that closes an arithmetic command whose expression starts
+/// at `chars[start]` is: the index of its first `)`.
+fn arithmetic_end(chars: &[char], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < chars.len() {
+        match chars[i] {
+            '(' => depth += 1,
+            ')' if depth == 0 => return (chars.get(i + 1) == Some(&')')).then_some(i),
+            ')' => depth -= 1,
+            '\n' => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Words that begin a compound command Layer Lab runs.
 const OPENERS: [&str; 6] = ["for", "while", "until", "if", "case", "{"];
 
@@ -629,6 +688,8 @@ struct Parser {
     pos: usize,
     /// Compound commands open at this point.
     depth: usize,
+    /// bash's grammar: `function NAME`.
+    bash: bool,
 }
 
 /// Compound commands, subshells and command substitutions inside each
@@ -705,6 +766,18 @@ impl Parser {
                 let compound = Pipe::Compound(Box::new(self.redirected_compound()?));
                 return self.piped_on(compound);
             }
+            // bash's `function NAME { …; }` and `function NAME() { …; }`.
+            Some("function") if self.bash => {
+                let Some(name) = self.toks.get(self.pos + 1).and_then(|t| if let Tok::Word(w) = t { Some(w.clone()) } else { None }) else {
+                    self.pos += 1;
+                    return Err(self.unexpected(""));
+                };
+                self.pos += 2;
+                if self.toks.get(self.pos) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 1) == Some(&Tok::Op(")")) {
+                    self.pos += 2;
+                }
+                return self.define(&name);
+            }
             Some(w @ ("select" | "function")) => return Err(format!("`{w}` is not available in this version of Layer Lab")),
             Some("[[") => return Err("`[[ ]]` is bash's and not available in this version of Layer Lab (use [ ])".to_string()),
             // `name=(…)`: a bash array.
@@ -713,21 +786,9 @@ impl Parser {
             }
             // `name() { …; }`: the body's tokens are kept, to be read at each call.
             Some(name) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) && self.toks.get(self.pos + 2) == Some(&Tok::Op(")")) => {
-                if !is_name(name) {
-                    return Err(format!("syntax error: bad function name ({name})"));
-                }
                 let name = name.to_string();
                 self.pos += 3;
-                self.skip_separators();
-                if !self.opens() {
-                    return Err(self.unexpected("{"));
-                }
-                let start = self.pos;
-                self.depth += 1;
-                let body = self.compound();
-                self.depth -= 1;
-                body?;
-                return Ok(Pipe::Compound(Box::new(Compound::Define(name, self.toks[start..self.pos].to_vec()))));
+                return self.define(&name);
             }
             _ => {}
         }
@@ -766,6 +827,23 @@ impl Parser {
             return Err(self.unexpected(""));
         }
         Ok(Pipe::Simple(cmds))
+    }
+
+    /// A function's body, after `name()`: its tokens are kept, to be read at each call.
+    fn define(&mut self, name: &str) -> Result<Pipe, String> {
+        if !is_name(name) {
+            return Err(format!("syntax error: bad function name ({name})"));
+        }
+        self.skip_separators();
+        if !self.opens() {
+            return Err(self.unexpected("{"));
+        }
+        let start = self.pos;
+        self.depth += 1;
+        let body = self.compound();
+        self.depth -= 1;
+        body?;
+        Ok(Pipe::Compound(Box::new(Compound::Define(name.to_string(), self.toks[start..self.pos].to_vec()))))
     }
 
     /// `first`, or `first | …` when a pipe follows it.
@@ -1030,8 +1108,8 @@ impl<'a> Shell<'a> {
 
     /// Runs `script` in this shell (a script's body, `.`, `eval`): no EXIT trap.
     fn run_text(&mut self, script: &str) -> i32 {
-        let list = match tokenize(script).and_then(|toks| {
-            let mut parser = Parser { toks, pos: 0, depth: self.depth };
+        let list = match tokenize(script, self.is_bash()).and_then(|toks| {
+            let mut parser = Parser { toks, pos: 0, depth: self.depth, bash: self.is_bash() };
             let list = parser.list(&[])?;
             match parser.toks.get(parser.pos) {
                 None => Ok(list),
@@ -1561,7 +1639,7 @@ impl<'a> Shell<'a> {
         if self.depth >= MAX_DEPTH {
             return Some((2, String::new(), format!("{}: {}: functions nested more than {MAX_DEPTH} deep\n", self.arg0, words[0])));
         }
-        let mut parser = Parser { toks, pos: 0, depth: self.depth };
+        let mut parser = Parser { toks, pos: 0, depth: self.depth, bash: self.is_bash() };
         let body = match parser.compound() {
             Ok(b) => b,
             Err(e) => return Some((2, String::new(), format!("{}: {e}\n", self.arg0))),
@@ -2679,6 +2757,20 @@ impl<'a> Shell<'a> {
                     if export { &mut self.exported } else { &mut self.readonly }.insert(k.to_string());
                 }
                 ok(String::new())
+            }
+            // bash's `(( expr ))` and `let expr…`: true when the (last) value is not 0.
+            "((" | "let" if self.is_bash() => {
+                if args.is_empty() {
+                    return fail(1, self.message("let: expression expected"));
+                }
+                let mut value = String::new();
+                for expr in &args {
+                    value = match self.arithmetic(expr) {
+                        Ok(v) => v,
+                        Err(e) => return fail(1, self.message(&format!("{cmd}: {e}"))),
+                    };
+                }
+                (i32::from(value == "0"), String::new(), String::new())
             }
             "local" => {
                 if self.calls == 0 {
