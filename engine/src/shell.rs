@@ -675,6 +675,16 @@ fn arithmetic_end(chars: &[char], start: usize) -> Option<usize> {
     None
 }
 
+/// The 1K blocks a file takes, as `ls -s` and `ls -l`'s total count them on
+/// ext4: a directory 4, a file whole 4K blocks, a short symlink none.
+fn kib_blocks(node: &Node) -> u64 {
+    match node.kind {
+        Kind::Dir => 4,
+        Kind::Symlink(_) => 0,
+        _ => node.size().div_ceil(4096) * 4,
+    }
+}
+
 /// Words that begin a compound command Layer Lab runs.
 const OPENERS: [&str; 6] = ["for", "while", "until", "if", "case", "{"];
 
@@ -3597,9 +3607,19 @@ impl<'a> Shell<'a> {
             "chmod" | "chown" => self.chmod_chown(&cmd, &args),
             "ls" => {
                 let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
-                if let Some(bad) = flags.chars().find(|c| !"aAld1hnrRSt".contains(*c) && *c != 's') {
-                    return unrecognized("ls", bad, "aAld1hnrRSt");
+                if let Some(bad) = flags.chars().find(|c| !"aAld1hnrRSst".contains(*c)) {
+                    return unrecognized("ls", bad, "aAld1hnrRSst");
                 }
+                // -s: each entry's 1K blocks first (BusyBox: 6 wide; coreutils: as wide as the widest, -h sized).
+                let sizes = flags.contains('s');
+                let blocks = |entries: &[(&[String], &Node, &str)]| -> Vec<String> {
+                    let cells: Vec<String> = entries
+                        .iter()
+                        .map(|(_, n, _)| if flags.contains('h') && self.flavour == Flavour::Dash { human_size(kib_blocks(n) * 1024, false) } else { kib_blocks(n).to_string() })
+                        .collect();
+                    let width = if self.flavour == Flavour::Busybox { 6 } else { cells.iter().map(String::len).max().unwrap_or(0) };
+                    cells.into_iter().map(|c| if sizes { format!("{c:>width$} ") } else { String::new() }).collect()
+                };
                 // -A: the hidden entries too, but not `.` and `..`.
                 let (dots, long, itself) = (flags.contains('a'), flags.contains('l') || flags.contains('n'), flags.contains('d'));
                 let (human, numeric, recursive) = (flags.contains('h'), flags.contains('n'), flags.contains('R') && !flags.contains('d'));
@@ -3635,8 +3655,8 @@ impl<'a> Shell<'a> {
                 let mut err = String::new();
                 // On a terminal, names go in columns (BusyBox's or GNU's), unless -1.
                 let columns = self.terminal && !long && !flags.contains('1');
-                let layout = |names: &[&str]| -> String {
-                    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+                let layout = |named: &[(&[String], &Node, &str)]| -> String {
+                    let names: Vec<String> = blocks(named).iter().zip(named).map(|(b, (_, _, n))| format!("{b}{n}")).collect();
                     match (columns, self.flavour) {
                         (false, _) => names.iter().map(|n| format!("{n}\n")).collect(),
                         (true, Flavour::Busybox) => crate::listing::busybox_columns(&names, 80),
@@ -3644,19 +3664,21 @@ impl<'a> Shell<'a> {
                     }
                 };
                 // The file operands, listed together before the directories.
-                let mut files: Vec<&str> = Vec::new();
-                for (n, p) in paths.iter().enumerate() {
+                let mut files: Vec<(&[String], &Node, &str)> = Vec::new();
+                // A symlink is listed itself with -l or -d, followed otherwise.
+                let shown_keys: Vec<PathKey> = paths.iter().map(|p| if long || itself { self.resolve(p) } else { self.root.follow(self.resolve(p)) }).collect();
+                for (n, (p, shown)) in paths.iter().zip(&shown_keys).enumerate() {
                     let key = self.resolve(p);
-                    // A symlink is listed itself with -l or -d, followed otherwise.
-                    let shown = if long || itself { key.clone() } else { self.root.follow(key.clone()) };
-                    let node = if shown.is_empty() { None } else { self.root.get(&shown) };
+                    let node = if shown.is_empty() { None } else { self.root.get(shown) };
                     match node {
                         None if !shown.is_empty() => err.push_str(&format!("ls: {p}: No such file or directory\n")),
                         Some(node) if itself || !self.root.get(&self.root.follow(key.clone())).is_some_and(Node::is_dir) => {
+                            let entry = [(shown.as_slice(), node, *p)];
                             if long {
-                                out.push_str(&self.long_lines(&[(&shown, node, p)], (human, numeric)));
+                                out.push_str(&blocks(&entry).concat());
+                                out.push_str(&self.long_lines(&entry, (human, numeric)));
                             } else {
-                                files.push(p);
+                                files.push(entry[0]);
                             }
                         }
                         _ => {
@@ -3673,9 +3695,8 @@ impl<'a> Shell<'a> {
                             if several {
                                 out.push_str(&format!("{}{p}:\n", if n > 0 { "\n" } else { "" }));
                             }
-                            if long {
-                                // 1K blocks: a directory takes 4, a file whole 4K blocks, a short symlink none.
-                                let blocks: u64 = entries.iter().map(|(_, e)| match e.kind { Kind::Dir => 4, Kind::Symlink(_) => 0, _ => e.size().div_ceil(4096) * 4 }).sum::<u64>() + if dots { 8 } else { 0 };
+                            if long || sizes {
+                                let blocks: u64 = entries.iter().map(|(_, e)| kib_blocks(e)).sum::<u64>() + if dots { 8 } else { 0 };
                                 let total = if human && self.flavour == Flavour::Dash { human_size(blocks * 1024, false) } else { blocks.to_string() };
                                 out.push_str(&format!("total {total}\n"));
                             }
@@ -3689,9 +3710,10 @@ impl<'a> Shell<'a> {
                             }
                             named.extend(entries.iter().map(|(k, e)| (k.as_slice(), *e, k.last().map(String::as_str).unwrap_or_default())));
                             if long {
-                                out.push_str(&self.long_lines(&named, (human, numeric)));
+                                let lines = self.long_lines(&named, (human, numeric));
+                                out.extend(blocks(&named).iter().zip(lines.split_inclusive('\n')).map(|(b, l)| format!("{b}{l}")));
                             } else {
-                                out.push_str(&layout(&named.iter().map(|(_, _, name)| *name).collect::<Vec<_>>()));
+                                out.push_str(&layout(&named));
                             }
                         }
                     }

@@ -933,6 +933,26 @@ fn bash_only_matches_bash() {
     differential("ubuntu", "bash", "bash", include_str!("data/bash-scripts.txt"), 8);
 }
 
+/// `ls -s` puts each entry's 1K blocks first and a total above, as GNU ls
+/// does on ext4 (checked against it for the same files) and as BusyBox's
+/// `%6u ` column does.
+#[test]
+fn ls_s_lists_blocks() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker pull debian");
+    let make = r#"mkdir /d /d/sub; printf "%5000s" a > /d/f; echo x > /d/g; printf "%50000s" a > /d/h; ln -s g /d/l"#;
+    ok(&mut e, &mut h, "docker run -d --name deb debian sleep 1d");
+    ok(&mut e, &mut h, &format!("docker exec deb sh -c '{make}'"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec deb ls -s /d"), "total 68\n 8 f\n 4 g\n52 h\n 0 l\n 4 sub\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec deb ls -ls /d/l /d/g"), "4 -rw-r--r-- 1 root root 2 Jan  1  1970 /d/g\n0 lrwxrwxrwx 1 root root 1 Jan  1  1970 /d/l -> g\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec deb ls -sh /d"), "total 68K\n8.0K f\n4.0K g\n 52K h\n   0 l\n4.0K sub\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec deb ls -sa /d/sub"), "total 8\n4 .\n4 ..\n");
+    ok(&mut e, &mut h, "docker run -d --name alp alpine sleep 1d");
+    ok(&mut e, &mut h, &format!("docker exec alp sh -c '{make}'"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec alp ls -s /d"), "total 68\n     8 f\n     4 g\n    52 h\n     0 l\n     4 sub\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec alp ls -sl /d/g"), "     4 -rw-r--r--    1 root     root             2 Jan  1  1970 /d/g\n");
+}
+
 /// `du` counts whole 4 KiB blocks as ext4 does (the figures GNU du gives for
 /// the same files), directories after what is below them.
 #[test]
