@@ -1,7 +1,8 @@
 //! POSIX regular expressions for `grep` and `sed`: basic (BRE, `\(` `\)`
 //! `\{` `\}` `\+` `\?` `\|` as busybox reads them) and extended (ERE,
 //! `grep -E`, `sed -E`). Bracket expressions with ranges and `[:class:]`,
-//! anchors, groups (kept for `\1` in sed), alternation, `* + ? {n,m}`.
+//! anchors, groups (kept for `\1` in sed), alternation, `* + ? {n,m}`,
+//! and GNU's `\w \W \s \S` classes and `\b \B \< \>` word boundaries.
 //! Matching runs a Pike VM: time grows with pattern × text, never
 //! exponentially, so no input hangs the page. A match is POSIX's: the
 //! leftmost, then the longest (`a|ab` takes `ab`); within it, groups take
@@ -13,6 +14,8 @@ pub struct Regex {
     prog: Vec<Inst>,
     groups: usize,
     ignore_case: bool,
+    /// `.` matches a newline too (sed's pattern space; grep's lines have none).
+    dot_all: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -23,6 +26,8 @@ enum Inst {
     Class(Vec<(char, char)>, bool),
     Start,
     End,
+    /// A word boundary test (GNU's `\b` `\B` `\<` `\>`), by its letter.
+    Word(char),
     Split(usize, usize),
     Jmp(usize),
     Save(usize),
@@ -37,6 +42,7 @@ enum Node {
     Class(Vec<(char, char)>, bool),
     Start,
     End,
+    Word(char),
     Group(usize, Box<Node>),
     Concat(Vec<Node>),
     Alt(Vec<Node>),
@@ -157,9 +163,17 @@ impl Parser<'_> {
             '\\' => {
                 let e = self.peek().ok_or("trailing backslash (\\)")?;
                 self.pos += 1;
+                // GNU's word and space classes.
+                let word = vec![('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
+                let space = vec![('\t', '\r'), (' ', ' ')];
                 match e {
                     'n' => Node::Char('\n'),
                     't' => Node::Char('\t'),
+                    'w' | 'W' => Node::Class(word, e == 'W'),
+                    's' | 'S' => Node::Class(space, e == 'S'),
+                    'b' | 'B' | '<' | '>' => Node::Word(e),
+                    '`' => Node::Start,
+                    '\'' => Node::End,
                     // \1 backreferences are not matched here.
                     '1'..='9' => return Err("back references are not simulated in this version of Layer Lab".to_string()),
                     other => Node::Char(other),
@@ -227,6 +241,7 @@ fn compile(node: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
         Node::Class(r, n) => prog.push(Inst::Class(r.clone(), *n)),
         Node::Start => prog.push(Inst::Start),
         Node::End => prog.push(Inst::End),
+        Node::Word(k) => prog.push(Inst::Word(*k)),
         Node::Group(i, inner) => {
             prog.push(Inst::Save(2 * i));
             compile(inner, prog)?;
@@ -303,7 +318,13 @@ impl Regex {
         compile(&node, &mut prog)?;
         prog.push(Inst::Save(1));
         prog.push(Inst::Match);
-        Ok(Regex { prog, groups: p.groups, ignore_case })
+        Ok(Regex { prog, groups: p.groups, ignore_case, dot_all: false })
+    }
+
+    /// The same pattern, with `.` matching a newline (as sed's does).
+    pub fn dot_all(mut self) -> Regex {
+        self.dot_all = true;
+        self
     }
 
     /// A literal string (`grep -F`).
@@ -312,7 +333,7 @@ impl Regex {
         prog.extend(text.chars().map(Inst::Char));
         prog.push(Inst::Save(1));
         prog.push(Inst::Match);
-        Regex { prog, groups: 0, ignore_case }
+        Regex { prog, groups: 0, ignore_case, dot_all: false }
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -334,7 +355,13 @@ impl Regex {
                 self.add(&mut clist, &mut cseen, 0, vec![None; slots], text, pos);
             }
             if clist.is_empty() {
-                break;
+                // No thread alive: done if one matched, else try the next start (`$` fails before the end).
+                if matched.is_some() || pos == text.len() {
+                    break;
+                }
+                cseen.fill(false);
+                pos += 1;
+                continue;
             }
             let (mut nlist, mut nseen) = (Vec::new(), vec![false; n]);
             for (pc, caps) in clist.drain(..) {
@@ -366,7 +393,7 @@ impl Regex {
         let fold = |x: char| if self.ignore_case { x.to_ascii_lowercase() } else { x };
         match inst {
             Inst::Char(x) => fold(*x) == fold(c),
-            Inst::Any => c != '\n',
+            Inst::Any => self.dot_all || c != '\n',
             Inst::Class(ranges, negated) => {
                 let hit = |ch: char| ranges.iter().any(|(a, b)| ch >= *a && ch <= *b);
                 (hit(c) || (self.ignore_case && (hit(c.to_ascii_lowercase()) || hit(c.to_ascii_uppercase())))) != *negated
@@ -406,6 +433,20 @@ impl Regex {
                 }
                 Inst::End => {
                     if pos == text.len() {
+                        stack.push((pc + 1, None));
+                    }
+                }
+                Inst::Word(kind) => {
+                    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+                    let before = pos > 0 && text.get(pos - 1).is_some_and(word);
+                    let after = text.get(pos).is_some_and(word);
+                    let holds = match kind {
+                        'b' => before != after,
+                        'B' => before == after,
+                        '<' => !before && after,
+                        _ => before && !after,
+                    };
+                    if holds {
                         stack.push((pc + 1, None));
                     }
                 }

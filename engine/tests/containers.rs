@@ -927,6 +927,12 @@ fn ubuntu_bash_matches_bash() {
     differential("ubuntu", "bash", "bash", include_str!("data/dash-scripts.txt"), 100);
 }
 
+/// The debian image's GNU sed against this machine's, through dash.
+#[test]
+fn debian_sed_matches_gnu_sed() {
+    differential("debian", "sh", "dash", include_str!("data/sed-scripts.txt"), 30);
+}
+
 /// What bash has and sh does not (`(( ))`, `let`, `$'…'`, `function`) against this machine's bash.
 #[test]
 fn bash_only_matches_bash() {
