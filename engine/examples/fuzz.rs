@@ -1,9 +1,9 @@
 //! A time-boxed random-input runner (not a test): feeds generated inputs to
 //! the Dockerfile parser, the shell lexer, the RUN shell, the template and
-//! jq subsets, grep's and sed's regular expressions, the layer reader and
+//! jq subsets, grep's and sed's regular expressions, sed scripts, the layer reader and
 //! `docker load`, and stops at the first panic. Usage:
 //! `cargo run --release --example fuzz -- TARGET SECONDS [SEED]` with TARGET
-//! one of parser, shell, build, console, formats, regex, archives.
+//! one of parser, shell, build, console, formats, regex, sed, archives.
 use layerlab_engine::fs::{components, Node, Tree};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -73,6 +73,9 @@ const CONSOLE: &[&str] = &[
 const REGEX: &[&str] = &[
     "a", "b", ".", "*", "+", "?", "\\", "(", ")", "|", "{", "}", "[", "]", "^", "$", "-", ",", "1", "2", "\\(", "\\)", "\\{", "\\}", "\\|", "[:digit:]", "[:nope:]", "&", "/", "s", "g", "\n",
 ];
+const SED: &[&str] = &[
+    "1", "2", "$", "/a/", "/b/I", ",", "+1", "~2", "0,/a/", "!", "{", "}", ";", "\n", "s/a/b/", "s/b*/X/g", "s/\\(a\\)/\\U\\1/2g", "y/ab/ba/", "d", "D", "p", "P", "n", "N", "g", "G", "h", "H", "x", "z", "=", "l", "F", "a x", "i\\\n y", "c\\z", "r f", "w /o", "q", "Q 3", "b", "b L", ":L", "t L", "T L", "//", "s//&&/", " ", "#n", "#c\n", "\\,a,", "s/x*/&&/g",
+];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",
     ".[]", ".[0]", ".a", "keys", "length", "?", "[", "]", "\"", "-r", "{", "}", ":", ",", "1", "null",
@@ -115,6 +118,7 @@ fn main() {
             "shell" => gen(&mut rng, SHELL, 24),
             "formats" => gen(&mut rng, FORMAT, 16),
             "regex" => gen(&mut rng, REGEX, 16),
+            "sed" => gen(&mut rng, SED, 12),
             "archives" => String::new(),
             "console" => gen(&mut rng, CONSOLE, 10),
             "build" => format!("FROM {}\n{}", rng.pick(&["alpine", "scratch", "debian"]), gen(&mut rng, DOCKERFILE, 30)),
@@ -152,6 +156,22 @@ fn main() {
                 }
                 let _ = layerlab_engine::sed::run(&[&input, "f"], "", &mut NoFiles);
                 let _ = layerlab_engine::sed::run(&["-E", &format!("s/{input}/[&\\1]/g")], "abba\n\nab1\n", &mut NoFiles);
+            }
+            "sed" => {
+                struct Two;
+                impl layerlab_engine::sed::Files for Two {
+                    fn read(&mut self, _: &str) -> Result<String, String> {
+                        Ok("ab\nba".into())
+                    }
+                    fn write(&mut self, _: &str, _: &str) -> Result<(), String> {
+                        Ok(())
+                    }
+                }
+                for opts in [&["-e"][..], &["-n", "-e"], &["-s", "-E", "-e"], &["-i.b", "-e"]] {
+                    let mut args: Vec<&str> = opts.to_vec();
+                    args.extend([input.as_str(), "f", "-"]);
+                    let _ = layerlab_engine::sed::run(&args, "x\naab\n\nb1\nxx", &mut Two);
+                }
             }
             "formats" => {
                 if let Ok(t) = layerlab_engine::template::Template::parse(&input) {

@@ -614,7 +614,7 @@ pub fn run(args: &[&str], stdin: &str, files: &mut dyn Files) -> (i32, String, S
         // A missing label is found after the script is read: GNU's "panic" status.
         Err(e) => return (if e.starts_with("can't find label") { 4 } else { 1 }, String::new(), format!("sed: {e}\n")),
     };
-    let mut sed = Sed { cmds: &cmds, quiet, ranges: vec![None; cmds.len()], last_re: None, out: String::new(), err: String::new(), written: Vec::new(), status: 0 };
+    let mut sed = Sed { cmds: &cmds, quiet, ranges: vec![None; cmds.len()], last_re: None, out: String::new(), err: String::new(), written: Vec::new(), status: 0, jumps: 0 };
     // `w` files are made (emptied) before the first line is read.
     for cmd in &cmds {
         let file = match &cmd.op {
@@ -683,6 +683,12 @@ pub fn run(args: &[&str], stdin: &str, files: &mut dyn Files) -> (i32, String, S
     (sed.status, sed.out, sed.err)
 }
 
+/// Jumps (`b`, `t`, `T`, and `D` restarts) one sed may take, and the bytes
+/// its pattern and hold space may hold when it jumps: `:a;ba` and `G;D`
+/// never end, and `:a;s/x/xx/g;ta` doubles its line each turn.
+const MAX_JUMPS: usize = 1_000_000;
+const MAX_SPACE: usize = 1 << 20;
+
 struct Sed<'a> {
     cmds: &'a [Cmd],
     quiet: bool,
@@ -694,6 +700,7 @@ struct Sed<'a> {
     /// What `w` wrote, by file, in the order first written.
     written: Vec<(String, String)>,
     status: i32,
+    jumps: usize,
 }
 
 /// The input as sed reads it: lines, whether the last had its newline, and
@@ -801,6 +808,9 @@ impl Sed<'_> {
                         };
                         if jump {
                             pc = to.unwrap_or(self.cmds.len());
+                            if self.looped(pattern.len() + hold.len()) {
+                                return true;
+                            }
                         }
                     }
                     Op::Read(file) => {
@@ -827,6 +837,9 @@ impl Sed<'_> {
                             if let Some((_, rest)) = pattern.split_once('\n') {
                                 pattern = rest.to_string();
                                 again = true;
+                                if self.looped(pattern.len() + hold.len()) {
+                                    return true;
+                                }
                             }
                             break;
                         }
@@ -879,6 +892,18 @@ impl Sed<'_> {
                 return true;
             }
         }
+    }
+
+    /// Counts a jump or a `D` restart; true (with the error) once the script
+    /// has taken too many, or its spaces hold too much ([`MAX_JUMPS`]).
+    fn looped(&mut self, space: usize) -> bool {
+        self.jumps += 1;
+        if self.jumps <= MAX_JUMPS && space <= MAX_SPACE {
+            return false;
+        }
+        self.err.push_str(&format!("sed: the script looped past {MAX_JUMPS} jumps or {} MB of pattern and hold space and was stopped (a loop that never ends would hang the page)\n", MAX_SPACE >> 20));
+        self.status = 1;
+        true
     }
 
     /// Output, after the newline a last line went without if more follows it (as GNU sed does).
@@ -947,7 +972,7 @@ impl Sed<'_> {
                         let closes = match end {
                             End::At(Addr::Line(n)) => line >= *n,
                             End::At(a) => self.matches(a, line, last, pattern)?,
-                            End::Plus(n) => line >= start + n,
+                            End::Plus(n) => line >= start.saturating_add(*n),
                             End::Multiple(m) => *m == 0 || line.is_multiple_of(*m),
                         };
                         if closes {

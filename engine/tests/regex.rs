@@ -138,4 +138,9 @@ fn sed_scripts_edit_as_gnu_sed_does() {
     // y now runs; e (run the pattern space as a command) is refused by name.
     assert_eq!(run(&["y/ab/AB/"], "abc\n", &mut NoFiles).1, "ABc\n");
     assert!(run(&["e date"], input, &mut NoFiles).2.contains("the e command is not simulated"));
+    // Scripts that would never end (GNU sed loops forever on these) are stopped with a message.
+    for endless in [":a;ba", "G;D", ":a;s/x*/&&/g;ta"] {
+        let (status, _, err) = run(&[endless], "x\n", &mut NoFiles);
+        assert!(status == 1 && err.contains("was stopped"), "{endless}: {err}");
+    }
 }
