@@ -6,6 +6,8 @@
 
 use crate::fs::{components, display, Kind, Node, PathKey, Tree};
 use crate::subst::Inner;
+
+mod find;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The standard utilities this shell implements. Every image with a
@@ -3719,7 +3721,13 @@ impl<'a> Shell<'a> {
                     }
                 }
                 out.push_str(&layout(&files));
-                (i32::from(!err.is_empty()), out, err)
+                // GNU ls: 2 when an operand cannot be reached ("serious trouble"); BusyBox: 1.
+                let status = match (err.is_empty(), self.flavour) {
+                    (true, _) => 0,
+                    (false, Flavour::Dash) => 2,
+                    (false, _) => 1,
+                };
+                (status, out, err)
             }
             "wc" => {
                 let names: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
@@ -3962,140 +3970,6 @@ impl<'a> Shell<'a> {
             }
         }
         (i32::from(!err.is_empty()), String::new(), err)
-    }
-
-    /// `tar -c|-x|-t [-z] [-v] -f FILE [-C DIR] [PATH…]` (flags may be
-    /// bundled, with or without the dash: `tar xzf a.tgz`).
-    /// `find [PATH…] [TESTS] [ACTIONS]`: tests -name -iname -path -type
-    /// -maxdepth -mindepth and `!`, all of which must hold; actions -print
-    /// (the default), -delete, `-exec CMD {} ;` and `-exec CMD {} +`.
-    fn find(&mut self, args: &[&str]) -> (i32, String, String) {
-        let split = args.iter().position(|a| a.starts_with('-') || *a == "!" || *a == "(").unwrap_or(args.len());
-        let (starts, expr) = args.split_at(split);
-        let starts: Vec<&str> = if starts.is_empty() { vec!["."] } else { starts.to_vec() };
-        enum Test {
-            Name(String, bool),
-            Path(String),
-            Type(char),
-        }
-        // Each test with whether `!` negates it; each -exec's words with whether it ends in `+`.
-        let mut tests: Vec<(bool, Test)> = Vec::new();
-        let mut actions: Vec<(Vec<String>, bool)> = Vec::new();
-        let (mut max_depth, mut min_depth, mut delete, mut print) = (usize::MAX, 0, false, false);
-        let mut negate = false;
-        let mut i = 0;
-        let usage = |what: &str| (1, String::new(), format!("find: {what} (Layer Lab's find knows -name, -iname, -path, -type, -maxdepth, -mindepth, !, -print, -delete and -exec)\n"));
-        while let Some(&a) = expr.get(i) {
-            i += 1;
-            let mut value = || {
-                i += 1;
-                expr.get(i - 1).map(|v| v.to_string())
-            };
-            match a {
-                "!" | "-not" => {
-                    negate = !negate;
-                    continue;
-                }
-                "-name" | "-iname" => match value() {
-                    Some(v) => tests.push((negate, Test::Name(if a == "-iname" { v.to_lowercase() } else { v }, a == "-iname"))),
-                    None => return usage(&format!("missing argument to `{a}'")),
-                },
-                "-path" | "-wholename" => match value() {
-                    Some(v) => tests.push((negate, Test::Path(v))),
-                    None => return usage("missing argument to `-path'"),
-                },
-                "-type" => match value().and_then(|v| v.chars().next()).filter(|c| matches!(c, 'f' | 'd' | 'l')) {
-                    Some(t) => tests.push((negate, Test::Type(t))),
-                    None => return usage("-type takes f, d or l here"),
-                },
-                "-maxdepth" | "-mindepth" => match value().and_then(|v| v.parse::<usize>().ok()) {
-                    Some(n) if a == "-maxdepth" => max_depth = n,
-                    Some(n) => min_depth = n,
-                    None => return usage(&format!("{a} takes a number")),
-                },
-                "-print" => print = true,
-                "-delete" => delete = true,
-                "-exec" => {
-                    let end = expr[i..].iter().position(|w| *w == ";" || *w == "+");
-                    let Some(end) = end else { return usage("missing argument to `-exec'") };
-                    actions.push((expr[i..i + end].iter().map(|w| w.to_string()).collect(), expr[i + end] == "+"));
-                    i += end + 1;
-                }
-                other => return usage(&format!("unrecognized: {other}")),
-            }
-            negate = false;
-        }
-        let (mut out, mut err, mut status) = (String::new(), String::new(), 0);
-        let mut matched: Vec<(PathKey, String)> = Vec::new();
-        for start in starts {
-            let key = self.resolve(start);
-            if self.root.get(&key).is_none() && !key.is_empty() {
-                err.push_str(&format!("find: {start}: No such file or directory\n"));
-                status = 1;
-                continue;
-            }
-            let mut entries: Vec<(PathKey, Node)> = self.root.get(&key).map(|n| vec![(key.clone(), n.clone())]).unwrap_or_default();
-            entries.extend(self.root.descendants(&key).map(|(k, n)| (k.clone(), n.clone())));
-            for (k, node) in entries {
-                let depth = k.len() - key.len();
-                if depth > max_depth || depth < min_depth {
-                    continue;
-                }
-                let shown = if depth == 0 { start.to_string() } else { format!("{}/{}", start.trim_end_matches('/'), k[key.len()..].join("/")) };
-                let base = k.last().cloned().unwrap_or_else(|| "/".into());
-                let pass = |t: &Test| match t {
-                    Test::Name(p, fold) => crate::shell_lex::glob(&p.chars().collect::<Vec<_>>(), &(if *fold { base.to_lowercase() } else { base.clone() }).chars().collect::<Vec<_>>()),
-                    Test::Path(p) => crate::shell_lex::glob(&p.chars().collect::<Vec<_>>(), &shown.chars().collect::<Vec<_>>()),
-                    Test::Type(c) => match c {
-                        'd' => node.is_dir(),
-                        'l' => matches!(node.kind, Kind::Symlink(_)),
-                        _ => !node.is_dir() && !matches!(node.kind, Kind::Symlink(_)),
-                    },
-                };
-                if tests.iter().all(|(not, t)| pass(t) != *not) {
-                    matched.push((k, shown));
-                }
-            }
-        }
-        let acted = delete || !actions.is_empty();
-        for (_, shown) in &matched {
-            if print || !acted {
-                out.push_str(&format!("{shown}\n"));
-            }
-        }
-        for (words, batch) in &actions {
-            let calls: Vec<Vec<String>> = if *batch {
-                vec![words.iter().flat_map(|w| if w == "{}" { matched.iter().map(|(_, s)| s.clone()).collect() } else { vec![w.clone()] }).collect()]
-            } else {
-                matched.iter().map(|(_, s)| words.iter().map(|w| w.replace("{}", s)).collect()).collect()
-            };
-            for call in calls.into_iter().filter(|c| !c.is_empty()) {
-                let (code, o, e) = self.builtin(&call, "");
-                out.push_str(&o);
-                err.push_str(&e);
-                if code != 0 {
-                    status = 1;
-                }
-            }
-        }
-        if delete {
-            // Deepest first, as -delete implies -depth.
-            for (k, shown) in matched.iter().rev() {
-                if !self.may_change(k) {
-                    err.push_str(&format!("find: {shown}: Permission denied\n"));
-                    status = 1;
-                } else if self.root.get(k).is_some_and(Node::is_dir) && self.root.descendants(k).next().is_some() {
-                    err.push_str(&format!("find: {shown}: Directory not empty\n"));
-                    status = 1;
-                } else {
-                    if self.lower.get(k).is_some_and(Node::is_dir) {
-                        self.removed_dirs.push(k.clone());
-                    }
-                    self.root.remove(k);
-                }
-            }
-        }
-        (status, out, err)
     }
 
     /// cut, tr, sort and uniq: line filters over files or stdin.
@@ -4528,6 +4402,25 @@ fn tr_set(spec: &str) -> Vec<char> {
             Some('\\') => match chars.next() {
                 Some('n') => '\n',
                 Some('t') => '\t',
+                Some('r') => '\r',
+                Some('a') => '\u{7}',
+                Some('b') => '\u{8}',
+                Some('f') => '\u{c}',
+                Some('v') => '\u{b}',
+                // \NNN: up to three octal digits (`tr '\0' '|'`).
+                Some(d @ '0'..='7') => {
+                    let mut n = d.to_digit(8).unwrap_or(0);
+                    for _ in 0..2 {
+                        match chars.clone().next().and_then(|c| c.to_digit(8)) {
+                            Some(x) if n * 8 + x <= 0o377 => {
+                                n = n * 8 + x;
+                                chars.next();
+                            }
+                            _ => break,
+                        }
+                    }
+                    char::from_u32(n).unwrap_or('\0')
+                }
                 Some(other) => other,
                 None => '\\',
             },

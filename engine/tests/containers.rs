@@ -903,7 +903,7 @@ fn differential(image: &str, shell: &str, host: &str, corpus: &str, at_least: us
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut count, mut differ) = (0, Vec::new());
     for script in body.split("----\n").map(str::trim_end).filter(|s| !s.is_empty()) {
-        let real = std::process::Command::new("sh").args(["-c", &format!("exec {host} -c \"$1\" {shell} 2>&1"), "_", script]).current_dir(dir.path()).env("HOME", "/root").output().expect("shell");
+        let real = std::process::Command::new("sh").args(["-c", &format!("exec {host} -c \"$1\" {shell} 2>&1"), "_", script]).current_dir(dir.path()).env("HOME", "/root").env("LC_ALL", "C").output().expect("shell");
         let ours = e.run(&format!("docker run --rm {image} {shell} -c '{}'", script.replace('\'', r"'\''")), &mut h);
         let want = String::from_utf8_lossy(&real.stdout);
         if ours.text != want {
@@ -933,6 +933,12 @@ fn debian_sed_matches_gnu_sed() {
     differential("debian", "sh", "dash", include_str!("data/sed-scripts.txt"), 30);
 }
 
+/// The debian image's GNU find against this machine's, through dash.
+#[test]
+fn debian_find_matches_gnu_find() {
+    differential("debian", "sh", "dash", include_str!("data/find-scripts.txt"), 14);
+}
+
 /// What bash has and sh does not (`(( ))`, `let`, `$'…'`, `function`) against this machine's bash.
 #[test]
 fn bash_only_matches_bash() {
@@ -957,6 +963,25 @@ fn ls_s_lists_blocks() {
     ok(&mut e, &mut h, &format!("docker exec alp sh -c '{make}'"));
     assert_eq!(ok(&mut e, &mut h, "docker exec alp ls -s /d"), "total 68\n     8 f\n     4 g\n    52 h\n     0 l\n     4 sub\n");
     assert_eq!(ok(&mut e, &mut h, "docker exec alp ls -sl /d/g"), "     4 -rw-r--r--    1 root     root             2 Jan  1  1970 /d/g\n");
+}
+
+/// find's parts the GNU differential cannot hold: BusyBox's words, `-quit`
+/// in Layer Lab's name order, and times (every file's is the epoch).
+#[test]
+fn find_quits_words_and_times() {
+    let (mut e, mut h) = (Engine::default(), MemHost { now: Some(1_795_568_468), ..MemHost::default() });
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker exec a sh -c 'mkdir -p /t/a /t/b; touch /t/new'");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a find /t -name a -print -quit -o -print"), "/t\n/t/a\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a find /t -newer /t/a"), "");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a find /t -mtime +1 -name new"), "/t/new\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a find /t -mmin -5"), "");
+    let missing = e.run("docker exec a find /nope", &mut h);
+    assert_eq!((missing.status, missing.text.as_str()), (1, "find: /nope: No such file or directory\n"));
+    let unknown = e.run("docker exec a find /t -bogus", &mut h);
+    assert_eq!((unknown.status, unknown.text.as_str()), (1, "find: unrecognized: -bogus\n"));
+    let refused = e.run("docker exec a find /t -regex x", &mut h);
+    assert_eq!((refused.status, refused.text.as_str()), (1, "find: -regex is not simulated in this version of Layer Lab\n"));
 }
 
 /// `du` counts whole 4 KiB blocks as ext4 does (the figures GNU du gives for
