@@ -8,6 +8,7 @@ use crate::fs::{components, display, Kind, Node, PathKey, Tree};
 use crate::subst::Inner;
 
 mod find;
+mod users;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The standard utilities this shell implements. Every image with a
@@ -2985,7 +2986,7 @@ impl<'a> Shell<'a> {
                 }
                 ok(if cmd == "tac" { text.lines().rev().map(|l| format!("{l}\n")).collect() } else { text.lines().map(|l| format!("{}\n", l.chars().rev().collect::<String>())).collect() })
             }
-            "groups" => ok(format!("{}\n", self.account("/etc/group", self.ids().1))),
+            "groups" => self.id(&cmd, &args),
             "du" => self.du(&args),
             "sha256sum" => self.sha256sum(&args, stdin),
             "base64" => {
@@ -3270,17 +3271,7 @@ impl<'a> Shell<'a> {
                 if values.len() == args.len() { ok(out) } else { (1, out, String::new()) }
             }
             "env" | "printenv" => ok(self.env.iter().filter(|(k, _)| self.exported.contains(*k)).map(|(k, v)| format!("{k}={v}\n")).collect()),
-            "id" => {
-                let (uid, gid) = self.ids();
-                let name = |id: u32, file: &str| Some(self.account(file, id)).filter(|n| n != &id.to_string()).map_or(String::new(), |n| format!("({n})"));
-                let flags: String = args.iter().filter_map(|a| a.strip_prefix('-')).collect();
-                // -u, -g, -G: one number (with -n, its name).
-                if let Some((id, file)) = [('u', (uid, "/etc/passwd")), ('g', (gid, "/etc/group")), ('G', (gid, "/etc/group"))].into_iter().find(|(f, _)| flags.contains(*f)).map(|(_, v)| v) {
-                    return ok(if flags.contains('n') { format!("{}\n", self.account(file, id)) } else { format!("{id}\n") });
-                }
-                let (user, group) = (name(uid, "/etc/passwd"), name(gid, "/etc/group"));
-                ok(format!("uid={uid}{user} gid={gid}{group} groups={gid}{group}\n"))
-            }
+            "id" => self.id(&cmd, &args),
             // BusyBox's ps: the container's processes, this one last.
             "ps" if self.flavour == Flavour::Busybox => {
                 let mut rows: Vec<(u32, String, String)> = self.env.get(PROCESSES).map_or_else(Vec::new, |p| {
@@ -3848,49 +3839,13 @@ impl<'a> Shell<'a> {
                     Err(e) => fail(1, format!("dd: {e}\n")),
                 }
             }
-            "useradd" | "adduser" | "groupadd" | "addgroup" => {
-                let mut uid: Option<u32> = None;
-                let mut name = None;
-                let mut home_flag = cmd == "adduser";
-                let mut it = args.iter();
-                while let Some(a) = it.next() {
-                    match *a {
-                        "-u" | "--uid" | "-g" | "--gid" if cmd.contains("group") || *a == "-u" || *a == "--uid" => {
-                            uid = it.next().and_then(|v| v.parse().ok());
-                        }
-                        "-m" | "--create-home" => home_flag = true,
-                        "-H" | "-M" | "--no-create-home" => home_flag = false,
-                        "-s" | "-d" | "-G" | "-g" | "-h" | "--shell" | "--home-dir" | "--gid" | "--ingroup" => {
-                            it.next();
-                        }
-                        a if a.starts_with('-') => {}
-                        a => name = Some(a.to_string()),
-                    }
-                }
-                let Some(name) = name else { return fail(2, format!("{cmd}: missing name\n")) };
-                let file = if cmd.contains("group") { "/etc/group" } else { "/etc/passwd" };
-                let text = self.read(file).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-                if text.lines().any(|l| l.split(':').next() == Some(name.as_str())) {
-                    return fail(9, format!("{cmd}: '{name}' already exists\n"));
-                }
-                let used: Vec<u32> = text.lines().filter_map(|l| l.split(':').nth(2)?.parse().ok()).collect();
-                let id = uid.unwrap_or_else(|| (1000..).find(|i| !used.contains(i)).unwrap_or(1000));
-                let line = if cmd.contains("group") { format!("{name}:x:{id}:\n") } else { format!("{name}:x:{id}:{id}::/home/{name}:/bin/sh\n") };
-                if let Err(e) = self.write(file, line.as_bytes(), true) {
-                    return fail(1, format!("{cmd}: {e}\n"));
-                }
-                if !cmd.contains("group") {
-                    let group = self.read("/etc/group").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-                    if !group.lines().any(|l| l.split(':').next() == Some(name.as_str())) {
-                        let _ = self.write("/etc/group", format!("{name}:x:{id}:\n").as_bytes(), true);
-                    }
-                    if home_flag {
-                        let key = components(&format!("/home/{name}"));
-                        let _ = self.root.insert(key, Node { kind: Kind::Dir, mode: 0o755, uid: id, gid: id, touched: 0 });
-                    }
-                }
-                ok(String::new())
+            "adduser" | "addgroup" | "deluser" | "delgroup" if self.flavour == Flavour::Dash => {
+                fail(1, format!("{cmd}: Debian's {cmd} (a Perl script with its own options) is not simulated in this version of Layer Lab; useradd, groupadd, usermod, userdel and groupdel are\n"))
             }
+            "adduser" => self.busybox_adduser(&args),
+            "addgroup" => self.busybox_addgroup(&args),
+            "deluser" | "delgroup" | "userdel" | "groupdel" if (self.flavour == Flavour::Dash) == cmd.ends_with("del") => self.delete_account(&cmd, &args),
+            "useradd" | "groupadd" | "usermod" if self.flavour == Flavour::Dash => self.shadow_account(&cmd, &args),
             "tar" => self.tar(&args),
             "test" | "[" => {
                 let args: Vec<&str> = if cmd == "[" { args.strip_suffix(&["]"]).unwrap_or(&args).to_vec() } else { args.clone() };

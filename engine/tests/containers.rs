@@ -984,6 +984,42 @@ fn find_quits_words_and_times() {
     assert_eq!((refused.status, refused.text.as_str()), (1, "find: -regex is not simulated in this version of Layer Lab\n"));
 }
 
+/// Accounts as BusyBox's adduser/addgroup (alpine) and shadow's
+/// useradd/groupadd/usermod/userdel (Debian) make them, and `id` for any user.
+#[test]
+fn accounts_as_busybox_and_shadow_make_them() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    ok(&mut e, &mut h, "docker exec a sh -c 'addgroup -S app && adduser -S app -G app && adduser -D -u 1234 bob && addgroup bob app'");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a grep app /etc/passwd"), "app:x:100:100:Linux User,,,:/home/app:/bin/false\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a id bob"), "uid=1234(bob) gid=1234(bob) groups=1234(bob),100(app)\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec -u bob a id -Gn"), "bob app\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec a ls -ld /home/bob"), "drwxr-sr-x    2 bob      bob           4096 Jan  1  1970 /home/bob\n");
+    let again = e.run("docker exec a sh -c 'adduser -D bob'", &mut h);
+    assert_eq!((again.status, again.text.as_str()), (1, "adduser: user 'bob' in use\n"));
+    let no_shadow = e.run("docker exec a sh -c 'useradd x'", &mut h);
+    assert_eq!(no_shadow.status, 127, "alpine has no useradd");
+    let nobody = e.run("docker exec a id nope", &mut h);
+    assert_eq!((nobody.status, nobody.text.as_str()), (1, "id: unknown user nope\n"));
+
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    ok(&mut e, &mut h, "docker exec d sh -c 'groupadd -r app && useradd -r -g app app && useradd -m -s /bin/bash carol && usermod -aG app carol'");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d grep -h app /etc/passwd /etc/group"), "app:x:999:999::/home/app:/bin/sh\napp:x:999:carol\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d id carol"), "uid=1000(carol) gid=1000(carol) groups=1000(carol),999(app)\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d groups carol"), "carol : carol app\n");
+    let exists = e.run("docker exec d sh -c 'useradd carol'", &mut h);
+    assert_eq!((exists.status, exists.text.as_str()), (9, "useradd: user 'carol' already exists\n"));
+    let primary = e.run("docker exec d sh -c 'groupdel carol'", &mut h);
+    assert_eq!((primary.status, primary.text.as_str()), (8, "groupdel: cannot remove the primary group of user 'carol'\n"));
+    ok(&mut e, &mut h, "docker exec d sh -c 'userdel -r carol'");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d ls /home"), "");
+    assert_eq!(e.run("docker exec d grep -c carol /etc/group", &mut h).text, "0\n", "carol left app's members, and her own group went with her");
+    let gone = e.run("docker exec d id carol", &mut h);
+    assert_eq!((gone.status, gone.text.as_str()), (1, "id: 'carol': no such user\n"));
+    let perl = e.run("docker exec d sh -c 'adduser x'", &mut h);
+    assert!(perl.status == 1 && perl.text.contains("not simulated"), "{}", perl.text);
+}
+
 /// `du` counts whole 4 KiB blocks as ext4 does (the figures GNU du gives for
 /// the same files), directories after what is below them.
 #[test]
