@@ -159,8 +159,8 @@ fn main() {
                         Ok(())
                     }
                 }
-                let _ = layerlab_engine::sed::run(&[&input, "f"], "", &mut NoFiles);
-                let _ = layerlab_engine::sed::run(&["-E", &format!("s/{input}/[&\\1]/g")], "abba\n\nab1\n", &mut NoFiles);
+                let _ = layerlab_engine::sed::run(&[&input, "f"], "", &mut NoFiles, true);
+                let _ = layerlab_engine::sed::run(&["-E", &format!("s/{input}/[&\\1]/g")], "abba\n\nab1\n", &mut NoFiles, true);
             }
             "sed" => {
                 struct Two;
@@ -175,7 +175,7 @@ fn main() {
                 for opts in [&["-e"][..], &["-n", "-e"], &["-s", "-E", "-e"], &["-i.b", "-e"]] {
                     let mut args: Vec<&str> = opts.to_vec();
                     args.extend([input.as_str(), "f", "-"]);
-                    let _ = layerlab_engine::sed::run(&args, "x\naab\n\nb1\nxx", &mut Two);
+                    let _ = layerlab_engine::sed::run(&args, "x\naab\n\nb1\nxx", &mut Two, true);
                 }
             }
             "formats" => {

@@ -509,7 +509,13 @@ GNU sed home page: <https://www.gnu.org/software/sed/>.
 General help using GNU software: <https://www.gnu.org/gethelp/>.
 ";
 
-fn options(args: &[&str], files: &mut dyn Files) -> Result<Options, (i32, String)> {
+/// BusyBox's usage lines for its sed (alpine, busybox).
+const BUSYBOX_USAGE: &str = "Usage: sed [-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...\nor: sed [-i[SFX]] [-nrE] CMD [FILE]...\n";
+
+const VERSION: &str = "sed (GNU sed) 4.9\nPackaged by Debian\nCopyright (C) 2022 Free Software Foundation, Inc.\nLicense GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\nThis is free software: you are free to change and redistribute it.\nThere is NO WARRANTY, to the extent permitted by law.\n\nWritten by Jay Fenlason, Tom Lord, Ken Pizzini,\nPaolo Bonzini, Jim Meyering, and Assaf Gordon.\n\nThis sed program was built with SELinux support.\nSELinux is disabled on this system.\n\nGNU sed home page: <https://www.gnu.org/software/sed/>.\nGeneral help using GNU software: <https://www.gnu.org/gethelp/>.\nE-mail bug reports to: <bug-sed@gnu.org>.\n";
+
+fn options(args: &[&str], files: &mut dyn Files, gnu: bool) -> Result<Options, (i32, String)> {
+    let usage = if gnu { USAGE } else { BUSYBOX_USAGE };
     let mut o = Options { quiet: false, in_place: None, separate: false, extended: false, scripts: Vec::new(), files: Vec::new() };
     let mut i = 0;
     let mut script_file = |o: &mut Options, path: &str| -> Result<(), (i32, String)> {
@@ -531,13 +537,15 @@ fn options(args: &[&str], files: &mut dyn Files) -> Result<Options, (i32, String
                 "separate" => o.separate = true,
                 "in-place" => o.in_place = Some(value.unwrap_or("").to_string()),
                 "posix" | "unbuffered" | "sandbox" | "follow-symlinks" => {}
-                "help" => return Err((0, format!("{USAGE}E-mail bug reports to: <bug-sed@gnu.org>.\n"))),
+                "help" if gnu => return Err((0, format!("{USAGE}E-mail bug reports to: <bug-sed@gnu.org>.\n"))),
+                "help" => return Err((0, BUSYBOX_USAGE.to_string())),
+                "version" => return Err((0, if gnu { VERSION.to_string() } else { "This is not GNU sed version 4.0\n".to_string() })),
                 "expression" | "file" => {
                     let value = match value {
                         Some(v) => v.to_string(),
                         None => {
                             i += 1;
-                            args.get(i - 1).ok_or((1, format!("sed: option '--{name}' requires an argument\n{USAGE}")))?.to_string()
+                            args.get(i - 1).ok_or((1, format!("sed: option '--{name}' requires an argument\n{usage}")))?.to_string()
                         }
                     };
                     if name == "file" {
@@ -546,7 +554,7 @@ fn options(args: &[&str], files: &mut dyn Files) -> Result<Options, (i32, String
                         o.scripts.push(value);
                     }
                 }
-                _ => return Err((1, format!("sed: unrecognized option '{a}'\n{USAGE}"))),
+                _ => return Err((1, format!("sed: unrecognized option '{a}'\n{usage}"))),
             }
             continue;
         }
@@ -569,7 +577,7 @@ fn options(args: &[&str], files: &mut dyn Files) -> Result<Options, (i32, String
                 'e' | 'f' | 'l' => {
                     let value = if rest.is_empty() {
                         i += 1;
-                        args.get(i - 1).ok_or((1, format!("sed: option requires an argument -- '{f}'\n{USAGE}")))?.to_string()
+                        args.get(i - 1).ok_or((1, format!("sed: option requires an argument -- '{f}'\n{usage}")))?.to_string()
                     } else {
                         rest.to_string()
                     };
@@ -581,13 +589,13 @@ fn options(args: &[&str], files: &mut dyn Files) -> Result<Options, (i32, String
                     break;
                 }
                 'z' => return Err((1, "sed: -z (NUL-separated lines) is not simulated in this version of Layer Lab\n".to_string())),
-                other => return Err((1, format!("sed: invalid option -- '{other}'\n{USAGE}"))),
+                other => return Err((1, format!("sed: invalid option -- '{other}'\n{usage}"))),
             }
         }
     }
     if o.scripts.is_empty() {
         if o.files.is_empty() {
-            return Err((1, USAGE.to_string()));
+            return Err((1, usage.to_string()));
         }
         o.scripts.push(o.files.remove(0));
     }
@@ -595,8 +603,9 @@ fn options(args: &[&str], files: &mut dyn Files) -> Result<Options, (i32, String
 }
 
 /// Runs sed; returns (status, stdout, stderr).
-pub fn run(args: &[&str], stdin: &str, files: &mut dyn Files) -> (i32, String, String) {
-    let o = match options(args, files) {
+/// `gnu`: GNU sed's usage and version (Debian, Ubuntu), else BusyBox's.
+pub fn run(args: &[&str], stdin: &str, files: &mut dyn Files, gnu: bool) -> (i32, String, String) {
+    let o = match options(args, files, gnu) {
         Ok(o) => o,
         Err((0, help)) => return (0, help, String::new()),
         Err((status, err)) => return (status, String::new(), err),

@@ -18,8 +18,12 @@ pub const UTILITIES: &[&str] = &[
     "sh", "echo", "printf", "cat", "touch", "mkdir", "rm", "rmdir", "cp", "mv", "ln", "chmod", "chown", "ls", "pwd", "true", "false", "test", "[",
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
     "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which", "clear",
-    "date", "sha256sum", "base64", "readlink", "realpath", "tac", "rev", "groups", "du",
+    "date", "sha256sum", "base64", "readlink", "realpath", "tac", "rev", "groups", "du", "adduser", "addgroup", "deluser", "delgroup", "useradd",
+    "groupadd", "usermod", "userdel", "groupdel",
 ];
+
+/// shadow's account tools: Debian and Ubuntu have them, BusyBox images do not.
+const SHADOW: [&str; 5] = ["useradd", "groupadd", "usermod", "userdel", "groupdel"];
 
 /// sed reads and writes the shell's tree.
 impl crate::sed::Files for Shell<'_> {
@@ -94,6 +98,7 @@ pub fn standard_utility(root: &Tree, program: &str) -> bool {
     root.get(&components("/bin/sh")).is_some()
         && [UTILITIES, &UNSIMULATED, &BUSYBOX_ONLY, &NETWORK_APPLETS].iter().any(|set| set.contains(&program))
         && (busybox || !BUSYBOX_ONLY.contains(&program) && !NETWORK_APPLETS.contains(&program))
+        && !(busybox && SHADOW.contains(&program))
 }
 
 /// What is mounted in a container (the runtime's /etc files, volumes'
@@ -3042,7 +3047,7 @@ impl<'a> Shell<'a> {
                 for n in names {
                     let function = self.env.contains_key(&format!("{FUNCTION}{n}"));
                     let builtin = matches!(n, "cd" | "export" | "set" | "unset" | "exit" | "return" | "shift" | "read" | "local" | "exec" | "." | "source" | "eval" | "break" | "continue" | "true" | "false" | "echo" | "printf" | "test" | "[" | "pwd" | "type" | "command" | "trap" | "umask");
-                    let path = if n.contains('/') { self.root.get(&self.root.follow(self.resolve(n))).map(|_| n.to_string()) } else { self.find_in_path(n).or_else(|| UTILITIES.contains(&n).then(|| format!("/bin/{n}"))) };
+                    let path = if n.contains('/') { self.root.get(&self.root.follow(self.resolve(n))).map(|_| n.to_string()) } else { self.find_in_path(n).or_else(|| (UTILITIES.contains(&n) && standard_utility(self.root, n)).then(|| format!("/bin/{n}"))) };
                     match (cmd.as_str(), function, builtin, path) {
                         ("type", true, _, _) => out.push_str(&format!("{n} is a function\n")),
                         ("type", _, true, _) => out.push_str(&format!("{n} is a shell builtin\n")),
@@ -3762,7 +3767,10 @@ impl<'a> Shell<'a> {
             }
             "head" | "tail" => self.head_tail(&cmd, &args, stdin),
             "grep" | "egrep" | "fgrep" => self.grep(&cmd, &args, stdin),
-            "sed" => crate::sed::run(&args, stdin, self),
+            "sed" => {
+                let gnu = self.flavour == Flavour::Dash;
+                crate::sed::run(&args, stdin, self, gnu)
+            }
             "find" => self.find(&args),
             "xargs" => {
                 // xargs [-r] [-n N] [-I R] [CMD ARGS…]: stdin's words as CMD's arguments.

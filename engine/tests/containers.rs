@@ -1020,6 +1020,16 @@ fn accounts_as_busybox_and_shadow_make_them() {
     assert!(perl.status == 1 && perl.text.contains("not simulated"), "{}", perl.text);
 }
 
+/// alpine's sed is BusyBox's: its usage and version are its own.
+#[test]
+fn busybox_sed_says_it_is_not_gnu() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker pull alpine");
+    assert_eq!(ok(&mut e, &mut h, "docker run --rm alpine sed --version"), "This is not GNU sed version 4.0\n");
+    let usage = e.run("docker run --rm alpine sed", &mut h);
+    assert_eq!((usage.status, usage.text.lines().next()), (1, Some("Usage: sed [-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...")));
+}
+
 /// `du` counts whole 4 KiB blocks as ext4 does (the figures GNU du gives for
 /// the same files), directories after what is below them.
 #[test]

@@ -128,19 +128,19 @@ fn sed_scripts_edit_as_gnu_sed_does() {
         &["s/l/L/g; 3d"],
     ];
     for script in scripts {
-        let ours = run(script, input, &mut NoFiles);
+        let ours = run(script, input, &mut NoFiles, true);
         let mut child = Command::new("sed").args(script).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("Debian's sed runs this test");
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         let gnu = child.wait_with_output().unwrap();
         assert_eq!((ours.0, ours.1.as_str()), (gnu.status.code().unwrap_or(-1), String::from_utf8_lossy(&gnu.stdout).as_ref()), "{script:?}");
     }
-    assert!(run(&["s/a/b"], input, &mut NoFiles).2.contains("unterminated `s' command"));
+    assert!(run(&["s/a/b"], input, &mut NoFiles, true).2.contains("unterminated `s' command"));
     // y now runs; e (run the pattern space as a command) is refused by name.
-    assert_eq!(run(&["y/ab/AB/"], "abc\n", &mut NoFiles).1, "ABc\n");
-    assert!(run(&["e date"], input, &mut NoFiles).2.contains("the e command is not simulated"));
+    assert_eq!(run(&["y/ab/AB/"], "abc\n", &mut NoFiles, true).1, "ABc\n");
+    assert!(run(&["e date"], input, &mut NoFiles, true).2.contains("the e command is not simulated"));
     // Scripts that would never end (GNU sed loops forever on these) are stopped with a message.
     for endless in [":a;ba", "G;D", ":a;s/x*/&&/g;ta"] {
-        let (status, _, err) = run(&[endless], "x\n", &mut NoFiles);
+        let (status, _, err) = run(&[endless], "x\n", &mut NoFiles, true);
         assert!(status == 1 && err.contains("was stopped"), "{endless}: {err}");
     }
 }
