@@ -3321,35 +3321,84 @@ impl<'a> Shell<'a> {
                 _ => fail(2, "sh: an interactive shell is not available in RUN\n".into()),
             },
             "cat" => {
-                // -n numbers every line, -b the non-empty ones (`%6d\t`); `-` is standard input.
-                let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
-                if let Some(bad) = flags.chars().find(|c| !"nbu".contains(*c)) {
-                    return fail(1, format!("cat: unrecognized option: {bad} (Layer Lab's cat knows -n and -b)\n"));
+                // GNU's and BusyBox's options: -n numbers every line, -b the non-empty ones (`%6d\t`), -s squeezes
+                // empty lines, -E ends lines with `$`, -T shows tabs as ^I, -v other control bytes as ^X and M-X;
+                // -A is -vET, -e -vE, -t -vT; -u is accepted and does nothing, as in GNU cat.
+                let mut flags = String::new();
+                for a in args.iter().filter(|a| a.starts_with('-') && a.len() > 1) {
+                    flags.push_str(match *a {
+                        "--show-all" => "A",
+                        "--number-nonblank" => "b",
+                        "--show-ends" => "E",
+                        "--number" => "n",
+                        "--squeeze-blank" => "s",
+                        "--show-tabs" => "T",
+                        "--show-nonprinting" => "v",
+                        o if o.starts_with("--") => return fail(1, format!("cat: unrecognized option '{o}'\nTry 'cat --help' for more information.\n")),
+                        o => &o[1..],
+                    });
                 }
+                if let Some(bad) = flags.chars().find(|c| !"AbeEnstTuv".contains(*c)) {
+                    return match self.flavour {
+                        Flavour::Dash => fail(1, format!("cat: invalid option -- '{bad}'\nTry 'cat --help' for more information.\n")),
+                        Flavour::Busybox => unrecognized("cat", bad, "AbeEnstTuv"),
+                    };
+                }
+                let has = |set: &str| flags.chars().any(|c| set.contains(c));
+                let (ends, tabs, shown) = (has("AeE"), has("AtT"), has("Aetv"));
                 let mut names: Vec<&str> = args.iter().copied().filter(|a| *a == "-" || !a.starts_with('-')).collect();
                 if names.is_empty() {
                     names.push("-");
                 }
-                let mut out = Vec::new();
+                let mut bytes = Vec::new();
                 let mut err = String::new();
                 for a in &names {
                     match self.read_operand(a, stdin) {
-                        Ok(b) => out.extend(b),
+                        Ok(b) => bytes.extend(b),
                         Err(e) => err.push_str(&format!("cat: {e}\n")),
                     }
                 }
-                let mut text = String::from_utf8_lossy(&out).into_owned();
-                if flags.contains('n') || flags.contains('b') {
-                    let mut n = 0;
-                    text = text.split_inclusive('\n').map(|l| {
-                        if flags.contains('b') && l.trim_end_matches('\n').is_empty() {
-                            return l.to_string();
-                        }
-                        n += 1;
-                        format!("{n:6}\t{l}")
-                    }).collect();
+                if !has("bnsAeEtTv") {
+                    return (i32::from(!err.is_empty()), String::from_utf8_lossy(&bytes).into_owned(), err);
                 }
-                (i32::from(!err.is_empty()), text, err)
+                let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+                let (mut n, mut blank_before) = (0, false);
+                for line in bytes.split_inclusive(|b| *b == b'\n') {
+                    let (body, newline) = line.strip_suffix(b"\n").map_or((line, false), |b| (b, true));
+                    if has("s") && body.is_empty() && newline && blank_before {
+                        continue;
+                    }
+                    blank_before = body.is_empty() && newline;
+                    if has("b") && !body.is_empty() || !has("b") && has("n") {
+                        n += 1;
+                        out.extend(format!("{n:6}\t").bytes());
+                    }
+                    for &c in body {
+                        match c {
+                            b'\t' if tabs => out.extend(b"^I"),
+                            b'\t' => out.push(c),
+                            _ if !shown => out.push(c),
+                            128.. => {
+                                out.extend(b"M-");
+                                match c - 128 {
+                                    x @ 0..32 => out.extend([b'^', x + 64]),
+                                    127 => out.extend(b"^?"),
+                                    x => out.push(x),
+                                }
+                            }
+                            0..32 => out.extend([b'^', c + 64]),
+                            127 => out.extend(b"^?"),
+                            _ => out.push(c),
+                        }
+                    }
+                    if newline {
+                        if ends {
+                            out.push(b'$');
+                        }
+                        out.push(b'\n');
+                    }
+                }
+                (i32::from(!err.is_empty()), String::from_utf8_lossy(&out).into_owned(), err)
             }
             "touch" => {
                 // -c: no file is made; -d/-t/-r give a time, which layers do not keep (every mtime is 0).
@@ -3726,14 +3775,22 @@ impl<'a> Shell<'a> {
                 (status, out, err)
             }
             "wc" => {
-                let names: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let names: Vec<&str> = args.iter().filter(|a| !a.starts_with('-') || **a == "-").copied().collect();
+                let gnu = self.flavour == Flavour::Dash;
+                let mut err = String::new();
                 let texts: Vec<(String, &str)> = if names.is_empty() {
                     vec![(stdin.to_string(), "")]
                 } else {
-                    match names.iter().map(|a| self.read(a).map(|b| (String::from_utf8_lossy(&b).into_owned(), *a))).collect::<Result<Vec<_>, _>>() {
-                        Ok(parts) => parts,
-                        Err(e) => return fail(1, format!("wc: {e}\n")),
+                    let mut parts = Vec::new();
+                    for a in &names {
+                        match self.read_operand(a, stdin) {
+                            Ok(b) => parts.push((String::from_utf8_lossy(&b).into_owned(), *a)),
+                            // GNU wc goes on with the other files.
+                            Err(e) if gnu => err.push_str(&format!("wc: {e}\n")),
+                            Err(e) => return fail(1, format!("wc: {e}\n")),
+                        }
                     }
+                    parts
                 };
                 // -l -w -m -c -L (lines, words, characters, bytes, longest line), in that order; none: -lwc.
                 let mut flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
@@ -3744,11 +3801,19 @@ impl<'a> Shell<'a> {
                     flags.push_str("lwc");
                 }
                 let shown: Vec<usize> = "lwmcL".chars().enumerate().filter(|(_, f)| flags.contains(*f)).map(|(i, _)| i).collect();
+                // Column widths: GNU's are as wide as the files' total size (7 with standard input among
+                // them), none for one count of one input; BusyBox's are 7.
+                let piped = texts.iter().any(|(_, n)| n.is_empty() || *n == "-");
+                let width = match (gnu, shown.len() == 1 && texts.len() == 1, piped) {
+                    (_, true, _) => 1,
+                    (true, false, false) => texts.iter().map(|(t, _)| t.len()).sum::<usize>().to_string().len(),
+                    _ => 7,
+                };
                 // Each file's counts followed by its name (none for standard input), then a total for several.
                 let line = |counts: &[usize; 5], name: &str| {
                     let counts = match shown.as_slice() {
-                        [one] => counts[*one].to_string(),
-                        many => many.iter().map(|i| format!("{:>7}", counts[*i])).collect::<Vec<_>>().join(" "),
+                        [one] if !gnu => counts[*one].to_string(),
+                        many => many.iter().map(|i| format!("{:>width$}", counts[*i])).collect::<Vec<_>>().join(" "),
                     };
                     if name.is_empty() { format!("{counts}\n") } else { format!("{counts} {name}\n") }
                 };
@@ -3763,7 +3828,7 @@ impl<'a> Shell<'a> {
                     }
                     text.push_str(&line(&total, "total"));
                 }
-                ok(text)
+                (i32::from(!err.is_empty()), text, err)
             }
             "head" | "tail" => self.head_tail(&cmd, &args, stdin),
             "grep" | "egrep" | "fgrep" => self.grep(&cmd, &args, stdin),

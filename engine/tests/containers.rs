@@ -809,7 +809,7 @@ fn utilities_take_their_common_options() {
     for (cmd, want) in cases {
         assert_eq!(ok(&mut e, &mut h, &format!("docker exec a {cmd}")), want, "{cmd}");
     }
-    for (cmd, refusal) in [("ls -X /", "ls: unrecognized option: X"), ("wc -x /t", "wc: unrecognized option: x"), ("cat -A /t", "cat: unrecognized option: A"), ("sort -V /t", "sort: unrecognized option: V"), ("env -x", "env: unrecognized option: x"), ("rm -x /t", "rm: unrecognized option: x"), ("touch -z /t", "touch: unrecognized option: z")] {
+    for (cmd, refusal) in [("ls -X /", "ls: unrecognized option: X"), ("wc -x /t", "wc: unrecognized option: x"), ("cat -z /t", "cat: unrecognized option: z"), ("sort -V /t", "sort: unrecognized option: V"), ("env -x", "env: unrecognized option: x"), ("rm -x /t", "rm: unrecognized option: x"), ("touch -z /t", "touch: unrecognized option: z")] {
         let r = e.run(&format!("docker exec a {cmd}"), &mut h);
         assert!(r.status != 0 && r.text.starts_with(refusal), "{cmd}: {}", r.text);
     }
