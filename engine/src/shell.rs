@@ -7,6 +7,7 @@
 use crate::fs::{components, display, Kind, Node, PathKey, Tree};
 use crate::subst::Inner;
 
+mod files;
 mod find;
 mod users;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,7 +20,7 @@ pub const UTILITIES: &[&str] = &[
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
     "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which", "clear",
     "date", "sha256sum", "base64", "readlink", "realpath", "tac", "rev", "groups", "du", "adduser", "addgroup", "deluser", "delgroup", "useradd",
-    "groupadd", "usermod", "userdel", "groupdel",
+    "groupadd", "usermod", "userdel", "groupdel", "stat", "mktemp", "getent",
 ];
 
 /// shadow's account tools: Debian and Ubuntu have them, BusyBox images do not.
@@ -82,8 +83,8 @@ fn no_network(cmd: &str) -> (i32, String, String) {
 
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
-const UNSIMULATED: [&str; 25] = [
-    "awk", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "stat", "mktemp", "yes", "nl", "paste", "comm", "fold", "getent",
+const UNSIMULATED: [&str; 22] = [
+    "awk", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "yes", "nl", "paste", "comm", "fold",
     "gzip", "gunzip", "zcat", "top", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
 
@@ -1716,14 +1717,7 @@ impl<'a> Shell<'a> {
             // PID 1 and what `docker exec` starts have no parent in the container.
             "PPID" if !self.env.contains_key(name) => Some("0".to_string()),
             // BusyBox ash's and bash's, not dash's: the same run of numbers each time, as all here is deterministic.
-            "RANDOM" if !self.env.contains_key(name) && (self.flavour == Flavour::Busybox || self.is_bash()) => {
-                let mut x = self.random.get() ^ u64::from(self.own_pid()).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                self.random.set(x);
-                Some((x % 32_768).to_string())
-            }
+            "RANDOM" if !self.env.contains_key(name) && (self.flavour == Flavour::Busybox || self.is_bash()) => Some((self.next_random() % 32_768).to_string()),
             _ => self.env.get(name).cloned(),
         };
         let env = ShVars { get: env, shell: self };
@@ -3837,6 +3831,9 @@ impl<'a> Shell<'a> {
                 crate::sed::run(&args, stdin, self, gnu)
             }
             "find" => self.find(&args),
+            "stat" => self.stat(&args),
+            "mktemp" => self.mktemp(&args),
+            "getent" => self.getent(&args),
             "xargs" => {
                 // xargs [-r] [-n N] [-I R] [CMD ARGS…]: stdin's words as CMD's arguments.
                 let (mut batch, mut replace, mut skip_empty, mut i) = (usize::MAX, None, false, 0);

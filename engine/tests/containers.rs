@@ -1030,6 +1030,26 @@ fn busybox_sed_says_it_is_not_gnu() {
     assert_eq!((usage.status, usage.text.lines().next()), (1, Some("Usage: sed [-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...")));
 }
 
+/// mktemp's names (GNU's ten X's, BusyBox's six), modes and owner, and getent's lookups.
+#[test]
+fn mktemp_and_getent() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker run -d --name d debian sleep 1d");
+    ok(&mut e, &mut h, "docker run -d --name a alpine sleep 1d");
+    let file = ok(&mut e, &mut h, "docker exec d mktemp");
+    assert!(file.starts_with("/tmp/tmp.") && file.trim_end().len() == "/tmp/tmp.".len() + 10, "{file}");
+    assert!(ok(&mut e, &mut h, &format!("docker exec d ls -l {}", file.trim_end())).starts_with("-rw------- 1 root root 0 "));
+    let dir = ok(&mut e, &mut h, "docker exec a mktemp -d");
+    assert!(dir.starts_with("/tmp/tmp.") && dir.trim_end().len() == "/tmp/tmp.".len() + 6, "{dir}");
+    assert!(ok(&mut e, &mut h, &format!("docker exec a ls -ld {}", dir.trim_end())).starts_with("drwx------"));
+    assert_eq!(ok(&mut e, &mut h, "docker exec d sh -c 'TMPDIR=/var/tmp mktemp -u -t aXXX | cut -c1-10'"), "/var/tmp/a\n");
+    assert_eq!(ok(&mut e, &mut h, "docker exec d getent passwd root 0"), "root:x:0:0:root:/root:/bin/bash\nroot:x:0:0:root:/root:/bin/bash\n");
+    let missing = e.run("docker exec d getent group nope", &mut h);
+    assert_eq!((missing.status, missing.text.as_str()), (2, ""));
+    let refused = e.run("docker exec d getent shadow", &mut h);
+    assert!(refused.status == 1 && refused.text.contains("not simulated"), "{}", refused.text);
+}
+
 /// `du` counts whole 4 KiB blocks as ext4 does (the figures GNU du gives for
 /// the same files), directories after what is below them.
 #[test]
