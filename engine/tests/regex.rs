@@ -7,16 +7,19 @@ use proptest::prelude::*;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-const TEXTS: [&str; 12] = ["", "a", "b", "ab", "ba", "aab", "abab", "abc", "cab", "bbb", "a.b", "aXb"];
+const TEXTS: [&str; 16] = ["", "a", "b", "ab", "ba", "aab", "abab", "abc", "cab", "bbb", "a.b", "aXb", "a b", " ab", "ab ", "a_b c"];
 
 fn pattern(extended: bool) -> impl Strategy<Value = String> {
     let atoms: Vec<&'static str> = if extended {
-        vec!["a", "b", ".", "[ab]", "[^a]", "(a|b)", "(ab)", "c", "\\."]
+        vec!["a", "b", ".", "[ab]", "[^a]", "(a|b)", "(ab)", "c", "\\.", "\\w", "\\W", "\\s", " "]
     } else {
-        vec!["a", "b", ".", "[ab]", "[^a]", "\\(a\\|b\\)", "\\(ab\\)", "c", "\\."]
+        vec!["a", "b", ".", "[ab]", "[^a]", "\\(a\\|b\\)", "\\(ab\\)", "c", "\\.", "\\w", "\\W", "\\s", " "]
     };
     let ops: Vec<&'static str> = if extended { vec!["", "", "*", "+", "?", "{1,2}"] } else { vec!["", "", "*", "\\+", "\\?", "\\{1,2\\}"] };
-    let piece = (prop::sample::select(atoms), prop::sample::select(ops)).prop_map(|(a, o)| format!("{a}{o}"));
+    // GNU's word boundaries stand alone (a repeated assertion means nothing).
+    let boundaries = prop::sample::select(vec!["\\b", "\\B", "\\<", "\\>"]).prop_map(str::to_string);
+    let repeated = (prop::sample::select(atoms), prop::sample::select(ops)).prop_map(|(a, o)| format!("{a}{o}"));
+    let piece = prop_oneof![4 => repeated, 1 => boundaries];
     (any::<bool>(), prop::collection::vec(piece, 1..5), any::<bool>()).prop_map(|(start, pieces, end)| format!("{}{}{}", if start { "^" } else { "" }, pieces.concat(), if end { "$" } else { "" }))
 }
 
