@@ -8,6 +8,17 @@ use layerlab_engine::fs::{components, Node, Tree};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
+/// Every file sed reads has this text; what it writes goes nowhere.
+struct SedFile(&'static str);
+impl layerlab_engine::sed::Files for SedFile {
+    fn read(&mut self, _: &str) -> Result<String, String> {
+        Ok(self.0.into())
+    }
+    fn write(&mut self, _: &str, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -150,32 +161,14 @@ fn main() {
                         let _ = re.find_at(&"ab1ba(a)b\n".chars().collect::<Vec<_>>(), 0);
                     }
                 }
-                struct NoFiles;
-                impl layerlab_engine::sed::Files for NoFiles {
-                    fn read(&mut self, _: &str) -> Result<String, String> {
-                        Ok("ab\nba\n".into())
-                    }
-                    fn write(&mut self, _: &str, _: &str) -> Result<(), String> {
-                        Ok(())
-                    }
-                }
-                let _ = layerlab_engine::sed::run(&[&input, "f"], "", &mut NoFiles, true);
-                let _ = layerlab_engine::sed::run(&["-E", &format!("s/{input}/[&\\1]/g")], "abba\n\nab1\n", &mut NoFiles, true);
+                let _ = layerlab_engine::sed::run(&[&input, "f"], "", &mut SedFile("ab\nba\n"), true);
+                let _ = layerlab_engine::sed::run(&["-E", &format!("s/{input}/[&\\1]/g")], "abba\n\nab1\n", &mut SedFile("ab\nba\n"), true);
             }
             "sed" => {
-                struct Two;
-                impl layerlab_engine::sed::Files for Two {
-                    fn read(&mut self, _: &str) -> Result<String, String> {
-                        Ok("ab\nba".into())
-                    }
-                    fn write(&mut self, _: &str, _: &str) -> Result<(), String> {
-                        Ok(())
-                    }
-                }
                 for opts in [&["-e"][..], &["-n", "-e"], &["-s", "-E", "-e"], &["-i.b", "-e"]] {
                     let mut args: Vec<&str> = opts.to_vec();
                     args.extend([input.as_str(), "f", "-"]);
-                    let _ = layerlab_engine::sed::run(&args, "x\naab\n\nb1\nxx", &mut Two, true);
+                    let _ = layerlab_engine::sed::run(&args, "x\naab\n\nb1\nxx", &mut SedFile("ab\nba"), true);
                 }
             }
             "formats" => {

@@ -60,6 +60,19 @@ fn getopt<'a>(args: &[&'a str], valued: &[&str]) -> Result<(Opts, Vec<&'a str>),
     Ok((opts, operands))
 }
 
+/// BusyBox's id for a new user (`kind` 'u') or group ('g'): the one given if
+/// free, else the first free from 100 (system, to 999) or 1000 (to 60000).
+fn busybox_id(given: Option<&str>, system: bool, kind: char, taken: impl Fn(u32) -> bool) -> Result<u32, String> {
+    match given {
+        Some(v) => match v.parse::<u32>() {
+            Ok(id) if taken(id) => Err(format!("{kind}id '{id}' in use")),
+            Ok(id) => Ok(id),
+            Err(_) => Err(format!("invalid number '{v}'")),
+        },
+        None => free_id(if system { 100 } else { 1000 }, if system { 999 } else { 60_000 }, taken).ok_or_else(|| format!("no {kind}ids left")),
+    }
+}
+
 fn opt<'o>(opts: &'o [(String, String)], names: &[&str]) -> Option<&'o str> {
     opts.iter().rev().find(|(n, _)| names.contains(&n.as_str())).map(|(_, v)| v.as_str())
 }
@@ -209,16 +222,9 @@ impl Shell<'_> {
             None => None,
         };
         let taken = |id: u32| passwd.iter().any(|p| p.get(2).is_some_and(|x| x == &id.to_string())) || (gid.is_none() && groups.iter().any(|g| g.get(2).is_some_and(|x| x == &id.to_string())));
-        let uid = match opt(&opts, &["u", "uid"]) {
-            Some(u) => match u.parse::<u32>() {
-                Ok(u) if taken(u) => return fail(format!("uid '{u}' in use")),
-                Ok(u) => u,
-                Err(_) => return fail(format!("invalid number '{u}'")),
-            },
-            None => match free_id(if system { 100 } else { 1000 }, if system { 999 } else { 60_000 }, taken) {
-                Some(u) => u,
-                None => return fail("no uids left".to_string()),
-            },
+        let uid = match busybox_id(opt(&opts, &["u", "uid"]), system, 'u', taken) {
+            Ok(u) => u,
+            Err(e) => return fail(e),
         };
         let gid = match gid {
             Some(g) => g,
@@ -295,16 +301,9 @@ impl Shell<'_> {
         }
         let taken = |id: u32| groups.iter().any(|g| g.get(2).is_some_and(|x| x == &id.to_string()));
         let system = opts.iter().any(|(n, _)| n == "S" || n == "system");
-        let gid = match opt(&opts, &["g", "gid"]) {
-            Some(g) => match g.parse::<u32>() {
-                Ok(g) if taken(g) => return fail(format!("gid '{g}' in use")),
-                Ok(g) => g,
-                Err(_) => return fail(format!("invalid number '{g}'")),
-            },
-            None => match free_id(if system { 100 } else { 1000 }, if system { 999 } else { 60_000 }, taken) {
-                Some(g) => g,
-                None => return fail("no gids left".to_string()),
-            },
+        let gid = match busybox_id(opt(&opts, &["g", "gid"]), system, 'g', taken) {
+            Ok(g) => g,
+            Err(e) => return fail(e),
         };
         groups.push(vec![name.into(), "x".into(), gid.to_string(), String::new()]);
         match self.save_rows("/etc/group", &groups) {
