@@ -150,6 +150,9 @@ pub struct Shell<'a> {
     /// Whether what the command running now prints goes to a terminal (not
     /// down a pipe, into a file or a command substitution).
     terminal: bool,
+    /// The command just run wrote its errors before its output (ls reports
+    /// missing operands first; cat a missing first file), so they show first.
+    errors_first: bool,
     errexit: bool,
     removed_dirs: Vec<PathKey>,
     /// In a command substitution: what its commands print on stderr, which
@@ -1063,7 +1066,7 @@ impl<'a> Shell<'a> {
         let arg0 = env.remove(ARG0).unwrap_or_else(|| "/bin/sh".to_string());
         let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
         let terminal = env.contains_key(TERMINAL);
-        Shell { random: std::cell::Cell::new(0x2545_f491_4f6c_dd1d), assigned: Default::default(), root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+        Shell { random: std::cell::Cell::new(0x2545_f491_4f6c_dd1d), assigned: Default::default(), root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errors_first: false, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
     }
 
     /// The variables, with what [`Shell::new`] needs to carry on where this
@@ -1429,8 +1432,9 @@ impl<'a> Shell<'a> {
             return 0;
         }
         let (status, out, err) = self.builtin(argv, "");
-        self.output.push_str(&out);
-        self.output.push_str(&err);
+        let (first, then) = if std::mem::take(&mut self.errors_first) { (err, out) } else { (out, err) };
+        self.output.push_str(&first);
+        self.output.push_str(&then);
         status
     }
 
@@ -1481,6 +1485,11 @@ impl<'a> Shell<'a> {
             self.terminal = terminal;
             if !pipefail || code != 0 {
                 status = code;
+            }
+            if std::mem::take(&mut self.errors_first) && i + 1 == n {
+                self.stderr(&err);
+                self.output.push_str(&out);
+                continue;
             }
             if i + 1 == n {
                 self.output.push_str(&out);
@@ -3349,7 +3358,11 @@ impl<'a> Shell<'a> {
                 for a in &names {
                     match self.read_operand(a, stdin) {
                         Ok(b) => bytes.extend(b),
-                        Err(e) => err.push_str(&format!("cat: {e}\n")),
+                        Err(e) => {
+                            // A missing first file is said before anything is printed.
+                            self.errors_first |= bytes.is_empty() && err.is_empty();
+                            err.push_str(&format!("cat: {e}\n"));
+                        }
                     }
                 }
                 if !has("bnsAeEtTv") {
@@ -3766,6 +3779,8 @@ impl<'a> Shell<'a> {
                     (false, Flavour::Dash) => 2,
                     (false, _) => 1,
                 };
+                // ls looks at every operand before it lists: what is missing is said first.
+                self.errors_first = !err.is_empty();
                 (status, out, err)
             }
             "wc" => {
