@@ -3,7 +3,7 @@
 //! jq subsets, grep's and sed's regular expressions, sed scripts, the layer reader and
 //! `docker load`, and stops at the first panic. Usage:
 //! `cargo run --release --example fuzz -- TARGET SECONDS [SEED]` with TARGET
-//! one of parser, shell, build, console, formats, regex, sed, archives.
+//! one of parser, shell, build, console, formats, regex, sed, awk, archives.
 use layerlab_engine::fs::{components, Node, Tree};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -47,7 +47,7 @@ const SHELL: &[&str] = &[
     "case $A in ", " in ", "a|b) ", "\"*\") ", "*) ", ";;", "esac", "f() ",
     "f() { ", "f ", "$1", "$#", "$@", "\"$@\"", "shift ", "set -- a b", "return ", "exec ", "/s.sh", "chmod +x /s.sh", ". /s.sh", "echo \"#!/bin/sh\" > /s.sh",
     "read l", "while read l; do ", "done < /b", "| while read x; do echo $x; done", "local v=1", "cut -d, -f1-2 ", "cut -c2- ", "tr a-z A-Z", "tr -d ", "tr -s ",
-    "sort -n ", "sort -ru ", "uniq -c ", "seq 3 ", "seq 1 0 ", "basename ", "dirname ", "uname -a", "mkdir -m 700 ", "touch -c ", "rmdir -p ", "basename -s .t ", "tr -cd a ", "cut -b 2 ", "mkdir -pv ", "trap 'echo t' EXIT ", "trap - 0 ", "umask 077 ", "umask -S ", "$$", "$RANDOM", "tac ", "rev ", "xargs -n1 ", "eval ", "{1..3} ", "a{b,c} ", "du -sh ", "du -ac ", "set -x ", "set -u ", "set -o pipefail ", "set -f ", "[[ ", "<<< ", "<(", "a=(1 2) ", "expr a : a ", "IFS== read k v ", "cd - ", "IFS=: ", "done | sort ", "} > /o ", "done <<E\nx\nE\n", "[ a -a b -o c ] ", "\"\" ", "${#A}", "${A:=w}", "${A:1:2}", "${A^^}", "${A:-a b}", "v=$A ", "rm -rv ", "cp -rv ", "mv -v ", "ln -sv ", "rmdir -pv ", "grep -rnow ", "grep -lLc ", "grep -m1 -x ", "sort -k2,2n -t, ", "sort -k1.2r ", "sort -u -k1,1 ", "wc -mL ", "cat -n ", "cat -b - ", "seq -s , -w ", "env -u A ", "ls -lhR ", "ls -Sr ", "ls -n ", "printf %05.1f ", "printf %-*d ", "printf %#x%b%c%e%g ", "printf \\101\\x4 ", "%.3s", "%z", "chmod -R 700 ", "chmod a+rX,u+s ", "chown -R nobody:nobody ", "echo -e \\0101\\c ", "date ", "date -d @", "date +%-j%:z%^a%", "date -Ihours ", "date -s 0101 ", "head -c 2 ", "tail -n +2 ", "head -n -1 ", "tail -c", "sha256sum ", "sha256sum -c ", "base64 ", "base64 -d ", "base64 -w0 ", "readlink -f ", "realpath ", "expr 1 + ", "tee /t ", "type ", "command -v ", "[:lower:]", "a-", "find / -name b -type f ", "| xargs ", "xargs -n 1 ", "xargs -I {} echo {} ", "find /b -delete", "-o ", "\\( ", "\\) ", "-prune ", "-size +1k ", "-empty ", "-perm -u=r ", "-printf '%p %-4s %y\\n' ", "-quit ", "-print0 ", "-newer /b ", "-depth ", "-a ", "-exec echo {} + ", "ls -s ", "sed -n '1,/a/{p;=}' ", "sed 'G;D' ", "sed ':a;N;$!ba;s/\\n/ /g' ", "(( 1 + 2 )) ", "adduser -D -S -G a ", "addgroup -S a ", "adduser b a ", "deluser b a ", "useradd -r -m -G a -u 7 ", "groupadd -r -g 9 ", "usermod -aG a ", "userdel -r ", "groupdel ", "id -Gn ", "groups ", "stat -c '%n %s %A %F %y %i' ", "stat -L --printf='%s\\n' ", "mktemp -d -p /b ", "mktemp -u aXXX ", "getent passwd ", "getent hosts ", "cat -A ", "cat -ns ", "wc -lc - ", "$'a\\tb' ", "function f { echo; } ", "let x=1 ", "IFS=, ", "$(echo a,b) ", "-exec echo {} ", "\\;", "-maxdepth 1 ", "! -type d ", "sed -i s/a/b/g /b", "sed -n '/x/p' ", "sed -E 's/(a|b)+/\\1/' ", "grep -E '(a|b)*c' ", "grep '\\(a\\)\\{2,\\}' ", "[^", "\\{", "\\}", "s/", "/g",
+    "sort -n ", "sort -ru ", "uniq -c ", "seq 3 ", "seq 1 0 ", "basename ", "dirname ", "uname -a", "mkdir -m 700 ", "touch -c ", "rmdir -p ", "basename -s .t ", "tr -cd a ", "cut -b 2 ", "mkdir -pv ", "trap 'echo t' EXIT ", "trap - 0 ", "umask 077 ", "umask -S ", "$$", "$RANDOM", "tac ", "rev ", "xargs -n1 ", "eval ", "{1..3} ", "a{b,c} ", "du -sh ", "du -ac ", "set -x ", "set -u ", "set -o pipefail ", "set -f ", "[[ ", "<<< ", "<(", "a=(1 2) ", "expr a : a ", "IFS== read k v ", "cd - ", "IFS=: ", "done | sort ", "} > /o ", "done <<E\nx\nE\n", "[ a -a b -o c ] ", "\"\" ", "${#A}", "${A:=w}", "${A:1:2}", "${A^^}", "${A:-a b}", "v=$A ", "rm -rv ", "cp -rv ", "mv -v ", "ln -sv ", "rmdir -pv ", "grep -rnow ", "grep -lLc ", "grep -m1 -x ", "sort -k2,2n -t, ", "sort -k1.2r ", "sort -u -k1,1 ", "wc -mL ", "cat -n ", "cat -b - ", "seq -s , -w ", "env -u A ", "ls -lhR ", "ls -Sr ", "ls -n ", "printf %05.1f ", "printf %-*d ", "printf %#x%b%c%e%g ", "printf \\101\\x4 ", "%.3s", "%z", "chmod -R 700 ", "chmod a+rX,u+s ", "chown -R nobody:nobody ", "echo -e \\0101\\c ", "date ", "date -d @", "date +%-j%:z%^a%", "date -Ihours ", "date -s 0101 ", "head -c 2 ", "tail -n +2 ", "head -n -1 ", "tail -c", "sha256sum ", "sha256sum -c ", "base64 ", "base64 -d ", "base64 -w0 ", "readlink -f ", "realpath ", "expr 1 + ", "tee /t ", "type ", "command -v ", "[:lower:]", "a-", "find / -name b -type f ", "| xargs ", "xargs -n 1 ", "xargs -I {} echo {} ", "find /b -delete", "-o ", "\\( ", "\\) ", "-prune ", "-size +1k ", "-empty ", "-perm -u=r ", "-printf '%p %-4s %y\\n' ", "-quit ", "-print0 ", "-newer /b ", "-depth ", "-a ", "-exec echo {} + ", "ls -s ", "sed -n '1,/a/{p;=}' ", "sed 'G;D' ", "sed ':a;N;$!ba;s/\\n/ /g' ", "(( 1 + 2 )) ", "adduser -D -S -G a ", "addgroup -S a ", "adduser b a ", "deluser b a ", "useradd -r -m -G a -u 7 ", "groupadd -r -g 9 ", "usermod -aG a ", "userdel -r ", "groupdel ", "id -Gn ", "groups ", "stat -c '%n %s %A %F %y %i' ", "stat -L --printf='%s\\n' ", "mktemp -d -p /b ", "mktemp -u aXXX ", "getent passwd ", "getent hosts ", "cat -A ", "cat -ns ", "wc -lc - ", "awk '{print $1}' ", "awk -F: '$3 > 0 {n++} END {print n}' ", "$'a\\tb' ", "function f { echo; } ", "let x=1 ", "IFS=, ", "$(echo a,b) ", "-exec echo {} ", "\\;", "-maxdepth 1 ", "! -type d ", "sed -i s/a/b/g /b", "sed -n '/x/p' ", "sed -E 's/(a|b)+/\\1/' ", "grep -E '(a|b)*c' ", "grep '\\(a\\)\\{2,\\}' ", "[^", "\\{", "\\}", "s/", "/g",
     "readonly A", "readonly -p", "export -p", "unset A", "unset -f f", "A=1 ", "env -i ", "env A=2 ", "printenv A", "set", "$10", "${A?}", "${A:?}",
 ];
 const CONSOLE: &[&str] = &[
@@ -86,6 +86,11 @@ const REGEX: &[&str] = &[
 ];
 const SED: &[&str] = &[
     "1", "2", "$", "/a/", "/b/I", ",", "+1", "~2", "0,/a/", "!", "{", "}", ";", "\n", "s/a/b/", "s/b*/X/g", "s/\\(a\\)/\\U\\1/2g", "y/ab/ba/", "d", "D", "p", "P", "n", "N", "g", "G", "h", "H", "x", "z", "=", "l", "F", "a x", "i\\\n y", "c\\z", "r f", "w /o", "q", "Q 3", "b", "b L", ":L", "t L", "T L", "//", "s//&&/", " ", "#n", "#c\n", "\\,a,", "s/x*/&&/g",
+];
+const AWK: &[&str] = &[
+    "BEGIN", "END", "{", "}", "(", ")", "[", "]", ";", "\n", ",", "$", "$0", "$1", "$NF", "NF", "NR", "FS", "OFS", "x", "a[x]", "a", "k", "1", "0", "-1", "2.5", "\"s\"", "\"%d %s %c %5.2f\\n\"",
+    "/a+/", "~", "!~", "=", "+=", "++", "--", "+", "-", "*", "/", "%", "^", "!", "<", ">", "==", "&&", "||", "?", ":", " in ", "print ", "printf ", "if ", "else ", "while ", "for ", "do ", "next", "exit ", "delete ", "break", "continue",
+    "length", "substr(", "index(", "split(", "sub(", "gsub(", "match(", "sprintf(", "tolower(", "int(", "rand()", "srand(", "> \"/o\"", "getline", "function ", " ",
 ];
 const FORMAT: &[&str] = &[
     "{{", "}}", ".Id", ".RootFS.Layers", "json ", "range ", "end", "if ", "else", "println ", "join ", "index ", "len ", "\"x\"", " ", "|",
@@ -130,6 +135,7 @@ fn main() {
             "formats" => gen(&mut rng, FORMAT, 16),
             "regex" => gen(&mut rng, REGEX, 16),
             "sed" => gen(&mut rng, SED, 12),
+            "awk" => gen(&mut rng, AWK, 24),
             "archives" => String::new(),
             "console" => gen(&mut rng, CONSOLE, 10),
             "build" => format!("FROM {}\n{}", rng.pick(&["alpine", "scratch", "debian"]), gen(&mut rng, DOCKERFILE, 30)),
@@ -169,6 +175,13 @@ fn main() {
                     let mut args: Vec<&str> = opts.to_vec();
                     args.extend([input.as_str(), "f", "-"]);
                     let _ = layerlab_engine::sed::run(&args, "x\naab\n\nb1\nxx", &mut SedFile("ab\nba"), true);
+                }
+            }
+            "awk" => {
+                for opts in [&[][..], &["-F:"], &["-F", "[ab]+", "-v", "x=1"]] {
+                    let mut args: Vec<&str> = opts.to_vec();
+                    args.extend([input.as_str(), "f", "-"]);
+                    let _ = layerlab_engine::awk::run(&args, "a b:c\n\n1 2 3\nx", &mut SedFile("p q\nr"), opts.is_empty());
                 }
             }
             "formats" => {

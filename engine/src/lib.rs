@@ -38,6 +38,7 @@ pub mod listing;
 pub mod load;
 pub mod runtime;
 pub mod scenario;
+pub mod awk;
 pub mod sed;
 pub mod shell;
 pub mod shell_lex;

@@ -20,7 +20,7 @@ pub const UTILITIES: &[&str] = &[
     "sleep", "env", "printenv", "id", "whoami", "wc", "head", "tail", "grep", "dd", "tar", "basename", "cut", "dirname", "egrep", "fgrep", "expr",
     "find", "hostname", "sed", "seq", "sort", "tee", "tr", "uname", "uniq", "xargs", "which", "clear",
     "date", "sha256sum", "base64", "readlink", "realpath", "tac", "rev", "groups", "du", "adduser", "addgroup", "deluser", "delgroup", "useradd",
-    "groupadd", "usermod", "userdel", "groupdel", "stat", "mktemp", "getent",
+    "groupadd", "usermod", "userdel", "groupdel", "stat", "mktemp", "getent", "awk",
 ];
 
 /// shadow's account tools: Debian and Ubuntu have them, BusyBox images do not.
@@ -83,8 +83,8 @@ fn no_network(cmd: &str) -> (i32, String, String) {
 
 /// Standard utilities every shell image has (BusyBox applets, coreutils)
 /// that this shell does not simulate: they say so instead of "not found".
-const UNSIMULATED: [&str; 22] = [
-    "awk", "df", "diff", "cmp", "od", "md5sum", "sha1sum", "yes", "nl", "paste", "comm", "fold",
+const UNSIMULATED: [&str; 21] = [
+    "df", "diff", "cmp", "od", "md5sum", "sha1sum", "yes", "nl", "paste", "comm", "fold",
     "gzip", "gunzip", "zcat", "top", "kill", "nproc", "free", "sync", "chgrp", "install",
 ];
 
@@ -2493,6 +2493,10 @@ impl<'a> Shell<'a> {
 
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
         let key = self.root.follow(self.resolve(path));
+        // The kernel's /dev/null reads empty, drawn in the tree or not.
+        if key == ["dev", "null"] {
+            return Ok(Vec::new());
+        }
         match self.root.get(&key) {
             Some(_) if !self.may(&key, 4) => Err(format!("{path}: Permission denied")),
             Some(n) if n.is_dir() => Err(format!("{path}: Is a directory")),
@@ -3846,6 +3850,10 @@ impl<'a> Shell<'a> {
                 crate::sed::run(&args, stdin, self, gnu)
             }
             "find" => self.find(&args),
+            "awk" => {
+                let busybox = self.flavour == Flavour::Busybox;
+                crate::awk::run(&args, stdin, self, busybox)
+            }
             "stat" => self.stat(&args),
             "mktemp" => self.mktemp(&args),
             "getent" => self.getent(&args),

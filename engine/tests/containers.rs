@@ -939,6 +939,12 @@ fn debian_find_matches_gnu_find() {
     differential("debian", "sh", "dash", include_str!("data/find-scripts.txt"), 14);
 }
 
+/// The debian image's awk (mawk) against this machine's, through dash.
+#[test]
+fn debian_awk_matches_mawk() {
+    differential("debian", "sh", "dash", include_str!("data/awk-scripts.txt"), 24);
+}
+
 /// What bash has and sh does not (`(( ))`, `let`, `$'…'`, `function`) against this machine's bash.
 #[test]
 fn bash_only_matches_bash() {
@@ -1048,6 +1054,21 @@ fn mktemp_and_getent() {
     assert_eq!((missing.status, missing.text.as_str()), (2, ""));
     let refused = e.run("docker exec d getent shadow", &mut h);
     assert!(refused.status == 1 && refused.text.contains("not simulated"), "{}", refused.text);
+}
+
+/// BusyBox's awk (alpine) where it differs from mawk, and what awk refuses.
+#[test]
+fn busybox_awk_and_refusals() {
+    let (mut e, mut h) = (Engine::default(), MemHost::default());
+    ok(&mut e, &mut h, "docker pull alpine");
+    assert_eq!(ok(&mut e, &mut h, r#"docker run --rm alpine awk 'BEGIN { print substr("hello", -1, 3) }'"#), "hel\n");
+    assert_eq!(ok(&mut e, &mut h, r#"docker run --rm alpine awk -F: '$3 == 0 { print $1 }' /etc/passwd"#), "root\n");
+    for (program, refusal) in [("function f(x) { return x } BEGIN { print f(1) }", "user-defined functions are not simulated"), ("{ getline x }", "getline is not simulated"), (r#"BEGIN { print "a" | "sort" }"#, "pipe")] {
+        let r = e.run(&format!("docker run --rm alpine awk '{program}'"), &mut h);
+        assert!(r.status == 2 && r.text.contains(refusal), "{program}: {}", r.text);
+    }
+    let endless = e.run("docker run --rm alpine awk 'BEGIN { while (1) x++ }'", &mut h);
+    assert!(endless.status == 2 && endless.text.contains("was stopped"), "{}", endless.text);
 }
 
 /// `du` counts whole 4 KiB blocks as ext4 does (the figures GNU du gives for
