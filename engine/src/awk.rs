@@ -1197,49 +1197,20 @@ impl Awk<'_> {
                 let repl = self.eval(&args[1])?.string();
                 let target = args.get(2).cloned().unwrap_or(Expr::Field(Box::new(Expr::Num(0.0))));
                 let text: Vec<char> = self.eval(&target)?.string().chars().collect();
-                let (mut out, mut pos, mut count) = (String::new(), 0, 0);
-                let mut last_end = None;
-                while pos <= text.len() {
-                    let Some(Some((a, b))) = re.find_at(&text, pos).map(|g| g[0]) else { break };
-                    if a == b && last_end == Some(a) {
-                        out.extend(&text[pos..(a + 1).min(text.len())]);
-                        pos = a + 1;
-                        continue;
-                    }
-                    out.extend(&text[pos..a]);
-                    let matched: String = text[a..b].iter().collect();
+                // `&` is the match, `\&` a plain `&`, `\\` a backslash.
+                let (out, count) = re.replace(&text, &mut |_, groups| {
+                    let matched: String = groups[0].map(|(a, b)| text[a..b].iter().collect()).unwrap_or_default();
+                    let mut with = String::new();
                     let mut chars = repl.chars().peekable();
                     while let Some(c) = chars.next() {
                         match c {
-                            '\\' if chars.peek() == Some(&'&') => {
-                                chars.next();
-                                out.push('&');
-                            }
-                            '\\' if chars.peek() == Some(&'\\') => {
-                                chars.next();
-                                out.push('\\');
-                            }
-                            '&' => out.push_str(&matched),
-                            c => out.push(c),
+                            '\\' if matches!(chars.peek(), Some('&' | '\\')) => with.extend(chars.next()),
+                            '&' => with.push_str(&matched),
+                            c => with.push(c),
                         }
                     }
-                    count += 1;
-                    last_end = Some(b);
-                    if a == b {
-                        if let Some(c) = text.get(a) {
-                            out.push(*c);
-                        }
-                        pos = a + 1;
-                    } else {
-                        pos = b;
-                    }
-                    if f == "sub" {
-                        break;
-                    }
-                }
-                if pos < text.len() {
-                    out.extend(&text[pos..]);
-                }
+                    (Some(with), f == "gsub")
+                });
                 if count > 0 {
                     self.assign(&target, Val::Str(out))?;
                 }

@@ -8,6 +8,10 @@
 //! leftmost, then the longest (`a|ab` takes `ab`); within it, groups take
 //! the first alternative that reaches that end.
 
+/// What [`Regex::replace`] asks for each match: given its number and spans,
+/// the replacement (None keeps it) and whether to go on.
+pub type Replacer<'a> = dyn FnMut(usize, &[Option<(usize, usize)>]) -> (Option<String>, bool) + 'a;
+
 /// A compiled pattern.
 #[derive(Clone, Debug)]
 pub struct Regex {
@@ -387,6 +391,53 @@ impl Regex {
             pos += 1;
         }
         matched.map(|caps| (0..=self.groups).map(|g| Some((caps[2 * g]?, caps[2 * g + 1]?))).collect())
+    }
+
+    /// Replaces matches in `text` as sed's `s` and awk's `gsub` do, left to
+    /// right; an empty match right after a match is skipped (`s/b*/X/g` on
+    /// abc is XaXcX). `each(n, spans)` gives the nth match's replacement
+    /// (None keeps the match) and whether to look for more. Returns the text
+    /// and how many matches were replaced.
+    pub fn replace(&self, text: &[char], each: &mut Replacer) -> (String, usize) {
+        let mut out = String::new();
+        let (mut pos, mut count, mut replaced) = (0, 0, 0);
+        let mut previous_end = None;
+        while pos <= text.len() {
+            let Some(groups) = self.find_at(text, pos) else { break };
+            let Some((start, end)) = groups[0] else { break };
+            if start == end && previous_end == Some(start) {
+                out.extend(&text[pos..(start + 1).min(text.len())]);
+                pos = start + 1;
+                continue;
+            }
+            previous_end = (end > start).then_some(end);
+            count += 1;
+            out.extend(&text[pos..start]);
+            let (with, more) = each(count, &groups);
+            match with {
+                Some(w) => {
+                    out.push_str(&w);
+                    replaced += 1;
+                }
+                None => out.extend(&text[start..end]),
+            }
+            if end == start {
+                // An empty match: keep the next character and move past it.
+                if let Some(c) = text.get(end) {
+                    out.push(*c);
+                }
+                pos = end + 1;
+            } else {
+                pos = end;
+            }
+            if !more {
+                break;
+            }
+        }
+        if pos < text.len() {
+            out.extend(&text[pos..]);
+        }
+        (out, replaced)
     }
 
     fn step(&self, inst: &Inst, c: char) -> bool {

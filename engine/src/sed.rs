@@ -1014,44 +1014,11 @@ impl Sed<'_> {
     fn substitute(&mut self, s: &Substitution, pattern: &str) -> Result<Option<String>, String> {
         let re = self.regex(&s.re)?;
         let chars: Vec<char> = pattern.chars().collect();
-        let mut out = String::new();
-        let (mut pos, mut count, mut replaced) = (0, 0, false);
-        let mut previous_end = None;
-        while pos <= chars.len() {
-            let Some(groups) = re.find_at(&chars, pos) else { break };
-            let Some((start, end)) = groups[0] else { break };
-            if start == end && previous_end == Some(start) {
-                // No empty match right after a match (`s/b*/X/g` on abc is XaXcX).
-                out.extend(&chars[pos..(start + 1).min(chars.len())]);
-                pos = start + 1;
-                continue;
-            }
-            previous_end = (end > start).then_some(end);
-            count += 1;
-            out.extend(&chars[pos..start]);
-            if count == s.nth || (s.global && count > s.nth) {
-                out.push_str(&expand(&s.replacement, &groups, &chars));
-                replaced = true;
-            } else {
-                out.extend(&chars[start..end]);
-            }
-            if end == start {
-                // An empty match: keep the next character and move past it.
-                if let Some(c) = chars.get(end) {
-                    out.push(*c);
-                }
-                pos = end + 1;
-            } else {
-                pos = end;
-            }
-            if !s.global && count >= s.nth {
-                break;
-            }
-        }
-        if pos < chars.len() {
-            out.extend(&chars[pos..]);
-        }
-        Ok(replaced.then_some(out))
+        let (out, replaced) = re.replace(&chars, &mut |n, groups| {
+            let hit = n == s.nth || (s.global && n > s.nth);
+            (hit.then(|| expand(&s.replacement, groups, &chars)), s.global || n < s.nth)
+        });
+        Ok((replaced > 0).then_some(out))
     }
 }
 
