@@ -203,6 +203,8 @@ enum Expr {
     Incr(bool, f64, Box<Expr>),
     Call(String, Vec<Expr>),
     Group(Box<Expr>),
+    /// `(a, b)`: a key list before `in`, or print's arguments.
+    List(Vec<Expr>),
 }
 
 #[derive(Clone, Debug)]
@@ -273,7 +275,7 @@ impl Parser {
         };
         format!("line {line}: syntax error at or near {near}")
     }
-    fn expect(&mut self, o: &str) -> Result<(), String> {
+    fn want(&mut self, o: &str) -> Result<(), String> {
         if self.op(o) {
             self.pos += 1;
             Ok(())
@@ -329,7 +331,7 @@ impl Parser {
     }
 
     fn block(&mut self) -> Result<Vec<Stmt>, String> {
-        self.expect("{")?;
+        self.want("{")?;
         let mut stmts = Vec::new();
         loop {
             self.terminators();
@@ -385,9 +387,9 @@ impl Parser {
         self.pos += 1;
         let stmt = match w {
             "if" => {
-                self.expect("(")?;
+                self.want("(")?;
                 let cond = self.expr()?;
-                self.expect(")")?;
+                self.want(")")?;
                 let then = self.body()?;
                 // An `else` may follow after newlines or a `;`.
                 let save = self.pos;
@@ -402,9 +404,9 @@ impl Parser {
                 return Ok(Stmt::If(cond, then, otherwise));
             }
             "while" => {
-                self.expect("(")?;
+                self.want("(")?;
                 let cond = self.expr()?;
-                self.expect(")")?;
+                self.want(")")?;
                 return Ok(Stmt::While(cond, self.body()?));
             }
             "do" => {
@@ -414,26 +416,26 @@ impl Parser {
                     return Err(self.error());
                 }
                 self.pos += 1;
-                self.expect("(")?;
+                self.want("(")?;
                 let cond = self.expr()?;
-                self.expect(")")?;
+                self.want(")")?;
                 Stmt::Do(body, cond)
             }
             "for" => {
-                self.expect("(")?;
+                self.want("(")?;
                 // for (k in a)
                 if let (Some(Tok::Name(k)), Some(Tok::Word("in")), Some(Tok::Name(a)), Some(Tok::Op(")"))) = (self.toks.get(self.pos).map(|t| t.0.clone()), self.toks.get(self.pos + 1).map(|t| t.0.clone()), self.toks.get(self.pos + 2).map(|t| t.0.clone()), self.toks.get(self.pos + 3).map(|t| t.0.clone())) {
                     self.pos += 4;
                     return Ok(Stmt::ForIn(k, a, self.body()?));
                 }
                 let init = if self.op(";") { None } else { Some(Box::new(Stmt::Expr(self.expr()?))) };
-                self.expect(";")?;
+                self.want(";")?;
                 self.newlines();
                 let cond = if self.op(";") { None } else { Some(self.expr()?) };
-                self.expect(";")?;
+                self.want(";")?;
                 self.newlines();
                 let step = if self.op(")") { None } else { Some(Box::new(Stmt::Expr(self.expr()?))) };
-                self.expect(")")?;
+                self.want(")")?;
                 return Ok(Stmt::For(init, cond, step, self.body()?));
             }
             "print" | "printf" => {
@@ -449,14 +451,8 @@ impl Parser {
                 }
                 self.no_gt = false;
                 // print (a, b): the parentheses hold the list.
-                if args.len() == 1 {
-                    if let Expr::Group(inner) = &args[0] {
-                        if let Expr::Call(name, list) = inner.as_ref() {
-                            if name == "\u{0}list" {
-                                args = list.clone();
-                            }
-                        }
-                    }
+                if let [Expr::List(list)] = args.as_slice() {
+                    args = list.clone();
                 }
                 let target = if self.op(">") || self.op(">>") {
                     let append = self.op(">>");
@@ -512,7 +508,7 @@ impl Parser {
             }
         }
         self.no_gt = gt;
-        self.expect(close)?;
+        self.want(close)?;
         Ok(out)
     }
 
@@ -556,7 +552,7 @@ impl Parser {
             self.newlines();
             let yes = self.expr()?;
             self.newlines();
-            self.expect(":")?;
+            self.want(":")?;
             self.newlines();
             let no = self.expr()?;
             return Ok(Expr::Cond(Box::new(cond), Box::new(yes), Box::new(no)));
@@ -591,10 +587,8 @@ impl Parser {
             let Some(Tok::Name(a)) = self.peek().cloned() else { return Err(self.error()) };
             self.pos += 1;
             let keys = match left {
-                Expr::Group(inner) => match *inner {
-                    Expr::Call(name, list) if name == "\u{0}list" => list,
-                    other => vec![other],
-                },
+                Expr::List(list) => list,
+                Expr::Group(inner) => vec![*inner],
                 other => vec![other],
             };
             left = Expr::In(keys, a);
@@ -741,7 +735,7 @@ impl Parser {
                 } else if list.is_empty() {
                     return Err(self.error());
                 } else {
-                    Expr::Group(Box::new(Expr::Call("\u{0}list".to_string(), list)))
+                    Expr::List(list)
                 }
             }
             Tok::Name(n) => {
@@ -907,12 +901,9 @@ struct Awk<'f> {
 impl Awk<'_> {
     fn var(&self, name: &str) -> Val {
         match name {
-            "NF" => Val::Num(self.fields_len() as f64),
+            "NF" => Val::Num(self.fields.len() as f64),
             _ => self.vars.get(name).cloned().unwrap_or(Val::Uninit),
         }
-    }
-    fn fields_len(&self) -> usize {
-        self.fields.len()
     }
     fn sv(&self, name: &str) -> String {
         self.vars.get(name).map(Val::string).unwrap_or_default()
@@ -1125,6 +1116,8 @@ impl Awk<'_> {
             }
             Expr::Group(inner) => self.eval(inner)?,
             Expr::Call(f, args) => self.call(f, args)?,
+            // As a value (not before `in`, not print's list) a list was read as 0.
+            Expr::List(_) => Val::Num(0.0),
         })
     }
 
@@ -1265,10 +1258,7 @@ impl Awk<'_> {
             }
             "rand" => {
                 arity(0, 0)?;
-                self.random ^= self.random << 13;
-                self.random ^= self.random >> 7;
-                self.random ^= self.random << 17;
-                Val::Num((self.random >> 11) as f64 / (1u64 << 53) as f64)
+                Val::Num((crate::fs::xorshift(&mut self.random) >> 11) as f64 / (1u64 << 53) as f64)
             }
             "srand" => {
                 arity(0, 1)?;
@@ -1364,10 +1354,7 @@ impl Awk<'_> {
     }
 
     fn exec(&mut self, s: &Stmt) -> Result<Flow, String> {
-        self.steps += 1;
-        if self.steps > MAX_STEPS {
-            return Err(format!("the program ran more than {MAX_STEPS} statements and was stopped (a loop that never ends would hang the page)"));
-        }
+        self.tick()?;
         match s {
             Stmt::Expr(e) => {
                 self.eval(e)?;
@@ -1485,6 +1472,7 @@ impl Awk<'_> {
         Ok(Flow::Normal)
     }
 
+    /// Counts a statement or a loop turn against [`MAX_STEPS`].
     fn tick(&mut self) -> Result<(), String> {
         self.steps += 1;
         if self.steps > MAX_STEPS {

@@ -85,12 +85,19 @@ fn splitmix64(seed: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The next number of a xorshift64 generator (never 0 from a nonzero state):
+/// the simulated files' bytes, `$RANDOM`, mktemp's names and awk's `rand()`.
+pub(crate) fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 fn next_line(state: &mut u64, line: &mut [u8; 64]) {
     line[..10].copy_from_slice(b"simulated ");
     for word in 0..3 {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
+        xorshift(state);
         let at = 10 + word * 17;
         for i in 0..16 {
             line[at + i] = HEX[((*state >> (60 - 4 * i)) & 15) as usize];

@@ -7,11 +7,9 @@ impl Shell<'_> {
     /// The next number of this shell's deterministic generator (as `$RANDOM`'s).
     pub(super) fn next_random(&self) -> u64 {
         let mut x = self.random.get() ^ u64::from(self.own_pid()).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.random.set(x);
-        x
+        let next = crate::fs::xorshift(&mut x);
+        self.random.set(next);
+        next
     }
 
     /// `stat -c FORMAT`, `--format=FORMAT`, `--printf=FORMAT` (`-L` follows a

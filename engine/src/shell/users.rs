@@ -354,13 +354,9 @@ impl Shell<'_> {
                     let _ = self.save_rows("/etc/shadow", &shadow);
                 }
                 if flags.iter().any(|f| matches!(*f, "-r" | "--remove")) {
+                    // The home directory goes with what is in it.
                     if let Some(home) = row.get(5) {
-                        let key = components(home);
-                        let below: Vec<Vec<String>> = self.root.descendants(&key).map(|(k, _)| k.clone()).collect();
-                        for k in below.iter().rev() {
-                            self.root.remove(k);
-                        }
-                        self.root.remove(&key);
+                        self.root.remove(&components(home));
                     }
                 }
             }
