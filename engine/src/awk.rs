@@ -735,6 +735,10 @@ impl Parser {
                 } else if list.is_empty() {
                     return Err(self.error());
                 } else {
+                    // Only print's arguments and `in`'s keys are lists; elsewhere mawk stops at what follows.
+                    if !self.no_gt && !self.word("in") {
+                        return Err(self.error());
+                    }
                     Expr::List(list)
                 }
             }
@@ -1116,8 +1120,7 @@ impl Awk<'_> {
             }
             Expr::Group(inner) => self.eval(inner)?,
             Expr::Call(f, args) => self.call(f, args)?,
-            // As a value (not before `in`, not print's list) a list was read as 0.
-            Expr::List(_) => Val::Num(0.0),
+            Expr::List(_) => return Err("syntax error: a (…, …) list is only print's arguments or the keys before in".to_string()),
         })
     }
 
