@@ -153,6 +153,9 @@ pub struct Shell<'a> {
     /// The command just run wrote its errors before its output (ls reports
     /// missing operands first; cat a missing first file), so they show first.
     errors_first: bool,
+    /// The command runs with no shell around it (`docker run IMAGE md5sum`,
+    /// `docker exec C md5sum`): its own messages carry no shell's name.
+    direct: bool,
     errexit: bool,
     removed_dirs: Vec<PathKey>,
     /// In a command substitution: what its commands print on stderr, which
@@ -1066,7 +1069,7 @@ impl<'a> Shell<'a> {
         let arg0 = env.remove(ARG0).unwrap_or_else(|| "/bin/sh".to_string());
         let exported = exported.unwrap_or_else(|| env.keys().filter(|k| !k.starts_with('\u{0}')).cloned().collect());
         let terminal = env.contains_key(TERMINAL);
-        Shell { random: std::cell::Cell::new(0x2545_f491_4f6c_dd1d), assigned: Default::default(), root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errors_first: false, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
+        Shell { random: std::cell::Cell::new(0x2545_f491_4f6c_dd1d), assigned: Default::default(), root, lower, opaque, cwd: cwd.to_string(), env, output: String::new(), flavour, network: None, terminal, errors_first: false, direct: false, errexit: false, removed_dirs: Vec::new(), stderr: None, loop_budget: LOOP_LIMIT, loops: 0, jump: None, conditions: 0, status: 0, subst_status: None, aborted: false, depth: 0, arg0, args, calls: 0, input: String::new(), locals: Vec::new(), exported: exported.into_iter().collect(), readonly: readonly.into_iter().collect() }
     }
 
     /// The variables, with what [`Shell::new`] needs to carry on where this
@@ -1431,7 +1434,9 @@ impl<'a> Shell<'a> {
         if argv.is_empty() {
             return 0;
         }
+        self.direct = true;
         let (status, out, err) = self.builtin(argv, "");
+        self.direct = false;
         let (first, then) = if std::mem::take(&mut self.errors_first) { (err, out) } else { (out, err) };
         self.output.push_str(&first);
         self.output.push_str(&then);
@@ -3974,7 +3979,8 @@ impl<'a> Shell<'a> {
                 Some(result) => result,
                 None if NETWORK_APPLETS.contains(&cmd.as_str()) && self.flavour == Flavour::Busybox => no_network(&cmd),
                 None if UNSIMULATED.contains(&cmd.as_str()) && standard_utility(self.root, &cmd) => {
-                    fail(127, format!("{}: {cmd}: the image has it, but Layer Lab does not simulate it in this version\n", self.arg0))
+                    let shell = if self.direct { String::new() } else { format!("{}: ", self.arg0) };
+                    fail(127, format!("{shell}{cmd}: the image has it, but Layer Lab does not simulate it in this version\n"))
                 }
                 None => fail(127, self.not_found(&cmd)),
             },

@@ -639,3 +639,21 @@ fn a_workdir_script_runs_as_the_command_on_ubuntu() {
     assert_eq!(ok(&mut e, &mut h, "docker logs a"), "listening on 3000\n");
     assert!(ok(&mut e, &mut h, "docker ps --format '{{.Names}} {{.Status}}'").starts_with("a Up"));
 }
+
+/// A tool the image has but Layer Lab does not simulate says so in the
+/// words of what ran it: a shell's name when a shell did, none when the
+/// runtime started it (`docker run IMAGE od`, `docker exec C od`).
+#[test]
+fn an_unsimulated_tool_is_named_by_what_ran_it() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull alpine");
+    let message = "od: the image has it, but Layer Lab does not simulate it in this version\n";
+    let out = e.run("docker run --rm alpine od -c /etc/hostname", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (127, message));
+    ok(&mut e, &mut h, "docker run -d --name k alpine sleep 1000");
+    let out = e.run("docker exec k od -c /etc/hostname", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (127, message));
+    let out = e.run("docker exec k sh -c 'od -c /etc/hostname'", &mut h);
+    assert_eq!(out.text, format!("sh: {message}"));
+}
