@@ -614,13 +614,13 @@ impl Engine {
         let wants = |k: &str| kind.is_none_or(|w| w == k);
         for name in args {
             if let Some(id) = self.container_id(name).filter(|_| wants("container")) {
-                found.push(self.container_inspect(&self.containers[&id], size));
+                found.push((self.container_inspect(&self.containers[&id], size), &CONTAINER_ZEROS[..]));
             } else if let Some(img) = self.image(name).filter(|_| wants("image")) {
-                found.push(image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id), self.parents.get(&img.id)));
+                found.push((image::inspect(img, &self.tags_of(&img.id), &self.repo_digests(&img.id), self.parents.get(&img.id)), &IMAGE_ZEROS[..]));
             } else if let Some(v) = self.volumes.get(name).filter(|v| !v.is_bind() && wants("volume")) {
-                found.push(crate::containers::volume_json(v));
+                found.push((crate::containers::volume_json(v), &VOLUME_ZEROS[..]));
             } else if let Some((n, id, subnet)) = self.network(name).filter(|_| wants("network")) {
-                found.push(self.network_json(&n, &id, subnet));
+                found.push((self.network_json(&n, &id, subnet), &NETWORK_ZEROS[..]));
             } else {
                 // `docker volume inspect` and `docker network inspect` say it as the daemon does.
                 let _ = match kind {
@@ -633,12 +633,12 @@ impl Engine {
         let mut text = String::new();
         match &template {
             None => {
-                text = crate::json::pretty(&serde_json::Value::Array(found));
+                text = crate::json::pretty(&serde_json::Value::Array(found.into_iter().map(|(v, _)| v).collect()));
                 text.push('\n');
             }
             Some(t) => {
-                for value in &found {
-                    match t.execute(value) {
+                for (value, zeros) in &found {
+                    match t.execute_typed(value, zeros) {
                         Ok(s) => {
                             text.push_str(&s);
                             text.push('\n');
@@ -652,6 +652,48 @@ impl Engine {
         Output { status: i32::from(!errors.is_empty()), text, events: Vec::new() }
     }
 }
+
+/// The fields of Docker's inspect types (`container.InspectResponse`,
+/// `image.InspectResponse`, `volume.Volume`, `network.Inspect`) that Layer
+/// Lab's JSON has as null or leaves out, with what `{{.Field}}` prints for
+/// them in Docker: Go's zero value of the field's type (`{}`: the empty
+/// struct a port or volume set holds).
+const CONTAINER_ZEROS: [(&str, &str); 16] = [
+    ("HostConfig.Binds", "[]"),
+    ("Config.Cmd", "[]"),
+    ("Config.Entrypoint", "[]"),
+    ("Config.Volumes", "map[]"),
+    ("Config.Volumes.*", "{}"),
+    ("Config.ExposedPorts", "map[]"),
+    ("Config.ExposedPorts.*", "{}"),
+    ("Config.OnBuild", "[]"),
+    ("Config.Shell", "[]"),
+    ("Config.Healthcheck", "<nil>"),
+    ("Config.StopSignal", ""),
+    ("State.Health", "<nil>"),
+    ("NetworkSettings.Networks.*.IPAMConfig", "<nil>"),
+    ("NetworkSettings.Networks.*.Links", "[]"),
+    ("NetworkSettings.Networks.*.Aliases", "[]"),
+    ("NetworkSettings.Networks.*.DNSNames", "[]"),
+];
+const IMAGE_ZEROS: [(&str, &str); 14] = [
+    ("Config.User", ""),
+    ("Config.ExposedPorts", "map[]"),
+    ("Config.ExposedPorts.*", "{}"),
+    ("Config.Env", "[]"),
+    ("Config.Entrypoint", "[]"),
+    ("Config.Cmd", "[]"),
+    ("Config.Volumes", "map[]"),
+    ("Config.Volumes.*", "{}"),
+    ("Config.WorkingDir", ""),
+    ("Config.Labels", "map[]"),
+    ("Config.StopSignal", ""),
+    ("Config.Healthcheck", "<nil>"),
+    ("Config.OnBuild", "[]"),
+    ("Config.Shell", "[]"),
+];
+const VOLUME_ZEROS: [(&str, &str); 2] = [("Labels", "map[]"), ("Options", "map[]")];
+const NETWORK_ZEROS: [(&str, &str); 1] = [("IPAM.Options", "map[]")];
 
 /// `docker.io/library/alpine` for `alpine:…`, `grafana/grafana` for `grafana/grafana:…`.
 fn repo_path(reference: &str) -> (String, String) {

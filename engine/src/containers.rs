@@ -535,6 +535,7 @@ impl Engine {
             None => cfg.entrypoint.clone().unwrap_or_default(),
         };
         let command: Vec<String> = if !cmd.is_empty() { cmd.to_vec() } else if p.value("entrypoint").is_some() { Vec::new() } else { cfg.cmd.clone().unwrap_or_default() };
+        let entrypoint_len = entrypoint.len();
         let argv: Vec<String> = entrypoint.into_iter().chain(command).collect();
         if argv.is_empty() {
             return fail(format!("{text}docker: Error response from daemon: no command specified\n"), 125);
@@ -688,6 +689,7 @@ impl Engine {
             image_name: image_name.clone(),
             seq,
             created: host.now(),
+            entrypoint_len,
             argv,
             env,
             working_dir: working_dir.clone(),
@@ -1700,6 +1702,16 @@ impl Engine {
             })
         }).collect();
         let (args0, rest) = c.argv.split_first().map(|(a, r)| (a.clone(), r.to_vec())).unwrap_or_default();
+        let (entrypoint, cmd) = c.argv.split_at(c.entrypoint_len.min(c.argv.len()));
+        let list = |words: &[String]| if words.is_empty() { serde_json::Value::Null } else { serde_json::json!(words) };
+        // Config.Volumes: the image's VOLUMEs and `-v /path`, the anonymous ones.
+        let volumes: serde_json::Map<_, _> = c
+            .mounts
+            .iter()
+            .filter(|m| self.volumes.get(&m.volume).is_some_and(|v| v.anonymous))
+            .map(|m| (m.destination.clone(), serde_json::json!({})))
+            .collect();
+        let image_config = self.images.get(&c.image).map(|i| &i.config.config);
         let mut v = serde_json::json!({
             "Id": c.id,
             "Created": time(c.created),
@@ -1726,12 +1738,18 @@ impl Engine {
             },
             "Mounts": mounts,
             "Config": {
-                "Hostname": c.host_name(), "Tty": c.tty, "OpenStdin": c.interactive, "Env": c.env, "Cmd": rest,
-                "Image": c.image_name, "WorkingDir": c.working_dir, "Entrypoint": [args0.clone()],
-                "Volumes": c.mounts.iter().map(|m| (m.destination.clone(), serde_json::json!({}))).collect::<serde_json::Map<_, _>>(),
+                "Hostname": c.host_name(), "User": c.user, "Tty": c.tty, "OpenStdin": c.interactive,
+                "Env": c.env, "Cmd": list(cmd), "Image": c.image_name,
+                "Volumes": if volumes.is_empty() { serde_json::Value::Null } else { serde_json::Value::Object(volumes) },
+                "WorkingDir": c.working_dir, "Entrypoint": list(entrypoint), "OnBuild": null,
+                "Labels": image_config.and_then(|i| i.labels.clone()).unwrap_or_default(),
             },
             "NetworkSettings": network_settings(c, &self.network(&c.network).map(|n| n.1).unwrap_or_default(), running),
         });
+        // Left out when empty, as Docker's `omitempty` does.
+        if let Some(ports) = image_config.and_then(|i| i.exposed_ports.clone()) {
+            v["Config"]["ExposedPorts"] = serde_json::json!(ports);
+        }
         if size {
             let (rw, all) = self.container_sizes(c);
             v["SizeRw"] = serde_json::json!(rw);
@@ -1770,13 +1788,12 @@ impl Engine {
             Err(e) => return fail(format!("Error response from daemon: {e}\n"), 1),
         };
         let mut config = image.config.clone();
-        let (entry, cmd) = c.argv.split_first().map(|(a, r)| (a.clone(), r.to_vec())).unwrap_or_default();
-        let image_entry = image.config.config.entrypoint.clone().unwrap_or_default();
-        if image_entry.first() != Some(&entry) {
-            config.config.cmd = Some(c.argv.clone());
-        } else {
-            config.config.cmd = Some(cmd);
+        // The container's entrypoint (`--entrypoint`'s, else the image's) and command.
+        let (entrypoint, cmd) = c.argv.split_at(c.entrypoint_len.min(c.argv.len()));
+        if entrypoint != image.config.config.entrypoint.as_deref().unwrap_or_default() {
+            config.config.entrypoint = (!entrypoint.is_empty()).then(|| entrypoint.to_vec());
         }
+        config.config.cmd = Some(cmd.to_vec());
         config.config.env = Some(c.env.clone());
         for line in p.values("change") {
             if let Err(e) = crate::build::change(line, &mut config.config) {

@@ -136,6 +136,9 @@ pub struct Container {
     pub created: Option<i64>,
     /// The process: entrypoint + command.
     pub argv: Vec<String>,
+    /// How many of `argv`'s words are the entrypoint (`--entrypoint` or the
+    /// image's ENTRYPOINT); the rest is the command (`inspect`'s Config.Cmd).
+    pub entrypoint_len: usize,
     pub env: Vec<String>,
     pub working_dir: String,
     pub tty: bool,

@@ -194,9 +194,42 @@ impl Template {
 
     /// Executes against `data`.
     pub fn execute(&self, data: &Value) -> Result<String, String> {
+        self.execute_typed(data, &[])
+    }
+
+    /// Executes against `data` standing for a Go struct whose fields at
+    /// `zeros`' paths (`Config.Entrypoint`, `*` for any key) print as their
+    /// type's zero value when the JSON has null or nothing there: a nil
+    /// slice `[]`, a nil map `map[]`, a nil pointer `<nil>`, a string ``.
+    pub fn execute_typed(&self, data: &Value, zeros: &[(&str, &str)]) -> Result<String, String> {
         let mut out = String::new();
-        run(&self.0, data, &mut out)?;
+        run(&self.0, data, &mut out, zeros)?;
         Ok(out)
+    }
+}
+
+/// What the field at `path` (from the top of the data) prints as when the
+/// JSON has null there, or `{}` where the zero is Go's empty struct (the
+/// values of `Config.ExposedPorts`).
+fn zero_at<'a>(zeros: &[(&str, &'a str)], path: &[String], v: &Value) -> Option<&'a str> {
+    let fits = |pattern: &str| pattern.split('.').count() == path.len() && pattern.split('.').zip(path).all(|(p, f)| p == "*" || p == f);
+    let (_, z) = zeros.iter().find(|(pattern, _)| fits(pattern))?;
+    (v.is_null() || *z == "{}" && v.as_object().is_some_and(serde_json::Map::is_empty)).then_some(*z)
+}
+
+/// Go's `%v` of an argument, with its typed fields' zero values (see [`zero_at`]).
+fn shown(arg: &Arg, v: &Value, zeros: &[(&str, &str)]) -> String {
+    match arg {
+        Arg::Dot(path) => go_typed(v, &mut path.clone(), zeros),
+        _ => go_value(v),
+    }
+}
+
+/// The zero value of the field an argument names, where the JSON has null.
+fn zero<'a>(zeros: &[(&str, &'a str)], arg: &Arg) -> Option<&'a str> {
+    match arg {
+        Arg::Dot(path) => zero_at(zeros, path, &Value::Null),
+        _ => None,
     }
 }
 
@@ -225,6 +258,14 @@ fn go_type(v: &Value) -> &'static str {
 
 /// Go's `%v` of a JSON value.
 pub fn go_value(v: &Value) -> String {
+    go_typed(v, &mut Vec::new(), &[])
+}
+
+/// Go's `%v` of the value at `path`, with its typed fields' zero values (see [`zero_at`]).
+fn go_typed(v: &Value, path: &mut Vec<String>, zeros: &[(&str, &str)]) -> String {
+    if let Some(z) = zero_at(zeros, path, v) {
+        return z.to_string();
+    }
     match v {
         Value::Null => "<no value>".to_string(),
         Value::String(s) => s.clone(),
@@ -234,7 +275,12 @@ pub fn go_value(v: &Value) -> String {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             crate::sorting::sort(&mut keys);
-            let items: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&m[*k]))).collect();
+            let mut items = Vec::new();
+            for k in keys {
+                path.push(k.clone());
+                items.push(format!("{k}:{}", go_typed(&m[k], path, zeros)));
+                path.pop();
+            }
             format!("map[{}]", items.join(" "))
         }
     }
@@ -259,16 +305,20 @@ fn arg_value(arg: &Arg, dot: &Value) -> Result<Value, String> {
     }
 }
 
-fn eval(call: &Call, dot: &Value) -> Result<Value, String> {
+fn eval(call: &Call, dot: &Value, zeros: &[(&str, &str)]) -> Result<Value, String> {
     let args: Vec<Value> = call.args.iter().map(|a| arg_value(a, dot)).collect::<Result<_, _>>()?;
     let Some(func) = &call.func else {
         return Ok(args.into_iter().next().unwrap_or(Value::Null));
     };
     let one = || args.first().cloned().unwrap_or(Value::Null);
     Ok(match func.as_str() {
+        // A nil slice or map is JSON's null, an empty string is "".
+        "json" if args.first() == Some(&Value::Null) && call.args.first().and_then(|a| zero(zeros, a)) == Some("") => Value::String("\"\"".to_string()),
         "json" => Value::String(crate::json::compact(&one())),
-        "print" => Value::String(args.iter().map(go_value).collect::<Vec<_>>().join(" ")),
-        "println" => Value::String(format!("{}\n", args.iter().map(go_value).collect::<Vec<_>>().join(" "))),
+        "print" | "println" => {
+            let line = call.args.iter().zip(&args).map(|(a, v)| shown(a, v, zeros)).collect::<Vec<_>>().join(" ");
+            Value::String(if func == "println" { format!("{line}\n") } else { line })
+        }
         "join" => {
             let sep = args.get(1).map(go_value).unwrap_or_default();
             match one() {
@@ -280,6 +330,7 @@ fn eval(call: &Call, dot: &Value) -> Result<Value, String> {
             Value::Array(a) => Value::from(a.len()),
             Value::Object(m) => Value::from(m.len()),
             Value::String(s) => Value::from(s.len()),
+            Value::Null if call.args.first().and_then(|a| zero(zeros, a)).is_some() => Value::from(0),
             other => return Err(format!("template: :1: error calling len: len of type {}", go_type(&other))),
         },
         "index" => {
@@ -302,32 +353,39 @@ fn eval(call: &Call, dot: &Value) -> Result<Value, String> {
     })
 }
 
-fn run(nodes: &[Node], dot: &Value, out: &mut String) -> Result<(), String> {
+fn run(nodes: &[Node], dot: &Value, out: &mut String, zeros: &[(&str, &str)]) -> Result<(), String> {
     for node in nodes {
         match node {
             Node::Text(t) => out.push_str(t),
-            Node::Action(call) => out.push_str(&go_value(&eval(call, dot)?)),
-            Node::Range(call, body) => match eval(call, dot)? {
+            Node::Action(call) => {
+                let v = eval(call, dot, zeros)?;
+                out.push_str(&match (&call.func, call.args.as_slice()) {
+                    (None, [arg]) => shown(arg, &v, zeros),
+                    _ => go_value(&v),
+                });
+            }
+            // Inside a range the dot is an element: the paths of `zeros` start at the top.
+            Node::Range(call, body) => match eval(call, dot, zeros)? {
                 Value::Array(items) => {
                     for item in &items {
-                        run(body, item, out)?;
+                        run(body, item, out, &[])?;
                     }
                 }
                 Value::Object(m) => {
                     let mut keys: Vec<&String> = m.keys().collect();
                     crate::sorting::sort(&mut keys);
                     for k in keys {
-                        run(body, &m[k], out)?;
+                        run(body, &m[k], out, &[])?;
                     }
                 }
                 Value::Null => {}
                 other => return Err(format!("template: :1: range can't iterate over {}", go_value(&other))),
             },
             Node::If(call, then, otherwise) => {
-                if truthy(&eval(call, dot)?) {
-                    run(then, dot, out)?;
+                if truthy(&eval(call, dot, zeros)?) {
+                    run(then, dot, out, zeros)?;
                 } else {
-                    run(otherwise, dot, out)?;
+                    run(otherwise, dot, out, zeros)?;
                 }
             }
         }

@@ -24,6 +24,38 @@ fn seed_forms_of_inspect_format() {
     assert_eq!(out.text, "[/bin/sh]\n");
 }
 
+/// `docker inspect -f` runs on Docker's Go structs: a nil slice prints `[]`,
+/// a nil map `map[]`, a nil pointer `<nil>`, an unset string nothing; a
+/// container's Config keeps its entrypoint and its command apart.
+#[test]
+fn inspect_formats_print_go_zero_values_and_the_container_config() {
+    let (mut e, mut h) = engine_with_alpine();
+    let f = |e: &mut Engine, h: &mut MemHost, args: &str| {
+        let out = e.run(&format!("docker inspect -f {args}"), h);
+        assert_eq!(out.status, 0, "{args}: {}", out.text);
+        out.text
+    };
+    let image = "'{{.Config.Cmd}} {{.Config.Entrypoint}} <{{.Config.User}}> {{.Config.Volumes}} {{json .Config.Entrypoint}} {{json .Config.User}} {{len .Config.Entrypoint}}' alpine:3.17";
+    assert_eq!(f(&mut e, &mut h, image), "[/bin/sh] [] <> map[] null \"\" 0\n");
+    assert_eq!(e.run("docker run -d --name k alpine:3.17 sleep 1000", &mut h).status, 0);
+    let container = "'{{.Path}} {{.Args}} {{.Config.Cmd}} {{.Config.Entrypoint}} {{.HostConfig.Binds}} {{.Config.Volumes}} {{.State.Health}}' k";
+    assert_eq!(f(&mut e, &mut h, container), "sleep [1000] [sleep 1000] [] [] map[] <nil>\n");
+    // The JSON keeps Docker's nulls.
+    let json = e.run("docker inspect k", &mut h).text;
+    assert!(json.contains("\"Binds\": null") && json.contains("\"Entrypoint\": null"), "{json}");
+    // Named volumes are Binds; anonymous ones (`-v /path`, VOLUME) are Config.Volumes, each an empty struct.
+    let run = "docker run -d --name n -v data:/data -v /anon --entrypoint sleep alpine:3.17 99";
+    assert_eq!(e.run(run, &mut h).status, 0);
+    let n = "'{{.Config.Cmd}} {{.Config.Entrypoint}} {{.HostConfig.Binds}} {{.Config.Volumes}} {{range .Config.Cmd}}<{{.}}>{{end}}' n";
+    assert_eq!(f(&mut e, &mut h, n), "[99] [sleep] [data:/data] map[/anon:{}] <99>\n");
+    // docker commit keeps both: the new image runs `sleep 99` by its ENTRYPOINT.
+    assert_eq!(e.run("docker commit n slept", &mut h).status, 0);
+    assert_eq!(f(&mut e, &mut h, "'{{.Config.Cmd}} {{.Config.Entrypoint}}' slept"), "[99] [sleep]\n");
+    assert_eq!(f(&mut e, &mut h, "'{{.Options}} {{.Labels}}' data"), "map[] map[]\n");
+    // A field no Docker type has: the fallback to the JSON's map, as Docker's inspect does.
+    assert_eq!(f(&mut e, &mut h, "'{{.Nope}}' k"), "<no value>\n");
+}
+
 #[test]
 fn seed_jq_pipe() {
     let (mut e, mut h) = engine_with_alpine();
