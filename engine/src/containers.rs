@@ -1750,6 +1750,9 @@ impl Engine {
         if let Some(ports) = image_config.and_then(|i| i.exposed_ports.clone()) {
             v["Config"]["ExposedPorts"] = serde_json::json!(ports);
         }
+        if let Some(check) = image_config.and_then(|i| i.healthcheck.clone()) {
+            v["Config"]["Healthcheck"] = check;
+        }
         if size {
             let (rw, all) = self.container_sizes(c);
             v["SizeRw"] = serde_json::json!(rw);

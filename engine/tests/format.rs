@@ -54,6 +54,12 @@ fn inspect_formats_print_go_zero_values_and_the_container_config() {
     assert_eq!(f(&mut e, &mut h, "'{{.Options}} {{.Labels}}' data"), "map[] map[]\n");
     // A field no Docker type has: the fallback to the JSON's map, as Docker's inspect does.
     assert_eq!(f(&mut e, &mut h, "'{{.Nope}}' k"), "<no value>\n");
+    // A container's Config carries its image's EXPOSE, USER and HEALTHCHECK.
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine:3.17\nEXPOSE 5000\nUSER nobody\nHEALTHCHECK CMD true\n")]);
+    assert_eq!(e.run("docker build -t checked .", &mut h).status, 0);
+    assert_eq!(e.run("docker run -d --name c checked sleep 1", &mut h).status, 0);
+    let json = f(&mut e, &mut h, "'{{json .Config.Healthcheck}} {{.Config.User}} {{.Config.ExposedPorts}}' c");
+    assert_eq!(json, "{\"Test\":[\"CMD-SHELL\",\"true\"]} nobody map[5000/tcp:{}]\n");
 }
 
 #[test]
