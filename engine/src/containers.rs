@@ -365,9 +365,20 @@ impl Engine {
             return Output { text: String::new(), status: 0, events: vec![Event::ClearScreen] };
         }
         let mut events = Vec::new();
+        let prompt = self.prompt().unwrap_or_default();
+        let bash = env.get(crate::shell::ARG0).is_some_and(|a| a.rsplit('/').next() == Some("bash"));
         match self.exec_script(id, Some(line), &[], &cwd, env, &mut events) {
-            Ok((status, text, cwd, mut env)) => {
-                if let Some(code) = env.remove(crate::shell::EXIT) {
+            Ok((status, mut text, cwd, mut env)) => {
+                let code = env.remove(crate::shell::EXIT);
+                // An interactive bash says `exit` as it leaves.
+                if code.is_some() && bash {
+                    text.push_str("exit\n");
+                }
+                // The main process's terminal is its log: the prompt, the line echoed, the output.
+                if let Some(c) = self.containers.get_mut(id).filter(|c| main && c.tty) {
+                    c.log(host.now(), &format!("{prompt}{line}\n{text}"));
+                }
+                if let Some(code) = code {
                     self.session = None;
                     let code: i32 = code.parse().unwrap_or(status);
                     if main {

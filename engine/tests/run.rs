@@ -657,3 +657,31 @@ fn an_unsimulated_tool_is_named_by_what_ran_it() {
     let out = e.run("docker exec k sh -c 'od -c /etc/hostname'", &mut h);
     assert_eq!(out.text, format!("sh: {message}"));
 }
+
+/// A container started with a terminal logs what the terminal showed: the
+/// prompt, the line typed, the output; an interactive bash says `exit` as
+/// it leaves (dash and BusyBox sh do not). `docker exec` sessions are not
+/// PID 1's and stay out of the log.
+#[test]
+fn a_terminal_containers_log_is_its_session() {
+    let mut h = MemHost::default();
+    let mut e = Engine::new();
+    ok(&mut e, &mut h, "docker pull ubuntu");
+    ok(&mut e, &mut h, "docker run -it --name u ubuntu bash");
+    let prompt = e.prompt().unwrap();
+    assert_eq!(ok(&mut e, &mut h, "echo hello"), "hello\n");
+    ok(&mut e, &mut h, "cd /tmp");
+    assert_eq!(ok(&mut e, &mut h, "exit"), "exit\n");
+    let tmp = prompt.replace(":/#", ":/tmp#");
+    assert_eq!(ok(&mut e, &mut h, "docker logs u"), format!("{prompt}echo hello\nhello\n{prompt}cd /tmp\n{tmp}exit\nexit\n"));
+    ok(&mut e, &mut h, "docker start u");
+    ok(&mut e, &mut h, "docker exec -it u bash");
+    assert_eq!(ok(&mut e, &mut h, "echo inside"), "inside\n");
+    ok(&mut e, &mut h, "exit");
+    assert!(!ok(&mut e, &mut h, "docker logs u").contains("inside"));
+    ok(&mut e, &mut h, "docker pull alpine");
+    ok(&mut e, &mut h, "docker run -it --name a alpine");
+    let out = e.run("echo hi; exit 3", &mut h);
+    assert_eq!((out.status, out.text.as_str()), (3, "hi\n"));
+    assert_eq!(ok(&mut e, &mut h, "docker logs a"), "/ # echo hi; exit 3\nhi\n");
+}
