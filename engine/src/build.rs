@@ -65,12 +65,15 @@ struct Progress<'a> {
     /// Classic: the step being run, and how many the build has.
     step: usize,
     total: usize,
+    /// BuildKit: each vertex's name and the lines its command printed.
+    vertices: Vec<(String, Vec<String>)>,
 }
 
 impl Progress<'_> {
     fn vertex(&mut self, name: &str, details: &[String]) -> usize {
         self.next += 1;
         let n = self.next;
+        self.vertices.push((name.to_string(), Vec::new()));
         let _ = writeln!(self.out, "#{n} {name}");
         for d in details {
             let _ = writeln!(self.out, "#{n} {d}");
@@ -94,9 +97,31 @@ impl Progress<'_> {
                 let _ = writeln!(self.out, "{line}");
             } else {
                 let _ = writeln!(self.out, "#{n} 0.000 {line}");
+                if let Some((_, log)) = self.vertices.get_mut(n - 1) {
+                    log.push(format!("0.000 {line}"));
+                }
             }
         }
     }
+    /// BuildKit: vertex `n` failed. Its error, then the summary the
+    /// progress ends with: the vertex's name and the last 10 lines it printed.
+    fn error(&mut self, n: usize, e: &str) {
+        let _ = writeln!(self.out, "#{n} ERROR: {e}");
+        if let Some((name, log)) = self.vertices.get(n - 1) {
+            let _ = writeln!(self.out, "------\n > {name}:");
+            for line in &log[log.len().saturating_sub(10)..] {
+                let _ = writeln!(self.out, "{line}");
+            }
+            let _ = writeln!(self.out, "------");
+        }
+    }
+}
+
+/// BuildKit's step label: `[2/3]`, `[build 2/3]`, the number as wide as the
+/// total (`[ 5/11]`).
+fn step_label(stage: &str, step: usize, total: usize) -> String {
+    let width = total.to_string().len();
+    format!("[{stage}{step:>width$}/{total}]")
 }
 
 /// The classic builder's intermediate container for a step: an ID made
@@ -196,7 +221,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
     if !classic {
         let _ = writeln!(out, "#0 building with \"default\" instance using docker driver\n");
     }
-    let mut progress = Progress { out, next: 0, classic, step: 0, total: 0 };
+    let mut progress = Progress { out, next: 0, classic, step: 0, total: 0, vertices: Vec::new() };
 
     let source = match host.read_file(&dockerfile_path) {
         Ok(bytes) => bytes,
@@ -285,7 +310,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             }
             let n = progress.vertex(&format!("[internal] load metadata for docker.io/{}", docker_io_path(&full)), &[]);
             let resolved = resolve_base(engine, &stage.base, &full).map_err(|e| {
-                let _ = writeln!(progress.out, "#{n} ERROR: {e}");
+                progress.error(n, &e);
                 at(&stage.from, e)
             })?;
             progress.done(n);
@@ -299,7 +324,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             for (&i, base) in &bases {
                 let label = stage_label(&stages[i], i, multi);
                 let total = 1 + step_total(&stages[i].body, false);
-                let n = progress.vertex(&format!("[{label}1/{total}] FROM docker.io/{}@{}", docker_io_path(&base.reference), base.manifest), &[]);
+                let n = progress.vertex(&format!("{} FROM docker.io/{}@{}", step_label(&label, 1, total), docker_io_path(&base.reference), base.manifest), &[]);
                 match &base.pulled {
                     None => {
                         let _ = writeln!(progress.out, "#{n} CACHED\n");
@@ -534,18 +559,24 @@ fn basename(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
-/// BuildKit's quote of the failing lines: `Dockerfile:2`, a ruler, the lines
-/// with `>>>` on the failing ones.
+/// BuildKit's quote of the failing lines: `Dockerfile:2` (the first), a
+/// ruler, the lines with `>>>` on the failing ones and some around them (two
+/// each side of one line, one of several), counting the empty line after a
+/// final newline, as BuildKit's `errdefs.Source.Print` does.
 fn quote(out: &mut String, name: &str, text: &str, start: usize, end: usize) {
-    let lines: Vec<&str> = text.lines().collect();
-    let from = start.saturating_sub(2).max(1);
-    let to = (end + 1).min(lines.len());
+    let lines: Vec<&str> = text.split('\n').collect();
+    if start < 1 || start > lines.len() {
+        return;
+    }
+    let last = end.min(lines.len());
+    let around = if last == start { 2 } else { 1 };
+    let from = start.saturating_sub(around).max(1);
+    let to = (last + around).min(lines.len());
     let ruler = "--------------------";
-    let _ = writeln!(out, "{name}:{}", if start == end { start.to_string() } else { format!("{start}-{end}") });
-    let _ = writeln!(out, "{ruler}");
+    let _ = writeln!(out, "{name}:{start}\n{ruler}");
     for n in from..=to {
         let mark = if (start..=end).contains(&n) { ">>>" } else { "   " };
-        let _ = writeln!(out, " {n:>3} | {mark} {}", lines.get(n - 1).copied().unwrap_or(""));
+        let _ = writeln!(out, " {n:>3} | {mark} {}", lines[n - 1]);
     }
     let _ = writeln!(out, "{ruler}");
 }
@@ -757,7 +788,7 @@ fn run_stage(
         match ins.keyword.as_str() {
             "COPY" | "ADD" | "WORKDIR" | "RUN" => {
                 step += 1;
-                let n = if classic { 0 } else { progress.vertex(&format!("[{label}{step}/{total}] {}", ins.text()), &[]) };
+                let n = if classic { 0 } else { progress.vertex(&format!("{} {}", step_label(&label, step, total), ins.text()), &[]) };
                 let args = match ins.keyword.as_str() {
                     "WORKDIR" => expand(&ins.args, &vars),
                     "COPY" | "ADD" => expand_words(&ins.args, &vars),
@@ -913,7 +944,7 @@ fn run_stage(
                             Ok(code) => {
                                 let message = format!("process \"{}\" did not complete successfully: exit code: {code}", argv.join(" "));
                                 if !classic {
-                                    let _ = writeln!(progress.out, "#{n} ERROR: {message}");
+                                    progress.error(n, &message);
                                 }
                                 let classic_text = format!("The command '{}' returned a non-zero code: {code}", argv.join(" "));
                                 return Err(Failure { classic: Some(classic_text), ..at(ins, message) });
@@ -949,7 +980,7 @@ fn run_stage(
                 };
                 result.map_err(|e| {
                     if !classic {
-                        let _ = writeln!(progress.out, "#{n} ERROR: {e}");
+                        progress.error(n, &e);
                     }
                     let classic_text = match ins.keyword.as_str() {
                         "COPY" | "ADD" => Some(format!("{} failed: {e}", ins.keyword)),

@@ -526,7 +526,8 @@ impl Engine {
                 "-q" | "--quiet" => quiet = true,
                 // The output here is always plain text.
                 "--progress" => match value(flag) {
-                    Ok(v) if matches!(v.as_str(), "auto" | "plain" | "tty" | "rawjson" | "quiet") => {}
+                    Ok(v) if v == "quiet" => quiet = true,
+                    Ok(v) if matches!(v.as_str(), "auto" | "plain" | "tty" | "rawjson") => {}
                     Ok(v) => return Output::fail(format!("ERROR: invalid progress mode {v:?}\n"), 1),
                     Err(o) => return o,
                 },
@@ -564,6 +565,15 @@ impl Engine {
         match build::build(self, host, &opts, &mut text) {
             Ok((id, events)) if quiet => Output { text: format!("{id}\n"), status: 0, events },
             Ok((_, events)) => Output { text, status: 0, events },
+            // BuildKit's quiet progress shows none of the steps (their output neither): the
+            // Dockerfile's lines and the error remain. The classic builder prints all it kept.
+            Err(()) if quiet && !opts.classic => {
+                let from = match text.find("\n--------------------\n") {
+                    Some(ruler) => text[..ruler].rfind('\n').map_or(0, |i| i + 1),
+                    None => text.rfind("\nERROR: ").map_or(0, |i| i + 1),
+                };
+                Output::fail(text[from..].to_string(), 1)
+            }
             Err(()) => Output::fail(text, 1),
         }
     }

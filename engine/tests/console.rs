@@ -93,7 +93,11 @@ fn missing_source_fails_the_build_and_stores_nothing() {
     let out = engine.run("docker build -t bad .", &mut host);
     assert_eq!(out.status, 1);
     assert!(out.text.contains("\"/nothere.txt\": not found"), "{}", out.text);
-    assert!(out.text.contains("   3 | >>> COPY nothere.txt /"), "{}", out.text);
+    // BuildKit's ending: the failed step's summary (its name, the last lines it printed:
+    // none here), then the Dockerfile's lines from two before to two after the failing
+    // one (the empty line after the last newline counts), headed by its number.
+    let tail = "------\n > [2/2] COPY nothere.txt /:\n------\nDockerfile:3\n--------------------\n   1 |     FROM scratch\n   2 |     COPY hello.txt /\n   3 | >>> COPY nothere.txt /\n   4 |     \n--------------------\nERROR: failed to solve: ";
+    assert!(out.text.contains(tail), "{}", out.text);
     assert!(engine.content().is_empty(), "the first step's layer must not be stored");
     assert!(engine.image("bad").is_none());
 }
@@ -290,4 +294,43 @@ fn the_terminal_lists_and_prints_the_folders_files() {
     let listing = must(&mut e, &mut host, "ls many");
     assert_eq!(listing.lines().next(), Some("file-00.txt  file-05.txt  file-10.txt  file-15.txt  file-20.txt  file-25.txt"));
     assert_eq!(listing.lines().count(), 5);
+}
+
+/// `docker build -q` (and `--progress quiet`) prints the image ID; when the
+/// build fails, BuildKit's quiet progress leaves out the steps and their
+/// output: the Dockerfile's lines and the error remain.
+#[test]
+fn a_quiet_build_that_fails_shows_the_dockerfile_and_the_error_only() {
+    let mut h = MemHost::new([("Dockerfile", "FROM alpine\nRUN echo hi && ech bye\n")]);
+    let mut e = Engine::new();
+    let expected = "Dockerfile:2\n--------------------\n   1 |     FROM alpine\n   2 | >>> RUN echo hi && ech bye\n   3 |     \n--------------------\nERROR: failed to solve: process \"/bin/sh -c echo hi && ech bye\" did not complete successfully: exit code: 127\n";
+    for line in ["docker build -q .", "docker build --progress=quiet ."] {
+        let out = e.run(line, &mut h);
+        assert_eq!((out.status, out.text.as_str()), (1, expected), "{line}");
+    }
+    // The classic builder's quiet mode prints what it kept back, steps and all.
+    let out = e.run("DOCKER_BUILDKIT=0 docker build -q .", &mut h);
+    assert!(out.text.starts_with("Sending build context to Docker daemon") && out.text.contains("/bin/sh: ech: not found"), "{}", out.text);
+    assert_eq!(e.run("docker images -q", &mut h).text.lines().count(), 1, "only alpine, pulled for the build");
+}
+
+/// BuildKit numbers a stage's steps as wide as their total (`[ 5/11]`),
+/// and a failed step's summary repeats its last 10 lines of output.
+#[test]
+fn step_labels_are_padded_and_a_failed_steps_summary_keeps_ten_lines() {
+    let mut df = String::from("FROM alpine\n");
+    for i in 1..=9 {
+        df.push_str(&format!("RUN echo {i} > /{i}\n"));
+    }
+    df.push_str("RUN for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo line $i; done; exit 3\n");
+    let mut h = MemHost::new([("Dockerfile", df.as_str())]);
+    let mut e = Engine::new();
+    let out = e.run("docker build .", &mut h);
+    assert_eq!(out.status, 1);
+    assert!(out.text.contains("#4 [ 1/11] FROM docker.io/library/alpine:latest@sha256:"), "{}", out.text);
+    assert!(out.text.contains("] RUN echo 9 > /9\n"), "{}", out.text);
+    assert!(out.text.contains(" [10/11] RUN echo 9 > /9\n"), "{}", out.text);
+    let lines: String = (3..=12).map(|i| format!("0.000 line {i}\n")).collect();
+    let summary = format!("------\n > [11/11] RUN for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo line $i; done; exit 3:\n{lines}------\nDockerfile:11\n");
+    assert!(out.text.contains(&summary), "{}", out.text);
 }
