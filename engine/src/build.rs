@@ -788,7 +788,7 @@ fn run_stage(
         match ins.keyword.as_str() {
             "COPY" | "ADD" | "WORKDIR" | "RUN" => {
                 step += 1;
-                let n = if classic { 0 } else { progress.vertex(&format!("{} {}", step_label(&label, step, total), ins.text()), &[]) };
+                let n = if classic { 0 } else { progress.vertex(&format!("{} {}", step_label(label, step, total), ins.text()), &[]) };
                 let args = match ins.keyword.as_str() {
                     "WORKDIR" => expand(&ins.args, &vars),
                     "COPY" | "ADD" => expand_words(&ins.args, &vars),
