@@ -34,6 +34,9 @@ pub struct BuildOptions {
     pub classic: bool,
     /// `--check`: print the lint hints, build nothing.
     pub check: bool,
+    /// `-q`, `--progress quiet`: BuildKit shows none of the steps, only how a
+    /// failure ends (the classic builder prints all it kept back).
+    pub quiet: bool,
 }
 
 /// A build's failure: the message for the final `ERROR:` line, and the
@@ -67,6 +70,9 @@ struct Progress<'a> {
     total: usize,
     /// BuildKit: each vertex's name and the lines its command printed.
     vertices: Vec<(String, Vec<String>)>,
+    /// BuildKit's quiet progress: where the build's text began, which a
+    /// failure's ending goes back to.
+    quiet_from: Option<usize>,
 }
 
 impl Progress<'_> {
@@ -101,6 +107,13 @@ impl Progress<'_> {
                     log.push(format!("0.000 {line}"));
                 }
             }
+        }
+    }
+    /// BuildKit: a failure's ending (the quote, `ERROR: failed to solve`)
+    /// follows; in quiet progress it is all that shows.
+    fn ending(&mut self) {
+        if let Some(from) = self.quiet_from {
+            self.out.truncate(from);
         }
     }
     /// BuildKit: vertex `n` failed. Its error, then the summary the
@@ -217,11 +230,12 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         }
     };
     let classic = opts.classic;
+    let quiet_from = (opts.quiet && !classic).then_some(out.len());
     let dockerfile_path = opts.file.clone().unwrap_or_else(|| format!("{}/Dockerfile", opts.context.trim_end_matches('/')));
     if !classic {
         let _ = writeln!(out, "#0 building with \"default\" instance using docker driver\n");
     }
-    let mut progress = Progress { out, next: 0, classic, step: 0, total: 0, vertices: Vec::new() };
+    let mut progress = Progress { out, next: 0, classic, step: 0, total: 0, vertices: Vec::new(), quiet_from };
 
     let source = match host.read_file(&dockerfile_path) {
         Ok(bytes) => bytes,
@@ -232,6 +246,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
         Err(e) => {
             let n = progress.vertex(&format!("[internal] load build definition from {}", basename(&dockerfile_path)), &[]);
             let _ = writeln!(progress.out, "#{n} ERROR: failed to read dockerfile: {e}");
+            progress.ending();
             let _ = writeln!(progress.out, "ERROR: failed to solve: failed to read dockerfile: {e}");
             return Err(());
         }
@@ -425,6 +440,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
             return Err(());
         }
         Err(f) => {
+            progress.ending();
             if let Some((start, end)) = f.lines {
                 quote(progress.out, &basename(&dockerfile_path), &text, start, end);
             }
@@ -437,6 +453,7 @@ pub(crate) fn build(engine: &mut Engine, host: &dyn Host, opts: &BuildOptions, o
     let config_bytes = match built.config.to_bytes() {
         Ok(b) => b,
         Err(e) => {
+            progress.ending();
             let _ = writeln!(progress.out, "ERROR: failed to solve: {e}");
             return Err(());
         }

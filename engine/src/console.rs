@@ -496,7 +496,6 @@ impl Engine {
     fn cmd_build(&mut self, args: &[&str], host: &dyn Host) -> Output {
         let usage = "Usage:  docker buildx build [OPTIONS] PATH | URL | -";
         let mut opts = BuildOptions::default();
-        let mut quiet = false;
         let mut context = None;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -523,10 +522,10 @@ impl Engine {
                 // The catalogue holds one version of each base image: there is never a newer one to pull.
                 "--pull" => {}
                 "--check" => opts.check = true,
-                "-q" | "--quiet" => quiet = true,
+                "-q" | "--quiet" => opts.quiet = true,
                 // The output here is always plain text.
                 "--progress" => match value(flag) {
-                    Ok(v) if v == "quiet" => quiet = true,
+                    Ok(v) if v == "quiet" => opts.quiet = true,
                     Ok(v) if matches!(v.as_str(), "auto" | "plain" | "tty" | "rawjson") => {}
                     Ok(v) => return Output::fail(format!("ERROR: invalid progress mode {v:?}\n"), 1),
                     Err(o) => return o,
@@ -563,17 +562,8 @@ impl Engine {
             return Output { text, status, events: Vec::new() };
         }
         match build::build(self, host, &opts, &mut text) {
-            Ok((id, events)) if quiet => Output { text: format!("{id}\n"), status: 0, events },
+            Ok((id, events)) if opts.quiet => Output { text: format!("{id}\n"), status: 0, events },
             Ok((_, events)) => Output { text, status: 0, events },
-            // BuildKit's quiet progress shows none of the steps (their output neither): the
-            // Dockerfile's lines and the error remain. The classic builder prints all it kept.
-            Err(()) if quiet && !opts.classic => {
-                let from = match text.find("\n--------------------\n") {
-                    Some(ruler) => text[..ruler].rfind('\n').map_or(0, |i| i + 1),
-                    None => text.rfind("\nERROR: ").map_or(0, |i| i + 1),
-                };
-                Output::fail(text[from..].to_string(), 1)
-            }
             Err(()) => Output::fail(text, 1),
         }
     }

@@ -196,7 +196,7 @@ impl Engine {
                 // A user other than root gets sh's `$` instead of `#`.
                 let user = env.get(crate::shell::USER).map(|u| u.split(':').next().unwrap_or(u).to_string());
                 let sign = if user.is_some() { '$' } else { '#' };
-                let bash = env.get(crate::shell::ARG0).is_some_and(|a| a.rsplit('/').next() == Some("bash"));
+                let bash = crate::shell::runs_bash(env);
                 Some(if busybox {
                     format!("{cwd} {sign} ")
                 } else if bash {
@@ -366,7 +366,7 @@ impl Engine {
         }
         let mut events = Vec::new();
         let prompt = self.prompt().unwrap_or_default();
-        let bash = env.get(crate::shell::ARG0).is_some_and(|a| a.rsplit('/').next() == Some("bash"));
+        let bash = crate::shell::runs_bash(&env);
         match self.exec_script(id, Some(line), &[], &cwd, env, &mut events) {
             Ok((status, mut text, cwd, mut env)) => {
                 let code = env.remove(crate::shell::EXIT);
@@ -1713,7 +1713,7 @@ impl Engine {
             })
         }).collect();
         let (args0, rest) = c.argv.split_first().map(|(a, r)| (a.clone(), r.to_vec())).unwrap_or_default();
-        let (entrypoint, cmd) = c.argv.split_at(c.entrypoint_len.min(c.argv.len()));
+        let (entrypoint, cmd) = c.entrypoint_and_cmd();
         let list = |words: &[String]| if words.is_empty() { serde_json::Value::Null } else { serde_json::json!(words) };
         // Config.Volumes: the image's VOLUMEs and `-v /path`, the anonymous ones.
         let volumes: serde_json::Map<_, _> = c
@@ -1802,8 +1802,7 @@ impl Engine {
             Err(e) => return fail(format!("Error response from daemon: {e}\n"), 1),
         };
         let mut config = image.config.clone();
-        // The container's entrypoint (`--entrypoint`'s, else the image's) and command.
-        let (entrypoint, cmd) = c.argv.split_at(c.entrypoint_len.min(c.argv.len()));
+        let (entrypoint, cmd) = c.entrypoint_and_cmd();
         if entrypoint != image.config.config.entrypoint.as_deref().unwrap_or_default() {
             config.config.entrypoint = (!entrypoint.is_empty()).then(|| entrypoint.to_vec());
         }

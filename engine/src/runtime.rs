@@ -233,6 +233,12 @@ impl Container {
         format!("02:42:ac:{:02x}:{:02x}:{:02x}", self.subnet, self.address / 256, self.address % 256)
     }
 
+    /// The process split into its entrypoint (`--entrypoint`'s or the
+    /// image's) and its command.
+    pub fn entrypoint_and_cmd(&self) -> (&[String], &[String]) {
+        self.argv.split_at(self.entrypoint_len.min(self.argv.len()))
+    }
+
     /// `sleep 1d` as `docker ps` quotes it (shell form unwrapped to its script).
     pub fn command(&self) -> String {
         self.argv.join(" ")

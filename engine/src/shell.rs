@@ -612,6 +612,16 @@ const ARGS: &str = "\u{0}args";
 /// `$0` of an interactive shell: the program as it was started (`bash`).
 pub const ARG0: &str = "\u{0}arg0";
 
+/// A shell started as bash (`bash`, `/bin/bash`), by its `$0`.
+fn is_bash_name(arg0: &str) -> bool {
+    arg0.rsplit('/').next() == Some("bash")
+}
+
+/// An interactive session's variables ([`Shell::state`]) are bash's.
+pub fn runs_bash(env: &BTreeMap<String, String>) -> bool {
+    env.get(ARG0).is_some_and(|a| is_bash_name(a))
+}
+
 /// POSIX's special built-ins: variables assigned before them stay set.
 const SPECIAL: &[&str] = &[":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"];
 
@@ -1098,7 +1108,7 @@ impl<'a> Shell<'a> {
     /// Started as bash (`docker run -it ubuntu bash`): bash's words for a
     /// command it cannot find.
     fn is_bash(&self) -> bool {
-        self.arg0.rsplit('/').next() == Some("bash")
+        is_bash_name(&self.arg0)
     }
 
     /// Sets a variable; a read-only one is refused with `NAME: is read only`.
